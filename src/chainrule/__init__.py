@@ -1,0 +1,48 @@
+"""chainrule: automatic differentiation of ordinary NumPy code, and the tools to see it work.
+
+Example:
+    >>> import numpy as np
+    >>> import chainrule as cr
+    >>> def f(x):
+    ...     return np.sum(np.tanh(x) ** 2)
+    >>> np.round(cr.grad(f)(np.array([0.0, 1.0])), 6).tolist()
+    [0.0, 0.635149]
+"""
+
+from chainrule.check import CheckReport, GradientCheckError, check_grad, numerical_grad
+from chainrule.jacobians import hessian, hvp, jacobian
+from chainrule.primitive import Primitive, primitive
+from chainrule.transforms import (
+    elementwise_grad,
+    grad,
+    jvp,
+    stop_gradient,
+    value_and_grad,
+    vjp,
+)
+from chainrule.tree import register_pytree_node, tree_flatten, tree_leaves, tree_map, tree_unflatten
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CheckReport",
+    "GradientCheckError",
+    "Primitive",
+    "check_grad",
+    "hessian",
+    "hvp",
+    "jacobian",
+    "numerical_grad",
+    "elementwise_grad",
+    "grad",
+    "jvp",
+    "primitive",
+    "register_pytree_node",
+    "stop_gradient",
+    "tree_flatten",
+    "tree_leaves",
+    "tree_map",
+    "tree_unflatten",
+    "value_and_grad",
+    "vjp",
+]

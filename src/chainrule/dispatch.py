@@ -1,0 +1,111 @@
+"""NumPy's dispatch protocols for traced values: route ``np.*`` calls to ``chainrule.numpy``.
+
+``np.exp(x)`` on a traced ``x`` arrives here through ``__array_ufunc__``; ``np.sum``, ``np.dot`` and
+the other array functions through ``__array_function__``. Anything chainrule has no derivative for
+raises an error naming the function, never a silently wrong derivative.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from chainrule.describe import describe
+from chainrule.tracer import Tracer
+
+_UFUNCS: dict[Any, Any] = {}
+_FUNCS: dict[Any, Any] = {}
+
+# ufunc.reduce / ufunc.accumulate methods with a differentiable equivalent.
+_UFUNC_METHODS = {
+    ("add", "reduce"): "sum",
+    ("multiply", "reduce"): "prod",
+    ("maximum", "reduce"): "max",
+    ("minimum", "reduce"): "min",
+    ("add", "accumulate"): "cumsum",
+    ("multiply", "accumulate"): "cumprod",
+}
+
+
+def _tables() -> None:
+    """Map every NumPy callable that ``chainrule.numpy`` implements under the same name."""
+    from chainrule import numpy as cnp
+
+    for module, namespace in ((np, cnp), (np.linalg, cnp.linalg)):
+        for name in namespace.__all__:
+            target = getattr(module, name, None)
+            if target is None:
+                continue
+            table = _UFUNCS if isinstance(target, np.ufunc) else _FUNCS
+            table[target] = getattr(namespace, name)
+
+
+def _traced_args(args: Any) -> str:
+    found = []
+    stack = list(args)
+    while stack:
+        a = stack.pop(0)
+        if isinstance(a, Tracer):
+            found.append(a._describe())
+        elif isinstance(a, list | tuple):
+            stack[:0] = list(a)
+    return ", ".join(found) or "traced values"
+
+
+def no_derivative(name: str, args: Any) -> TypeError:
+    return TypeError(
+        f"{name} has no derivative rule in chainrule (called on {_traced_args(args)}). "
+        f"If you do not need the derivative through it, apply it to cr.stop_gradient(x); "
+        f"otherwise define it as a primitive with its own rule: "
+        f"p = cr.primitive(impl); p.defvjp(...); p.defjvp(...)."
+    )
+
+
+def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
+    if not _UFUNCS:
+        _tables()
+    if kwargs.get("out") is not None:
+        raise TypeError(
+            f"numpy.{ufunc.__name__}(..., out=...) on {_traced_args(inputs)}: writing into an "
+            "existing array would lose the derivative. Use the returned value instead."
+        )
+    kwargs.pop("out", None)
+    if method != "__call__":
+        name = _UFUNC_METHODS.get((ufunc.__name__, method))
+        if name is None:
+            raise no_derivative(f"numpy.{ufunc.__name__}.{method}", inputs)
+        from chainrule import numpy as cnp
+
+        return getattr(cnp, name)(*inputs, **kwargs)
+    f = _UFUNCS.get(ufunc)
+    if f is None:
+        raise no_derivative(f"numpy.{ufunc.__name__}", inputs)
+    if kwargs:
+        dtype = kwargs.pop("dtype", None)
+        if kwargs:
+            raise TypeError(
+                f"numpy.{ufunc.__name__}: the keyword arguments {sorted(kwargs)} are not "
+                f"supported on {_traced_args(inputs)}; compute without them (e.g. use "
+                "np.where for a mask)."
+            )
+        out = f(*inputs)
+        return out.astype(dtype) if dtype is not None else out
+    return f(*inputs)
+
+
+def array_function(func: Any, args: tuple, kwargs: dict) -> Any:
+    if not _UFUNCS:
+        _tables()
+    f = _FUNCS.get(func)
+    if f is None:
+        module = func.__module__ or "numpy"
+        if module.startswith("numpy") and not module.startswith("numpy.linalg"):
+            module = "numpy"
+        raise no_derivative(f"{module}.{func.__name__}", args)
+    return f(*args, **kwargs)
+
+
+def describe_args(*args: Any) -> str:
+    """``'float64 array of shape (2, 3) and float64 array of shape (4,)'`` for messages."""
+    return " and ".join(describe(a) for a in args)

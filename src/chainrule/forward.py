@@ -1,0 +1,70 @@
+"""Forward mode: every value carries its tangent, pushed through each operation as it runs.
+
+One pass gives the derivative of every output along one input direction (seed 000, "forward
+mode": a dot-a for every intermediate a).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chainrule.levels import new_level
+from chainrule.primitive import Primitive, bind
+from chainrule.tracer import Tracer
+
+
+class ForwardTrace:
+    """The context of one forward-mode transformation."""
+
+    kind = "forward-mode"
+    __slots__ = ("level", "alive")
+
+    def __init__(self) -> None:
+        self.level = new_level()
+        self.alive = True
+
+    def process(self, prim: Primitive, args, params) -> Any:
+        vals = []
+        tracers = []
+        for i, a in enumerate(args):
+            if isinstance(a, ForwardTracer) and a._trace is self:
+                vals.append(a._value)
+                tracers.append((i, a._tangent))
+            else:
+                vals.append(a)
+        ans = bind(prim, vals, params)
+        rules = prim.jvp
+        tangent = None
+        for pos, t in tracers:
+            rule = rules[pos] if pos < len(rules) else None
+            if rule is None:
+                raise TypeError(
+                    f"{prim.name}: no forward-mode (JVP) rule for argument {pos}. Define one with "
+                    f"{prim.name}.defjvp(...), use reverse mode, or wrap that argument in "
+                    "cr.stop_gradient(...)."
+                )
+            contribution = rule(t, ans, *vals, **params)
+            tangent = contribution if tangent is None else tangent + contribution
+        if tangent.shape != ans.shape:
+            from chainrule import numpy as cnp
+
+            tangent = cnp.broadcast_to(tangent, ans.shape)
+        if tangent.dtype != ans.dtype:
+            tangent = tangent.astype(ans.dtype)
+        return ForwardTracer(ans, tangent, self)
+
+
+class ForwardTracer(Tracer):
+    """A primal value travelling with its tangent."""
+
+    __slots__ = ("_tangent",)
+
+    def __init__(self, value: Any, tangent: Any, trace: ForwardTrace) -> None:
+        self._value = value
+        self._tangent = tangent
+        self._trace = trace
+
+    def _rebind(self, new: ForwardTracer) -> None:
+        self._value = new._value
+        self._tangent = new._tangent
+        self._trace = new._trace

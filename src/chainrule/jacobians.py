@@ -1,0 +1,141 @@
+"""Whole derivative matrices: ``jacobian`` (forward or reverse), ``hessian``, ``hvp``.
+
+A Jacobian of f: R^D -> R^M costs D forward passes (one column each) or M backward sweeps (one
+row each); ``mode="auto"`` picks the cheaper side (seed 000: forward mode suits M >= D, reverse
+mode suits D > M). The Hessian is forward-over-reverse: columns of the Jacobian of the gradient.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from chainrule.transforms import ArgNums, _argnums_tuple, _place, grad, jvp, vjp
+from chainrule.tree import tree_flatten, tree_unflatten
+
+
+def jacobian(f: Callable, argnums: ArgNums = 0, mode: str = "auto") -> Callable:
+    """``f`` -> a function returning its Jacobian, of shape ``out.shape + arg.shape``.
+
+    Pytrees are allowed on both sides: the result has the output's structure, and each output
+    leaf holds the Jacobian blocks with the structure of the differentiated arguments (a tuple
+    when ``argnums`` is a tuple).
+
+    Example:
+        >>> import numpy as np
+        >>> import chainrule as cr
+        >>> cr.jacobian(lambda x: x ** 2)(np.array([1.0, 2.0])).tolist()
+        [[2.0, 0.0], [0.0, 4.0]]
+    """
+    if mode not in ("auto", "fwd", "rev"):
+        raise ValueError(f"jacobian: mode={mode!r}; use 'fwd', 'rev' or 'auto'")
+
+    @functools.wraps(f)
+    def jacobian_f(*args: Any, **kwargs: Any):
+        fk = functools.partial(f, **kwargs) if kwargs else f
+        nums = _argnums_tuple(argnums, len(args), "jacobian")
+        wrt = tuple(args[n] for n in nums)
+        in_leaves, in_def = tree_flatten(wrt)
+        in_shapes = [np.shape(x) for x in in_leaves]
+
+        def g(*xs):
+            return fk(*_place(args, nums, xs))
+
+        chosen = mode
+        if mode == "auto":
+            out_size = sum(np.size(o) for o in tree_flatten(g(*wrt))[0])
+            chosen = "fwd" if sum(int(np.prod(s)) for s in in_shapes) <= out_size else "rev"
+        blocks, out_leaves, out_def = (_forward if chosen == "fwd" else _reverse)(g, wrt)
+        per_out = []
+        for k, o in enumerate(out_leaves):
+            row = [
+                blocks[k][i].reshape(np.shape(o) + in_shapes[i]) for i in range(len(in_shapes))
+            ]
+            tree = tree_unflatten(in_def, row)
+            per_out.append(tree[0] if isinstance(argnums, int) else tree)
+        return tree_unflatten(out_def, per_out)
+
+    return jacobian_f
+
+
+def _basis(leaves: Sequence[Any]):
+    """Yield (leaf index, flat position, one-hot tangents for all leaves)."""
+    for i, leaf in enumerate(leaves):
+        for j in range(int(np.size(leaf))):
+            tangents = [np.zeros(np.shape(x), dtype=np.result_type(x)) for x in leaves]
+            tangents[i].reshape(-1)[j] = 1.0
+            yield i, tangents
+
+
+def _forward(g: Callable, wrt: tuple):
+    """Columns by forward mode: one jvp per input entry."""
+    in_leaves, in_def = tree_flatten(wrt)
+    columns: list[list[Any]] = [[] for _ in in_leaves]
+    out_leaves, out_def = None, None
+    for i, tangents in _basis(in_leaves):
+        out, tan = jvp(g, wrt, tree_unflatten(in_def, tangents))
+        out_leaves, out_def = tree_flatten(out)
+        columns[i].append([np.reshape(t, -1) for t in tree_flatten(tan)[0]])
+    if out_leaves is None:  # no input entries at all
+        out_leaves, out_def = tree_flatten(g(*wrt))
+    blocks = []
+    for k, o in enumerate(out_leaves):
+        blocks.append([
+            np.stack([c[k] for c in columns[i]], axis=-1) if columns[i]
+            else np.zeros((np.size(o), 0))
+            for i in range(len(in_leaves))
+        ])
+    return blocks, out_leaves, out_def
+
+
+def _reverse(g: Callable, wrt: tuple):
+    """Rows by reverse mode: one recorded pass, one backward sweep per output entry."""
+    out, back = vjp(g, *wrt)
+    out_leaves, out_def = tree_flatten(out)
+    in_leaves = tree_flatten(wrt)[0]
+    rows: list[list[Any]] = [[] for _ in out_leaves]
+    for k, cotangents in _basis(out_leaves):
+        cts = tree_flatten(back(tree_unflatten(out_def, cotangents)))[0]
+        rows[k].append([np.reshape(c, -1) for c in cts])
+    blocks = []
+    for k, o in enumerate(out_leaves):
+        blocks.append([
+            np.stack([r[i] for r in rows[k]], axis=0) if rows[k]
+            else np.zeros((0, np.size(in_leaves[i])))
+            for i in range(len(in_leaves))
+        ])
+    return blocks, out_leaves, out_def
+
+
+def hessian(f: Callable, argnums: ArgNums = 0) -> Callable:
+    """``f`` (scalar) -> its Hessian, forward-over-reverse; shape ``x.shape + x.shape``.
+
+    Example:
+        >>> import numpy as np
+        >>> import chainrule as cr
+        >>> cr.hessian(lambda x: x[0] ** 2 * x[1])(np.array([1.0, 2.0])).tolist()
+        [[4.0, 2.0], [2.0, 0.0]]
+    """
+    return jacobian(grad(f, argnums), argnums, mode="fwd")
+
+
+def hvp(f: Callable, primals: Sequence[Any], vectors: Sequence[Any]) -> Any:
+    """Hessian-vector product H v of scalar ``f`` at ``primals``, without forming H.
+
+    Forward-over-reverse: the directional derivative of the gradient along ``vectors``, for
+    about the cost of two gradients. The result has the structure of ``vectors`` (one entry per
+    primal): ``cr.hvp(f, (x,), (v,))`` returns ``(H @ v,)``.
+
+    Example:
+        >>> import numpy as np
+        >>> import chainrule as cr
+        >>> f = lambda x: np.sum(x ** 3)
+        >>> cr.hvp(f, (np.array([1.0, 2.0]),), (np.array([1.0, 1.0]),))[0].tolist()
+        [6.0, 12.0]
+    """
+    primals, vectors = tuple(primals), tuple(vectors)
+    gradient = grad(f, argnums=tuple(range(len(primals))))
+    return jvp(gradient, primals, vectors)[1]

@@ -1,0 +1,33 @@
+"""``chainrule.numpy``: NumPy's functions, differentiable, as an explicit namespace.
+
+The same functions run when unmodified NumPy code (``np.exp(x)``, ``np.sum(x, axis=1)``) is
+called on traced values; importing them from here makes the differentiable set explicit.
+Functions without a derivative (comparisons, ``argmax``, ``floor`` ...) return plain constants;
+creation functions (``zeros``, ``arange``, ``random``) give constants.
+
+Example:
+    >>> import chainrule as cr
+    >>> import chainrule.numpy as cnp
+    >>> float(cr.grad(lambda x: cnp.sum(cnp.exp(x)))(cnp.zeros(3))[0])
+    1.0
+"""
+
+from chainrule.numpy import linalg
+from chainrule.numpy.constant import *  # noqa: F403
+from chainrule.numpy.constant import __all__ as _constant
+from chainrule.ops.arithmetic import *  # noqa: F403
+from chainrule.ops.arithmetic import __all__ as _arithmetic
+from chainrule.ops.elementwise import *  # noqa: F403
+from chainrule.ops.elementwise import __all__ as _elementwise
+from chainrule.ops.indexing import *  # noqa: F403
+from chainrule.ops.indexing import __all__ as _indexing
+from chainrule.ops.linalg import *  # noqa: F403
+from chainrule.ops.linalg import __all__ as _linalg
+from chainrule.ops.reduce import *  # noqa: F403
+from chainrule.ops.reduce import __all__ as _reduce
+from chainrule.ops.shape import *  # noqa: F403
+from chainrule.ops.shape import __all__ as _shape
+
+__all__ = [
+    *_arithmetic, *_elementwise, *_reduce, *_shape, *_indexing, *_linalg, *_constant, "linalg"
+]

@@ -1,0 +1,46 @@
+"""Arithmetic primitives: + - * / ** and negation, the operators of every traced value."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule.ops.define import elementwise
+from chainrule.primitive import Primitive
+
+__all__ = ["add", "subtract", "multiply", "divide", "true_divide", "negative", "power"]
+
+# Linear operations get explicit rules: multiplying by a partial of 1 would waste a pass.
+add = Primitive("add", np.add, save_args=False, save_ans=False, register=True)
+add.defvjp(lambda g, ans, x, y: g, lambda g, ans, x, y: g)
+add.defjvp(lambda t, ans, x, y: t, lambda t, ans, x, y: t)
+
+subtract = Primitive("subtract", np.subtract, save_args=False, save_ans=False, register=True)
+subtract.defvjp(lambda g, ans, x, y: g, lambda g, ans, x, y: -g)
+subtract.defjvp(lambda t, ans, x, y: t, lambda t, ans, x, y: -t)
+
+negative = Primitive("negative", np.negative, save_args=False, save_ans=False, register=True)
+negative.defvjp(lambda g, ans, x: -g)
+negative.defjvp(lambda t, ans, x: -t)
+
+multiply = Primitive("multiply", np.multiply, save_ans=False, register=True)
+multiply.defvjp(lambda g, ans, x, y: g * y, lambda g, ans, x, y: g * x)
+multiply.defjvp(lambda t, ans, x, y: t * y, lambda t, ans, x, y: x * t)
+
+# d(x/y)/dx = 1/y ; d(x/y)/dy = -x/y^2 = -ans/y
+divide = elementwise(
+    "divide", np.divide, lambda ans, x, y: 1 / y, lambda ans, x, y: -ans / y
+)
+true_divide = divide
+
+
+def _dpow_dx(ans, x, y):
+    # y * x**(y-1); written as a product so that an integer constant y stays exact
+    return y * x ** (y - 1)
+
+
+def _dpow_dy(ans, x, y):
+    # log(x) * x**y. At x == 0 the limit of x**y log x is 0 (for y > 0): use log(1) = 0 there.
+    return ans * np.log(np.where(x == 0, 1.0, x))
+
+
+power = elementwise("power", np.power, _dpow_dx, _dpow_dy)

@@ -1,0 +1,123 @@
+"""Primitives: the atomic operations chainrule knows how to differentiate.
+
+A primitive is one record holding its name, its NumPy implementation, and one VJP and one JVP
+rule per differentiable argument, side by side (DESIGN.md principle 3). Rules are written with
+chainrule's own operations, so a rule applied to traced values is itself recorded, which is what
+makes derivatives of derivatives work.
+
+Rule signatures (``args`` are the primal inputs, ``ans`` the primal output):
+
+* VJP rule for argument i:  ``rule(g, ans, *args, **params) -> cotangent of args[i]``
+* JVP rule for argument i:  ``rule(t, ans, *args, **params) -> contribution to the output tangent``
+
+Rules may return values of the broadcast output shape; the engine sums them back to the argument's
+shape (unbroadcasting is done once, in the engine, not in every rule).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+REGISTRY: dict[str, Primitive] = {}
+
+
+class Primitive:
+    """A named operation with its forward implementation and derivative rules.
+
+    Example:
+        >>> import numpy as np
+        >>> import chainrule as cr
+        >>> cube = cr.Primitive("cube", lambda x: x ** 3)
+        >>> _ = cube.defvjp(lambda g, ans, x: g * 3 * x ** 2)
+        >>> _ = cube.defjvp(lambda t, ans, x: t * 3 * x ** 2)
+        >>> float(cr.grad(cube)(2.0))
+        12.0
+    """
+
+    __slots__ = ("name", "impl", "vjp", "jvp", "save_args", "save_ans", "__weakref__")
+
+    def __init__(
+        self,
+        name: str,
+        impl: Callable[..., Any],
+        *,
+        save_args: bool = True,
+        save_ans: bool = True,
+        register: bool = False,
+    ) -> None:
+        self.name = name
+        self.impl = impl
+        self.vjp: tuple[Callable[..., Any] | None, ...] = ()
+        self.jvp: tuple[Callable[..., Any] | None, ...] = ()
+        # What the reverse sweep keeps alive: rules declared with save_args=False receive None
+        # for the primal inputs (e.g. tanh only needs its output), which halves saved memory.
+        self.save_args = save_args
+        self.save_ans = save_ans
+        if register:
+            if name in REGISTRY:
+                raise ValueError(f"primitive {name!r} is already registered")
+            REGISTRY[name] = self
+
+    def defvjp(self, *rules: Callable[..., Any] | None) -> Primitive:
+        """Set the VJP rules, one per positional argument (``None``: not differentiable)."""
+        self.vjp = rules
+        return self
+
+    def defjvp(self, *rules: Callable[..., Any] | None) -> Primitive:
+        """Set the JVP rules, one per positional argument (``None``: not differentiable)."""
+        self.jvp = rules
+        return self
+
+    def __call__(self, *args: Any, **params: Any) -> Any:
+        return bind(self, args, params)
+
+    def __repr__(self) -> str:
+        return f"Primitive({self.name!r})"
+
+
+def primitive(impl: Callable[..., Any]) -> Primitive:
+    """Decorator turning a NumPy function into a user primitive with its own rules.
+
+    Example:
+        >>> import numpy as np
+        >>> import chainrule as cr
+        >>> @cr.primitive
+        ... def softplus(x):
+        ...     return np.logaddexp(0.0, x)
+        >>> _ = softplus.defvjp(lambda g, ans, x: g / (1 + np.exp(-x)))
+        >>> round(float(cr.grad(softplus)(0.0)), 6)
+        0.5
+    """
+    return Primitive(getattr(impl, "__name__", "primitive"), impl)
+
+
+def bind(prim: Primitive, args: tuple[Any, ...] | list[Any], params: dict[str, Any]) -> Any:
+    """Apply ``prim`` to ``args``: run it directly, or hand it to the innermost active trace.
+
+    The innermost trace is the one with the highest level among the traced arguments; traced
+    values of outer transformations are ordinary constants for it (no perturbation confusion).
+    """
+    top = None
+    for a in args:
+        if isinstance(a, Tracer):
+            trace = a._trace
+            if not trace.alive:
+                raise_dead_tracer(prim.name, a)
+            if top is None or trace.level > top.level:
+                top = trace
+    if top is None:
+        return prim.impl(*args, **params)
+    return top.process(prim, args, params)
+
+
+def raise_dead_tracer(op: str, tracer: Any) -> None:
+    raise RuntimeError(
+        f"{op}: this traced value ({tracer._describe()}) belongs to a {tracer._trace.kind} "
+        "transformation that has already returned. Traced values are only meaningful inside "
+        "the function being differentiated: return what you need from that function instead "
+        "of keeping a traced value in a global, a closure or an attribute."
+    )
+
+
+from chainrule.tracer import Tracer  # noqa: E402  (Tracer needs bind; bind needs Tracer)

@@ -1,0 +1,197 @@
+"""Traced (boxed) values: they look and behave like NumPy arrays while a transformation records.
+
+A ``Tracer`` wraps a primal value (a NumPy array, or a tracer of an outer transformation) and
+belongs to one trace. Python operators, ndarray methods and NumPy's own dispatch protocols
+(``__array_ufunc__``, ``__array_function__``) all route to ``chainrule.numpy``, so unmodified NumPy
+code such as ``np.exp(x)`` or ``np.max(U, axis=1)[:, None]`` is differentiable.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+class Tracer:
+    """Base class of the values flowing through a function under differentiation."""
+
+    __slots__ = ("_value", "_trace", "__weakref__")
+    __array_priority__ = 1000.0
+
+    # --- what it is -------------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self._value.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._value.dtype
+
+    @property
+    def ndim(self) -> int:
+        return self._value.ndim
+
+    @property
+    def size(self) -> int:
+        return self._value.size
+
+    def __len__(self) -> int:
+        return len(self._value)
+
+    def _describe(self) -> str:
+        if self.ndim == 0:
+            return f"traced {self.dtype} scalar"
+        return f"traced {self.dtype} array of shape {self.shape}"
+
+    def __repr__(self) -> str:
+        return f"Traced<{self._trace.kind}, level {self._trace.level}>({primal(self)!r})"
+
+    # --- conversions that would silently drop the derivative --------------------------------
+    def _refuse(self, what: str, instead: str) -> Any:
+        raise TypeError(
+            f"{what} on a {self._describe()} would silently drop its derivative. {instead} "
+            "If you really want the plain value, use cr.stop_gradient(x) first."
+        )
+
+    def __float__(self) -> float:
+        return self._refuse("float(x)", "Keep computing with x as an array (e.g. x.sum()).")
+
+    def __int__(self) -> int:
+        return self._refuse("int(x)", "Use x.astype(...) or keep it as an array.")
+
+    def __complex__(self) -> complex:
+        return self._refuse("complex(x)", "Keep computing with x as an array.")
+
+    def __index__(self) -> int:
+        return self._refuse("Using it as an index", "Index with integer NumPy arrays instead.")
+
+    def item(self, *args: Any) -> Any:
+        return self._refuse("x.item()", "Index it (x[()] or x[i]) to keep a traced scalar.")
+
+    def tolist(self) -> Any:
+        return self._refuse("x.tolist()", "Keep it as an array.")
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return self._refuse(
+            "Converting it to a plain NumPy array (np.asarray, np.array, or assigning it into "
+            "an ndarray)",
+            "Build arrays from traced values with cr.numpy.array([...]) or np.stack([...]).",
+        )
+
+    def __bool__(self) -> bool:
+        # Data-dependent control flow is fine: a branch has no derivative to lose.
+        return bool(primal(self))
+
+    __hash__ = object.__hash__
+
+    # --- NumPy protocols --------------------------------------------------------------------
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        return dispatch.array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        return dispatch.array_function(func, args, kwargs)
+
+    # --- operators --------------------------------------------------------------------------
+    def __neg__(self): return cnp.negative(self)
+    def __pos__(self): return self
+    def __abs__(self): return cnp.absolute(self)
+    def __add__(self, o): return cnp.add(self, o)
+    def __radd__(self, o): return cnp.add(o, self)
+    def __sub__(self, o): return cnp.subtract(self, o)
+    def __rsub__(self, o): return cnp.subtract(o, self)
+    def __mul__(self, o): return cnp.multiply(self, o)
+    def __rmul__(self, o): return cnp.multiply(o, self)
+    def __truediv__(self, o): return cnp.divide(self, o)
+    def __rtruediv__(self, o): return cnp.divide(o, self)
+    def __pow__(self, o): return cnp.power(self, o)
+    def __rpow__(self, o): return cnp.power(o, self)
+    def __matmul__(self, o): return cnp.matmul(self, o)
+    def __rmatmul__(self, o): return cnp.matmul(o, self)
+    def __mod__(self, o): return cnp.mod(self, o)
+    def __rmod__(self, o): return cnp.mod(o, self)
+    def __floordiv__(self, o): return cnp.floor_divide(self, o)
+    def __rfloordiv__(self, o): return cnp.floor_divide(o, self)
+    def __lt__(self, o): return cnp.less(self, o)
+    def __le__(self, o): return cnp.less_equal(self, o)
+    def __gt__(self, o): return cnp.greater(self, o)
+    def __ge__(self, o): return cnp.greater_equal(self, o)
+    def __eq__(self, o): return cnp.equal(self, o)  # type: ignore[override]
+    def __ne__(self, o): return cnp.not_equal(self, o)  # type: ignore[override]
+
+    # --- indexing ---------------------------------------------------------------------------
+    def __getitem__(self, index: Any) -> Any:
+        return cnp.getitem(self, index)
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        """``x[i] = v`` on a traced array: a functional index update rebinding this tracer.
+
+        Other tracers that were views of ``x`` (``y = x[0:2]``) are not updated: unlike NumPy,
+        traced slices are copies.
+        """
+        new = cnp.index_update(self, index, value)
+        if type(new) is not type(self) or new._trace is not self._trace:
+            raise TypeError(
+                f"x[...] = v: v is traced by an inner transformation but x ({self._describe()}) "
+                "belongs to an outer one, so x cannot be updated in place. Build a new array "
+                "instead: x = cr.numpy.index_update(x, index, v)."
+            )
+        self._rebind(new)
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError(f"iteration over a {self._describe()} (0-d)")
+        return (self[i] for i in range(self.shape[0]))
+
+    # --- ndarray methods --------------------------------------------------------------------
+    @property
+    def T(self): return cnp.transpose(self)
+    @property
+    def mT(self): return cnp.swapaxes(self, -1, -2)
+    @property
+    def real(self): return self
+    @property
+    def flat(self): return cnp.ravel(self)
+    def sum(self, axis=None, dtype=None, keepdims=False): return cnp.sum(self, axis, dtype, keepdims=keepdims)
+    def mean(self, axis=None, dtype=None, keepdims=False): return cnp.mean(self, axis, dtype, keepdims=keepdims)
+    def prod(self, axis=None, dtype=None, keepdims=False): return cnp.prod(self, axis, dtype, keepdims=keepdims)
+    def max(self, axis=None, keepdims=False): return cnp.max(self, axis, keepdims=keepdims)
+    def min(self, axis=None, keepdims=False): return cnp.min(self, axis, keepdims=keepdims)
+    def var(self, axis=None, dtype=None, ddof=0, keepdims=False): return cnp.var(self, axis, dtype, ddof=ddof, keepdims=keepdims)
+    def std(self, axis=None, dtype=None, ddof=0, keepdims=False): return cnp.std(self, axis, dtype, ddof=ddof, keepdims=keepdims)
+    def cumsum(self, axis=None): return cnp.cumsum(self, axis)
+    def cumprod(self, axis=None): return cnp.cumprod(self, axis)
+    def dot(self, o): return cnp.dot(self, o)
+    def reshape(self, *shape, order="C"):
+        return cnp.reshape(self, shape[0] if len(shape) == 1 else shape, order=order)
+    def transpose(self, *axes):
+        return cnp.transpose(self, axes[0] if len(axes) == 1 else (axes or None))
+    def swapaxes(self, a, b): return cnp.swapaxes(self, a, b)
+    def ravel(self, order="C"): return cnp.ravel(self, order=order)
+    def flatten(self, order="C"): return cnp.ravel(self, order=order)
+    def squeeze(self, axis=None): return cnp.squeeze(self, axis)
+    def clip(self, min=None, max=None): return cnp.clip(self, min, max)
+    def repeat(self, repeats, axis=None): return cnp.repeat(self, repeats, axis)
+    def take(self, indices, axis=None): return cnp.take(self, indices, axis)
+    def diagonal(self, offset=0, axis1=0, axis2=1): return cnp.diagonal(self, offset, axis1, axis2)
+    def trace(self, offset=0, axis1=0, axis2=1): return cnp.trace(self, offset, axis1, axis2)
+    def astype(self, dtype, copy=True): return cnp.astype(self, dtype)
+    def copy(self): return self
+    def conj(self): return self
+    def argmax(self, axis=None): return np.argmax(primal(self), axis)
+    def argmin(self, axis=None): return np.argmin(primal(self), axis)
+    def argsort(self, axis=-1): return np.argsort(primal(self), axis)
+    def any(self, axis=None): return np.any(primal(self), axis)
+    def all(self, axis=None): return np.all(primal(self), axis)
+    def nonzero(self): return np.nonzero(primal(self))
+
+
+def primal(x: Any) -> Any:
+    """The plain value under every level of tracing (no derivative flows through it)."""
+    while isinstance(x, Tracer):
+        x = x._value
+    return x
+
+
+from chainrule import dispatch  # noqa: E402
+from chainrule import numpy as cnp  # noqa: E402

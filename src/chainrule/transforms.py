@@ -1,0 +1,335 @@
+"""The derivative transformations: ``vjp``, ``jvp``, ``grad`` and the functions built on them.
+
+Each call of a transformed function opens one trace (reverse or forward), boxes the inputs, runs
+the user's function, and closes the trace before returning, so no graph outlives it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from chainrule.describe import describe
+from chainrule.forward import ForwardTrace, ForwardTracer
+from chainrule.reverse import ReverseTrace, ReverseTracer, backward, check_cotangent
+from chainrule.tracer import Tracer, primal
+from chainrule.tree import tree_flatten, tree_unflatten
+
+ArgNums = int | Sequence[int]
+
+
+# --- inputs -------------------------------------------------------------------------------
+def _as_input(x: Any, op: str, where: str) -> Any:
+    """A differentiable input as an array (or an outer transformation's traced value)."""
+    if not isinstance(x, Tracer):
+        if isinstance(x, np.ndarray | np.generic):
+            pass
+        elif isinstance(x, float | int | bool | complex):
+            x = np.asarray(x, dtype=np.float64 if isinstance(x, int | bool) else None)
+        else:
+            x = np.asarray(x)
+    kind = x.dtype.kind
+    if kind != "f":
+        hint = (
+            "Convert it with x.astype(float), or leave it out of argnums."
+            if kind in "iub"
+            else "Only real floating-point arrays (float32, float64) can be differentiated."
+        )
+        raise TypeError(f"{op}: {where} is a {describe(x)}, which cannot be differentiated. {hint}")
+    return x
+
+
+def _python_int_input(x: Any) -> bool:
+    return isinstance(x, int | bool | np.integer | np.bool_) or (
+        isinstance(x, np.ndarray) and x.dtype.kind in "iub"
+    )
+
+
+def _argnums_tuple(argnums: ArgNums, nargs: int, op: str) -> tuple[int, ...]:
+    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+    for n in nums:
+        if not -nargs <= n < nargs:
+            raise ValueError(f"{op}: argnums={argnums!r} but the function got {nargs} arguments")
+    return tuple(n % nargs for n in nums)
+
+
+# --- reverse mode -------------------------------------------------------------------------
+def _record(f: Callable, args: tuple, argnums: tuple[int, ...], op: str):
+    """Run ``f`` on a fresh reverse trace with ``args[argnums]`` boxed.
+
+    Returns the trace's tape, the leaf indices per argument (with treedefs) and the output.
+    """
+    trace = ReverseTrace()
+    args = list(args)
+    boxed = []
+    for n in argnums:
+        if _python_int_input(args[n]):
+            raise TypeError(
+                f"{op}: argument {n} is a {describe(args[n])}; integer and boolean arguments "
+                "cannot be differentiated. Pass it as a float (e.g. 2.0 or x.astype(float)) or "
+                "leave it out of argnums."
+            )
+        leaves, treedef = tree_flatten(args[n])
+        nodes = []
+        for k, leaf in enumerate(leaves):
+            where = f"argument {n}" + (f" (leaf {k})" if treedef.num_leaves > 1 else "")
+            tracer = trace.leaf(_as_input(leaf, op, where))
+            nodes.append(tracer)
+        boxed.append((treedef, nodes))
+        args[n] = tree_unflatten(treedef, nodes)
+    try:
+        out = f(*args)
+    finally:
+        trace.alive = False
+    tape = trace.tape
+    trace.tape = None  # leaked tracers must not keep the graph alive
+    leaf_ids = [(td, [t._node for t in nodes], [t._value for t in nodes]) for td, nodes in boxed]
+    return trace, tape, leaf_ids, out
+
+
+def _leaf_cotangents(leaf_ids, cts: dict[int, Any]) -> list[Any]:
+    """Per differentiated argument, the pytree of its cotangents (zeros where unreached)."""
+    result = []
+    for treedef, ids, values in leaf_ids:
+        leaves = []
+        for i, v in zip(ids, values, strict=True):
+            c = cts.get(i)
+            if c is None:
+                c = np.zeros(np.shape(v), dtype=v.dtype)
+            leaves.append(c)
+        result.append(tree_unflatten(treedef, leaves))
+    return result
+
+
+def _out_node(out: Any, trace: ReverseTrace) -> int | None:
+    if isinstance(out, ReverseTracer) and out._trace is trace:
+        return out._node
+    return None
+
+
+def _unbox(out: Any, trace: Any) -> Any:
+    if isinstance(out, Tracer) and out._trace is trace:
+        return out._value
+    return out
+
+
+def vjp(f: Callable, *primals: Any, has_aux: bool = False):
+    """Evaluate ``f(*primals)`` and return ``(out, vjp_fn)``; ``vjp_fn(ct)`` gives the
+    cotangent of every primal: the vector-Jacobian product ``ct^T J`` (reverse mode).
+
+    ``vjp_fn`` may be called many times (one backward sweep each); the recorded graph lives as
+    long as ``vjp_fn`` does. With ``has_aux=True``, ``f`` returns ``(out, aux)`` and the result
+    is ``(out, vjp_fn, aux)``.
+
+    Example (seed 000: y1 = sin(w1 x + w0), y2 = cos(w1 x + w0), cotangent (0, 1)):
+        >>> import numpy as np
+        >>> import chainrule as cr
+        >>> f = lambda w0, w1, x: (np.sin(w1 * x + w0), np.cos(w1 * x + w0))
+        >>> (y1, y2), back = cr.vjp(f, 0.0, 1.0, 2.0)
+        >>> [round(float(c), 4) for c in back((0.0, 1.0))]  # dy2/dw0, dy2/dw1, dy2/dx
+        [-0.9093, -1.8186, -0.9093]
+    """
+    trace, tape, leaf_ids, out = _record(f, primals, tuple(range(len(primals))), "vjp")
+    aux = None
+    if has_aux:
+        out, aux = _split_aux(out, "vjp")
+    out_leaves, out_def = tree_flatten(out)
+    nodes = [_out_node(o, trace) for o in out_leaves]
+    avals = [(np.shape(o), np.result_type(o)) for o in out_leaves]
+    out_value = tree_unflatten(out_def, [_unbox(o, trace) for o in out_leaves])
+
+    def vjp_fn(ct: Any) -> tuple[Any, ...]:
+        ct_leaves, ct_def = tree_flatten(ct)
+        if ct_def != out_def:
+            raise ValueError(
+                f"vjp_fn: the cotangent has structure {ct_def!r}, but the function's output "
+                f"has structure {out_def!r}; give one cotangent per output, shaped the same."
+            )
+        seeds: dict[int, Any] = {}
+        for k, (c, node, (shape, dtype)) in enumerate(zip(ct_leaves, nodes, avals, strict=True)):
+            c = check_cotangent(c, shape, dtype, f"output {k}")
+            if node is not None:
+                seeds[node] = c if node not in seeds else seeds[node] + c
+        cts = backward(tape, seeds, keep=True) if seeds else {}
+        return tuple(_leaf_cotangents(leaf_ids, cts))
+
+    if has_aux:
+        return out_value, vjp_fn, aux
+    return out_value, vjp_fn
+
+
+def _split_aux(out: Any, op: str) -> tuple[Any, Any]:
+    if not (isinstance(out, tuple) and len(out) == 2):
+        raise TypeError(f"{op}(has_aux=True): the function must return a pair (output, aux)")
+    return out
+
+
+def value_and_grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> Callable:
+    """``f`` -> a function returning ``(f(*args), gradient)`` in one forward and one backward
+    pass. The gradient has the structure of ``args[argnums]`` (a tuple if argnums is a tuple).
+
+    Example:
+        >>> import numpy as np
+        >>> import chainrule as cr
+        >>> value, g = cr.value_and_grad(lambda x: np.sum(x ** 2))(np.array([1.0, 2.0]))
+        >>> float(value), g.tolist()
+        (5.0, [2.0, 4.0])
+    """
+
+    @functools.wraps(f)
+    def value_and_grad_f(*args: Any, **kwargs: Any):
+        fk = functools.partial(f, **kwargs) if kwargs else f
+        nums = _argnums_tuple(argnums, len(args), "grad")
+        trace, tape, leaf_ids, out = _record(fk, args, nums, "grad")
+        aux = None
+        if has_aux:
+            out, aux = _split_aux(out, "grad")
+        _check_scalar(out, f)
+        node = _out_node(out, trace)
+        value = _unbox(out, trace)
+        if node is None:
+            cts: dict[int, Any] = {}
+        else:
+            cts = backward(tape, {node: np.ones(np.shape(value), dtype=value.dtype)}, keep=False)
+        del tape
+        grads = _leaf_cotangents(leaf_ids, cts)
+        g = grads[0] if isinstance(argnums, int) else tuple(grads)
+        return ((value, aux), g) if has_aux else (value, g)
+
+    return value_and_grad_f
+
+
+def _check_scalar(out: Any, f: Callable) -> None:
+    if isinstance(out, Tracer | np.ndarray | np.generic | float | int):
+        if np.size(primal(out)) == 1 and np.result_type(primal(out)).kind == "f":
+            return
+    name = getattr(f, "__name__", "f")
+    raise TypeError(
+        f"grad({name}): the function must return a real scalar, but it returned a "
+        f"{describe(out)}. For a non-scalar output use cr.jacobian(f) for the full Jacobian or "
+        f"cr.vjp(f, x) for vector-Jacobian products; or reduce it first (e.g. .sum())."
+    )
+
+
+def grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> Callable:
+    """``f`` (returning a scalar) -> its gradient function, by reverse mode (backpropagation).
+
+    Example (seed 004's worked example, L(w) = 0.7071 at w = (-1, 1.5, 0.5)):
+        >>> import numpy as np
+        >>> import chainrule as cr
+        >>> X = np.array([[1, 1, 1.5], [1, 1.5, -1]]); c = np.array([0.0, 1.0])
+        >>> L = lambda w: np.sum((c - 1 / (1 + np.exp(-X @ w))) ** 2)
+        >>> np.round(cr.grad(L)(np.array([-1, 1.5, 0.5])), 4).tolist()
+        [0.1293, 0.0594, 0.5435]
+    """
+    vg = value_and_grad(f, argnums, has_aux)
+
+    @functools.wraps(f)
+    def grad_f(*args: Any, **kwargs: Any):
+        (value_aux, g) = vg(*args, **kwargs)
+        return (g, value_aux[1]) if has_aux else g
+
+    return grad_f
+
+
+def elementwise_grad(f: Callable, argnums: ArgNums = 0) -> Callable:
+    """Gradient of ``sum(f(x))``: for elementwise ``f`` this is ``f'`` applied entry by entry.
+
+    Example:
+        >>> import numpy as np
+        >>> import chainrule as cr
+        >>> cr.elementwise_grad(np.tanh)(np.zeros(3)).tolist()
+        [1.0, 1.0, 1.0]
+    """
+
+    @functools.wraps(f)
+    def elementwise_grad_f(*args: Any, **kwargs: Any):
+        fk = functools.partial(f, **kwargs) if kwargs else f
+        nums = _argnums_tuple(argnums, len(args), "elementwise_grad")
+        out, back = vjp(lambda *xs: fk(*_place(args, nums, xs)), *(args[n] for n in nums))
+        ones = np.ones(np.shape(out), dtype=np.result_type(out))
+        g = back(ones)
+        return g[0] if isinstance(argnums, int) else g
+
+    return elementwise_grad_f
+
+
+def _place(args: tuple, nums: tuple[int, ...], values: tuple) -> list:
+    args = list(args)
+    for n, v in zip(nums, values, strict=True):
+        args[n] = v
+    return args
+
+
+# --- forward mode -------------------------------------------------------------------------
+def jvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any], has_aux: bool = False):
+    """Evaluate ``f(*primals)`` and its directional derivative ``J @ tangents`` in one forward
+    pass; returns ``(out, tangent_out)`` (forward mode).
+
+    Example (seed 000: one tangent on w1 gives both d y1/d w1 and d y2/d w1):
+        >>> import numpy as np
+        >>> import chainrule as cr
+        >>> f = lambda w0, w1, x: (np.sin(w1 * x + w0), np.cos(w1 * x + w0))
+        >>> _, (dy1, dy2) = cr.jvp(f, (0.0, 1.0, 2.0), (0.0, 1.0, 0.0))
+        >>> round(float(dy1), 4), round(float(dy2), 4)  # x cos(2), -x sin(2)
+        (-0.8323, -1.8186)
+    """
+    if not isinstance(primals, tuple | list) or not isinstance(tangents, tuple | list):
+        raise TypeError(
+            "jvp(f, primals, tangents): primals and tangents must be tuples, one entry per "
+            "argument of f, e.g. cr.jvp(f, (x,), (v,))"
+        )
+    if len(primals) != len(tangents):
+        raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
+    trace = ForwardTrace()
+    args = []
+    for n, (p, t) in enumerate(zip(primals, tangents, strict=True)):
+        p_leaves, p_def = tree_flatten(p)
+        t_leaves, t_def = tree_flatten(t)
+        if p_def != t_def:
+            raise ValueError(f"jvp: tangent {n} has structure {t_def!r}, primal {p_def!r}")
+        boxed = []
+        for pl, tl in zip(p_leaves, t_leaves, strict=True):
+            pl = _as_input(pl, "jvp", f"primal {n}")
+            tl = tl if isinstance(tl, Tracer) else np.asarray(tl, dtype=pl.dtype)
+            if np.shape(tl) != np.shape(pl):
+                raise ValueError(
+                    f"jvp: the tangent for primal {n} is a {describe(tl)}, but the primal is "
+                    f"a {describe(pl)}; they must have the same shape."
+                )
+            boxed.append(ForwardTracer(pl, tl, trace))
+        args.append(tree_unflatten(p_def, boxed))
+    try:
+        out = f(*args)
+    finally:
+        trace.alive = False
+    aux = None
+    if has_aux:
+        out, aux = _split_aux(out, "jvp")
+    leaves, out_def = tree_flatten(out)
+    values, tans = [], []
+    for o in leaves:
+        if isinstance(o, ForwardTracer) and o._trace is trace:
+            values.append(o._value)
+            tans.append(o._tangent)
+        else:
+            values.append(o)
+            tans.append(np.zeros(np.shape(o), dtype=np.result_type(o)))
+    result = tree_unflatten(out_def, values), tree_unflatten(out_def, tans)
+    return (*result, aux) if has_aux else result
+
+
+def stop_gradient(x: Any) -> Any:
+    """The value of ``x`` with no derivative flowing through it (at every level of nesting).
+
+    Example:
+        >>> import chainrule as cr
+        >>> float(cr.grad(lambda x: x * cr.stop_gradient(x))(3.0))
+        3.0
+    """
+    from chainrule.tree import tree_map
+
+    return tree_map(primal, x)
