@@ -17,7 +17,7 @@ import numpy as np
 from chainrule.transforms import jvp, vjp
 from chainrule.tree import tree_flatten, tree_map
 
-EPS = 1e-6
+EPS = 1e-5  # central differences: truncation ~eps^2, rounding ~1e-16/eps
 
 
 def numerical_grad(f: Callable, *args: Any, argnums: int | Sequence[int] = 0, eps: float = EPS):

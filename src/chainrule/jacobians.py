@@ -101,7 +101,7 @@ def _reverse(g: Callable, wrt: tuple):
         cts = tree_flatten(back(tree_unflatten(out_def, cotangents)))[0]
         rows[k].append([np.reshape(c, -1) for c in cts])
     blocks = []
-    for k, o in enumerate(out_leaves):
+    for k in range(len(out_leaves)):
         blocks.append([
             np.stack([r[i] for r in rows[k]], axis=0) if rows[k]
             else np.zeros((0, np.size(in_leaves[i])))

@@ -107,8 +107,46 @@ def bind(prim: Primitive, args: tuple[Any, ...] | list[Any], params: dict[str, A
             if top is None or trace.level > top.level:
                 top = trace
     if top is None:
-        return prim.impl(*args, **params)
+        try:
+            return prim.impl(*args, **params)
+        except (ValueError, TypeError, IndexError) as e:
+            raise _annotated(e, prim, args, params) from e
     return top.process(prim, args, params)
+
+
+class OperationError(Exception):
+    """An error raised inside a primitive, re-raised once with the operation and its inputs."""
+
+
+class OperationValueError(OperationError, ValueError):
+    pass
+
+
+class OperationTypeError(OperationError, TypeError):
+    pass
+
+
+class OperationIndexError(OperationError, IndexError):
+    pass
+
+
+_ANNOTATED = {ValueError: OperationValueError, TypeError: OperationTypeError,
+              IndexError: OperationIndexError}
+
+
+def _annotated(e: Exception, prim: Primitive, args, params) -> Exception:
+    if isinstance(e, OperationError):
+        return e
+    from chainrule.describe import describe
+
+    inputs = ", ".join(describe(a) for a in args)
+    shown = {k: v for k, v in params.items() if not hasattr(v, "shape")}
+    where = f" with {shown}" if shown else ""
+    cls = next(c for base, c in _ANNOTATED.items() if isinstance(e, base))
+    return cls(
+        f"{prim.name} failed on ({inputs}){where}: {e}. Check the shapes and dtypes of "
+        f"the operands (NumPy broadcasting rules apply)."
+    )
 
 
 def raise_dead_tracer(op: str, tracer: Any) -> None:

@@ -92,32 +92,81 @@ class Tracer:
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         return dispatch.array_function(func, args, kwargs)
 
-    # --- operators --------------------------------------------------------------------------
-    def __neg__(self): return cnp.negative(self)
-    def __pos__(self): return self
-    def __abs__(self): return cnp.absolute(self)
-    def __add__(self, o): return cnp.add(self, o)
-    def __radd__(self, o): return cnp.add(o, self)
-    def __sub__(self, o): return cnp.subtract(self, o)
-    def __rsub__(self, o): return cnp.subtract(o, self)
-    def __mul__(self, o): return cnp.multiply(self, o)
-    def __rmul__(self, o): return cnp.multiply(o, self)
-    def __truediv__(self, o): return cnp.divide(self, o)
-    def __rtruediv__(self, o): return cnp.divide(o, self)
-    def __pow__(self, o): return cnp.power(self, o)
-    def __rpow__(self, o): return cnp.power(o, self)
-    def __matmul__(self, o): return cnp.matmul(self, o)
-    def __rmatmul__(self, o): return cnp.matmul(o, self)
-    def __mod__(self, o): return cnp.mod(self, o)
-    def __rmod__(self, o): return cnp.mod(o, self)
-    def __floordiv__(self, o): return cnp.floor_divide(self, o)
-    def __rfloordiv__(self, o): return cnp.floor_divide(o, self)
-    def __lt__(self, o): return cnp.less(self, o)
-    def __le__(self, o): return cnp.less_equal(self, o)
-    def __gt__(self, o): return cnp.greater(self, o)
-    def __ge__(self, o): return cnp.greater_equal(self, o)
-    def __eq__(self, o): return cnp.equal(self, o)  # type: ignore[override]
-    def __ne__(self, o): return cnp.not_equal(self, o)  # type: ignore[override]
+    # --- operators: each routes to its chainrule.numpy function -----------------------
+    def __neg__(self):
+        return cnp.negative(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return cnp.absolute(self)
+
+    def __add__(self, o):
+        return cnp.add(self, o)
+
+    def __radd__(self, o):
+        return cnp.add(o, self)
+
+    def __sub__(self, o):
+        return cnp.subtract(self, o)
+
+    def __rsub__(self, o):
+        return cnp.subtract(o, self)
+
+    def __mul__(self, o):
+        return cnp.multiply(self, o)
+
+    def __rmul__(self, o):
+        return cnp.multiply(o, self)
+
+    def __truediv__(self, o):
+        return cnp.divide(self, o)
+
+    def __rtruediv__(self, o):
+        return cnp.divide(o, self)
+
+    def __pow__(self, o):
+        return cnp.power(self, o)
+
+    def __rpow__(self, o):
+        return cnp.power(o, self)
+
+    def __matmul__(self, o):
+        return cnp.matmul(self, o)
+
+    def __rmatmul__(self, o):
+        return cnp.matmul(o, self)
+
+    def __mod__(self, o):
+        return cnp.mod(self, o)
+
+    def __rmod__(self, o):
+        return cnp.mod(o, self)
+
+    def __floordiv__(self, o):
+        return cnp.floor_divide(self, o)
+
+    def __rfloordiv__(self, o):
+        return cnp.floor_divide(o, self)
+
+    def __lt__(self, o):
+        return cnp.less(self, o)
+
+    def __le__(self, o):
+        return cnp.less_equal(self, o)
+
+    def __gt__(self, o):
+        return cnp.greater(self, o)
+
+    def __ge__(self, o):
+        return cnp.greater_equal(self, o)
+
+    def __eq__(self, o):
+        return cnp.equal(self, o)  # type: ignore[override]
+
+    def __ne__(self, o):
+        return cnp.not_equal(self, o)  # type: ignore[override]
 
     # --- indexing ---------------------------------------------------------------------------
     def __getitem__(self, index: Any) -> Any:
@@ -145,45 +194,110 @@ class Tracer:
 
     # --- ndarray methods --------------------------------------------------------------------
     @property
-    def T(self): return cnp.transpose(self)
+    def T(self):
+        return cnp.transpose(self)
+
     @property
-    def mT(self): return cnp.swapaxes(self, -1, -2)
+    def mT(self):
+        return cnp.swapaxes(self, -1, -2)
+
     @property
-    def real(self): return self
+    def real(self):
+        return self
+
     @property
-    def flat(self): return cnp.ravel(self)
-    def sum(self, axis=None, dtype=None, keepdims=False): return cnp.sum(self, axis, dtype, keepdims=keepdims)
-    def mean(self, axis=None, dtype=None, keepdims=False): return cnp.mean(self, axis, dtype, keepdims=keepdims)
-    def prod(self, axis=None, dtype=None, keepdims=False): return cnp.prod(self, axis, dtype, keepdims=keepdims)
-    def max(self, axis=None, keepdims=False): return cnp.max(self, axis, keepdims=keepdims)
-    def min(self, axis=None, keepdims=False): return cnp.min(self, axis, keepdims=keepdims)
-    def var(self, axis=None, dtype=None, ddof=0, keepdims=False): return cnp.var(self, axis, dtype, ddof=ddof, keepdims=keepdims)
-    def std(self, axis=None, dtype=None, ddof=0, keepdims=False): return cnp.std(self, axis, dtype, ddof=ddof, keepdims=keepdims)
-    def cumsum(self, axis=None): return cnp.cumsum(self, axis)
-    def cumprod(self, axis=None): return cnp.cumprod(self, axis)
-    def dot(self, o): return cnp.dot(self, o)
+    def flat(self):
+        return cnp.ravel(self)
+
+    def sum(self, axis=None, dtype=None, keepdims=False):
+        return cnp.sum(self, axis, dtype, keepdims=keepdims)
+
+    def mean(self, axis=None, dtype=None, keepdims=False):
+        return cnp.mean(self, axis, dtype, keepdims=keepdims)
+
+    def prod(self, axis=None, dtype=None, keepdims=False):
+        return cnp.prod(self, axis, dtype, keepdims=keepdims)
+
+    def max(self, axis=None, keepdims=False):
+        return cnp.max(self, axis, keepdims=keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        return cnp.min(self, axis, keepdims=keepdims)
+
+    def var(self, axis=None, dtype=None, ddof=0, keepdims=False):
+        return cnp.var(self, axis, dtype, ddof=ddof, keepdims=keepdims)
+
+    def std(self, axis=None, dtype=None, ddof=0, keepdims=False):
+        return cnp.std(self, axis, dtype, ddof=ddof, keepdims=keepdims)
+
+    def cumsum(self, axis=None):
+        return cnp.cumsum(self, axis)
+
+    def cumprod(self, axis=None):
+        return cnp.cumprod(self, axis)
+
+    def dot(self, o):
+        return cnp.dot(self, o)
+
     def reshape(self, *shape, order="C"):
         return cnp.reshape(self, shape[0] if len(shape) == 1 else shape, order=order)
+
     def transpose(self, *axes):
         return cnp.transpose(self, axes[0] if len(axes) == 1 else (axes or None))
-    def swapaxes(self, a, b): return cnp.swapaxes(self, a, b)
-    def ravel(self, order="C"): return cnp.ravel(self, order=order)
-    def flatten(self, order="C"): return cnp.ravel(self, order=order)
-    def squeeze(self, axis=None): return cnp.squeeze(self, axis)
-    def clip(self, min=None, max=None): return cnp.clip(self, min, max)
-    def repeat(self, repeats, axis=None): return cnp.repeat(self, repeats, axis)
-    def take(self, indices, axis=None): return cnp.take(self, indices, axis)
-    def diagonal(self, offset=0, axis1=0, axis2=1): return cnp.diagonal(self, offset, axis1, axis2)
-    def trace(self, offset=0, axis1=0, axis2=1): return cnp.trace(self, offset, axis1, axis2)
-    def astype(self, dtype, copy=True): return cnp.astype(self, dtype)
-    def copy(self): return self
-    def conj(self): return self
-    def argmax(self, axis=None): return np.argmax(primal(self), axis)
-    def argmin(self, axis=None): return np.argmin(primal(self), axis)
-    def argsort(self, axis=-1): return np.argsort(primal(self), axis)
-    def any(self, axis=None): return np.any(primal(self), axis)
-    def all(self, axis=None): return np.all(primal(self), axis)
-    def nonzero(self): return np.nonzero(primal(self))
+
+    def swapaxes(self, a, b):
+        return cnp.swapaxes(self, a, b)
+
+    def ravel(self, order="C"):
+        return cnp.ravel(self, order=order)
+
+    def flatten(self, order="C"):
+        return cnp.ravel(self, order=order)
+
+    def squeeze(self, axis=None):
+        return cnp.squeeze(self, axis)
+
+    def clip(self, min=None, max=None):
+        return cnp.clip(self, min, max)
+
+    def repeat(self, repeats, axis=None):
+        return cnp.repeat(self, repeats, axis)
+
+    def take(self, indices, axis=None):
+        return cnp.take(self, indices, axis)
+
+    def diagonal(self, offset=0, axis1=0, axis2=1):
+        return cnp.diagonal(self, offset, axis1, axis2)
+
+    def trace(self, offset=0, axis1=0, axis2=1):
+        return cnp.trace(self, offset, axis1, axis2)
+
+    def astype(self, dtype, copy=True):
+        return cnp.astype(self, dtype)
+
+    def copy(self):
+        return self
+
+    def conj(self):
+        return self
+
+    def argmax(self, axis=None):
+        return np.argmax(primal(self), axis)
+
+    def argmin(self, axis=None):
+        return np.argmin(primal(self), axis)
+
+    def argsort(self, axis=-1):
+        return np.argsort(primal(self), axis)
+
+    def any(self, axis=None):
+        return np.any(primal(self), axis)
+
+    def all(self, axis=None):
+        return np.all(primal(self), axis)
+
+    def nonzero(self):
+        return np.nonzero(primal(self))
 
 
 def primal(x: Any) -> Any:

@@ -40,7 +40,11 @@ def _dpow_dx(ans, x, y):
 
 def _dpow_dy(ans, x, y):
     # log(x) * x**y. At x == 0 the limit of x**y log x is 0 (for y > 0): use log(1) = 0 there.
-    return ans * np.log(np.where(x == 0, 1.0, x))
+    if isinstance(x, int | float):  # a Python-scalar base stays weakly typed (NEP 50)
+        return ans * (float(np.log(x)) if x != 0 else 0.0)
+    return ans * log(where(x == 0, 1.0, x))
 
 
 power = elementwise("power", np.power, _dpow_dx, _dpow_dy)
+
+from chainrule.ops.elementwise import log, where  # noqa: E402

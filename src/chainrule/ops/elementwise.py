@@ -1,0 +1,188 @@
+"""Elementwise functions: exponentials and logarithms, powers and roots, trigonometric and
+hyperbolic functions, absolute value, angle conversions and dtype casts.
+
+Each primitive is defined by its local partial derivative (``ops/define.py``): for
+``ans = f(x)`` the VJP is ``g * f'(x)`` and the JVP ``t * f'(x)``. The partials are written with
+chainrule's own functions, so they are differentiated again for higher orders. Where ``f'`` is
+cheapest from the output (exp' = exp, tanh' = 1 - tanh^2, sqrt' = 1 / (2 sqrt)) only the output
+is kept for the backward pass (``save_args=False``); otherwise only the input.
+
+Functions whose NumPy value is an exact product (``deg2rad = x * (pi/180)``, ``reciprocal = 1/x``)
+are composed. ``log2``, ``log10``, ``exp2`` and ``logaddexp2`` are primitives although they could
+be composed from ``log``/``exp``: the compositions round differently (``log(1000) / log(10)`` is
+2.9999999999999996, ``exp(3 log 2)`` 7.999999999999998), and traced code must compute exactly
+what NumPy computes. Two-operand selections (where, maximum, clip, ...) are in
+``ops/elementwise_binary.py`` and re-exported here.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from chainrule.ops.arithmetic import divide, multiply
+from chainrule.ops.define import elementwise
+from chainrule.ops.elementwise_binary import *  # noqa: F403
+from chainrule.ops.elementwise_binary import __all__ as _binary
+from chainrule.ops.elementwise_binary import _no_options
+from chainrule.primitive import Primitive
+from chainrule.tracer import Tracer, primal
+
+__all__ = [
+    "exp", "expm1", "exp2", "log", "log1p", "log2", "log10", "logaddexp", "logaddexp2",
+    "sqrt", "cbrt", "square", "reciprocal",
+    "sin", "cos", "tan", "arcsin", "arccos", "arctan",
+    "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh",
+    "absolute", "abs", "deg2rad", "rad2deg", "radians", "degrees", "astype",
+    *_binary,
+]
+
+_LN2 = math.log(2.0)  # Python floats: they keep float32 data float32 (NEP 50)
+_LN10 = math.log(10.0)
+
+# --- exponentials and logarithms --------------------------------------------------------------
+exp = elementwise("exp", np.exp, lambda ans, x: ans, save_args=False)  # exp' = exp
+expm1 = elementwise("expm1", np.expm1, lambda ans, x: ans + 1.0, save_args=False)
+exp2 = elementwise("exp2", np.exp2, lambda ans, x: ans * _LN2, save_args=False)
+log = elementwise("log", np.log, lambda ans, x: 1.0 / x, save_ans=False)
+log1p = elementwise("log1p", np.log1p, lambda ans, x: 1.0 / (1.0 + x), save_ans=False)
+log2 = elementwise("log2", np.log2, lambda ans, x: 1.0 / (x * _LN2), save_ans=False)
+log10 = elementwise("log10", np.log10, lambda ans, x: 1.0 / (x * _LN10), save_ans=False)
+
+# logaddexp(x, y) = log(e^x + e^y): d/dx = e^x / (e^x + e^y) = exp(x - ans), which is at most 1
+# and never overflows (NumPy computes ans itself stably, as max + log1p(exp(-|x - y|))).
+logaddexp = elementwise(
+    "logaddexp", np.logaddexp, lambda ans, x, y: exp(x - ans), lambda ans, x, y: exp(y - ans)
+)
+# logaddexp2(x, y) = log2(2^x + 2^y): d/dx = 2^x / (2^x + 2^y) = exp2(x - ans).
+logaddexp2 = elementwise(
+    "logaddexp2", np.logaddexp2,
+    lambda ans, x, y: exp2(x - ans), lambda ans, x, y: exp2(y - ans),
+)
+
+# --- powers and roots -------------------------------------------------------------------------
+sqrt = elementwise("sqrt", np.sqrt, lambda ans, x: 0.5 / ans, save_args=False)
+cbrt = elementwise("cbrt", np.cbrt, lambda ans, x: 1.0 / (3.0 * square(ans)), save_args=False)
+square = elementwise("square", np.square, lambda ans, x: 2.0 * x, save_ans=False)
+
+
+def reciprocal(x, /, out=None, **kwargs):
+    """``numpy.reciprocal`` (``1 / x``; derivative ``-1 / x^2``).
+
+    Example:
+        >>> import chainrule as cr
+        >>> float(cr.grad(lambda x: cr.numpy.reciprocal(x))(2.0))
+        -0.25
+    """
+    if not isinstance(x, Tracer):
+        return np.reciprocal(x, out=out, **kwargs)
+    _no_options("reciprocal", out, kwargs)
+    return divide(1.0, x)
+
+
+# --- trigonometric ----------------------------------------------------------------------------
+sin = elementwise("sin", np.sin, lambda ans, x: cos(x), save_ans=False)
+cos = elementwise("cos", np.cos, lambda ans, x: -sin(x), save_ans=False)
+tan = elementwise("tan", np.tan, lambda ans, x: 1.0 + square(ans), save_args=False)
+arcsin = elementwise(
+    "arcsin", np.arcsin, lambda ans, x: 1.0 / sqrt(1.0 - square(x)), save_ans=False
+)
+arccos = elementwise(
+    "arccos", np.arccos, lambda ans, x: -1.0 / sqrt(1.0 - square(x)), save_ans=False
+)
+arctan = elementwise("arctan", np.arctan, lambda ans, x: 1.0 / (1.0 + square(x)), save_ans=False)
+
+# --- hyperbolic -------------------------------------------------------------------------------
+sinh = elementwise("sinh", np.sinh, lambda ans, x: cosh(x), save_ans=False)
+cosh = elementwise("cosh", np.cosh, lambda ans, x: sinh(x), save_ans=False)
+tanh = elementwise("tanh", np.tanh, lambda ans, x: 1.0 - square(ans), save_args=False)
+arcsinh = elementwise(
+    "arcsinh", np.arcsinh, lambda ans, x: 1.0 / sqrt(square(x) + 1.0), save_ans=False
+)
+# 1 / sqrt(x^2 - 1) as 1 / (sqrt(x - 1) sqrt(x + 1)): accurate near 1, no overflow of x^2.
+arccosh = elementwise(
+    "arccosh", np.arccosh, lambda ans, x: 1.0 / (sqrt(x - 1.0) * sqrt(x + 1.0)), save_ans=False
+)
+arctanh = elementwise(
+    "arctanh", np.arctanh, lambda ans, x: 1.0 / (1.0 - square(x)), save_ans=False
+)
+
+# --- absolute value ---------------------------------------------------------------------------
+# abs'(x) = sign(x), with abs'(0) = sign(0) = 0 (the subgradient of least norm). The sign is
+# piecewise constant, so it is taken from the plain value: its own derivative is 0.
+absolute = elementwise("absolute", np.absolute, lambda ans, x: np.sign(primal(x)), save_ans=False)
+abs = absolute  # noqa: A001  (numpy.abs is numpy.absolute)
+
+
+# --- angle conversions ------------------------------------------------------------------------
+def deg2rad(x, /, out=None, **kwargs):
+    """``numpy.deg2rad``: ``x * (pi / 180)``.
+
+    Example:
+        >>> import chainrule as cr
+        >>> round(float(cr.grad(cr.numpy.deg2rad)(90.0)), 6)
+        0.017453
+    """
+    if not isinstance(x, Tracer):
+        return np.deg2rad(x, out=out, **kwargs)
+    _no_options("deg2rad", out, kwargs)
+    return multiply(x, math.pi / 180.0)
+
+
+def rad2deg(x, /, out=None, **kwargs):
+    """``numpy.rad2deg``: ``x * (180 / pi)``.
+
+    Example:
+        >>> import chainrule as cr
+        >>> round(float(cr.grad(cr.numpy.rad2deg)(1.0)), 4)
+        57.2958
+    """
+    if not isinstance(x, Tracer):
+        return np.rad2deg(x, out=out, **kwargs)
+    _no_options("rad2deg", out, kwargs)
+    return multiply(x, 180.0 / math.pi)
+
+
+radians = deg2rad
+degrees = rad2deg
+
+
+# --- dtype casts ------------------------------------------------------------------------------
+# A cast between floating dtypes is the identity on values: its VJP casts the cotangent back to
+# the input dtype (``source``, kept as a parameter so that no input needs saving), its JVP
+# casts the tangent forward.
+_cast = Primitive(
+    "astype", lambda x, dtype, source: np.asarray(x).astype(dtype),
+    save_args=False, save_ans=False, register=True,
+)
+_cast.defvjp(lambda g, ans, x, dtype, source: _cast(g, dtype=source, source=dtype))
+_cast.defjvp(lambda t, ans, x, dtype, source: _cast(t, dtype=dtype, source=source))
+
+
+def astype(x, dtype, /, *, copy=True, device=None):
+    """``numpy.astype``. A floating target dtype is differentiable (the gradient comes back in
+    the input's dtype); an integer or boolean target gives a plain constant, as rounding has no
+    derivative.
+
+    Example:
+        >>> import numpy as np
+        >>> import chainrule as cr
+        >>> g = cr.grad(lambda x: x.astype(np.float32).sum())(np.ones(2))
+        >>> g, g.dtype
+        (array([1., 1.]), dtype('float64'))
+    """
+    if not isinstance(x, Tracer):
+        return np.astype(x, dtype, copy=copy, device=device)
+    if device not in (None, "cpu"):
+        raise ValueError(f"astype: device={device!r} is not supported on traced values")
+    target = np.dtype(dtype)
+    if target.kind == "f":
+        return x if target == x.dtype else _cast(x, dtype=target, source=x.dtype)
+    if target.kind in "iub":
+        return np.asarray(primal(x)).astype(target)
+    raise TypeError(
+        f"astype: cannot cast a {x._describe()} to {target}; chainrule differentiates real "
+        "floating-point arrays. Cast to a float dtype (float32, float64), or to an integer or "
+        "bool dtype for a constant."
+    )

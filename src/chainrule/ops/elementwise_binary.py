@@ -1,0 +1,245 @@
+"""Elementwise selections and two-operand functions: where, maximum/minimum, clip, remainders,
+arctan2 and hypot.
+
+Most of these are piecewise: their local partials are 0/1 masks (which operand the result came
+from), computed once from the plain values and constant for higher orders, where the second
+derivative is zero away from the switching points. Conventions at the switching points are
+stated beside each rule. Re-exported by ``ops/elementwise.py``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule.ops.define import elementwise
+from chainrule.primitive import Primitive
+from chainrule.tracer import Tracer, primal
+
+__all__ = [
+    "where", "maximum", "minimum", "fmax", "fmin", "clip", "remainder", "mod", "fmod",
+    "arctan2", "hypot",
+]
+
+
+def _traced(*xs) -> bool:
+    return any(isinstance(x, Tracer) for x in xs)
+
+
+def _share(win, tie, *operands) -> np.ndarray:
+    """Partial of a selection: 1 where this operand wins, 0.5 on ties, 0 elsewhere.
+
+    The mask takes the result dtype of the (plain) operands so float32 stays float32.
+    """
+    return np.where(tie, 0.5, win).astype(np.result_type(*operands))
+
+
+# --- where ------------------------------------------------------------------------------------
+# The condition is a constant (a boolean mask), passed as a parameter; the cotangent is routed
+# to the branch each entry came from, and zero (not g * 0, which could be NaN) to the other.
+_where = Primitive(
+    "where", lambda x, y, condition: np.where(condition, x, y),
+    save_args=False, save_ans=False, register=True,
+)
+_where.defvjp(
+    lambda g, ans, x, y, condition: _where(g, 0.0, condition=condition),
+    lambda g, ans, x, y, condition: _where(0.0, g, condition=condition),
+)
+_where.defjvp(
+    lambda t, ans, x, y, condition: _where(t, 0.0, condition=condition),
+    lambda t, ans, x, y, condition: _where(0.0, t, condition=condition),
+)
+
+
+def where(condition, x=None, y=None, /):
+    """``numpy.where``: ``x`` where ``condition`` holds, else ``y``; derivatives flow to the
+    chosen entries. The condition carries no derivative. ``where(condition)`` alone is
+    ``numpy.nonzero`` (index arrays, constants).
+
+    Example:
+        >>> import numpy as np
+        >>> import chainrule as cr
+        >>> cr.grad(lambda x: np.where(x > 0, x, 0.0).sum())(np.array([-1.0, 2.0]))
+        array([0., 1.])
+    """
+    if x is None and y is None:
+        return np.nonzero(primal(condition))
+    if x is None or y is None:
+        raise ValueError("where: either both or neither of x and y should be given")
+    if not _traced(condition, x, y):
+        return np.where(condition, x, y)
+    return _where(x, y, condition=np.asarray(primal(condition), dtype=bool))
+
+
+# --- maximum, minimum, fmax, fmin ------------------------------------------------------------
+# Ties split the cotangent 0.5/0.5 between the two operands (the average of the one-sided
+# derivatives). Where an operand is NaN the result is NaN and no cotangent flows.
+def _dmax(ans, x, y, first=True):
+    px, py = primal(x), primal(y)
+    a, b = (px, py) if first else (py, px)
+    return _share(a > b, px == py, px, py)
+
+
+def _dmin(ans, x, y, first=True):
+    px, py = primal(x), primal(y)
+    a, b = (px, py) if first else (py, px)
+    return _share(a < b, px == py, px, py)
+
+
+maximum = elementwise(
+    "maximum", np.maximum, _dmax, lambda ans, x, y: _dmax(ans, x, y, first=False),
+    save_ans=False,
+)
+minimum = elementwise(
+    "minimum", np.minimum, _dmin, lambda ans, x, y: _dmin(ans, x, y, first=False),
+    save_ans=False,
+)
+
+
+def _fselect(select, x1, x2):
+    # fmax/fmin ignore a NaN operand: replace it by the other one (its derivative follows),
+    # then select as maximum/minimum do.
+    n1, n2 = np.isnan(primal(x1)), np.isnan(primal(x2))
+    if np.any(n1) or np.any(n2):
+        x1, x2 = where(n1, x2, x1), where(n2, x1, x2)
+    return select(x1, x2)
+
+
+def fmax(x1, x2, /, out=None, **kwargs):
+    """``numpy.fmax``: ``maximum`` that ignores NaNs. Ties split 0.5/0.5."""
+    if not _traced(x1, x2):
+        return np.fmax(x1, x2, out=out, **kwargs)
+    _no_options("fmax", out, kwargs)
+    return _fselect(maximum, x1, x2)
+
+
+def fmin(x1, x2, /, out=None, **kwargs):
+    """``numpy.fmin``: ``minimum`` that ignores NaNs. Ties split 0.5/0.5."""
+    if not _traced(x1, x2):
+        return np.fmin(x1, x2, out=out, **kwargs)
+    _no_options("fmin", out, kwargs)
+    return _fselect(minimum, x1, x2)
+
+
+def _no_options(name, out, kwargs) -> None:
+    if out is not None or kwargs:
+        given = ["out"] * (out is not None) + sorted(kwargs)
+        raise TypeError(
+            f"{name}: the options {given} are not supported on traced values; use the "
+            "returned array (and np.where for masks) instead."
+        )
+
+
+# --- clip -------------------------------------------------------------------------------------
+# result = minimum(maximum(a, lo), hi), as NumPy computes it (hi wins when lo > hi).
+# Convention: the derivative goes to ``a`` on the closed interval lo <= a <= hi (at a bound,
+# clipping leaves a unchanged, so the inside derivative is used), to ``lo`` where a < lo and to
+# ``hi`` where a > hi.
+def _clip_masks(a, lo, hi):
+    pa, plo, phi = primal(a), primal(lo), primal(hi)
+    to_hi = (pa > phi) | (plo > phi)
+    to_lo = (pa < plo) & ~to_hi
+    return pa, plo, phi, to_lo, to_hi
+
+
+def _dclip_da(ans, a, lo, hi):
+    pa, plo, phi, to_lo, to_hi = _clip_masks(a, lo, hi)
+    return _share(~(to_lo | to_hi), False, pa, plo, phi)
+
+
+def _dclip_dlo(ans, a, lo, hi):
+    pa, plo, phi, to_lo, _ = _clip_masks(a, lo, hi)
+    return _share(to_lo, False, pa, plo, phi)
+
+
+def _dclip_dhi(ans, a, lo, hi):
+    pa, plo, phi, _, to_hi = _clip_masks(a, lo, hi)
+    return _share(to_hi, False, pa, plo, phi)
+
+
+_clip = elementwise("clip", np.clip, _dclip_da, _dclip_dlo, _dclip_dhi, save_ans=False)
+_UNSET = object()
+
+
+def clip(a, a_min=_UNSET, a_max=_UNSET, out=None, *,
+         min=_UNSET, max=_UNSET, **kwargs):  # noqa: A002  (NumPy's keyword names)
+    """``numpy.clip``: limit ``a`` to ``[a_min, a_max]`` (either bound may be None or traced).
+
+    The derivative goes to ``a`` where a_min <= a <= a_max (bounds included) and to the bound
+    that is active outside.
+
+    Example:
+        >>> import numpy as np
+        >>> import chainrule as cr
+        >>> cr.grad(lambda x: np.clip(x, 0.0, 1.0).sum())(np.array([-1.0, 0.0, 0.5, 2.0]))
+        array([0., 1., 1., 0.])
+    """
+    if a_min is not _UNSET and min is not _UNSET:
+        raise TypeError("clip: give the lower bound as a_min or as min, not both")
+    if a_max is not _UNSET and max is not _UNSET:
+        raise TypeError("clip: give the upper bound as a_max or as max, not both")
+    lo = a_min if a_min is not _UNSET else (None if min is _UNSET else min)
+    hi = a_max if a_max is not _UNSET else (None if max is _UNSET else max)
+    if not _traced(a, lo, hi):
+        return np.clip(a, lo, hi, out=out, **kwargs)
+    _no_options("clip", out, kwargs)
+    if lo is None and hi is None:
+        return a
+    # A missing bound is an infinite one (a Python float: it keeps float32 float32).
+    return _clip(a, -np.inf if lo is None else lo, np.inf if hi is None else hi)
+
+
+# --- remainders -------------------------------------------------------------------------------
+# remainder(x, y) = x - floor(x / y) * y  and  fmod(x, y) = x - trunc(x / y) * y: away from the
+# jumps (x / y an integer) the quotient is locally constant, so d/dx = 1 and d/dy = -quotient.
+def _remainder_quotient(x, y):
+    return np.floor_divide(primal(x), primal(y))
+
+
+def _fmod_quotient(x, y):
+    px, py = primal(x), primal(y)
+    # (x - fmod(x, y)) / y is an integer up to rounding: the quotient fmod actually used.
+    return np.round((px - np.fmod(px, py)) / py)
+
+
+def _remainder_rule(quotient):
+    def rule(g, ans, x, y):
+        return g * -quotient(x, y)
+
+    return rule
+
+
+remainder = Primitive("remainder", np.remainder, save_ans=False, register=True)
+remainder.defvjp(lambda g, ans, x, y: g, _remainder_rule(_remainder_quotient))
+remainder.defjvp(lambda t, ans, x, y: t, _remainder_rule(_remainder_quotient))
+mod = remainder
+
+fmod = Primitive("fmod", np.fmod, save_ans=False, register=True)
+fmod.defvjp(lambda g, ans, x, y: g, _remainder_rule(_fmod_quotient))
+fmod.defjvp(lambda t, ans, x, y: t, _remainder_rule(_fmod_quotient))
+
+
+# --- arctan2, hypot ---------------------------------------------------------------------------
+# arctan2(x1, x2) is the angle of the point (x2, x1):
+#   d/dx1 = x2 / (x1^2 + x2^2),  d/dx2 = -x1 / (x1^2 + x2^2)  (undefined at the origin).
+def _arctan2_d1(ans, x1, x2):
+    return x2 / (x1 * x1 + x2 * x2)
+
+
+def _arctan2_d2(ans, x1, x2):
+    return -x1 / (x1 * x1 + x2 * x2)
+
+
+arctan2 = elementwise("arctan2", np.arctan2, _arctan2_d1, _arctan2_d2, save_ans=False)
+
+
+# hypot = sqrt(x1^2 + x2^2): d/dx1 = x1 / hypot. At the origin (a cone's tip) the derivative is
+# taken as 0, a subgradient, instead of 0/0.
+def _hypot_partial(ans, xi):
+    return xi / where(ans == 0, 1.0, ans)
+
+
+hypot = elementwise(
+    "hypot", np.hypot,
+    lambda ans, x1, x2: _hypot_partial(ans, x1),
+    lambda ans, x1, x2: _hypot_partial(ans, x2),
+)

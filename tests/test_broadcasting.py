@@ -1,0 +1,55 @@
+"""Property tests: broadcasting is undone correctly for any pair of compatible shapes."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import chainrule as cr
+
+
+@st.composite
+def broadcastable_pair(draw):
+    shapes = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3,
+                                                     max_side=4))
+    a_shape, b_shape = shapes.input_shapes
+    seed = draw(st.integers(0, 2**16))
+    rng = np.random.default_rng(seed)
+    return rng.uniform(0.5, 2.0, a_shape), rng.uniform(0.5, 2.0, b_shape)
+
+
+@settings(max_examples=60, deadline=None)
+@given(broadcastable_pair(), st.sampled_from(["add", "subtract", "multiply", "divide", "power"]))
+def test_binary_gradients_sum_over_broadcast_axes(pair, op):
+    a, b = pair
+    f = getattr(np, op)
+    out_shape = np.broadcast_shapes(a.shape, b.shape)
+    u = np.random.default_rng(0).standard_normal(out_shape)
+    da, db = cr.grad(lambda a, b: np.sum(f(a, b) * u), argnums=(0, 1))(a, b)
+    assert da.shape == a.shape and db.shape == b.shape
+    # analytic partials, broadcast then summed back
+    partial_a = {"add": 1.0, "subtract": 1.0, "multiply": b, "divide": 1 / b,
+                 "power": b * a ** (b - 1)}[op]
+    partial_b = {"add": 1.0, "subtract": -1.0, "multiply": a, "divide": -a / b**2,
+                 "power": np.log(a) * a**b}[op]
+    expect_a = np.broadcast_to(u * partial_a, out_shape)
+    expect_b = np.broadcast_to(u * partial_b, out_shape)
+    np.testing.assert_allclose(da, _sum_to(expect_a, a.shape), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(db, _sum_to(expect_b, b.shape), rtol=1e-10, atol=1e-12)
+
+
+def _sum_to(x, shape):
+    extra = x.ndim - len(shape)
+    x = x.sum(axis=tuple(range(extra)))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and x.shape[i] != 1)
+    return x.sum(axis=axes, keepdims=True).reshape(shape)
+
+
+@settings(max_examples=40, deadline=None)
+@given(broadcastable_pair())
+def test_forward_tangents_broadcast_to_the_output(pair):
+    a, b = pair
+    ta = np.ones_like(a)
+    out, tangent = cr.jvp(lambda a: a * b, (a,), (ta,))
+    assert tangent.shape == out.shape == np.broadcast_shapes(a.shape, b.shape)
+    np.testing.assert_allclose(tangent, np.broadcast_to(b, out.shape) * 1.0)
