@@ -77,6 +77,7 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
             raise no_derivative(f"numpy.{ufunc.__name__}.{method}", inputs)
         from chainrule import numpy as cnp
 
+        kwargs.setdefault("axis", 0)  # NumPy's default for ufunc.reduce / accumulate
         return getattr(cnp, name)(*inputs, **kwargs)
     f = _UFUNCS.get(ufunc)
     if f is None:

@@ -1,0 +1,133 @@
+"""``numpy.linalg.norm``, composed from the reductions (no rule of its own).
+
+Vector orders: 2 (``sqrt(sum(x**2))``), 1, inf, -inf, any other p (``sum(|x|**p)**(1/p)``) and
+0 (a count of non-zero entries: a constant). Matrix orders: 'fro', 1, -1, inf, -inf, and the
+singular-value orders 2, -2 and 'nuc' (values from NumPy's SVD, derivatives through
+``eigvalsh`` of the Gram matrix, see ``_singular_values``).
+
+Conventions at kinks: a norm is a cone at zero; where the vector (or the sum of ``|x|**p``) is
+exactly zero the derivative is taken as 0 (the minimum-norm subgradient), like ``abs'(0) = 0``.
+Orders inf/-inf/1/-1 inherit the tie convention of ``max``/``min`` (ties share equally).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.lib.array_utils import normalize_axis_tuple
+
+from chainrule import numpy as cnp
+from chainrule.ops.reduce import _as_array, _sqrt0, _sum, max, min
+from chainrule.ops.shape import reshape, transpose
+from chainrule.tracer import primal
+
+_inf = float("inf")
+
+
+def _pow0(s: Any, p: float) -> Any:
+    """``s ** p`` (s >= 0, 0 < p < 1) whose derivative at ``s == 0`` is taken as 0."""
+    zero = np.asarray(primal(s)) == 0
+    if not zero.any():
+        return s**p
+    z = zero.astype(s.dtype)
+    return (s * (1 - z) + z) ** p * (1 - z)
+
+
+def _vector_norm(x, ord, axis, keepdims):
+    if ord is None or ord == 2:
+        return _sqrt0(_sum(x * x, axis=axis, keepdims=keepdims))
+    if isinstance(ord, str):
+        raise ValueError(f"Invalid norm order '{ord}' for vectors")
+    if ord == _inf:
+        return max(abs(x), axis=axis, keepdims=keepdims)
+    if ord == -_inf:
+        return min(abs(x), axis=axis, keepdims=keepdims)
+    if ord == 0:  # number of non-zero entries: piecewise constant, no derivative
+        xp = np.asarray(primal(x))
+        return np.sum((xp != 0).astype(xp.dtype), axis=axis, keepdims=keepdims)
+    if ord == 1:
+        return _sum(abs(x), axis=axis, keepdims=keepdims)
+    s = _sum(abs(x) ** ord, axis=axis, keepdims=keepdims)
+    return _pow0(s, 1.0 / ord) if ord > 1 else s ** (1.0 / ord)
+
+
+def _singular_values(y):
+    """Singular values of the stack ``y`` (..., m, n), ascending, differentiable.
+
+    Values: NumPy's SVD. Derivatives: ``sqrt(eigvalsh(y^T y))`` (the smaller Gram matrix),
+    whose rule is differentiable to every order; d sigma_i = u_i^T dY v_i. Singular values that
+    are zero get derivative 0 (the norm's kink), and tiny ones lose accuracy in the derivative
+    because the Gram matrix squares the condition number.
+    """
+    from chainrule.numpy import linalg
+
+    m, n = y.shape[-2:]
+    yt = transpose(y, (*range(y.ndim - 2), y.ndim - 1, y.ndim - 2))
+    lam = linalg.eigvalsh(cnp.matmul(yt, y) if m >= n else cnp.matmul(y, yt))
+    flat = np.asarray(primal(lam)) <= 0
+    z = flat.astype(lam.dtype)
+    s = cnp.sqrt(lam * (1 - z) + z) * (1 - z) if flat.any() else cnp.sqrt(lam)
+    exact = np.linalg.svd(np.asarray(primal(y)), compute_uv=False)[..., ::-1]
+    return s + (exact - np.asarray(primal(s)))
+
+
+def _svd_norm(x, ord, row, col):
+    rest = [i for i in range(x.ndim) if i not in (row, col)]
+    s = _singular_values(transpose(x, (*rest, row, col)))
+    if ord == 2:
+        return max(s, axis=-1)
+    if ord == -2:
+        return min(s, axis=-1)
+    return _sum(s, axis=(s.ndim - 1,), keepdims=False)
+
+
+def _matrix_norm(x, ord, axis, keepdims):
+    row, col = axis
+    if row == col:
+        raise ValueError("Duplicate axes given.")
+    if ord in (None, "fro", "f"):
+        ret = _sqrt0(_sum(x * x, axis=tuple(sorted(axis)), keepdims=False))
+    elif ord in (1, -1, _inf, -_inf):
+        # 1: largest column sum of |x|; inf: largest row sum (the reduced axes shift by one)
+        summed, other = (row, col) if ord in (1, -1) else (col, row)
+        other -= other > summed
+        pick = max if ord in (1, _inf) else min
+        ret = pick(_sum(abs(x), axis=(summed,), keepdims=False), axis=other)
+    elif ord in (2, -2, "nuc"):
+        ret = _svd_norm(x, ord, row, col)
+    else:
+        raise ValueError("Invalid norm order for matrices.")
+    if keepdims:
+        ret = reshape(ret, tuple(1 if i in axis else n for i, n in enumerate(x.shape)))
+    return ret
+
+
+def norm(x, ord=None, axis=None, keepdims=False):
+    """``numpy.linalg.norm``. The derivative of a norm at zero is taken as 0.
+
+    Example:
+        >>> import numpy as np, chainrule as cr
+        >>> np.round(cr.grad(np.linalg.norm)(np.array([3.0, 4.0])), 12).tolist()
+        [0.6, 0.8]
+    """
+    x = _as_array(x)
+    if x.dtype.kind not in "fc":
+        x = x.astype(float)
+    nd = x.ndim
+    if axis is None:
+        if ord is None or (ord in ("f", "fro") and nd == 2) or (ord == 2 and nd == 1):
+            flat = reshape(x, (-1,))
+            ret = _sqrt0(cnp.dot(flat, flat))  # NumPy's own formula: same rounding
+            return reshape(ret, (1,) * nd) if keepdims else ret
+        axis = tuple(range(nd))
+    elif not isinstance(axis, tuple):
+        try:
+            axis = (int(axis),)
+        except TypeError as e:
+            raise TypeError("'axis' must be None, an integer or a tuple of integers") from e
+    if len(axis) == 1:
+        return _vector_norm(x, ord, normalize_axis_tuple(axis, nd), keepdims)
+    if len(axis) == 2:
+        return _matrix_norm(x, ord, normalize_axis_tuple(axis, nd), keepdims)
+    raise ValueError("Improper number of dimensions to norm.")

@@ -1,0 +1,337 @@
+"""Reductions: ``sum`` and ``max``/``min`` primitives, and the statistics composed from them.
+
+Primitives here: ``sum`` (linear: its VJP broadcasts the cotangent back over the reduced axes)
+and ``extremum`` (max or min, ties splitting the cotangent equally). ``mean``, ``var``, ``std``,
+``average``, ``ptp``, ``logsumexp`` and ``linalg.norm`` are compositions and need no rule.
+Products and running sums/products (``prod``, ``cumsum``, ``cumprod``) live in
+``ops/cumulative.py`` and are re-exported from here.
+
+Every public function has NumPy's signature; ``axis`` may be None, an int, a negative int or a
+tuple. Writing into ``out=`` would lose the derivative, so it is refused.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+import numpy as np
+from numpy.lib.array_utils import normalize_axis_tuple
+
+from chainrule.primitive import Primitive
+from chainrule.tracer import Tracer, primal
+
+__all__ = [
+    "sum", "mean", "max", "min", "amax", "amin", "ptp", "var", "std", "average", "logsumexp",
+    "prod", "cumsum", "cumprod",
+]
+LINALG_ALL = ["norm"]
+
+_NoValue: Any = np._NoValue
+
+
+# --- axis bookkeeping (static: runs on shapes, never on traced values) ----------------------
+def _axes(axis: Any, ndim: int) -> tuple[int, ...]:
+    """The reduced axes as a sorted tuple of non-negative ints (NumPy's rules and errors)."""
+    if axis is None:
+        return tuple(range(ndim))
+    if ndim == 0 and isinstance(axis, int | np.integer) and axis in (0, -1):
+        return ()  # NumPy accepts axis=0 / -1 on a 0-d array for its ufunc reductions
+    return tuple(sorted(normalize_axis_tuple(axis, ndim)))
+
+
+def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def _expand(g: Any, shape: tuple[int, ...], axes: tuple[int, ...], keepdims: bool) -> Any:
+    """A reduced value ``g`` with the reduced axes put back as length-1 axes (broadcastable)."""
+    return g if keepdims else reshape(g, _kept_shape(shape, axes))
+
+
+def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
+    return int(np.prod([shape[a] for a in axes], dtype=np.int64))
+
+
+def _as_array(a: Any) -> Any:
+    return a if isinstance(a, Tracer | np.ndarray | np.generic) else cnp.asarray(a)
+
+
+def _refuse_out(name: str, out: Any) -> None:
+    if out is not None:
+        raise TypeError(
+            f"{name}(..., out=...): writing into an existing array would lose the derivative. "
+            f"Use the returned value instead: y = np.{name}(...)."
+        )
+
+
+def _refuse_where(name: str, where: Any) -> None:
+    if not (where is _NoValue or where is True):
+        raise TypeError(f"{name}(..., where=...) is not supported by chainrule; select the "
+                        f"entries first (indexing), then call {name} on them.")
+
+
+def _flag(keepdims: Any) -> bool:
+    return False if keepdims is _NoValue else builtins.bool(keepdims)
+
+
+def _mask(name: str, where: Any, shape: tuple[int, ...]) -> np.ndarray | None:
+    """A ``where=`` argument as a boolean array of the input's shape (None: no mask)."""
+    if where is _NoValue or where is True:
+        return None
+    mask = np.asarray(primal(where), dtype=bool)
+    try:
+        return np.broadcast_to(mask, shape)
+    except ValueError:
+        raise ValueError(
+            f"{name}(..., where=...): a mask of shape {mask.shape} does not broadcast to the "
+            f"input's shape {shape}."
+        ) from None
+
+
+# --- sum ------------------------------------------------------------------------------------
+def _sum_vjp(g, ans, x, axis, keepdims):
+    # Every summed entry receives the cotangent of its sum: put back the reduced axes as
+    # length-1 axes, then broadcast to the input's shape.
+    return broadcast_to(_expand(g, x.shape, axis, keepdims), x.shape)
+
+
+_sum = Primitive("sum", lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims),
+                 save_ans=False, register=True)
+_sum.defvjp(_sum_vjp)
+_sum.defjvp(lambda t, ans, x, axis, keepdims: _sum(t, axis=axis, keepdims=keepdims))
+
+
+def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NoValue,  # noqa: A001
+        where=_NoValue):
+    """``numpy.sum``.
+
+    Example:
+        >>> import numpy as np, chainrule as cr
+        >>> cr.grad(lambda x: np.sum(x, axis=0)[1])(np.ones((2, 3))).tolist()
+        [[0.0, 1.0, 0.0], [0.0, 1.0, 0.0]]
+    """
+    _refuse_out("sum", out)
+    a = _as_array(a)
+    if dtype is not None:
+        a = a.astype(dtype)
+    mask = _mask("sum", where, a.shape)
+    if mask is not None:
+        a = cnp.where(mask, a, 0)
+    ans = _sum(a, axis=_axes(axis, a.ndim), keepdims=_flag(keepdims))
+    return ans if initial is _NoValue else ans + initial
+
+
+def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=_NoValue):
+    """``numpy.mean``: ``sum / n``."""
+    _refuse_out("mean", out)
+    a = _as_array(a)
+    if dtype is not None:
+        a = a.astype(dtype)
+    elif a.dtype.kind in "iub":
+        a = a.astype(np.float64)
+    axes = _axes(axis, a.ndim)
+    mask = _mask("mean", where, a.shape)
+    if mask is None:
+        return _sum(a, axis=axes, keepdims=_flag(keepdims)) / _count(a.shape, axes)
+    n = np.sum(mask, axis=axes, keepdims=_flag(keepdims)).astype(a.dtype)
+    return _sum(cnp.where(mask, a, 0), axis=axes, keepdims=_flag(keepdims)) / n
+
+
+# --- max / min ------------------------------------------------------------------------------
+def _extremum_impl(x, axis, keepdims, kind):
+    return (np.max if kind == "max" else np.min)(x, axis=axis, keepdims=keepdims)
+
+
+def _tie_weights(x, ans, axis, keepdims):
+    """Constant weights: 1/k on the k entries equal to their slot's extremum, 0 elsewhere.
+
+    Convention: tied maxima (minima) share the cotangent equally; the JVP is the mean of the
+    tangents over the tied entries, so <v, J u> agrees both ways. A NaN extremum (NumPy
+    propagates NaN) sends the derivative to the NaN entries.
+    """
+    xp = np.asarray(primal(x))
+    ap = np.asarray(primal(ans))
+    if not keepdims:
+        ap = ap.reshape(_kept_shape(xp.shape, axis))
+    hit = (xp == ap) | (np.isnan(xp) & np.isnan(ap))
+    w = hit.astype(xp.dtype)
+    return w / np.sum(w, axis=axis, keepdims=True)
+
+
+def _extremum_vjp(g, ans, x, axis, keepdims, kind):
+    return _expand(g, x.shape, axis, keepdims) * _tie_weights(x, ans, axis, keepdims)
+
+
+def _extremum_jvp(t, ans, x, axis, keepdims, kind):
+    return _sum(t * _tie_weights(x, ans, axis, keepdims), axis=axis, keepdims=keepdims)
+
+
+_extremum = Primitive("extremum", _extremum_impl, register=True)
+_extremum.defvjp(_extremum_vjp)
+_extremum.defjvp(_extremum_jvp)
+
+
+def _reduce_extremum(kind, a, axis, out, keepdims, initial, where):
+    _refuse_out(kind, out)
+    a = _as_array(a)
+    mask = _mask(kind, where, a.shape)
+    if mask is not None:
+        if initial is _NoValue:
+            raise ValueError(
+                f"{kind}(..., where=...) needs initial=... (the value of a slot with no "
+                "selected entry), as in NumPy."
+            )
+        a = cnp.where(mask, a, initial)
+    ans = _extremum(a, axis=_axes(axis, a.ndim), keepdims=_flag(keepdims), kind=kind)
+    if initial is _NoValue:
+        return ans
+    return (cnp.maximum if kind == "max" else cnp.minimum)(ans, initial)
+
+
+def max(a, axis=None, out=None, keepdims=False, initial=_NoValue, where=_NoValue):  # noqa: A001
+    """``numpy.max``. Ties share the cotangent equally: grad of max([1, 3, 3]) is [0, .5, .5].
+
+    Example:
+        >>> import numpy as np, chainrule as cr
+        >>> cr.grad(np.max)(np.array([1.0, 3.0, 3.0])).tolist()
+        [0.0, 0.5, 0.5]
+    """
+    return _reduce_extremum("max", a, axis, out, keepdims, initial, where)
+
+
+def min(a, axis=None, out=None, keepdims=False, initial=_NoValue, where=_NoValue):  # noqa: A001
+    """``numpy.min``. Ties share the cotangent equally (as ``max``)."""
+    return _reduce_extremum("min", a, axis, out, keepdims, initial, where)
+
+
+amax = max
+amin = min
+
+
+def ptp(a, axis=None, out=None, keepdims=False):
+    """``numpy.ptp``: ``max - min`` (each with the tie convention of ``max``)."""
+    _refuse_out("ptp", out)
+    return max(a, axis, keepdims=keepdims) - min(a, axis, keepdims=keepdims)
+
+
+# --- moments --------------------------------------------------------------------------------
+def _sqrt0(v: Any) -> Any:
+    """``sqrt(v)`` whose derivative is 0 where ``v == 0`` instead of infinite.
+
+    Convention: std and 2-norms are cones at zero (like ``abs`` at 0); their derivative there is
+    taken as 0, the minimum-norm subgradient, rather than NaN.
+    """
+    zero = np.asarray(primal(v)) == 0
+    if not zero.any():
+        return cnp.sqrt(v)
+    z = zero.astype(v.dtype)
+    return cnp.sqrt(v * (1 - z) + z) * (1 - z)
+
+
+def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=_NoValue,
+        mean=_NoValue, correction=_NoValue):
+    """``numpy.var``: ``sum((a - mean)**2) / (n - ddof)``, two passes as in NumPy."""
+    _refuse_out("var", out)
+    _refuse_where("var", where)
+    if correction is not _NoValue:
+        if ddof != 0:
+            raise ValueError("var: ddof and correction can't be provided simultaneously.")
+        ddof = correction
+    a = _as_array(a)
+    if dtype is not None:
+        a = a.astype(dtype)
+    elif a.dtype.kind in "iub":
+        a = a.astype(np.float64)
+    axes = _axes(axis, a.ndim)
+    n = _count(a.shape, axes)
+    mu = _sum(a, axis=axes, keepdims=True) / n if mean is _NoValue else mean
+    d = a - mu
+    return _sum(d * d, axis=axes, keepdims=_flag(keepdims)) / builtins.max(n - ddof, 0)
+
+
+def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=_NoValue,
+        mean=_NoValue, correction=_NoValue):
+    """``numpy.std``: ``sqrt(var)``. At zero variance its derivative is taken as 0."""
+    _refuse_out("std", out)
+    _refuse_where("std", where)
+    return _sqrt0(var(a, axis, dtype, out, ddof, keepdims, where=where, mean=mean,
+                      correction=correction))
+
+
+def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
+    """``numpy.average``: ``sum(a * w) / sum(w)``; the weights may be traced too."""
+    a = _as_array(a)
+    keepdims = _flag(keepdims)
+    axes = None if axis is None else normalize_axis_tuple(axis, a.ndim, argname="axis")
+    if weights is None:
+        avg = mean(a, axis, keepdims=keepdims)
+        scl = np.asarray(a.size / builtins.max(np.size(primal(avg)), 1), dtype=avg.dtype)
+    else:
+        w = _as_array(weights)
+        if w.shape != a.shape:
+            if axes is None:
+                raise TypeError("Axis must be specified when shapes of a and weights differ.")
+            if w.shape != tuple(a.shape[ax] for ax in axes):
+                raise ValueError("Shape of weights must be consistent with shape of a along "
+                                 "specified axis.")
+            w = transpose(w, tuple(np.argsort(axes)))
+            w = reshape(w, tuple(s if ax in axes else 1 for ax, s in enumerate(a.shape)))
+        dt = np.result_type(a.dtype, w.dtype, *(["f8"] if a.dtype.kind in "iub" else []))
+        a, w = a.astype(dt), w.astype(dt)
+        red = _axes(axes, a.ndim)
+        scl = _sum(w, axis=red, keepdims=keepdims)
+        if np.any(np.asarray(primal(scl)) == 0.0):
+            raise ZeroDivisionError("Weights sum to zero, can't be normalized")
+        avg = _sum(a * w, axis=red, keepdims=keepdims) / scl
+    if not returned:
+        return avg
+    if scl.shape != avg.shape:
+        scl = (broadcast_to(scl, avg.shape) if isinstance(scl, Tracer)
+               else np.broadcast_to(scl, avg.shape).copy())
+    return avg, scl
+
+
+# --- log-sum-exp ----------------------------------------------------------------------------
+def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
+    """``scipy.special.logsumexp``: ``log(sum(b * exp(a)))`` without overflow.
+
+    The slot's maximum ``m`` is subtracted before ``exp`` and added back after ``log``; ``m``
+    is a constant (stop-gradient): the result does not depend on it, so the derivative is
+    exactly ``softmax(a)`` (times ``b``), computed from ``exp(a - m) <= 1``.
+
+    Example:
+        >>> import numpy as np, chainrule as cr, chainrule.numpy as cnp
+        >>> x = np.array([1000.0, 1000.0])
+        >>> round(float(cnp.logsumexp(x)), 6), cr.grad(cnp.logsumexp)(x).tolist()
+        (1000.693147, [0.5, 0.5])
+    """
+    a = _as_array(a)
+    ap = np.asarray(primal(a))
+    if b is not None:
+        b = _as_array(b)
+        # entries with weight 0 do not take part (scipy's convention); shift by the others
+        ap = np.where(np.asarray(primal(b)) == 0, -np.inf, ap)
+    axes = _axes(axis, ap.ndim)
+    if ap.size:
+        shift = np.max(ap, axis=axes, keepdims=True)
+        shift = np.where(np.isfinite(shift), shift, 0)
+    else:
+        shift = np.zeros(_kept_shape(ap.shape, axes))
+    shift = shift.astype(np.result_type(ap.dtype, np.float16))
+    e = cnp.exp(a - shift)
+    if b is not None:
+        e = e * b
+    s = _sum(e, axis=axes, keepdims=keepdims)
+    if not keepdims:
+        shift = np.squeeze(shift, axis=axes)
+    with np.errstate(divide="ignore"):  # an empty or all -inf slot gives -inf, as in scipy
+        if return_sign:
+            return cnp.log(abs(s)) + shift, np.sign(np.asarray(primal(s)))
+        return cnp.log(s) + shift
+
+
+from chainrule import numpy as cnp  # noqa: E402, I001
+from chainrule.ops.cumulative import cumprod, cumsum, prod  # noqa: E402, F401, I001
+from chainrule.ops.norm import norm  # noqa: E402, F401
+from chainrule.ops.shape import broadcast_to, reshape, transpose  # noqa: E402, I001
