@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.describe import describe
 from chainrule.tracer import Tracer
 
 _UFUNCS: dict[Any, Any] = {}
@@ -100,13 +99,16 @@ def array_function(func: Any, args: tuple, kwargs: dict) -> Any:
         _tables()
     f = _FUNCS.get(func)
     if f is None:
-        module = func.__module__ or "numpy"
-        if module.startswith("numpy") and not module.startswith("numpy.linalg"):
-            module = "numpy"
-        raise no_derivative(f"{module}.{func.__name__}", args)
+        raise no_derivative(f"{_public_module(func)}.{func.__name__}", args)
     return f(*args, **kwargs)
 
 
-def describe_args(*args: Any) -> str:
-    """``'float64 array of shape (2, 3) and float64 array of shape (4,)'`` for messages."""
-    return " and ".join(describe(a) for a in args)
+def _public_module(func: Any) -> str:
+    """'numpy._core.fromnumeric' -> 'numpy', 'numpy.fft' -> 'numpy.fft'."""
+    parts = []
+    for part in (func.__module__ or "numpy").split("."):
+        if part.startswith("_"):
+            break
+        parts.append(part)
+    return ".".join(parts)
+

@@ -97,7 +97,7 @@ class Tracer:
         return cnp.negative(self)
 
     def __pos__(self):
-        return self
+        return self._alias()
 
     def __abs__(self):
         return cnp.absolute(self)
@@ -187,6 +187,13 @@ class Tracer:
             )
         self._rebind(new)
 
+    def _alias(self) -> Tracer:
+        """A new tracer object for the same recorded value: an independent "copy" that a later
+        ``x[i] = v`` on either object does not affect (the recorded value itself is immutable)."""
+        new = object.__new__(type(self))
+        new._rebind(self)
+        return new
+
     def __iter__(self):
         if self.ndim == 0:
             raise TypeError(f"iteration over a {self._describe()} (0-d)")
@@ -203,7 +210,7 @@ class Tracer:
 
     @property
     def real(self):
-        return self
+        return self._alias()
 
     @property
     def flat(self):
@@ -276,10 +283,10 @@ class Tracer:
         return cnp.astype(self, dtype)
 
     def copy(self):
-        return self
+        return self._alias()
 
     def conj(self):
-        return self
+        return self._alias()
 
     def argmax(self, axis=None):
         return np.argmax(primal(self), axis)

@@ -85,7 +85,9 @@ def array(obj: Any, dtype: Any = None, copy: bool = True, **kwargs: Any) -> Any:
         3.0
     """
     if isinstance(obj, Tracer):
-        return obj if dtype is None else obj.astype(dtype)
+        if dtype is not None:
+            return obj.astype(dtype)
+        return obj._alias() if copy else obj
     if not _contains_tracer(obj):
         return np.array(obj, dtype=dtype, copy=copy, **kwargs)
     from chainrule.ops.shape import stack
