@@ -16,6 +16,8 @@ shape (unbroadcasting is done once, in the engine, not in every rule).
 
 from __future__ import annotations
 
+import functools
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -48,8 +50,8 @@ class Primitive:
     ) -> None:
         self.name = name
         self.impl = impl
-        self.vjp: tuple[Callable[..., Any] | None, ...] = ()
-        self.jvp: tuple[Callable[..., Any] | None, ...] = ()
+        self.vjp: tuple[Callable[..., Any] | None, ...] | _PerArgument = ()
+        self.jvp: tuple[Callable[..., Any] | None, ...] | _PerArgument = ()
         # What the reverse sweep keeps alive: rules declared with save_args=False receive None
         # for the primal inputs (e.g. tanh only needs its output), which halves saved memory.
         self.save_args = save_args
@@ -69,11 +71,36 @@ class Primitive:
         self.jvp = rules
         return self
 
+    def defvjp_argnum(self, rule: Callable[..., Any]) -> Primitive:
+        """One VJP rule for any number of arguments: ``rule(i, g, ans, *args, **params)``."""
+        self.vjp = _PerArgument(rule)
+        return self
+
+    def defjvp_argnum(self, rule: Callable[..., Any]) -> Primitive:
+        """One JVP rule for any number of arguments: ``rule(i, t, ans, *args, **params)``."""
+        self.jvp = _PerArgument(rule)
+        return self
+
     def __call__(self, *args: Any, **params: Any) -> Any:
         return bind(self, args, params)
 
     def __repr__(self) -> str:
         return f"Primitive({self.name!r})"
+
+
+class _PerArgument:
+    """The rule table of a variadic primitive: entry i is ``rule`` with ``i`` bound first."""
+
+    __slots__ = ("rule",)
+
+    def __init__(self, rule: Callable[..., Any]) -> None:
+        self.rule = rule
+
+    def __len__(self) -> int:
+        return sys.maxsize
+
+    def __getitem__(self, i: int) -> Callable[..., Any]:
+        return functools.partial(self.rule, i)
 
 
 def primitive(impl: Callable[..., Any]) -> Primitive:

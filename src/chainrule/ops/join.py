@@ -8,7 +8,6 @@ placed there (a scatter into zeros).
 
 from __future__ import annotations
 
-import functools
 from itertools import pairwise
 from typing import Any
 
@@ -54,16 +53,8 @@ _concatenate = Primitive("concatenate", _concatenate_impl, save_args=False, save
                          register=True)
 
 
-def _rules_for(n: int) -> None:
-    """Rules are per operand: make sure the variadic primitive has at least ``n`` of them."""
-    have = len(_concatenate.vjp)
-    if have < n:
-        m = max(n, 2 * have)
-        _concatenate.defvjp(*(functools.partial(_concatenate_vjp, i) for i in range(m)))
-        _concatenate.defjvp(*(functools.partial(_concatenate_jvp, i) for i in range(m)))
-
-
-_rules_for(8)
+_concatenate.defvjp_argnum(_concatenate_vjp)
+_concatenate.defjvp_argnum(_concatenate_jvp)
 
 
 def _operands(arrays: Any) -> list:
@@ -101,7 +92,6 @@ def concatenate(arrays, /, axis=0, out=None, *, dtype=None, casting="same_kind")
         )
     axis = _axis(axis, ndim, "concatenate")
     bounds = (0, *(int(b) for b in np.cumsum([a.shape[axis] for a in arrays])))
-    _rules_for(len(arrays))
     return _concatenate(*arrays, axis=axis, bounds=bounds, dtype=dtype, casting=casting)
 
 
