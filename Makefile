@@ -21,7 +21,7 @@ run: $(BIN)/.installed
 	$(BIN)/python -m chainrule
 
 test: $(BIN)/.installed-dev
-	$(BIN)/python -m ruff check src tests benchmarks examples
+	$(BIN)/python -m ruff check src tests benchmarks
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/.installed-dev
