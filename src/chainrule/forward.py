@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from chainrule.levels import new_level
-from chainrule.primitive import Primitive, bind
+from chainrule.primitive import Primitive, annotated
 from chainrule.tracer import Tracer
 
 
@@ -23,16 +23,24 @@ class ForwardTrace:
         self.level = new_level()
         self.alive = True
 
-    def process(self, prim: Primitive, args, params) -> Any:
-        vals = []
+    def process(self, prim: Primitive, args, params, nested: bool) -> Any:
+        vals = list(args)
         tracers = []
-        for i, a in enumerate(args):
-            if isinstance(a, ForwardTracer) and a._trace is self:
-                vals.append(a._value)
+        i = 0
+        for a in args:
+            if a.__class__ is ForwardTracer and a._trace is self:
+                v = vals[i] = a._value
                 tracers.append((i, a._tangent))
-            else:
-                vals.append(a)
-        ans = bind(prim, vals, params)
+                if isinstance(v, Tracer):  # an outer transformation's value inside
+                    nested = True
+            i += 1
+        if nested:
+            ans = prim(*vals, **params)
+        else:
+            try:
+                ans = prim.impl(*vals, **params)
+            except (ValueError, TypeError, IndexError) as e:
+                raise annotated(e, prim, vals, params) from e
         rules = prim.jvp
         tangent = None
         for pos, t in tracers:

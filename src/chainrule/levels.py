@@ -1,7 +1,7 @@
 """Trace levels: every transformation invocation gets a fresh, strictly increasing level.
 
 A newer (inner) transformation always has a higher level than the transformations enclosing it,
-so ``bind`` can tell whose turn it is; values of outer levels are constants to inner ones.
+so a primitive call can tell whose turn it is; values of outer levels are constants to inner ones.
 ``itertools.count`` is atomic under the GIL, so threads never share a level.
 """
 

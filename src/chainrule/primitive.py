@@ -82,7 +82,33 @@ class Primitive:
         return self
 
     def __call__(self, *args: Any, **params: Any) -> Any:
-        return bind(self, args, params)
+        """Apply the primitive: run it directly, or hand it to the innermost active trace.
+
+        The innermost trace is the one with the highest level among the traced arguments;
+        traced values of outer transformations are ordinary constants for it (no perturbation
+        confusion). ``nested`` tells the trace whether other traces' values are present.
+        """
+        top = None
+        nested = False
+        for a in args:
+            if isinstance(a, Tracer):
+                trace = a._trace
+                if trace is top:
+                    continue
+                if not trace.alive:
+                    raise_dead_tracer(self.name, a)
+                if top is None:
+                    top = trace
+                else:
+                    nested = True
+                    if trace.level > top.level:
+                        top = trace
+        if top is None:
+            try:
+                return self.impl(*args, **params)
+            except (ValueError, TypeError, IndexError) as e:
+                raise annotated(e, self, args, params) from e
+        return top.process(self, args, params, nested)
 
     def __repr__(self) -> str:
         return f"Primitive({self.name!r})"
@@ -119,28 +145,6 @@ def primitive(impl: Callable[..., Any]) -> Primitive:
     return Primitive(getattr(impl, "__name__", "primitive"), impl)
 
 
-def bind(prim: Primitive, args: tuple[Any, ...] | list[Any], params: dict[str, Any]) -> Any:
-    """Apply ``prim`` to ``args``: run it directly, or hand it to the innermost active trace.
-
-    The innermost trace is the one with the highest level among the traced arguments; traced
-    values of outer transformations are ordinary constants for it (no perturbation confusion).
-    """
-    top = None
-    for a in args:
-        if isinstance(a, Tracer):
-            trace = a._trace
-            if not trace.alive:
-                raise_dead_tracer(prim.name, a)
-            if top is None or trace.level > top.level:
-                top = trace
-    if top is None:
-        try:
-            return prim.impl(*args, **params)
-        except (ValueError, TypeError, IndexError) as e:
-            raise _annotated(e, prim, args, params) from e
-    return top.process(prim, args, params)
-
-
 class OperationError(Exception):
     """An error raised inside a primitive, re-raised once with the operation and its inputs."""
 
@@ -161,7 +165,8 @@ _ANNOTATED = {ValueError: OperationValueError, TypeError: OperationTypeError,
               IndexError: OperationIndexError}
 
 
-def _annotated(e: Exception, prim: Primitive, args, params) -> Exception:
+def annotated(e: Exception, prim: Primitive, args, params) -> Exception:
+    """The error ``e`` of a primitive's implementation, re-raised naming the operation."""
     if isinstance(e, OperationError):
         return e
     from chainrule.describe import describe
@@ -185,4 +190,4 @@ def raise_dead_tracer(op: str, tracer: Any) -> None:
     )
 
 
-from chainrule.tracer import Tracer  # noqa: E402  (Tracer needs bind; bind needs Tracer)
+from chainrule.tracer import Tracer  # noqa: E402  (tracer.py imports this module)

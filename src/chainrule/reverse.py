@@ -9,29 +9,21 @@ mode: keep the values in the forward pass, use them in the backward pass").
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
 
 from chainrule.describe import describe
 from chainrule.levels import new_level
-from chainrule.primitive import Primitive, bind
+from chainrule.primitive import Primitive, annotated
 from chainrule.tracer import Tracer
 
-
-class Node:
-    """One recorded operation: what its VJP rules need, and where its inputs came from."""
-
-    __slots__ = ("prim", "params", "args", "ans", "parents", "shape", "dtype")
-
-    def __init__(self, prim, params, args, ans, parents, shape, dtype):
-        self.prim = prim  # None for an input (leaf)
-        self.params = params
-        self.args = args
-        self.ans = ans
-        self.parents = parents  # tuple of (argument position, tape index of that input)
-        self.shape = shape
-        self.dtype = dtype
+# A tape entry is a tuple (fast to build): the primitive (None for an input), its static
+# parameters, the primal inputs its VJP rules need (None where the primitive saves none), its
+# output (if needed), the (argument position, tape index) of each traced input, and the output's
+# shape and dtype (to sum broadcast cotangents back and keep the input's precision).
+PRIM, PARAMS, ARGS, ANS, PARENTS, SHAPE, DTYPE = range(7)
 
 
 class ReverseTrace:
@@ -42,38 +34,42 @@ class ReverseTrace:
 
     def __init__(self) -> None:
         self.level = new_level()
-        self.tape: list[Node | None] = []
+        self.tape: list[tuple | None] = []
         self.alive = True
 
     def leaf(self, value: Any) -> ReverseTracer:
         """Box an input so that operations on it are recorded."""
-        self.tape.append(Node(None, None, None, value, (), np.shape(value), value.dtype))
+        self.tape.append((None, None, None, value, (), value.shape, value.dtype))
         return ReverseTracer(value, self, len(self.tape) - 1)
 
-    def process(self, prim: Primitive, args, params) -> Any:
-        vals = []
-        parents = []
-        for i, a in enumerate(args):
-            if isinstance(a, ReverseTracer) and a._trace is self:
-                vals.append(a._value)
-                parents.append((i, a._node))
-            else:
-                vals.append(a)
-        ans = bind(prim, vals, params)
-        if not parents:
-            return ans
+    def process(self, prim: Primitive, args, params, nested: bool) -> Any:
+        vals = list(args)
+        parents = ()
+        i = 0
+        for a in args:
+            if a.__class__ is ReverseTracer and a._trace is self:
+                v = vals[i] = a._value
+                parents += ((i, a._node),)
+                if isinstance(v, Tracer):  # an outer transformation's value inside
+                    nested = True
+            i += 1
+        if nested:
+            ans = prim(*vals, **params)
+        else:
+            try:
+                ans = prim.impl(*vals, **params)
+            except (ValueError, TypeError, IndexError) as e:
+                raise annotated(e, prim, vals, params) from e
         tape = self.tape
-        tape.append(
-            Node(
-                prim,
-                params,
-                vals if prim.save_args else (None,) * len(vals),
-                ans if prim.save_ans else None,
-                parents,
-                ans.shape,
-                ans.dtype,
-            )
-        )
+        tape.append((
+            prim,
+            params,
+            vals if prim.save_args else (None,) * len(vals),
+            ans if prim.save_ans else None,
+            parents,
+            ans.shape,
+            ans.dtype,
+        ))
         return ReverseTracer(ans, self, len(tape) - 1)
 
 
@@ -97,7 +93,7 @@ def backward(tape: list, seeds: dict[int, Any], keep: bool) -> dict[int, Any]:
     """Propagate adjoints from ``seeds`` (tape index -> cotangent) down to the leaves.
 
     Returns the cotangent of every reached leaf. With ``keep=False`` the tape is consumed: each
-    node is released right after its rules have run, each cotangent right after it is used.
+    entry is released right after its rules have run, each cotangent right after it is used.
     """
     cts: list[Any] = [None] * len(tape)
     for i, g in seeds.items():
@@ -110,48 +106,57 @@ def backward(tape: list, seeds: dict[int, Any], keep: bool) -> dict[int, Any]:
                 tape[i] = None
             continue
         cts[i] = None
-        node = tape[i]
+        prim, params, args, ans, parents, _, _ = tape[i]
         if not keep:
             tape[i] = None
-        prim = node.prim
         if prim is None:
             leaves[i] = g
             continue
         rules = prim.vjp
-        args = node.args
-        for pos, j in node.parents:
+        for pos, j in parents:
             rule = rules[pos] if pos < len(rules) else None
             if rule is None:
-                raise TypeError(
-                    f"{prim.name}: no reverse-mode (VJP) rule for argument {pos}. Define one with "
-                    f"{prim.name}.defvjp(...), or wrap that argument in cr.stop_gradient(...)."
-                )
-            c = rule(g, node.ans, *args, **node.params)
+                raise _missing_rule(prim, pos)
+            c = rule(g, ans, *args, **params) if params else rule(g, ans, *args)
             parent = tape[j]
-            if c.shape != parent.shape:
-                c = unbroadcast(c, parent.shape)
-            if c.dtype != parent.dtype:
-                c = c.astype(parent.dtype)
+            if c.shape != parent[SHAPE]:
+                c = unbroadcast(c, parent[SHAPE])
+            dtype = parent[DTYPE]
+            if c.dtype is not dtype and c.dtype != dtype:  # builtin dtypes are singletons
+                c = c.astype(dtype)
             prev = cts[j]
             cts[j] = c if prev is None else prev + c
     return leaves
 
 
+def _missing_rule(prim: Primitive, pos: int) -> TypeError:
+    return TypeError(
+        f"{prim.name}: no reverse-mode (VJP) rule for argument {pos}. Define one with "
+        f"{prim.name}.defvjp(...), or wrap that argument in cr.stop_gradient(...)."
+    )
+
+
 def unbroadcast(c: Any, shape: tuple[int, ...]) -> Any:
     """Sum a cotangent of a broadcast result back to the shape of the input it came from."""
-    from chainrule import numpy as cnp
-
-    extra = c.ndim - len(shape)
-    if extra < 0:
-        raise ValueError(
-            f"internal: cotangent of shape {c.shape} cannot be unbroadcast to input shape {shape}"
-        )
-    axes = tuple(range(extra)) + tuple(
-        extra + k for k, n in enumerate(shape) if n == 1 and c.shape[extra + k] != 1
-    )
+    axes = _broadcast_axes(c.shape, shape)
+    if isinstance(c, Tracer):  # a higher-order sweep: stay differentiable
+        if axes:
+            c = cnp.sum(c, axis=axes)
+        return cnp.reshape(c, shape) if c.shape != shape else c
     if axes:
-        c = cnp.sum(c, axis=axes)
-    return cnp.reshape(c, shape) if c.shape != shape else c
+        c = np.add.reduce(c, axis=axes)
+    return c.reshape(shape) if c.shape != shape else c
+
+
+@functools.lru_cache(maxsize=1024)
+def _broadcast_axes(big: tuple[int, ...], shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The axes of a broadcast shape ``big`` that were added or stretched from ``shape``."""
+    extra = len(big) - len(shape)
+    if extra < 0:
+        raise ValueError(f"internal: cotangent of shape {big} cannot be unbroadcast to {shape}")
+    return tuple(range(extra)) + tuple(
+        extra + k for k, n in enumerate(shape) if n == 1 and big[extra + k] != 1
+    )
 
 
 def check_cotangent(ct: Any, ref_shape, ref_dtype, where: str) -> np.ndarray | Tracer:
@@ -167,3 +172,6 @@ def check_cotangent(ct: Any, ref_shape, ref_dtype, where: str) -> np.ndarray | T
             f"output's shape and dtype (e.g. np.ones({tuple(ref_shape)}, dtype=np.{ref_dtype}))."
         )
     return ct
+
+
+from chainrule import numpy as cnp  # noqa: E402

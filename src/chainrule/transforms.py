@@ -22,8 +22,10 @@ ArgNums = int | Sequence[int]
 
 
 # --- inputs -------------------------------------------------------------------------------
-def _as_input(x: Any, op: str, where: str) -> Any:
+def _as_input(x: Any, op: str, where: tuple[int, int | None] | str) -> Any:
     """A differentiable input as an array (or an outer transformation's traced value)."""
+    if type(x) is np.ndarray and x.dtype.kind == "f":
+        return x
     if not isinstance(x, Tracer):
         if isinstance(x, np.ndarray | np.generic):
             pass
@@ -38,6 +40,9 @@ def _as_input(x: Any, op: str, where: str) -> Any:
             if kind in "iub"
             else "Only real floating-point arrays (float32, float64) can be differentiated."
         )
+        if isinstance(where, tuple):
+            n, k = where
+            where = f"argument {n}" + (f" (leaf {k})" if k is not None else "")
         raise TypeError(f"{op}: {where} is a {describe(x)}, which cannot be differentiated. {hint}")
     return x
 
@@ -75,9 +80,8 @@ def _record(f: Callable, args: tuple, argnums: tuple[int, ...], op: str):
         leaves, treedef = tree_flatten(args[n])
         nodes = []
         for k, leaf in enumerate(leaves):
-            where = f"argument {n}" + (f" (leaf {k})" if treedef.num_leaves > 1 else "")
-            tracer = trace.leaf(_as_input(leaf, op, where))
-            nodes.append(tracer)
+            where = (n, k if treedef.num_leaves > 1 else None)
+            nodes.append(trace.leaf(_as_input(leaf, op, where)))
         boxed.append((treedef, nodes))
         args[n] = tree_unflatten(treedef, nodes)
     try:
@@ -203,9 +207,11 @@ def value_and_grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> 
 
 
 def _check_scalar(out: Any, f: Callable) -> None:
-    if isinstance(out, Tracer | np.ndarray | np.generic | float | int):
-        if np.size(primal(out)) == 1 and np.result_type(primal(out)).kind == "f":
+    if isinstance(out, Tracer | np.ndarray | np.generic):
+        if out.size == 1 and out.dtype.kind == "f":
             return
+    elif isinstance(out, float):
+        return
     name = getattr(f, "__name__", "f")
     raise TypeError(
         f"grad({name}): the function must return a real scalar, but it returned a "

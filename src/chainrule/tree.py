@@ -11,6 +11,8 @@ import dataclasses
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
+
 _REGISTRY: dict[type, tuple[Callable[[Any], tuple[list, Any]], Callable[[Any, list], Any]]] = {}
 
 
@@ -48,7 +50,10 @@ class TreeDef:
         self.kind = kind
         self.aux = aux
         self.children = children
-        self.num_leaves = 1 if kind is None else sum(c.num_leaves for c in children)
+        n = 1 if kind is None else 0
+        for c in children:
+            n += c.num_leaves
+        self.num_leaves = n
 
     def __eq__(self, other: object) -> bool:
         return (
@@ -68,9 +73,14 @@ class TreeDef:
         return f"{name}({', '.join(map(repr, self.children))})"
 
 
+_LEAF_TYPES = frozenset({np.ndarray, float, int, bool, complex, np.float64, np.float32})
+
+
 def _node_of(x: Any) -> tuple[Any, Any, list] | None:
     """(kind, aux, children) of a container, or None for a leaf."""
     t = type(x)
+    if t in _LEAF_TYPES:
+        return None
     if t is tuple or t is list:
         return t, len(x), list(x)
     if t is dict:
@@ -109,7 +119,7 @@ def _flatten(x: Any, leaves: list[Any]) -> TreeDef:
         leaves.append(x)
         return _LEAF
     kind, aux, children = node
-    return TreeDef(kind, aux, tuple(_flatten(c, leaves) for c in children))
+    return TreeDef(kind, aux, tuple([_flatten(c, leaves) for c in children]))
 
 
 _LEAF = TreeDef(None, None, ())

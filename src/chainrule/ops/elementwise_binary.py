@@ -28,8 +28,11 @@ def _traced(*xs) -> bool:
 def _share(win, tie, *operands) -> np.ndarray:
     """Partial of a selection: 1 where this operand wins, 0.5 on ties, 0 elsewhere.
 
-    The mask takes the result dtype of the (plain) operands so float32 stays float32.
+    Without ties it is the boolean mask itself (multiplying by it keeps the cotangent's dtype);
+    with ties the mask takes the result dtype of the (plain) operands, so float32 stays float32.
     """
+    if tie is False or not tie.any():
+        return win
     return np.where(tie, 0.5, win).astype(np.result_type(*operands))
 
 

@@ -59,6 +59,10 @@ def _matmul_vjp_a(g, ans, a, b):
     b = _arr(b)
     if a.ndim >= 2 and b.ndim >= 2:  # the hot path: one matmul on a transposed view
         return matmul(g, _mT(b))
+    if b.ndim == 1 and a.ndim <= 2:  # matrix @ vector: an outer product; vector . vector
+        return reshape(g, g.shape + (1,)) * b if a.ndim == 2 else g * b
+    if a.ndim == 1 and b.ndim == 2:  # vector @ matrix
+        return matmul(b, g)
     a2, b2, g2 = _promote(a, b, g)
     # (..., 1, n) for a 1-D a: the engine sums the leading axes back to (n,)
     return matmul(g2, _mT(b2))
@@ -68,6 +72,10 @@ def _matmul_vjp_b(g, ans, a, b):
     a = _arr(a)
     if a.ndim >= 2 and b.ndim >= 2:
         return matmul(_mT(a), g)
+    if a.ndim == 2 and b.ndim == 1:  # matrix @ vector
+        return matmul(g, a)
+    if a.ndim == 1 and b.ndim <= 2:  # vector @ matrix: an outer product; vector . vector
+        return reshape(a, a.shape + (1,)) * g if b.ndim == 2 else g * a
     a2, b2, g2 = _promote(a, b, g)
     gb = matmul(_mT(a2), g2)
     return reshape(gb, gb.shape[:-1]) if b.ndim == 1 else gb

@@ -13,6 +13,7 @@ tuple. Writing into ``out=`` would lose the derivative, so it is refused.
 from __future__ import annotations
 
 import builtins
+import functools
 from typing import Any
 
 import numpy as np
@@ -33,6 +34,13 @@ _NoValue: Any = np._NoValue
 # --- axis bookkeeping (static: runs on shapes, never on traced values) ----------------------
 def _axes(axis: Any, ndim: int) -> tuple[int, ...]:
     """The reduced axes as a sorted tuple of non-negative ints (NumPy's rules and errors)."""
+    if isinstance(axis, list):
+        axis = tuple(axis)
+    return _axes_cached(axis, ndim)
+
+
+@functools.lru_cache(maxsize=512)
+def _axes_cached(axis: Any, ndim: int) -> tuple[int, ...]:
     if axis is None:
         return tuple(range(ndim))
     if ndim == 0 and isinstance(axis, int | np.integer) and axis in (0, -1):
@@ -46,7 +54,7 @@ def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...
 
 def _expand(g: Any, shape: tuple[int, ...], axes: tuple[int, ...], keepdims: bool) -> Any:
     """A reduced value ``g`` with the reduced axes put back as length-1 axes (broadcastable)."""
-    return g if keepdims else reshape(g, _kept_shape(shape, axes))
+    return g if keepdims else _reshape(g, shape=_kept_shape(shape, axes))
 
 
 def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
@@ -93,10 +101,11 @@ def _mask(name: str, where: Any, shape: tuple[int, ...]) -> np.ndarray | None:
 def _sum_vjp(g, ans, x, axis, keepdims):
     # Every summed entry receives the cotangent of its sum: put back the reduced axes as
     # length-1 axes, then broadcast to the input's shape.
-    return broadcast_to(_expand(g, x.shape, axis, keepdims), x.shape)
+    return _broadcast_to(_expand(g, x.shape, axis, keepdims), shape=x.shape)
 
 
-_sum = Primitive("sum", lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims),
+# np.add.reduce is what np.sum runs, without its ~2 us of Python-level argument handling.
+_sum = Primitive("sum", lambda x, axis, keepdims: np.add.reduce(x, axis=axis, keepdims=keepdims),
                  save_ans=False, register=True)
 _sum.defvjp(_sum_vjp)
 _sum.defjvp(lambda t, ans, x, axis, keepdims: _sum(t, axis=axis, keepdims=keepdims))
@@ -111,6 +120,9 @@ def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NoValue,  #
         >>> cr.grad(lambda x: np.sum(x, axis=0)[1])(np.ones((2, 3))).tolist()
         [[0.0, 1.0, 0.0], [0.0, 1.0, 0.0]]
     """
+    if (dtype is None and out is None and initial is _NoValue and where is _NoValue
+            and isinstance(a, Tracer)):  # the common traced call: np.sum(x, axis)
+        return _sum(a, axis=_axes(axis, a.ndim), keepdims=_flag(keepdims))
     _refuse_out("sum", out)
     a = _as_array(a)
     if dtype is not None:
@@ -140,7 +152,8 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=_NoValue):
 
 # --- max / min ------------------------------------------------------------------------------
 def _extremum_impl(x, axis, keepdims, kind):
-    return (np.max if kind == "max" else np.min)(x, axis=axis, keepdims=keepdims)
+    reduce = np.maximum.reduce if kind == "max" else np.minimum.reduce
+    return reduce(x, axis=axis, keepdims=keepdims)
 
 
 def _tie_weights(x, ans, axis, keepdims):
@@ -154,9 +167,13 @@ def _tie_weights(x, ans, axis, keepdims):
     ap = np.asarray(primal(ans))
     if not keepdims:
         ap = ap.reshape(_kept_shape(xp.shape, axis))
-    hit = (xp == ap) | (np.isnan(xp) & np.isnan(ap))
-    w = hit.astype(xp.dtype)
-    return w / np.sum(w, axis=axis, keepdims=True)
+    hit = xp == ap
+    if np.isnan(ap).any():
+        hit |= np.isnan(xp) & np.isnan(ap)
+    counts = np.add.reduce(hit, axis=axis, keepdims=True)
+    if counts.max(initial=0) <= 1:
+        return hit  # no ties: a boolean mask (multiplying by it keeps the cotangent's dtype)
+    return (hit / counts).astype(xp.dtype)
 
 
 def _extremum_vjp(g, ans, x, axis, keepdims, kind):
@@ -334,4 +351,6 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
 from chainrule import numpy as cnp  # noqa: E402, I001
 from chainrule.ops.cumulative import cumprod, cumsum, prod  # noqa: E402, F401, I001
 from chainrule.ops.norm import norm  # noqa: E402, F401
-from chainrule.ops.shape import broadcast_to, reshape, transpose  # noqa: E402, I001
+from chainrule.ops.shape import (  # noqa: E402, I001
+    _broadcast_to, _reshape, broadcast_to, reshape, transpose,
+)
