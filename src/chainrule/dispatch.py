@@ -27,8 +27,9 @@ _UFUNC_METHODS = {
 }
 
 
-def _tables() -> None:
-    """Map every NumPy callable that ``chainrule.numpy`` implements under the same name."""
+def build_tables() -> None:
+    """Map every NumPy callable that ``chainrule.numpy`` implements under the same name
+    (called once, at the end of ``chainrule.numpy``'s import)."""
     from chainrule import numpy as cnp
 
     for module, namespace in ((np, cnp), (np.linalg, cnp.linalg)):
@@ -62,8 +63,10 @@ def no_derivative(name: str, args: Any) -> TypeError:
 
 
 def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
-    if not _UFUNCS:
-        _tables()
+    if method == "__call__" and not kwargs:  # the common case: np.exp(x), np.add(x, y)
+        f = _UFUNCS.get(ufunc)
+        if f is not None:
+            return f(*inputs)
     if kwargs.get("out") is not None:
         raise TypeError(
             f"numpy.{ufunc.__name__}(..., out=...) on {_traced_args(inputs)}: writing into an "
@@ -95,8 +98,6 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
 
 
 def array_function(func: Any, args: tuple, kwargs: dict) -> Any:
-    if not _UFUNCS:
-        _tables()
     f = _FUNCS.get(func)
     if f is None:
         raise no_derivative(f"{_public_module(func)}.{func.__name__}", args)

@@ -114,7 +114,10 @@ def backward(tape: list, seeds: dict[int, Any], keep: bool) -> dict[int, Any]:
             continue
         rules = prim.vjp
         for pos, j in parents:
-            rule = rules[pos] if pos < len(rules) else None
+            try:
+                rule = rules[pos]
+            except IndexError:
+                rule = None
             if rule is None:
                 raise _missing_rule(prim, pos)
             c = rule(g, ans, *args, **params) if params else rule(g, ans, *args)

@@ -197,7 +197,8 @@ def value_and_grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> 
         if node is None:
             cts: dict[int, Any] = {}
         else:
-            cts = backward(tape, {node: np.ones(np.shape(value), dtype=value.dtype)}, keep=False)
+            seed = value.dtype.type(1) if value.ndim == 0 else np.ones(value.shape, value.dtype)
+            cts = backward(tape, {node: seed}, keep=False)
         del tape
         grads = _leaf_cotangents(leaf_ids, cts)
         g = grads[0] if isinstance(argnums, int) else tuple(grads)

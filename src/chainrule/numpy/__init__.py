@@ -12,6 +12,7 @@ Example:
     1.0
 """
 
+from chainrule import dispatch as _dispatch
 from chainrule.numpy import linalg
 from chainrule.numpy.constant import *  # noqa: F403
 from chainrule.numpy.constant import __all__ as _constant
@@ -31,3 +32,5 @@ from chainrule.ops.shape import __all__ as _shape
 __all__ = [
     *_arithmetic, *_elementwise, *_reduce, *_shape, *_indexing, *_linalg, *_constant, "linalg"
 ]
+
+_dispatch.build_tables()
