@@ -31,7 +31,7 @@ def _share(win, tie, *operands) -> np.ndarray:
     Without ties it is the boolean mask itself (multiplying by it keeps the cotangent's dtype);
     with ties the mask takes the result dtype of the (plain) operands, so float32 stays float32.
     """
-    if tie is False or not tie.any():
+    if tie is False or not np.count_nonzero(tie):
         return win
     return np.where(tie, 0.5, win).astype(np.result_type(*operands))
 

@@ -170,10 +170,9 @@ def _tie_weights(x, ans, axis, keepdims):
     hit = xp == ap
     if np.isnan(ap).any():
         hit |= np.isnan(xp) & np.isnan(ap)
-    counts = np.add.reduce(hit, axis=axis, keepdims=True)
-    if counts.max(initial=0) <= 1:
-        return hit  # no ties: a boolean mask (multiplying by it keeps the cotangent's dtype)
-    return (hit / counts).astype(xp.dtype)
+    if np.count_nonzero(hit) == ap.size:  # every slot has one hit: no ties
+        return hit  # a boolean mask (multiplying by it keeps the cotangent's dtype)
+    return (hit / np.add.reduce(hit, axis=axis, keepdims=True)).astype(xp.dtype)
 
 
 def _extremum_vjp(g, ans, x, axis, keepdims, kind):
