@@ -259,3 +259,36 @@ def test_copies_of_traced_arrays_are_independent_under_index_assignment():
     g = cr.grad(f)(np.array([2.0, 3.0]))
     # f = x0*0 + x1*x1 + x0 + 0  ->  grad = (1, 2 x1)
     np.testing.assert_allclose(g, [1.0, 6.0])
+
+
+def test_forward_mode_defers_products_nobody_reads():
+    from chainrule.primitive import REGISTRY
+
+    matmul = REGISTRY["matmul"]
+    calls = []
+    impl = matmul.impl
+
+    def counting(a, b):
+        calls.append((a.shape, b.shape))
+        return impl(a, b)
+
+    matmul.impl = counting
+    try:
+        rng = np.random.default_rng(0)
+        X = rng.standard_normal((5, 4))
+        W, V = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
+
+        def loss(W):
+            return np.sum(np.tanh(X @ W) ** 2)
+
+        (Hv,) = cr.hvp(loss, (W,), (V,))
+        # forward: X @ W and its tangent X @ V; backward: X^T g is only needed for its tangent
+        assert ((4, 5), (5, 3)) in calls and len(calls) == 3
+        calls.clear()
+        out, t = cr.jvp(lambda W: X @ W, (W,), (V,))  # a read value is computed on demand
+        np.testing.assert_allclose(out, X @ W)
+        np.testing.assert_allclose(t, X @ V)
+    finally:
+        matmul.impl = impl
+    numeric = (cr.grad(loss)(W + 1e-6 * V) - cr.grad(loss)(W - 1e-6 * V)) / 2e-6
+    np.testing.assert_allclose(Hv, numeric, rtol=1e-6, atol=1e-8)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from chainrule.deferred import Deferred, run
 from chainrule.levels import new_level
-from chainrule.primitive import Primitive, annotated
+from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer
 
 
@@ -29,18 +30,24 @@ class ForwardTrace:
         i = 0
         for a in args:
             if a.__class__ is ForwardTracer and a._trace is self:
-                v = vals[i] = a._value
+                v = a._value
+                if v.__class__ is Deferred:
+                    v = a._value = v.force()
+                vals[i] = v
                 tracers.append((i, a._tangent))
                 if isinstance(v, Tracer):  # an outer transformation's value inside
                     nested = True
             i += 1
         if nested:
             ans = prim(*vals, **params)
+        elif prim.aval is not None:
+            # The tangent rules do not need the output: defer computing it until something
+            # reads it. A result nobody reads (e.g. the gradient whose tangent is a
+            # Hessian-vector product) is then never computed at all.
+            shape, dtype = prim.aval(*vals, **params)
+            ans = Deferred(prim, vals, params, shape, dtype)
         else:
-            try:
-                ans = prim.impl(*vals, **params)
-            except (ValueError, TypeError, IndexError) as e:
-                raise annotated(e, prim, vals, params) from e
+            ans = run(prim, vals, params)
         rules = prim.jvp
         tangent = None
         for pos, t in tracers:

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.transforms import ArgNums, _argnums_tuple, _place, grad, jvp, vjp
+from chainrule.transforms import ArgNums, _argnums_tuple, _jvp, _place, grad, jvp, vjp
 from chainrule.tree import tree_flatten, tree_unflatten
 
 
@@ -138,4 +138,5 @@ def hvp(f: Callable, primals: Sequence[Any], vectors: Sequence[Any]) -> Any:
     """
     primals, vectors = tuple(primals), tuple(vectors)
     gradient = grad(f, argnums=tuple(range(len(primals))))
-    return jvp(gradient, primals, vectors)[1]
+    # Only the tangent of the gradient is wanted: its value is never computed (deferred.py).
+    return _jvp(gradient, primals, vectors, has_aux=False, values=False)[1]

@@ -37,7 +37,7 @@ class Primitive:
         12.0
     """
 
-    __slots__ = ("name", "impl", "vjp", "jvp", "save_args", "save_ans", "__weakref__")
+    __slots__ = ("name", "impl", "vjp", "jvp", "save_args", "save_ans", "aval", "__weakref__")
 
     def __init__(
         self,
@@ -46,6 +46,7 @@ class Primitive:
         *,
         save_args: bool = True,
         save_ans: bool = True,
+        aval: Callable[..., tuple[tuple[int, ...], Any]] | None = None,
         register: bool = False,
     ) -> None:
         self.name = name
@@ -56,6 +57,9 @@ class Primitive:
         # for the primal inputs (e.g. tanh only needs its output), which halves saved memory.
         self.save_args = save_args
         self.save_ans = save_ans
+        # ``aval(*args, **params) -> (shape, dtype)`` of the output, for primitives whose JVP
+        # rules never read the output: forward mode may then defer computing it.
+        self.aval = aval
         if register:
             if name in REGISTRY:
                 raise ValueError(f"primitive {name!r} is already registered")

@@ -311,8 +311,11 @@ def primal(x: Any) -> Any:
     """The plain value under every level of tracing (no derivative flows through it)."""
     while isinstance(x, Tracer):
         x = x._value
+    if x.__class__ is Deferred:
+        x = x.force()
     return x
 
 
 from chainrule import dispatch  # noqa: E402
 from chainrule import numpy as cnp  # noqa: E402
+from chainrule.deferred import Deferred  # noqa: E402

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.deferred import Deferred
 from chainrule.describe import describe
 from chainrule.forward import ForwardTrace, ForwardTracer
 from chainrule.reverse import ReverseTrace, ReverseTracer, backward, check_cotangent
@@ -284,6 +285,11 @@ def jvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any], has_aux: b
         >>> round(float(dy1), 4), round(float(dy2), 4)  # x cos(2), -x sin(2)
         (-0.8323, -1.8186)
     """
+    return _jvp(f, primals, tangents, has_aux, values=True)
+
+
+def _jvp(f: Callable, primals, tangents, has_aux: bool, values: bool):
+    """``jvp``; with ``values=False`` the primal outputs are not returned (None)."""
     if not isinstance(primals, tuple | list) or not isinstance(tangents, tuple | list):
         raise TypeError(
             "jvp(f, primals, tangents): primals and tangents must be tuples, one entry per "
@@ -317,16 +323,23 @@ def jvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any], has_aux: b
     if has_aux:
         out, aux = _split_aux(out, "jvp")
     leaves, out_def = tree_flatten(out)
-    values, tans = [], []
+    outs, tans = [], []
     for o in leaves:
         if isinstance(o, ForwardTracer) and o._trace is trace:
-            values.append(o._value)
+            # Only tangents wanted (values=False): outputs still deferred are never computed.
+            outs.append(primal_of(o) if values else None)
             tans.append(o._tangent)
         else:
-            values.append(o)
+            outs.append(o)
             tans.append(np.zeros(np.shape(o), dtype=np.result_type(o)))
-    result = tree_unflatten(out_def, values), tree_unflatten(out_def, tans)
+    result = tree_unflatten(out_def, outs), tree_unflatten(out_def, tans)
     return (*result, aux) if has_aux else result
+
+
+def primal_of(o: ForwardTracer) -> Any:
+    """The primal value of a forward tracer, computing it if it was deferred."""
+    v = o._value
+    return v.force() if v.__class__ is Deferred else v
 
 
 def stop_gradient(x: Any) -> Any:

@@ -83,7 +83,22 @@ def _matmul_vjp_b(g, ans, a, b):
 
 # NumPy's own ufunc: 1-D operands are promoted and batch axes broadcast exactly as in NumPy;
 # the engine sums the broadcast batch axes of a cotangent back to each operand's shape.
-matmul = Primitive("matmul", np.matmul, save_ans=False, register=True)
+def _matmul_aval(a, b):
+    """Shape and dtype of ``a @ b`` (NumPy's rules), without computing it."""
+    ash, bsh = np.shape(a), np.shape(b)
+    if not ash or not bsh or ash[-1] != bsh[-2 if len(bsh) > 1 else 0]:
+        return np.shape(np.matmul(a, b)), np.result_type(a, b)  # NumPy raises its own error
+    if len(bsh) == 1:
+        shape = ash[:-1]
+    elif len(ash) == 1:
+        shape = bsh[:-2] + bsh[-1:]
+    else:
+        shape = np.broadcast_shapes(ash[:-2], bsh[:-2]) + (ash[-2], bsh[-1])
+    return shape, np.result_type(a, b)
+
+
+# ``aval``: the JVP rules never read the product, so forward mode may defer computing it.
+matmul = Primitive("matmul", np.matmul, save_ans=False, aval=_matmul_aval, register=True)
 matmul.defvjp(_matmul_vjp_a, _matmul_vjp_b)
 matmul.defjvp(lambda t, ans, a, b: matmul(t, b), lambda t, ans, a, b: matmul(a, t))
 
