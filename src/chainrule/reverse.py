@@ -44,12 +44,12 @@ class ReverseTrace:
 
     def process(self, prim: Primitive, args, params, nested: bool) -> Any:
         vals = list(args)
-        parents = ()
+        parents = []
         i = 0
         for a in args:
             if a.__class__ is ReverseTracer and a._trace is self:
                 v = vals[i] = a._value
-                parents += ((i, a._node),)
+                parents.append((i, a._node))
                 if isinstance(v, Tracer):  # an outer transformation's value inside
                     nested = True
             i += 1
@@ -61,16 +61,17 @@ class ReverseTrace:
             except (ValueError, TypeError, IndexError) as e:
                 raise annotated(e, prim, vals, params) from e
         tape = self.tape
+        node = len(tape)
         tape.append((
             prim,
             params,
-            vals if prim.save_args else (None,) * len(vals),
+            vals if prim.save_args else (None,) * i,
             ans if prim.save_ans else None,
             parents,
             ans.shape,
             ans.dtype,
         ))
-        return ReverseTracer(ans, self, len(tape) - 1)
+        return ReverseTracer(ans, self, node)
 
 
 class ReverseTracer(Tracer):

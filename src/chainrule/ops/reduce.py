@@ -101,6 +101,8 @@ def _mask(name: str, where: Any, shape: tuple[int, ...]) -> np.ndarray | None:
 def _sum_vjp(g, ans, x, axis, keepdims):
     # Every summed entry receives the cotangent of its sum: put back the reduced axes as
     # length-1 axes, then broadcast to the input's shape.
+    if g.ndim == 0:  # a total: the scalar broadcasts as it is
+        return _broadcast_to(g, shape=x.shape)
     return _broadcast_to(_expand(g, x.shape, axis, keepdims), shape=x.shape)
 
 
@@ -189,6 +191,8 @@ _extremum.defjvp(_extremum_jvp)
 
 
 def _reduce_extremum(kind, a, axis, out, keepdims, initial, where):
+    if out is None and initial is _NoValue and where is _NoValue and isinstance(a, Tracer):
+        return _extremum(a, axis=_axes(axis, a.ndim), keepdims=_flag(keepdims), kind=kind)
     _refuse_out(kind, out)
     a = _as_array(a)
     mask = _mask(kind, where, a.shape)
