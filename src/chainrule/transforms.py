@@ -48,13 +48,19 @@ def _as_input(x: Any, op: str, where: tuple[int, int | None] | str) -> Any:
     return x
 
 
+_INTEGER_SCALARS = (int, bool, np.integer, np.bool_)
+_ARRAYS = (Tracer, np.ndarray, np.generic)
+
+
 def _python_int_input(x: Any) -> bool:
-    return isinstance(x, int | bool | np.integer | np.bool_) or (
+    return isinstance(x, _INTEGER_SCALARS) or (
         isinstance(x, np.ndarray) and x.dtype.kind in "iub"
     )
 
 
 def _argnums_tuple(argnums: ArgNums, nargs: int, op: str) -> tuple[int, ...]:
+    if argnums == 0 and nargs:
+        return (0,)
     nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
     for n in nums:
         if not -nargs <= n < nargs:
@@ -209,7 +215,7 @@ def value_and_grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> 
 
 
 def _check_scalar(out: Any, f: Callable) -> None:
-    if isinstance(out, Tracer | np.ndarray | np.generic):
+    if isinstance(out, _ARRAYS):
         if out.size == 1 and out.dtype.kind == "f":
             return
     elif isinstance(out, float):

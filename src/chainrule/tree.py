@@ -114,6 +114,12 @@ def tree_flatten(tree: Any) -> tuple[list[Any], TreeDef]:
 
 
 def _flatten(x: Any, leaves: list[Any]) -> TreeDef:
+    t = type(x)
+    if t in _LEAF_TYPES:  # the common cases first: arrays, and tuples/lists of them
+        leaves.append(x)
+        return _LEAF
+    if t is tuple or t is list:
+        return TreeDef(t, len(x), tuple([_flatten(c, leaves) for c in x]))
     node = _node_of(x)
     if node is None:
         leaves.append(x)
@@ -141,7 +147,7 @@ def _build(td: TreeDef, it: Any) -> Any:
     kind = td.kind
     if kind is None:
         return next(it)
-    children = [_build(c, it) for c in td.children]
+    children = [next(it) if c is _LEAF else _build(c, it) for c in td.children]
     if kind is tuple:
         return tuple(children)
     if kind is list:

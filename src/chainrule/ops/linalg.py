@@ -31,7 +31,7 @@ __all__ = [
 
 def _arr(x):
     """Constants given as lists or Python numbers, as arrays (for ``.ndim`` bookkeeping)."""
-    return x if isinstance(x, np.ndarray | Tracer) else np.asarray(x)
+    return x if isinstance(x, (np.ndarray, Tracer)) else np.asarray(x)
 
 
 def _mT(x):
