@@ -25,9 +25,9 @@ from chainrule.ops.reduce import (
     _axes,
     _expand,
     _flag,
-    _mask,
     _NoValue,
     _refuse_out,
+    _selected,
     _sum,
 )
 from chainrule.ops.shape import reshape
@@ -101,15 +101,7 @@ def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NoValue,
         >>> cr.grad(np.prod)(np.array([2.0, 0.0, 3.0])).tolist()
         [0.0, 6.0, 0.0]
     """
-    _refuse_out("prod", out)
-    a = _as_array(a)
-    if dtype is not None:
-        a = a.astype(dtype)
-    mask = _mask("prod", where, a.shape)
-    if mask is not None:
-        from chainrule import numpy as cnp
-
-        a = cnp.where(mask, a, 1)
+    a = _selected(a, "prod", out, dtype, where, neutral=1)
     ans = _prod(a, axis=_axes(axis, a.ndim), keepdims=_flag(keepdims))
     return ans if initial is _NoValue else ans * initial
 

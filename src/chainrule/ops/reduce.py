@@ -97,6 +97,17 @@ def _mask(name: str, where: Any, shape: tuple[int, ...]) -> np.ndarray | None:
         ) from None
 
 
+def _selected(a: Any, name: str, out: Any, dtype: Any, where: Any, neutral: float) -> Any:
+    """The input of a reduction: ``out=`` refused, cast to ``dtype``, and the entries outside
+    ``where`` replaced by the reduction's neutral element (0 for sums, 1 for products)."""
+    _refuse_out(name, out)
+    a = _as_array(a)
+    if dtype is not None:
+        a = a.astype(dtype)
+    mask = _mask(name, where, a.shape)
+    return a if mask is None else cnp.where(mask, a, neutral)
+
+
 # --- sum ------------------------------------------------------------------------------------
 def _sum_vjp(g, ans, x, axis, keepdims):
     # Every summed entry receives the cotangent of its sum: put back the reduced axes as
@@ -125,13 +136,7 @@ def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NoValue,  #
     if (dtype is None and out is None and initial is _NoValue and where is _NoValue
             and isinstance(a, Tracer)):  # the common traced call: np.sum(x, axis)
         return _sum(a, axis=_axes(axis, a.ndim), keepdims=_flag(keepdims))
-    _refuse_out("sum", out)
-    a = _as_array(a)
-    if dtype is not None:
-        a = a.astype(dtype)
-    mask = _mask("sum", where, a.shape)
-    if mask is not None:
-        a = cnp.where(mask, a, 0)
+    a = _selected(a, "sum", out, dtype, where, neutral=0)
     ans = _sum(a, axis=_axes(axis, a.ndim), keepdims=_flag(keepdims))
     return ans if initial is _NoValue else ans + initial
 
