@@ -18,7 +18,7 @@ import functools
 import numpy as np
 
 from chainrule.describe import describe
-from chainrule.ops.linalg import _arr, _mT, matmul
+from chainrule.ops.matmul import _arr, _mT, matmul
 from chainrule.ops.reduce import sum as _sum
 from chainrule.ops.shape import reshape
 from chainrule.primitive import Primitive
