@@ -6,7 +6,7 @@ Example:
     >>> def f(x):
     ...     return np.sum(np.tanh(x) ** 2)
     >>> np.round(cr.grad(f)(np.array([0.0, 1.0])), 6).tolist()
-    [0.0, 0.635149]
+    [0.0, 0.6397]
 """
 
 from chainrule.check import CheckReport, GradientCheckError, check_grad, numerical_grad

@@ -81,7 +81,7 @@ def array(obj: Any, dtype: Any = None, copy: bool = True, **kwargs: Any) -> Any:
     Example:
         >>> import chainrule as cr
         >>> import chainrule.numpy as cnp
-        >>> cr.grad(lambda a: cnp.array([a, 2 * a, 3.0]).sum())(1.0)
+        >>> float(cr.grad(lambda a: cnp.array([a, 2 * a, 3.0]).sum())(1.0))
         3.0
     """
     if isinstance(obj, Tracer):
