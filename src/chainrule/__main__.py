@@ -1,6 +1,9 @@
-"""``python -m chainrule``: show the seeds' examples differentiated (see chainrule.demo)."""
+"""``python -m chainrule`` and the ``chainrule`` console script: the command line of
+``chainrule.cli`` (``train`` by default; ``demo`` shows the seed examples)."""
 
-from chainrule.demo import main
+import sys
+
+from chainrule.cli import main
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

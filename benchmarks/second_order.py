@@ -1,0 +1,240 @@
+"""Claim: chainrule's second-order methods need no more evaluations than SciPy's and find the
+same minimum, given the same exact derivatives.
+
+Problems (Moré, Garbow & Hillstrom 1981 and SciPy's ``rosen``): the chained Rosenbrock
+function in 2 dimensions from (-1.2, 1) and in 10 and 100 dimensions from (-1.2, ..., -1.2),
+Beale's function from (1, 1), and the extended Powell singular function in 4 and 20 dimensions
+from (3, -1, 0, 1, ...). (From the alternating start (-1.2, 1, -1.2, 1, ...) SciPy's BFGS ends
+in the chained Rosenbrock function's local minimum near (-1, 1, ..., 1) in 10-D, which would
+leave nothing to compare; ``--more`` runs that start too.) Each run stops at gradient norm
+(largest absolute entry) 1e-6:
+
+* ours: ``minimize(fun, x0, method=...)`` for newton, hessian-free, bfgs, lbfgs and cg;
+* SciPy: ``scipy.optimize.minimize`` with BFGS (``gtol=1e-6``), L-BFGS-B (``gtol=1e-6``,
+  ``ftol=0`` so that it stops on the gradient, not on a stalled loss), Newton-CG and CG. Their
+  ``jac`` is chainrule's exact gradient and Newton-CG's ``hessp`` is ``cr.hvp``. Newton-CG has
+  no gradient test of its own (it stops on the step size), so a callback stops it, as the other
+  runs stop, at gradient norm 1e-6; the gradient the callback computes is not counted.
+
+SciPy's evaluations are counted by wrapping ``fun``, ``jac`` and ``hessp`` (not taken from its
+result). "evals" is loss evaluations + gradient evaluations (one chainrule ``value_and_grad``
+call counts as one of each); HVP/Hessian counts are shown beside (one Hessian-vector product
+costs about two gradients; our newton forms whole Hessians, each about ``n`` products).
+
+A problem PASSes for a pair (bfgs vs BFGS, lbfgs vs L-BFGS-B, hessian-free and newton vs
+Newton-CG, cg vs CG) when both converge, ours uses no more evals, and the minima agree: loss
+within 1e-8 and points within 1e-2 (the Powell minimum is singular: a gradient of 1e-6 there
+only pins ``x`` to about 1e-2).
+
+``--more`` adds a wider set (Rosenbrock in 2 and 10 dimensions from four starting points, in
+100 from two and in 20 from four random ones; Beale from two points; Powell in 4, 20 and 40
+dimensions) and prints, per pair, the total evaluations over the runs where both reached the
+same minimum and how often ours needed no more: a check that the table is not a lucky pick.
+
+Run: .venv/bin/python benchmarks/second_order.py [--more]      (about 10 s; 40 s with --more)
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import numpy as np
+
+import chainrule as cr
+from chainrule.optim.second_order import gradient_norm, minimize
+
+try:
+    import scipy
+    import scipy.optimize
+except ImportError:  # pragma: no cover - SciPy is a dev dependency
+    scipy = None
+
+TOL = 1e-6
+
+
+# --- problems (plain NumPy, differentiated by chainrule) ----------------------------------
+def rosenbrock(x):
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+
+
+def beale(x):
+    a, b = x[0], x[1]
+    return (1.5 - a + a * b) ** 2 + (2.25 - a + a * b**2) ** 2 + (2.625 - a + a * b**3) ** 2
+
+
+def powell(x):
+    x1, x2, x3, x4 = x[0::4], x[1::4], x[2::4], x[3::4]
+    return np.sum((x1 + 10 * x2) ** 2 + 5 * (x3 - x4) ** 2 + (x2 - 2 * x3) ** 4
+                  + 10 * (x1 - x4) ** 4)
+
+
+PROBLEMS = [
+    ("Rosenbrock 2-D", rosenbrock, np.array([-1.2, 1.0]), np.ones(2)),
+    ("Rosenbrock 10-D", rosenbrock, np.full(10, -1.2), np.ones(10)),
+    ("Rosenbrock 100-D", rosenbrock, np.full(100, -1.2), np.ones(100)),
+    ("Beale 2-D", beale, np.array([1.0, 1.0]), np.array([3.0, 0.5])),
+    ("Powell 4-D", powell, np.array([3.0, -1.0, 0.0, 1.0]), np.zeros(4)),
+    ("Powell 20-D", powell, np.tile([3.0, -1.0, 0.0, 1.0], 5), np.zeros(20)),
+]
+
+# ours -> SciPy's corresponding method
+PAIRS = [("bfgs", "BFGS"), ("lbfgs", "L-BFGS-B"), ("hessian-free", "Newton-CG"),
+         ("newton", "Newton-CG"), ("cg", "CG")]
+OURS = ["newton", "hessian-free", "bfgs", "lbfgs", "cg"]
+SCIPYS = ["BFGS", "L-BFGS-B", "Newton-CG", "CG"]
+
+
+def more_problems():
+    """The wider set behind ``--more``: other starting points and random ones."""
+    rng = np.random.default_rng(0)
+    out = []
+    for n in (2, 10, 100):
+        starts = {"zeros": np.zeros(n), "i/(n+1)": np.arange(1, n + 1) / (n + 1),
+                  "alternating": np.tile([-1.2, 1.0], n // 2), "-1.2": np.full(n, -1.2)}
+        for name, x0 in starts.items():
+            if n == 100 and name in ("i/(n+1)", "-1.2"):
+                continue  # keep the run short: newton forms 100 x 100 Hessians
+            out.append((f"Rosenbrock {n}-D from {name}", rosenbrock, x0, np.ones(n)))
+    for k in range(4):
+        out.append((f"Rosenbrock 20-D random {k}", rosenbrock, rng.uniform(-2, 2, 20),
+                    np.ones(20)))
+    out += [
+        ("Beale from (1, 1)", beale, np.array([1.0, 1.0]), np.array([3.0, 0.5])),
+        ("Beale from (0, 0)", beale, np.zeros(2), np.array([3.0, 0.5])),
+        ("Powell 4-D", powell, np.array([3.0, -1.0, 0.0, 1.0]), np.zeros(4)),
+        ("Powell 20-D", powell, np.tile([3.0, -1.0, 0.0, 1.0], 5), np.zeros(20)),
+        ("Powell 40-D random", powell, rng.uniform(-3, 3, 40), np.zeros(40)),
+    ]
+    return out
+
+
+class Row:
+    def __init__(self, name, nit, nfev, njev, nhev, x, fun, success, seconds, x_star):
+        self.name, self.nit, self.nfev, self.njev, self.nhev = name, nit, nfev, njev, nhev
+        self.x, self.fun, self.success, self.seconds = np.asarray(x), float(fun), success, seconds
+        self.error = float(np.max(np.abs(self.x - x_star)))
+
+    @property
+    def evals(self) -> int:
+        return self.nfev + self.njev
+
+    def line(self, prefix: str = "") -> str:
+        ok = "yes" if self.success else "NO"
+        return (f"  {prefix + self.name:<19}{self.nit:>6}{self.nfev:>7}{self.njev:>7}{self.nhev:>7}"
+                f"{self.evals:>8}   {self.fun:<11.3e}{self.error:<11.2e}{ok:<5}"
+                f"{self.seconds:>7.2f}")
+
+
+def run_ours(method, fun, x0, x_star) -> Row:
+    t = time.perf_counter()
+    res = minimize(fun, x0, method=method, tol=TOL)
+    seconds = time.perf_counter() - t
+    return Row(method, res.nit, res.nfev, res.njev, res.nhev, res.x, res.fun, res.success,
+               seconds, x_star)
+
+
+def run_scipy(method, fun, x0, x_star) -> Row:
+    counts = {"f": 0, "g": 0, "h": 0}
+    gradient = cr.grad(fun)
+
+    def f(x):
+        counts["f"] += 1
+        return float(fun(x))
+
+    def jac(x):
+        counts["g"] += 1
+        return gradient(x)
+
+    def hessp(x, p):
+        counts["h"] += 1
+        return cr.hvp(fun, (x,), (p,))[0]
+
+    kwargs = {"jac": jac}
+    if method == "BFGS" or method == "CG":
+        kwargs["options"] = {"gtol": TOL, "maxiter": 100000}
+    elif method == "L-BFGS-B":
+        kwargs["options"] = {"gtol": TOL, "ftol": 0.0, "maxiter": 100000, "maxfun": 100000}
+    else:  # Newton-CG: stop on the gradient norm through the callback (uncounted gradient)
+        kwargs["hessp"] = hessp
+        kwargs["options"] = {"xtol": 1e-300, "maxiter": 100000}
+
+        def stop_on_gradient(intermediate_result):
+            if gradient_norm(gradient(intermediate_result.x)) <= TOL:
+                raise StopIteration
+
+        kwargs["callback"] = stop_on_gradient
+    t = time.perf_counter()
+    res = scipy.optimize.minimize(f, x0, method=method, **kwargs)
+    seconds = time.perf_counter() - t
+    converged = gradient_norm(gradient(res.x)) <= TOL
+    return Row(method, res.nit, counts["f"], counts["g"], counts["h"], res.x, res.fun,
+               converged, seconds, x_star)
+
+
+def main() -> int:
+    if scipy is None:
+        print("SciPy is not installed (pip install scipy): nothing to compare with.")
+        return 1
+    print(f"chainrule second-order methods vs scipy.optimize.minimize (SciPy {scipy.__version__},"
+          f" NumPy {np.__version__}), to gradient norm {TOL:g}")
+    header = (f"  {'method':<19}{'nit':>6}{'nfev':>7}{'njev':>7}{'nhev':>7}{'evals':>8}   "
+              f"{'f(x)':<11}{'|x-x*|inf':<11}{'conv':<5}{'sec':>7}")
+    start = time.perf_counter()
+    verdicts = []
+    for title, fun, x0, x_star in PROBLEMS:
+        print(f"\n{title}")
+        print(header)
+        ours = {m: run_ours(m, fun, x0, x_star) for m in OURS}
+        theirs = {m: run_scipy(m, fun, x0, x_star) for m in SCIPYS}
+        for row in ours.values():
+            print(row.line())
+        for row in theirs.values():
+            print(row.line("scipy "))
+        for mine, their in PAIRS:
+            a, b = ours[mine], theirs[their]
+            ok, why = compare(a, b)
+            note = f"  [{', '.join(why)}]" if why else ""
+            print(f"  {'PASS' if ok else 'MISS'}  {mine} vs {their}: evals {a.evals} vs "
+                  f"{b.evals} (HVP/Hessians {a.nhev} vs {b.nhev}){note}")
+            verdicts.append(ok)
+    print(f"\n{sum(verdicts)} of {len(verdicts)} comparisons PASS; "
+          f"{time.perf_counter() - start:.1f} s")
+    if "--more" in sys.argv[1:]:
+        wider(more_problems())
+    return 0
+
+
+def compare(a: Row, b: Row) -> tuple[bool, list[str]]:
+    """PASS when both converged to the same minimum and ours used no more evaluations."""
+    same = abs(a.fun - b.fun) <= 1e-8 and np.max(np.abs(a.x - b.x)) <= 1e-2
+    both = a.success and b.success
+    fewer = a.evals <= b.evals
+    why = [w for w, bad in (("not converged", not both), ("other minimum", not same),
+                            ("more evals", not fewer)) if bad]
+    return not why, why
+
+
+def wider(problems) -> None:
+    start = time.perf_counter()
+    print(f"\nWider set ({len(problems)} runs per method): total evals where both reached the "
+          "same minimum, and runs where ours needed no more")
+    runs = [({m: run_ours(m, f, x0, xs) for m in OURS},
+             {m: run_scipy(m, f, x0, xs) for m in SCIPYS}) for _, f, x0, xs in problems]
+    for mine, their in PAIRS:
+        total_a = total_b = wins = count = 0
+        for ours, theirs in runs:
+            a, b = ours[mine], theirs[their]
+            why = compare(a, b)[1]
+            if "not converged" in why or "other minimum" in why:
+                continue  # not comparable
+            count += 1
+            total_a, total_b = total_a + a.evals, total_b + b.evals
+            wins += a.evals <= b.evals
+        print(f"  {mine:>13} vs {their:<10} evals {total_a:6} vs {total_b:6}   no more "
+              f"evals in {wins} of {count} comparable runs")
+    print(f"  ({time.perf_counter() - start:.1f} s)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

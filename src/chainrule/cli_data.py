@@ -1,0 +1,154 @@
+"""Data for the ``chainrule`` command: load a data set by name or CSV file, pick feature
+columns, split it into train / validation / test parts and fit the preprocessing on the
+training part. Everything is described by a JSON-ready ``config`` dict, which a checkpoint
+stores, so ``evaluate``, ``predict`` and ``--resume`` rebuild the same data exactly.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import re
+from typing import Any
+
+import numpy as np
+
+from chainrule.data import (
+    Dataset,
+    MinMaxScaler,
+    PCAWhitener,
+    Standardizer,
+    dataset_names,
+    load_csv,
+    load_dataset,
+    stratified_split,
+)
+from chainrule.data.preprocessing import Preprocessor
+
+PREPROCESS = {"standardize": Standardizer, "minmax": MinMaxScaler, "whiten": PCAWhitener}
+DEMO_FEATURES = ["petal length (cm)", "petal width (cm)"]
+
+
+class UsageError(ValueError):
+    """A problem with the command line or its inputs (reported in one line, exit status 2)."""
+
+
+def normalized(name: str) -> str:
+    """A column name without units in parentheses, lower case, words joined by ``_``
+    (``"petal length (cm)"`` -> ``"petal_length"``), so either spelling selects it.
+
+    Example:
+        >>> from chainrule.cli_data import normalized
+        >>> normalized("Petal Length (cm)")
+        'petal_length'
+    """
+    bare = re.sub(r"\([^)]*\)", "", name).strip().lower()
+    return re.sub(r"[^0-9a-z]+", "_", bare).strip("_")
+
+
+def parse_columns(text: str | None) -> list[str | int] | None:
+    """``"2,3"`` -> ``[2, 3]``; ``"width,height"`` -> names; None stays None."""
+    if text is None:
+        return None
+    items = [t.strip() for t in text.split(",") if t.strip()]
+    if not items:
+        raise UsageError("--features: give column names or 0-based indices separated by commas")
+    return [int(t) if re.fullmatch(r"-?\d+", t) else t for t in items]
+
+
+def pick(names: list[str], spec: str | int, what: str) -> int:
+    """Index of the column ``spec`` (an index, an exact name or a normalized name)."""
+    if isinstance(spec, int):
+        if not -len(names) <= spec < len(names):
+            raise UsageError(f"{what}: column index {spec} is out of range for the "
+                             f"{len(names)} columns {names}")
+        return spec % len(names)
+    hits = [i for i, n in enumerate(names) if n == spec]
+    if not hits:
+        hits = [i for i, n in enumerate(names) if normalized(n) == normalized(spec)]
+    if len(hits) != 1:
+        raise UsageError(f"{what}: no single column named {spec!r}; the columns are {names}")
+    return hits[0]
+
+
+def load(config: dict[str, Any]) -> Dataset:
+    """The data set of ``config`` with only its selected feature columns; also fills
+    ``config["features"]`` (names), ``config["class_names"]`` and ``config["task"]``."""
+    source = config["data"]
+    features = config.get("features")
+    if source.lower().endswith(".csv"):
+        if not os.path.isfile(source):
+            raise UsageError(f"--data: cannot read {source!r}: no such file")
+        target = config.get("target")
+        target = -1 if target is None else (int(target) if re.fullmatch(r"-?\d+", str(target))
+                                             else target)
+        data = load_csv(source, target=target, features=features,
+                        class_names=config.get("class_names"))
+    else:
+        if source.lower() not in dataset_names() or source.lower() == "sine":
+            choices = [n for n in dataset_names() if n != "sine"]
+            raise UsageError(f"--data: unknown data set {source!r}; choose one of {choices} "
+                             "or give a FILE.csv")
+        options = {} if source.lower() in ("iris", "digits") else {"seed": config["seed"]}
+        data = load_dataset(source, **options)
+        if features is not None:
+            cols = [pick(list(data.feature_names), f, "--features") for f in features]
+            data = Dataset(data.X[:, cols], data.y, tuple(data.feature_names[i] for i in cols),
+                           data.target_name, data.class_names, data.source)
+    config["features"] = list(data.feature_names)
+    config["class_names"] = None if data.class_names is None else list(data.class_names)
+    config["task"] = data.task
+    return data
+
+
+def split(data: Dataset, config: dict[str, Any]):
+    """``(train, validation, test)`` pairs, stratified by class, seeded by ``config["seed"]``."""
+    try:
+        return stratified_split(data.X, data.y, val=config["val"], test=config["test"],
+                                seed=config["seed"])
+    except ValueError as error:
+        raise UsageError(f"cannot split {config['data']!r}: {error}") from None
+
+
+def make_preprocessor(name: str | None) -> Preprocessor | None:
+    """A fresh preprocessor called ``name`` (``standardize``, ``minmax``, ``whiten``) or None
+    for ``none``."""
+    if name in (None, "none"):
+        return None
+    return PREPROCESS[name]()
+
+
+def read_feature_rows(path: str, features: list[str]) -> np.ndarray:
+    """The columns ``features`` (names as in the checkpoint, or their normalized spelling) of
+    the CSV file ``path`` as a float64 matrix; other columns (such as the target) are
+    ignored. Errors name the line and column."""
+    if not os.path.isfile(path):
+        raise UsageError(f"cannot read {path!r}: no such file")
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        reader = csv.reader(f)
+        header = [h.strip() for h in next(reader, [])]
+        if not header:
+            raise UsageError(f"{path}: the file is empty; expected a header row naming columns")
+        cols = [pick(header, name, path) for name in features]
+        rows = []
+        for row in reader:
+            if not row:
+                continue
+            if len(row) != len(header):
+                raise UsageError(f"{path}, line {reader.line_num}: {len(row)} fields but the "
+                                 f"header has {len(header)} columns")
+            values = []
+            for c in cols:
+                try:
+                    v = float(row[c])
+                except ValueError:
+                    v = math.nan
+                if not math.isfinite(v):
+                    raise UsageError(f"{path}, line {reader.line_num}, column {header[c]!r}: "
+                                     f"{row[c]!r} is not a finite number")
+                values.append(v)
+            rows.append(values)
+    if not rows:
+        raise UsageError(f"{path}: no data rows after the header")
+    return np.array(rows, dtype=np.float64)

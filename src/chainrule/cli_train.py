@@ -1,0 +1,195 @@
+"""``chainrule train``: build the data, network and optimizer from the command line, train,
+report, and write the run folder (checkpoint, metrics.json, history.json, figures)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from typing import Any
+
+import numpy as np
+
+from chainrule import cli_data, optim
+from chainrule.train import Checkpointer, ProgressBar, evaluate, fit, load_checkpoint, plots
+from chainrule.train.metrics import predict_classes
+from chainrule.train.mlp import make_loss, mlp_from_config
+
+OPTIMIZERS = {
+    "sgd": (optim.sgd, 1.0), "momentum": (optim.momentum, 0.1),
+    "nesterov": (optim.nesterov, 0.1), "adagrad": (optim.adagrad, 0.1),
+    "rmsprop": (optim.rmsprop, 0.01), "adadelta": (optim.adadelta, 1.0),
+    "adam": (optim.adam, 0.01), "adamw": (optim.adamw, 0.01),
+}
+DEFAULTS = {"hidden": [16], "activation": "sigmoid", "loss": None, "optimizer": "sgd",
+            "lr": None, "epochs": 500, "batch_size": None, "init": None, "batchnorm": False,
+            "dropout": 0.0, "preprocess": "standardize", "seed": 0, "val": 0.2, "test": 0.2}
+
+
+def _config(args: argparse.Namespace) -> dict[str, Any]:
+    """The run's settings: the command line over the defaults (the seeds' Iris network)."""
+    config: dict[str, Any] = {k: getattr(args, k, None) for k in DEFAULTS}
+    for k, v in DEFAULTS.items():
+        if config[k] is None:
+            config[k] = v
+    config["data"] = args.data or "iris"
+    config["target"] = args.target
+    config["features"] = cli_data.parse_columns(args.features)
+    if args.data is None and config["features"] is None:
+        config["features"] = list(cli_data.DEMO_FEATURES)
+    if config["lr"] is None:
+        config["lr"] = OPTIMIZERS[config["optimizer"]][1]
+    return config
+
+
+def _metrics(task: str) -> tuple[str, ...]:
+    return ("accuracy",) if task == "classification" else ("mse", "r2")
+
+
+def _optimizer(config: dict[str, Any]) -> optim.GradientTransformation:
+    return OPTIMIZERS[config["optimizer"]][0](config["lr"])
+
+
+def _run_dir(args: argparse.Namespace) -> str:
+    base = args.out or "runs"
+    name = args.name or time.strftime("%Y%m%d-%H%M%S")
+    path, k = os.path.join(base, name), 2
+    while os.path.exists(path) and not args.name:
+        path, k = os.path.join(base, f"{name}-{k}"), k + 1
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def _write_json(path: str, data: Any) -> None:
+    tmp = f"{path}.tmp"
+    with open(tmp, "w") as f:
+        json.dump(data, f, indent=2)
+        f.write("\n")
+    os.replace(tmp, path)
+
+
+def prepared(config: dict[str, Any], preprocessing=None):
+    """(data, split parts transformed, fitted preprocessing) for ``config``."""
+    data = cli_data.load(config)
+    train, val, test = cli_data.split(data, config)
+    if preprocessing is None:
+        preprocessing = cli_data.make_preprocessor(config["preprocess"])
+        if preprocessing is not None:
+            preprocessing.fit(train[0])
+    t = (lambda X: X) if preprocessing is None else preprocessing.transform
+    parts = [(t(X), y) for X, y in (train, val, test)]
+    return data, (train, val, test), parts, preprocessing
+
+
+def run_train(args: argparse.Namespace) -> int:
+    resume = None
+    if args.resume:
+        resume = load_checkpoint(args.resume)
+        config = dict(resume.config)
+        if args.epochs is not None:
+            config["epochs"] = args.epochs
+        run_dir = os.path.dirname(os.path.abspath(args.resume))
+    else:
+        config = _config(args)
+        run_dir = None
+    data, raw, parts, pre = prepared(config, resume.preprocessing if resume else None)
+    (Xtr, ytr), val, test = parts
+    n_classes = data.n_classes
+    if not resume:
+        config["loss"] = config["loss"] or ("cross_entropy" if n_classes else "mse")
+        outputs = n_classes if n_classes else int(data.y.shape[1])
+        config["model"] = {"inputs": int(Xtr.shape[1]), "hidden": config["hidden"],
+                           "outputs": outputs, "activation": config["activation"],
+                           "init": config["init"], "batchnorm": config["batchnorm"],
+                           "dropout": config["dropout"], "seed": config["seed"]}
+        run_dir = _run_dir(args)
+        config["name"] = os.path.basename(run_dir)
+    model = mlp_from_config(config["model"])
+    loss = make_loss(config["loss"], n_classes)
+    metrics = _metrics(config["task"])
+    ckpt_path = os.path.join(run_dir, "checkpoint.npz")
+    every = args.checkpoint_every or max(1, config["epochs"] // 10)
+    callbacks = [Checkpointer(ckpt_path, every=every, preprocessing=pre, config=config)]
+    if not args.quiet:
+        callbacks.insert(0, ProgressBar(force=args.progress))
+    if not args.quiet:
+        _describe(config, model, parts)
+    start = time.perf_counter()
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # divergence is reported
+        history = fit(model, loss, (Xtr, ytr), _optimizer(config), epochs=config["epochs"],
+                      batch_size=config["batch_size"], validation=val, callbacks=callbacks,
+                      seed=config["seed"], metrics=metrics, resume=resume)
+    seconds = time.perf_counter() - start
+    results = {name: evaluate(model, loss, part, metrics, confusion=n_classes is not None)
+               for name, part in zip(("train", "validation", "test"), parts, strict=True)}
+    summary = _summary(config, history, results, seconds, len(history))
+    _write_json(os.path.join(run_dir, "metrics.json"), summary)
+    _write_json(os.path.join(run_dir, "history.json"), history.to_dict())
+    written = ["checkpoint.npz", "metrics.json", "history.json"]
+    written += _figures(run_dir, config, model, pre, raw, history, args.quiet)
+    if not args.quiet:
+        _report(results, summary, run_dir, written)
+    return 0
+
+
+def _summary(config, history, results, seconds, epochs_done) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for part, scores in results.items():
+        for key, value in scores.items():
+            if key != "confusion_matrix":
+                out[f"{part}_{key}"] = value
+    out["loss"] = history.last.get("loss") if len(history) else None
+    if "confusion_matrix" in results["test"]:
+        out["test_confusion_matrix"] = results["test"]["confusion_matrix"]
+    out.update(epochs=epochs_done, time_seconds=seconds, stop_reason=history.stop_reason,
+               data=config["data"], features=config["features"],
+               class_names=config["class_names"], optimizer=config["optimizer"],
+               lr=config["lr"], batch_size=config["batch_size"], hidden=config["hidden"],
+               activation=config["activation"], loss_function=config["loss"],
+               preprocess=config["preprocess"], seed=config["seed"])
+    return out
+
+
+def _figures(run_dir, config, model, pre, raw, history, quiet) -> list[str]:
+    if not plots.available():
+        if not quiet:
+            print("note: matplotlib is not installed, so no figures were drawn "
+                  "(pip install 'chainrule[plots]')")
+        return []
+    from chainrule.train import predict
+
+    names = [plots.plot_history(history, os.path.join(run_dir, "loss.png"),
+                                title=f"{config['data']}: training curves")]
+    if config["task"] == "classification" and len(config["features"]) == 2:
+        t = (lambda X: X) if pre is None else pre.transform
+        X_all = np.concatenate([X for X, _ in raw])
+        y_all = np.concatenate([y for _, y in raw])
+        names.append(plots.plot_decision_boundary(
+            lambda P: predict_classes(predict(model, t(P))), X_all, y_all,
+            os.path.join(run_dir, "decision_boundary.png"), config["features"],
+            config["class_names"], title=f"{config['data']}: predicted class regions"))
+    return [os.path.basename(n) for n in names]
+
+
+def _describe(config, model, parts) -> None:
+    sizes = "/".join(str(len(y)) for _, y in parts)
+    batch = "full batch" if config["batch_size"] is None else f"batch {config['batch_size']}"
+    layers = " ".join(" ".join(repr(m).split()) for m in model)
+    names = config["features"]
+    shown = ", ".join(names[:4]) + (f", ... ({len(names)} features)" if len(names) > 4 else "")
+    print(f"data: {config['data']} ({shown}), {sizes} "
+          "train/validation/test samples")
+    print(f"model: {layers}, {model.num_parameters()} parameters; loss {config['loss']}; "
+          f"{config['optimizer']} lr={config['lr']:g}, {batch}, {config['epochs']} epochs")
+    sys.stdout.flush()
+
+
+def _report(results, summary, run_dir, written) -> None:
+    for part, scores in results.items():
+        shown = "  ".join(f"{k} {v:.4f}" for k, v in scores.items() if k != "confusion_matrix")
+        print(f"{part:<11}{shown}")
+    print(f"time {summary['time_seconds']:.2f} s for {summary['epochs']} epochs "
+          f"({summary['stop_reason']})")
+    print(f"wrote {run_dir}{os.sep} ({', '.join(written)})")

@@ -1,0 +1,122 @@
+"""Optimizers for chainrule (seed 003, section 3.5): small gradient transformations
+``(init, update)`` that compose with ``chain``, and an ``Optimizer`` face that holds the state.
+Second-order methods live in ``chainrule.optim.second_order`` (``minimize`` is re-exported).
+
+Example (Adam with clipping and a cosine schedule, on a dict of parameters):
+    >>> import numpy as np
+    >>> import chainrule as cr
+    >>> from chainrule import optim
+    >>> loss = lambda p: np.sum((p["w"] - 3.0) ** 2) + p["b"] ** 2
+    >>> opt = optim.Optimizer(optim.chain(optim.clip_global_norm(10.0),
+    ...                                   optim.adam(optim.cosine_decay(0.3, 300))))
+    >>> params = {"w": np.zeros(2), "b": np.array(1.0)}
+    >>> for _ in range(300):
+    ...     params = opt.step(params, cr.grad(loss))
+    >>> np.round(params["w"], 3).tolist(), float(loss(params)) < 1e-6
+    ([3.0, 3.0], True)
+"""
+
+from chainrule.optim.adam import AdamState, adam, adamw
+from chainrule.optim.adaptive import (
+    AdaDeltaState,
+    AdaGradState,
+    RMSPropState,
+    adadelta,
+    adagrad,
+    rmsprop,
+    rmsprop_nesterov,
+)
+from chainrule.optim.averaging import AverageState, averaged_params, polyak_averaging
+from chainrule.optim.base import (
+    EmptyState,
+    GradientTransformation,
+    NonFiniteGradientError,
+    Schedule,
+    apply_updates,
+    chain,
+    identity,
+    set_to_zero,
+)
+from chainrule.optim.clipping import (
+    clip_by_global_norm,
+    clip_by_leaf_norm,
+    clip_by_value,
+    clip_global_norm,
+    clip_leaf_norm,
+    clip_value,
+    global_norm,
+)
+from chainrule.optim.first_order import (
+    CountState,
+    MomentumState,
+    add_weight_decay,
+    decoupled_weight_decay,
+    momentum,
+    nesterov,
+    sgd,
+)
+from chainrule.optim.groups import MultiTransformState, multi_transform
+from chainrule.optim.optimizer import Optimizer
+from chainrule.optim.schedules import (
+    PlateauState,
+    ReduceLROnPlateau,
+    cosine_decay,
+    exponential_decay,
+    inverse_decay,
+    linear_warmup,
+    step_decay,
+)
+from chainrule.optim.second_order import OptimizeResult, minimize
+from chainrule.optim.state_arrays import state_from_arrays, state_to_arrays
+
+__all__ = [
+    "AdaDeltaState",
+    "AdaGradState",
+    "AdamState",
+    "AverageState",
+    "CountState",
+    "EmptyState",
+    "GradientTransformation",
+    "MomentumState",
+    "MultiTransformState",
+    "NonFiniteGradientError",
+    "OptimizeResult",
+    "Optimizer",
+    "PlateauState",
+    "RMSPropState",
+    "ReduceLROnPlateau",
+    "Schedule",
+    "adadelta",
+    "adagrad",
+    "adam",
+    "adamw",
+    "add_weight_decay",
+    "apply_updates",
+    "averaged_params",
+    "chain",
+    "clip_by_global_norm",
+    "clip_by_leaf_norm",
+    "clip_by_value",
+    "clip_global_norm",
+    "clip_leaf_norm",
+    "clip_value",
+    "cosine_decay",
+    "decoupled_weight_decay",
+    "exponential_decay",
+    "global_norm",
+    "identity",
+    "inverse_decay",
+    "linear_warmup",
+    "minimize",
+    "momentum",
+    "multi_transform",
+    "nesterov",
+    "polyak_averaging",
+    "rmsprop",
+    "rmsprop_nesterov",
+    "set_to_zero",
+    "sgd",
+    "state_from_arrays",
+    "state_to_arrays",
+    "step_decay",
+]

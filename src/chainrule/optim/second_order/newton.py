@@ -1,0 +1,138 @@
+"""Newton's method with adaptive Levenberg damping, for small problems (seed 003, section
+3.5.6, eqs. 3.47-3.48).
+
+Each step minimizes the quadratic Taylor model of the loss around ``x`` (eq. 3.47),
+``m(d) = L(x) + g'd + d'Hd/2``, whose stationary point is the Newton step ``d = -H^{-1} g``
+(eq. 3.48): it moves straight to the bottom of the quadratic bowl, with no learning rate. The
+exact ``n x n`` Hessian comes from ``cr.hessian`` (about ``n`` Hessian-vector products), so this
+is for problems with at most a few hundred parameters; ``method="hessian-free"`` never forms it.
+
+Far from a minimum the model can be poor. Two safeguards, as in Martens' Hessian-free method:
+
+* Levenberg damping: the step solves ``(H + lambda I) d = -g``. ``lambda`` is adapted by the
+  reduction ratio ``rho = (L(x) - L(x + a d)) / (m(0) - m(a d))`` of actual to predicted
+  decrease (``adapt_damping``: up by 3/2 when ``rho < 1/4``, down by up to 3x as ``rho``
+  approaches 1),
+  and raised at once (x4, no evaluation needed) while ``d`` is not a descent direction the
+  model predicts a decrease for, e.g. where ``H`` has strongly negative curvature. ``lambda``
+  starts at ``damping`` (default 0) and drops back to exactly 0 once the model is trusted, so
+  near a minimum with a positive-definite Hessian the steps are pure Newton steps and
+  convergence is quadratic.
+* A strong-Wolfe line search along ``d``, trying the full step ``a = 1`` first.
+
+As seed 003 (section 3.5.6.3) warns, a Newton step goes to the stationary point of the
+model, whatever its kind: on ``x^2 - y^2`` it jumps straight to the saddle at the origin
+whenever that lowers the loss: the safeguards only reject steps that would not decrease it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule.optim.second_order.line_search import strong_wolfe
+from chainrule.optim.second_order.objective import Objective, Run
+from chainrule.optim.second_order.result import OptimizeResult
+
+_MAX_RAISES = 60  # raises of the damping in one iteration before giving up
+
+
+def adapt_damping(lam: float, rho: float, floor: float, smooth: bool = False) -> float:
+    """Adapt Levenberg's ``lambda`` to the reduction ratio ``rho`` (actual / predicted decrease).
+
+    Martens' rule (the default): up by 3/2 when the model over-promised (``rho < 1/4``; from 0
+    it jumps to ``floor``), down by 2/3 when it was accurate (``rho > 3/4``). With ``smooth``,
+    the decrease is Nielsen's ``max(1/3, 1 - (2 rho - 1)^3)`` for ``rho >= 1/4`` (Madsen,
+    Nielsen & Tingleff 2004): down to a third when the model was exact, for Newton's method,
+    whose model is the exact second-order one. Below ``floor / 1000`` it becomes exactly 0.
+
+    Example:
+        >>> adapt_damping(1.0, 0.1, 1e-3), adapt_damping(1.0, 0.5, 1e-3)
+        (1.5, 1.0)
+        >>> adapt_damping(1.0, 0.9, 1e-3), adapt_damping(0.0, 0.1, 2.0)
+        (0.6666666666666666, 2.0)
+        >>> adapt_damping(1.0, 1.0, 1e-3, smooth=True)
+        0.3333333333333333
+    """
+    if rho < 0.25:
+        return max(1.5 * lam, floor)
+    if smooth:
+        lam *= max(1.0 / 3.0, 1.0 - (2.0 * rho - 1.0) ** 3)
+    elif rho > 0.75:
+        lam *= 2.0 / 3.0
+    return lam if lam >= 1e-3 * floor else 0.0
+
+
+def damped_newton_step(
+    H: np.ndarray, g: np.ndarray, damping: float
+) -> tuple[np.ndarray, float] | None:
+    """The step ``d`` solving ``(H + damping I) d = -g`` and the decrease
+    ``-(g'd + d'Hd/2)`` that the undamped quadratic model predicts for it; None when the
+    damped matrix is singular.
+
+    Example (H = diag(2, 8), g = (2, 8): the Newton step is -(1, 1), predicted decrease 5):
+        >>> import numpy as np
+        >>> d, predicted = damped_newton_step(np.diag([2.0, 8.0]), np.array([2.0, 8.0]), 0.0)
+        >>> d.tolist(), predicted
+        ([-1.0, -1.0], 5.0)
+    """
+    A = H + damping * np.eye(H.shape[0]) if damping else H
+    try:
+        d = np.linalg.solve(A, -g)
+    except np.linalg.LinAlgError:
+        return None
+    if not np.all(np.isfinite(d)):
+        return None
+    predicted = -(float(g @ d) + 0.5 * float(d @ (H @ d)))
+    return d, predicted
+
+
+def newton(
+    obj: Objective, run: Run, damping: float = 0.0, c1: float = 1e-4, c2: float = 0.9
+) -> OptimizeResult:
+    """Damped Newton's method on the exact Hessian (``method="newton"``).
+
+    ``nhev`` counts Hessians formed (one per iteration).
+
+    Example (a strictly convex quadratic: one Newton step is exact):
+        >>> import numpy as np
+        >>> from chainrule.optim.second_order import minimize
+        >>> A = np.array([[3.0, 1.0], [1.0, 2.0]]); b = np.array([1.0, -1.0])
+        >>> res = minimize(lambda x: 0.5 * x @ A @ x - b @ x, np.zeros(2), method="newton")
+        >>> res.nit, np.allclose(res.x, np.linalg.solve(A, b)), res.nhev
+        (1, True, 1)
+    """
+    lam = float(damping)
+    if not lam >= 0.0:
+        raise ValueError(f"minimize(method='newton'): damping={damping!r} must be >= 0")
+    x = obj.x0.copy()
+    f, g = obj.value_and_grad(x)
+    end = run.check(x, f, g)
+    if end is not None:
+        return end
+    while True:
+        H = obj.hessian(x)
+        if not np.all(np.isfinite(H)):
+            return run.non_finite(x, f, g, "Hessian")
+        # lambda's scale: the Hessian's typical diagonal entry (1 if the diagonal is zero)
+        floor = 1e-3 * (float(np.mean(np.abs(np.diag(H)))) or 1.0)
+        for _ in range(_MAX_RAISES):
+            step = damped_newton_step(H, g, lam)
+            if step is not None and step[1] > 0.0 and float(g @ step[0]) < 0.0:
+                break
+            # no solution, or not a descent step the model trusts: damp harder (no evaluation)
+            lam = max(4.0 * lam, floor)
+        else:
+            return run.failed(x, f, g, f"no descent step even with damping {lam:.3g}")
+        d = step[0]
+        slope, dHd = float(g @ d), float(d @ (H @ d))
+        ls = strong_wolfe(obj.along(x, d), f, slope, alpha0=1.0, c1=c1, c2=c2)
+        if not ls.success:
+            return run.line_search_failed(x, f, g, ls)
+        a = ls.alpha
+        predicted = -(a * slope + 0.5 * a * a * dHd)
+        rho = (f - ls.f) / predicted if predicted > 0.0 else 0.0
+        lam = adapt_damping(lam, rho, floor, smooth=True)
+        (x, g), f = ls.payload, ls.f
+        end = run.step(x, f, g)
+        if end is not None:
+            return end

@@ -1,0 +1,332 @@
+"""``fit``: mini-batch gradient descent on a ``chainrule.nn`` model (seed 003, section 3.2.8).
+
+Each epoch visits every training sample once in a seeded random order, cut into batches of
+``batch_size`` rows: batch size 1 is stochastic gradient descent, a batch of the whole
+training set (``batch_size=None``, the default) is plain gradient descent, anything between is
+mini-batch SGD. One step computes the loss of the batch and its gradient with respect to every
+parameter of the model in one forward and one backward pass (``cr.value_and_grad`` on the model
+pytree), turns the gradient into an update with the optimizer (``update``) and adds it
+(``optim.apply_updates``). Randomness comes only from ``seed`` (the batch order) and from the
+generators the model holds (dropout), so a run is repeatable, and a checkpoint (see
+``chainrule.train.checkpoint``) lets it be interrupted and resumed bit for bit.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+import chainrule as cr
+from chainrule.data import BatchIterator
+from chainrule.nn import Module
+from chainrule.optim import (
+    GradientTransformation,
+    NonFiniteGradientError,
+    Optimizer,
+    apply_updates,
+    state_from_arrays,
+    state_to_arrays,
+)
+from chainrule.tracer import primal
+from chainrule.train.callbacks import Callback
+from chainrule.train.checkpoint import Checkpoint, Checkpointer, load_checkpoint
+from chainrule.train.evaluation import as_pair, predict
+from chainrule.train.history import History
+from chainrule.train.metrics import Metric, get_metric
+from chainrule.train.progress import ProgressBar
+from chainrule.tree import tree_flatten, tree_leaves, tree_unflatten
+
+Loss = Callable[[Any, Any], Any]
+
+
+class NonFiniteLossError(FloatingPointError):
+    """Training produced a NaN or infinite loss, gradient or parameter; ``epoch`` and ``batch``
+    (both 1-based) say where. The model keeps the parameters from before the failing step and
+    a ``Checkpointer`` file keeps the last good epoch.
+
+    Example:
+        >>> import numpy as np
+        >>> from chainrule import nn, optim
+        >>> from chainrule.train import NonFiniteLossError, fit
+        >>> X, y = np.array([[1e200], [-1e200]]), np.array([[1.0], [0.0]])
+        >>> try:
+        ...     with np.errstate(all="ignore"):
+        ...         fit(nn.Linear(1, 1, rng=0), nn.mean_squared_error, (X, y), optim.sgd(1.0),
+        ...             epochs=5, metrics=())
+        ... except NonFiniteLossError as e:
+        ...     print(e.what, e.epoch, e.batch)
+        loss 1 1
+    """
+
+    def __init__(self, what: str, value: Any, epoch: int, batch: int, batches: int,
+                 checkpoint: str | None) -> None:
+        self.what, self.epoch, self.batch = what, epoch, batch
+        kept = (f" The last good checkpoint is kept in {checkpoint!r}."
+                if checkpoint and os.path.exists(checkpoint) else "")
+        super().__init__(
+            f"fit: the {what} became {value} at epoch {epoch}, batch {batch} of {batches}; "
+            f"training stopped with the parameters from before that step.{kept} Lower the "
+            "learning rate, or clip the gradients (optim.chain(optim.clip_global_norm(1.0), "
+            "...)), or standardize the inputs."
+        )
+
+
+class Run:
+    """What callbacks see of a training run in progress.
+
+    ``model`` (the current model, rebuilt from ``params`` when read), ``params`` (the list
+    of parameter arrays in ``model.parameters()`` order: what the optimizer updates),
+    ``epoch`` (1-based, the epoch running), ``completed_epochs``, ``epochs`` (the total asked
+    for), ``batches_per_epoch``, ``history``, ``iterator`` (the ``BatchIterator``),
+    ``opt_state``, ``callbacks`` and ``stop_reason`` (None until ``stop`` is called).
+    """
+
+    def __init__(self, model: Module, transformation: GradientTransformation,
+                 iterator: BatchIterator, epochs: int, callbacks: list[Callback]) -> None:
+        self.params, self.treedef = tree_flatten(model)
+        self.transformation, self.opt_state = transformation, transformation.init(self.params)
+        self.iterator, self.epochs, self.history = iterator, epochs, History()
+        self.callbacks = callbacks
+        self.completed_epochs = self.epoch = 0
+        self.batches_per_epoch = len(iterator)
+        self.stop_reason: str | None = None
+        self._model: tuple[list, Module] | None = None
+
+    @property
+    def model(self) -> Module:
+        """The model holding the current parameters (buffers and generators are shared)."""
+        if self._model is None or self._model[0] is not self.params:
+            self._model = (self.params, tree_unflatten(self.treedef, self.params))
+        return self._model[1]
+
+    def stop(self, reason: str = "stopped") -> None:
+        """End training after the current epoch (its callbacks still run)."""
+        self.stop_reason = reason
+
+    def load_model_state(self, state: dict[str, np.ndarray]) -> None:
+        """Load a ``state_dict`` into the current model (e.g. the best epoch's weights)."""
+        model = self.model.load_state_dict(state)
+        self.params = tree_leaves(model)
+        self._model = (self.params, model)
+
+    def optimizer_arrays(self) -> list[np.ndarray]:
+        """The optimizer state as arrays (``optim.state_to_arrays``)."""
+        return state_to_arrays(self.opt_state)
+
+
+def _finite(tree: Any) -> bool:
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = sum(float(np.sum(leaf)) for leaf in tree_leaves(tree))
+    return bool(np.isfinite(total)) or all(bool(np.isfinite(v).all()) for v in tree_leaves(tree))
+
+
+def _positive_int(name: str, value: Any, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise ValueError(f"fit: {name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _restore(run: Run, ckpt: Checkpoint, model: Module, callbacks: list[Callback]) -> None:
+    ckpt.load_into(model)
+    run.params = tree_leaves(model)
+    try:
+        run.opt_state = state_from_arrays(run.opt_state, ckpt.optimizer_arrays)
+    except ValueError as error:
+        raise ValueError(f"fit: cannot resume from {ckpt.path!r}: the optimizer differs from "
+                         f"the one that was saved ({error})") from None
+    if ckpt.iterator_state is not None:
+        try:
+            run.iterator.set_state(ckpt.iterator_state)
+        except ValueError as error:
+            raise ValueError(f"fit: cannot resume from {ckpt.path!r} with other data or batch "
+                             f"size ({error})") from None
+    run.history = History(ckpt.history.epochs, None, ckpt.history.best_epoch)
+    run.completed_epochs = run.epoch = ckpt.epoch
+    own = [c for c in callbacks if not isinstance(c, Checkpointer)]
+    saved = [n for n in ckpt.callback_classes if n != "ProgressBar"]
+    states = [s for n, s in zip(ckpt.callback_classes, ckpt.callback_states, strict=True)
+              if n != "ProgressBar"]
+    own = [c for c in own if not isinstance(c, ProgressBar)]
+    if [type(c).__name__ for c in own] != saved:
+        raise ValueError(f"fit: cannot resume from {ckpt.path!r}: it holds the state of the "
+                         f"callbacks {saved} but fit was given {[type(c).__name__ for c in own]};"
+                         " pass the same callbacks (a Checkpointer and a ProgressBar may differ)")
+    for cb, (values, arrays) in zip(own, states, strict=True):
+        cb.set_state(values, arrays)
+
+
+def fit(model: Module, loss: Loss, data: Any, optimizer: GradientTransformation | Optimizer,
+        *, epochs: int, batch_size: int | None = None, validation: Any = None,
+        callbacks: Sequence[Callback] = (), seed: int = 0,
+        metrics: Sequence[str | Metric] = ("accuracy",),
+        penalty: Callable[[Module], Any] | None = None, verbose: bool = False,
+        resume: str | os.PathLike | Checkpoint | None = None) -> History:
+    """Train ``model`` on ``data`` = (X, y) for ``epochs`` epochs; returns the ``History``.
+
+    ``loss(output, y)`` is a loss of ``chainrule.nn`` (e.g. ``nn.softmax_cross_entropy``) or
+    any function of the model's output and the targets returning a scalar; a term that
+    depends on the weights goes in ``penalty(model)`` (e.g. ``lambda m: nn.l2_penalty(m,
+    1e-3, n)``), added to the training loss. ``optimizer`` is a ``GradientTransformation`` of
+    ``chainrule.optim`` (``optim.adam(1e-3)``) or an ``Optimizer`` (its state is replaced);
+    methods with a lookahead point (``optim.nesterov``) get their gradient there. The
+    optimizer works on the list of parameter arrays in ``model.parameters()`` order (flat
+    lists are much cheaper to traverse than module trees), so labels for
+    ``optim.multi_transform`` are a list with one label per ``model.named_parameters()``.
+
+    The model is trained in training mode and evaluated in inference mode. When training
+    ends, ``model`` holds the final weights in place (the best epoch's with
+    ``EarlyStopping(restore_best=True)``) and is left in inference mode (``eval()``).
+
+    History records per epoch: ``loss`` (mean batch loss), the ``metrics`` (names from
+    ``chainrule.train.metrics`` or functions ``f(output, y)``) on the outputs of the training
+    batches as they were trained, ``val_loss`` and ``val_<metric>`` on ``validation`` (without
+    the penalty), and ``seconds``. ``seed`` fixes the batch order; ``batch_size=None`` is the
+    whole training set. ``verbose=True`` adds a ``ProgressBar`` (drawn on a terminal only).
+    ``resume`` (a checkpoint path or ``Checkpoint``) restores the weights, optimizer,
+    batch position, random generators, history and callback state saved by a
+    ``Checkpointer`` and trains on until ``epochs`` epochs in all are done.
+
+    Raises ``NonFiniteLossError`` (a ``FloatingPointError``) naming the epoch and batch where
+    the loss, gradient or parameters stop being finite; shape mismatches between the data and
+    the model surface as ``nn.ShapeError`` naming the layer.
+
+    Example (Iris petal features, 16 sigmoid units, full-batch gradient descent):
+        >>> import numpy as np
+        >>> from chainrule import nn, optim
+        >>> from chainrule.data import Standardizer, load_iris
+        >>> from chainrule.train import fit
+        >>> X, y = load_iris()
+        >>> X = Standardizer().fit_transform(X[:, 2:])
+        >>> net = nn.Sequential(nn.Linear(2, 16, rng=0), nn.Sigmoid(), nn.Linear(16, 3, rng=1))
+        >>> history = fit(net, nn.softmax_cross_entropy, (X, y), optim.sgd(1.0), epochs=300)
+        >>> history.last["accuracy"] > 0.95, history["loss"][0] > history["loss"][-1]
+        (True, True)
+    """
+    X, y = as_pair(data, "fit")
+    validation = None if validation is None else as_pair(validation, "fit validation")
+    tx = optimizer.transformation if isinstance(optimizer, Optimizer) else optimizer
+    if not isinstance(tx, GradientTransformation):
+        raise TypeError(f"fit: optimizer must be a chainrule.optim GradientTransformation (e.g. "
+                        f"optim.adam(1e-3)) or an Optimizer, got {type(optimizer).__name__}")
+    if not isinstance(model, Module):
+        raise TypeError(f"fit: model must be a chainrule.nn.Module, got {type(model).__name__}")
+    if not callable(loss):
+        raise TypeError(f"fit: loss must be a function loss(output, y), got {loss!r}")
+    epochs = _positive_int("epochs", epochs, minimum=0)
+    batch_size = X.shape[0] if batch_size is None else _positive_int("batch_size", batch_size)
+    seed = _positive_int("seed", seed, minimum=0)
+    named = [get_metric(m) for m in metrics]
+    cbs = [c for c in callbacks if not isinstance(c, Checkpointer)]
+    if verbose:
+        cbs.append(ProgressBar())
+    cbs += [c for c in callbacks if isinstance(c, Checkpointer)]
+    iterator = BatchIterator(X, y, batch_size=batch_size, shuffle=batch_size < X.shape[0],
+                             seed=seed)
+    model.train()  # the mode is part of the tree structure
+    run = Run(model, tx, iterator, epochs, cbs)
+    if resume is not None:
+        _restore(run, resume if isinstance(resume, Checkpoint) else load_checkpoint(resume),
+                 model, cbs)
+    checkpoint_path = next((c.path for c in cbs if isinstance(c, Checkpointer)), None)
+    step = _stepper(loss, penalty, bool(named), run.treedef)
+
+    for cb in cbs:
+        cb.on_train_begin(run)
+    try:
+        _epochs(run, cbs, step, named, validation, loss, checkpoint_path)
+    except NonFiniteLossError:
+        _finish(model, run, optimizer)
+        for cb in cbs:
+            if isinstance(cb, ProgressBar):
+                cb.on_train_end(run)  # end the bar's line before the error is shown
+        raise
+    run.history.stop_reason = run.stop_reason or "completed"
+    for cb in cbs:
+        cb.on_train_end(run)
+    _finish(model, run, optimizer)
+    return run.history
+
+
+def _epochs(run: Run, cbs: list[Callback], step: Callable, named: list[tuple[str, Metric]],
+            validation: Any, loss: Loss, checkpoint_path: str | None) -> None:
+    """The epochs still to do (all of them, or those after a resumed checkpoint)."""
+    iterator = run.iterator
+    while run.completed_epochs < run.epochs and run.stop_reason is None:
+        run.epoch = run.completed_epochs + 1
+        for cb in cbs:
+            cb.on_epoch_begin(run)
+        start, total, count, outputs, targets = time.perf_counter(), 0.0, 0, [], []
+        for batch, (xb, yb) in enumerate(iterator, start=1):
+            where = (run.epoch, batch, run.batches_per_epoch, checkpoint_path)
+            value, out = step(run, xb, yb, where)
+            total, count = total + value * len(xb), count + len(xb)
+            if named:
+                outputs.append(out)
+                targets.append(yb)
+            for cb in cbs:
+                cb.on_batch_end(run, batch, {"loss": value})
+        record: dict[str, Any] = {"epoch": run.epoch, "loss": total / count}
+        if named:
+            out_all, y_all = np.concatenate(outputs), np.concatenate(targets)
+            record.update({name: float(fn(out_all, y_all)) for name, fn in named})
+        if validation is not None:
+            out = predict(run.model, validation[0])
+            record["val_loss"] = float(loss(out, validation[1]))
+            record.update({f"val_{name}": float(fn(out, validation[1])) for name, fn in named})
+        record["seconds"] = time.perf_counter() - start
+        run.history.append(record)
+        run.completed_epochs = run.epoch
+        for cb in cbs:
+            cb.on_epoch_end(run, run.history.last)
+
+
+def _finish(model: Module, run: Run, optimizer: Any) -> None:
+    model.load_state_dict(run.model.state_dict())
+    model.eval()
+    if isinstance(optimizer, Optimizer):
+        optimizer.state = run.opt_state
+
+
+def _stepper(loss: Loss, penalty: Callable[[Module], Any] | None, want_output: bool,
+             treedef: Any):
+    """One training step: loss and gradient at the (lookahead) point, update, checks. The
+    gradient is taken with respect to the list of parameter arrays (rebuilt into the model
+    inside), which is cheaper to handle than the module tree itself."""
+
+    def objective(params: list, xb: np.ndarray, yb: np.ndarray) -> tuple[Any, Any]:
+        m = tree_unflatten(treedef, params)
+        out = m(xb)
+        value = loss(out, yb)
+        if penalty is not None:
+            value = value + penalty(m)
+        return value, out
+
+    value_and_grad = cr.value_and_grad(objective, has_aux=True)
+
+    def step(run: Run, xb: np.ndarray, yb: np.ndarray, where: tuple) -> tuple[float, Any]:
+        tx, params = run.transformation, run.params
+        point = params if tx.lookahead is None else tx.lookahead(params, run.opt_state)
+        (value, out), grads = value_and_grad(point, xb, yb)
+        value = float(value)
+        if not np.isfinite(value):
+            _diverged(run, "loss", value, where)
+        try:
+            updates, state = tx.update(grads, run.opt_state, params)
+        except NonFiniteGradientError:
+            _diverged(run, "gradient", "non-finite (NaN or infinite)", where)
+        new = apply_updates(params, updates)
+        if not _finite(new):
+            _diverged(run, "parameters", "non-finite (NaN or infinite)", where)
+        run.params, run.opt_state = new, state
+        return value, np.asarray(primal(out)) if want_output else None
+
+    return step
+
+
+def _diverged(run: Run, what: str, value: Any, where: tuple) -> None:
+    epoch, batch, batches, checkpoint = where
+    raise NonFiniteLossError(what, value, epoch, batch, batches, checkpoint)
