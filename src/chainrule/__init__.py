@@ -9,6 +9,7 @@ Example:
     [0.0, 0.6397]
 """
 
+from chainrule import data, nn, optim, train  # networks, data, optimizers, training
 from chainrule.check import CheckReport, GradientCheckError, check_grad, numerical_grad
 from chainrule.jacobians import hessian, hvp, jacobian
 from chainrule.primitive import Primitive, primitive
@@ -25,6 +26,10 @@ from chainrule.tree import register_pytree_node, tree_flatten, tree_leaves, tree
 __version__ = "0.1.0"
 
 __all__ = [
+    "data",
+    "nn",
+    "optim",
+    "train",
     "CheckReport",
     "GradientCheckError",
     "Primitive",
