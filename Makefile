@@ -29,6 +29,8 @@ bench: $(BIN)/.installed-dev
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python benchmarks/run_all.py
 	$(BIN)/python benchmarks/train_quality.py
+	$(BIN)/python benchmarks/optimizers.py
+	$(BIN)/python benchmarks/second_order.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache
