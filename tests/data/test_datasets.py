@@ -1,7 +1,4 @@
-"""Bundled data sets, the Dataset record, load_dataset, and every docstring example."""
-
-import doctest
-import importlib
+"""Bundled data sets, the Dataset record, load_dataset."""
 
 import numpy as np
 import pytest
@@ -16,19 +13,6 @@ from chainrule.data import (
     load_digits,
     load_iris,
 )
-
-MODULES = [
-    "seeding", "files", "datasets", "generators", "loaders", "preprocessing", "whitening",
-    "split", "batching", "registry",
-]
-
-
-@pytest.mark.parametrize("name", MODULES)
-def test_docstring_examples_run(name):
-    module = importlib.import_module(f"chainrule.data.{name}")
-    result = doctest.testmod(module)
-    assert result.attempted > 0
-    assert result.failed == 0
 
 
 def test_iris_shapes_dtypes_and_class_counts():

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from chainrule.data import load_csv, load_npz, save_csv, save_npz
-from chainrule.data.files import write_atomically
+from chainrule.files import write_atomically
 
 
 def write(path, text):

@@ -2,8 +2,6 @@
 Hessian-vector products, the BFGS update (eq. 3.56), the L-BFGS two-loop recursion, the damped
 Newton step, the flat view of a pytree and the result object."""
 
-import doctest
-import importlib
 import math
 
 import numpy as np
@@ -253,15 +251,3 @@ def test_optimize_result_reads_like_scipys():
     with pytest.raises(KeyError, match="no field"):
         res["hess_inv"]
     assert "success: True" in repr(res)
-
-
-@pytest.mark.parametrize(
-    "module",
-    ["__init__", "conjugate_gradient", "hessian_free", "line_search", "minimize", "newton",
-     "objective", "quasi_newton", "result"],
-)
-def test_docstring_examples_run(module):
-    name = "chainrule.optim.second_order" + ("" if module == "__init__" else f".{module}")
-    mod = importlib.import_module(name)
-    failures, tried = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
-    assert failures == 0 and tried > 0

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from chainrule.data.datasets import Dataset
-from chainrule.data.files import write_atomically
+from chainrule.files import write_atomically
 
 MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "?"})
 Column = int | str

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from chainrule.files import write_atomically
 from chainrule.tracer import primal
 
 if TYPE_CHECKING:
@@ -134,18 +134,7 @@ def save(module: Module, path: str | os.PathLike) -> None:
     meta = {"format": FORMAT, "version": 1, "module": type(module).__qualname__,
             "keys": list(state)}
     arrays = {**state, META_KEY: np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)}
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_atomically(path, lambda f: np.savez(f, **arrays), binary=True)
 
 
 def read_state(path: str | os.PathLike) -> tuple[dict[str, np.ndarray], dict[str, Any]]:

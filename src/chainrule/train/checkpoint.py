@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +23,7 @@ import numpy as np
 
 from chainrule.data import MeanCenterer, MinMaxScaler, PCAWhitener, Standardizer
 from chainrule.data.preprocessing import Preprocessor
+from chainrule.files import write_atomically
 from chainrule.nn import Module
 from chainrule.train.callbacks import Callback
 from chainrule.train.history import History
@@ -140,19 +140,8 @@ def set_rng_states(model: Module, states: dict[str, Any], where: str = "checkpoi
 
 
 def _write_npz(path: str, arrays: dict[str, np.ndarray]) -> None:
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    write_atomically(path, lambda f: np.savez(f, **arrays), binary=True)
 
 
 def save_checkpoint(path: str | os.PathLike, model: Module, *, run: Run | None = None,

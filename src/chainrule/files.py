@@ -1,4 +1,5 @@
-"""Writing files atomically, so an interrupted save never leaves a half-written file behind."""
+"""Writing files atomically, so an interrupted save never leaves a half-written file behind
+(used by every save in the package: models, checkpoints, datasets)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def write_atomically(path: str | os.PathLike, write: Callable[[IO], None], binar
 
     Example:
         >>> import os, tempfile
-        >>> from chainrule.data.files import write_atomically
+        >>> from chainrule.files import write_atomically
         >>> target = os.path.join(tempfile.mkdtemp(), "note.txt")
         >>> write_atomically(target, lambda f: f.write("hello"), binary=False)
         >>> open(target).read()
@@ -30,12 +31,11 @@ def write_atomically(path: str | os.PathLike, write: Callable[[IO], None], binar
     folder = os.path.dirname(os.path.abspath(path))
     handle, temp = tempfile.mkstemp(prefix=".tmp-", suffix=os.path.basename(path), dir=folder)
     try:
-        if binary:
-            with os.fdopen(handle, "wb") as f:
-                write(f)
-        else:
-            with os.fdopen(handle, "w", newline="", encoding="utf-8") as f:
-                write(f)
+        mode = {"mode": "wb"} if binary else {"mode": "w", "newline": "", "encoding": "utf-8"}
+        with os.fdopen(handle, **mode) as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())  # the bytes are on disk before the new name points at them
         os.chmod(temp, 0o666 & ~_UMASK)
         os.replace(temp, path)
     except BaseException:
