@@ -94,6 +94,9 @@ class Tracer:
 
     # --- operators: each routes to its chainrule.numpy function -----------------------
     def __neg__(self):
+        trace = self._trace
+        if trace.alive:
+            return trace.process(cnp.negative, (self,), _NO_PARAMS, False)
         return cnp.negative(self)
 
     def __pos__(self):
@@ -103,40 +106,40 @@ class Tracer:
         return cnp.absolute(self)
 
     def __add__(self, o):
-        return cnp.add(self, o)
+        return _operator(cnp.add, self, o, self, o)
 
     def __radd__(self, o):
-        return cnp.add(o, self)
+        return _operator(cnp.add, self, o, o, self)
 
     def __sub__(self, o):
-        return cnp.subtract(self, o)
+        return _operator(cnp.subtract, self, o, self, o)
 
     def __rsub__(self, o):
-        return cnp.subtract(o, self)
+        return _operator(cnp.subtract, self, o, o, self)
 
     def __mul__(self, o):
-        return cnp.multiply(self, o)
+        return _operator(cnp.multiply, self, o, self, o)
 
     def __rmul__(self, o):
-        return cnp.multiply(o, self)
+        return _operator(cnp.multiply, self, o, o, self)
 
     def __truediv__(self, o):
-        return cnp.divide(self, o)
+        return _operator(cnp.divide, self, o, self, o)
 
     def __rtruediv__(self, o):
-        return cnp.divide(o, self)
+        return _operator(cnp.divide, self, o, o, self)
 
     def __pow__(self, o):
-        return cnp.power(self, o)
+        return _operator(cnp.power, self, o, self, o)
 
     def __rpow__(self, o):
-        return cnp.power(o, self)
+        return _operator(cnp.power, self, o, o, self)
 
     def __matmul__(self, o):
-        return cnp.matmul(self, o)
+        return _operator(cnp.matmul, self, o, self, o)
 
     def __rmatmul__(self, o):
-        return cnp.matmul(o, self)
+        return _operator(cnp.matmul, self, o, o, self)
 
     def __mod__(self, o):
         return cnp.mod(self, o)
@@ -305,6 +308,19 @@ class Tracer:
 
     def nonzero(self):
         return np.nonzero(primal(self))
+
+
+_NO_PARAMS: dict[str, Any] = {}
+
+
+def _operator(prim: Any, tracer: Tracer, other: Any, *operands: Any) -> Any:
+    """``prim(*operands)`` for a Python operator. The common case, a traced value of a live
+    trace combined with a constant, goes straight to that trace (one call less, and no scan of
+    the operands); anything else takes the general route of ``Primitive.__call__``."""
+    trace = tracer._trace
+    if trace.alive and not isinstance(other, Tracer):
+        return trace.process(prim, operands, _NO_PARAMS, False)
+    return prim(*operands)
 
 
 def primal(x: Any) -> Any:
