@@ -9,8 +9,9 @@ Example:
     [0.0, 0.6397]
 """
 
-from chainrule import data, nn, optim, train  # networks, data, optimizers, training
+from chainrule import data, explain, nn, optim, train  # the layers above the core
 from chainrule.check import CheckReport, GradientCheckError, check_grad, numerical_grad
+from chainrule.explain import graph, trace
 from chainrule.jacobians import hessian, hvp, jacobian
 from chainrule.primitive import Primitive, primitive
 from chainrule.transforms import (
@@ -27,6 +28,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "data",
+    "explain",
+    "graph",
+    "trace",
     "nn",
     "optim",
     "train",

@@ -9,11 +9,11 @@ mode: keep the values in the forward pass, use them in the backward pass").
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import numpy as np
 
+from chainrule.broadcast import unbroadcast
 from chainrule.describe import describe
 from chainrule.levels import new_level
 from chainrule.primitive import Primitive, annotated
@@ -140,29 +140,6 @@ def _missing_rule(prim: Primitive, pos: int) -> TypeError:
     )
 
 
-def unbroadcast(c: Any, shape: tuple[int, ...]) -> Any:
-    """Sum a cotangent of a broadcast result back to the shape of the input it came from."""
-    axes = _broadcast_axes(c.shape, shape)
-    if isinstance(c, Tracer):  # a higher-order sweep: stay differentiable
-        if axes:
-            c = cnp.sum(c, axis=axes)
-        return cnp.reshape(c, shape) if c.shape != shape else c
-    if axes:
-        c = np.add.reduce(c, axis=axes)
-    return c.reshape(shape) if c.shape != shape else c
-
-
-@functools.lru_cache(maxsize=1024)
-def _broadcast_axes(big: tuple[int, ...], shape: tuple[int, ...]) -> tuple[int, ...]:
-    """The axes of a broadcast shape ``big`` that were added or stretched from ``shape``."""
-    extra = len(big) - len(shape)
-    if extra < 0:
-        raise ValueError(f"internal: cotangent of shape {big} cannot be unbroadcast to {shape}")
-    return tuple(range(extra)) + tuple(
-        extra + k for k, n in enumerate(shape) if n == 1 and big[extra + k] != 1
-    )
-
-
 def check_cotangent(ct: Any, ref_shape, ref_dtype, where: str) -> np.ndarray | Tracer:
     """Validate a user-given cotangent against the output it pairs with."""
     if not isinstance(ct, Tracer):
@@ -178,4 +155,3 @@ def check_cotangent(ct: Any, ref_shape, ref_dtype, where: str) -> np.ndarray | T
     return ct
 
 
-from chainrule import numpy as cnp  # noqa: E402

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.broadcast import unbroadcast
 from chainrule.ops.indexing import _axis, _constant_entry, _getitem
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer
@@ -282,5 +283,3 @@ from chainrule.ops.join import concatenate  # noqa: E402
 
 __all__ += _join
 
-
-from chainrule.reverse import unbroadcast  # noqa: E402  (reverse.py imports this package)
