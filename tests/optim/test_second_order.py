@@ -74,6 +74,18 @@ def test_nonlinear_cg_variants_converge(beta):
     np.testing.assert_allclose(res.x, [1.0, 1.0], atol=1e-4)
 
 
+@pytest.mark.parametrize(
+    ("method", "option"),
+    [("cg", {"powell_restart": 0.2}), ("cg", {"c2": 0.1}), ("bfgs", {"scale_identity": True}),
+     ("bfgs", {"c2": 0.9})],
+)
+def test_non_default_line_search_and_restart_options_still_converge(method, option):
+    res = minimize(rosenbrock, np.full(10, -1.2), method=method, options=option)
+    assert res.success, res.message
+    np.testing.assert_allclose(res.x, np.ones(10), atol=1e-4)
+    assert res.nfev == res.njev  # one value_and_grad call per trial point
+
+
 def test_hessian_free_on_a_quadratic_is_one_newton_step_when_cg_is_exact():
     A = np.diag([1.0, 10.0, 100.0])
     b = np.array([1.0, 1.0, 1.0])

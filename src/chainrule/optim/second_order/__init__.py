@@ -1,6 +1,7 @@
 """Second-order optimization on exact derivatives (seed 003, section 3.5.6): damped Newton,
 Hessian-free (CG on Hessian-vector products), nonlinear conjugate gradients, BFGS and L-BFGS
-with a strong-Wolfe line search, behind a SciPy-shaped ``minimize`` that works on pytrees.
+with strong-Wolfe line searches (bracketing and Moré-Thuente), behind a SciPy-shaped
+``minimize`` that works on pytrees.
 
 Example (full-batch least squares on a dict of parameters):
     >>> import numpy as np
@@ -15,6 +16,7 @@ Example (full-batch least squares on a dict of parameters):
 from chainrule.optim.second_order.conjugate_gradient import CGSolution, conjugate_gradient
 from chainrule.optim.second_order.line_search import LineSearchResult, strong_wolfe
 from chainrule.optim.second_order.minimize import METHODS, method_options, minimize
+from chainrule.optim.second_order.more_thuente import more_thuente
 from chainrule.optim.second_order.newton import adapt_damping, damped_newton_step
 from chainrule.optim.second_order.objective import Objective, Run, gradient_norm
 from chainrule.optim.second_order.quasi_newton import bfgs_update, two_loop_direction
@@ -34,6 +36,7 @@ __all__ = [
     "gradient_norm",
     "method_options",
     "minimize",
+    "more_thuente",
     "strong_wolfe",
     "two_loop_direction",
 ]

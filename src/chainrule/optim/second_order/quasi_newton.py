@@ -3,13 +3,14 @@
 Both build an approximation ``G`` of the inverse Hessian from the steps taken,
 ``s = x_{t+1} - x_t``, and the gradient changes they caused, ``y = g_{t+1} - g_t``, so that
 the secant condition ``G y = s`` (eq. 3.55) holds; the step is ``-alpha G g`` with ``alpha``
-from a strong-Wolfe line search (``c2 = 0.9``), which also guarantees ``s'y > 0`` and so keeps
-``G`` positive definite. BFGS stores ``G`` (``n x n``); L-BFGS stores only the last ``m``
-pairs ``(s, y)`` and applies ``G`` with the two-loop recursion.
+from a strong-Wolfe line search (Moré-Thuente for BFGS, ``c2 = 0.8``; the bracketing search
+of ``line_search.py`` for L-BFGS, ``c2 = 0.9``), which also guarantees ``s'y > 0`` and so
+keeps ``G`` positive definite. BFGS stores ``G`` (``n x n``); L-BFGS stores only the last
+``m`` pairs ``(s, y)`` and applies ``G`` with the two-loop recursion.
 
-Before the first update the identity is rescaled to ``(s'y / y'y) I`` (Nocedal & Wright eq.
-6.20; in L-BFGS at every step), which puts the first quasi-Newton step on the scale of the
-curvature just seen, so that the unit step ``alpha = 1`` is usually accepted.
+L-BFGS rescales its initial matrix to ``(s'y / y'y) I`` at every step (Nocedal & Wright eq.
+6.20), which puts each quasi-Newton step on the scale of the curvature just seen, so that the
+unit step ``alpha = 1`` is usually accepted; BFGS does so only with ``scale_identity=True``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from collections import deque
 import numpy as np
 
 from chainrule.optim.second_order.line_search import strong_wolfe
-from chainrule.optim.second_order.objective import Objective, Run
+from chainrule.optim.second_order.more_thuente import step_from_previous_decrease, wolfe_search
+from chainrule.optim.second_order.objective import Objective, Run, gradient_norm
 from chainrule.optim.second_order.result import OptimizeResult
 
 
@@ -80,9 +82,21 @@ def _curvature_ok(s: np.ndarray, y: np.ndarray) -> bool:
     return float(s @ y) > 1e-10 * float(np.linalg.norm(s) * np.linalg.norm(y))
 
 
-def bfgs(obj: Objective, run: Run, c1: float = 1e-4, c2: float = 0.9) -> OptimizeResult:
+def bfgs(
+    obj: Objective, run: Run, c1: float = 1e-4, c2: float = 0.8, scale_identity: bool = False
+) -> OptimizeResult:
     """BFGS with a dense inverse-Hessian approximation (``method="bfgs"``), for up to a few
     thousand parameters (``n x n`` floats are stored).
+
+    Each step comes from the Moré-Thuente line search (``more_thuente.wolfe_search``), whose
+    first trial step is SciPy's guess from the previous decrease (capped at 1); the very first
+    one moves the largest coordinate by about 1 (``1.01 / max|g_i|``: unlike SciPy's
+    ``1.01 / |g|``, unchanged when a problem is repeated in more blocks). The first update
+    starts from ``I``, as in SciPy; ``scale_identity=True`` rescales it to ``(s'y / y'y) I``
+    first (N&W eq. 6.20), which helps badly scaled problems (Rosenbrock 100-D from 0: about
+    850 evaluations instead of 1350) and costs on small ones (Rosenbrock 2-D: 98 instead of
+    74). ``c2 = 0.8`` (SciPy: 0.9) and both choices were made on
+    ``benchmarks/second_order.py``.
 
     Example:
         >>> import numpy as np
@@ -98,24 +112,26 @@ def bfgs(obj: Objective, run: Run, c1: float = 1e-4, c2: float = 0.9) -> Optimiz
     if end is not None:
         return end
     G = None  # the identity until the first update
+    f_prev = f + 0.5 * float(g @ g) / gradient_norm(g)  # first trial step 1.01 / max|g_i|
     while True:
         d = -g if G is None else -(G @ g)
         slope = float(g @ d)
         if not slope < 0.0:  # rounding spoiled G's positive definiteness: start afresh
             G, d, slope = None, -g, -float(g @ g)
-        alpha0 = _first_step(g) if G is None else 1.0
-        ls = strong_wolfe(obj.along(x, d), f, slope, alpha0=alpha0, c1=c1, c2=c2)
+        alpha0 = step_from_previous_decrease(f, f_prev, slope)
+        ls = wolfe_search(obj.along(x, d), f, slope, alpha0=alpha0, c1=c1, c2=c2)
         if not ls.success:
             return run.line_search_failed(x, f, g, ls)
         x_new, g_new = ls.payload
         s, y = x_new - x, g_new - g
-        x, f, g = x_new, ls.f, g_new
+        x, f_prev, f, g = x_new, f, ls.f, g_new
         end = run.step(x, f, g)
         if end is not None:
             return end
         if _curvature_ok(s, y):
             if G is None:
-                G = (float(s @ y) / float(y @ y)) * np.eye(obj.size)
+                scale = float(s @ y) / float(y @ y) if scale_identity else 1.0
+                G = scale * np.eye(obj.size)
             G = bfgs_update(G, s, y)
 
 
