@@ -26,10 +26,10 @@ multiply = Primitive("multiply", np.multiply, save_ans=False, register=True)
 multiply.defvjp(lambda g, ans, x, y: g * y, lambda g, ans, x, y: g * x)
 multiply.defjvp(lambda t, ans, x, y: t * y, lambda t, ans, x, y: x * t)
 
-# d(x/y)/dx = 1/y ; d(x/y)/dy = -x/y^2 = -ans/y
-divide = elementwise(
-    "divide", np.divide, lambda ans, x, y: 1 / y, lambda ans, x, y: -ans / y
-)
+# d(x/y)/dx = 1/y ; d(x/y)/dy = -x/y^2 = -ans/y  (written as divisions: one array op fewer)
+divide = Primitive("divide", np.divide, save_args=True, save_ans=True, register=True)
+divide.defvjp(lambda g, ans, x, y: g / y, lambda g, ans, x, y: -g * ans / y)
+divide.defjvp(lambda t, ans, x, y: t / y, lambda t, ans, x, y: -t * ans / y)
 true_divide = divide
 
 
