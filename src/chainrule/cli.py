@@ -28,6 +28,8 @@ EPILOG = """examples:
   chainrule evaluate runs/NAME/checkpoint.npz
   chainrule predict runs/NAME/checkpoint.npz flowers.csv --output predictions.csv
   chainrule demo                       the seed examples, differentiated
+  chainrule trace "cos(w1*x + w0)" --at w0=0.5,w1=2,x=1.5    its trace table
+  chainrule graph "cos(w1*x + w0)" --at w0=0.5,w1=2,x=1.5 -o graph.svg
 run 'chainrule train --help' for the training options.
 """
 
@@ -162,6 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", help="write the predictions to this CSV file (default: stdout)")
     sub.add_parser("demo", help="the seed examples, differentiated by both modes",
                    description="Differentiate the seed examples in forward and reverse mode.")
+    from chainrule.cli_explain import add_parsers
+
+    add_parsers(sub)
     return parser
 
 
@@ -194,6 +199,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from chainrule.cli_use import run_predict
 
             return run_predict(args)
+        if command in ("trace", "graph"):
+            from chainrule import cli_explain
+
+            return cli_explain.run_trace(args) if command == "trace" else \
+                cli_explain.run_graph(args)
         from chainrule.demo import main as demo
 
         demo()
