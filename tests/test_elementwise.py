@@ -401,3 +401,9 @@ def test_binary_broadcasting_gradients_match_finite_differences(shapes, name, se
     na, nb = cr.numerical_grad(loss, a, b, argnums=(0, 1))
     np.testing.assert_allclose(ga, na, rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(gb, nb, rtol=1e-6, atol=1e-8)
+
+
+def test_angle_conversions_are_scalings():
+    assert round(float(cr.grad(cr.numpy.deg2rad)(90.0)), 6) == 0.017453
+    assert round(float(cr.grad(cr.numpy.rad2deg)(1.0)), 4) == 57.2958
+    assert cr.numpy.radians is cr.numpy.deg2rad and cr.numpy.rad2deg.__name__ == "rad2deg"

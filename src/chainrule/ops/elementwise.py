@@ -18,6 +18,7 @@ what NumPy computes. Two-operand selections (where, maximum, clip, ...) are in
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -119,33 +120,22 @@ abs = absolute  # noqa: A001  (numpy.abs is numpy.absolute)
 
 
 # --- angle conversions ------------------------------------------------------------------------
-def deg2rad(x, /, out=None, **kwargs):
-    """``numpy.deg2rad``: ``x * (pi / 180)``.
+def _scaling(name: str, numpy_fn: Any, factor: float) -> Any:
+    """``numpy.<name>``: ``x * factor`` (a product, so it needs no rule of its own)."""
 
-    Example:
-        >>> import chainrule as cr
-        >>> round(float(cr.grad(cr.numpy.deg2rad)(90.0)), 6)
-        0.017453
-    """
-    if not isinstance(x, Tracer):
-        return np.deg2rad(x, out=out, **kwargs)
-    _no_options("deg2rad", out, kwargs)
-    return multiply(x, math.pi / 180.0)
+    def scaled(x, /, out=None, **kwargs):
+        if not isinstance(x, Tracer):
+            return numpy_fn(x, out=out, **kwargs)
+        _no_options(name, out, kwargs)
+        return multiply(x, factor)
+
+    scaled.__name__ = scaled.__qualname__ = name
+    scaled.__doc__ = f"``numpy.{name}``: ``x * {factor!r}``."
+    return scaled
 
 
-def rad2deg(x, /, out=None, **kwargs):
-    """``numpy.rad2deg``: ``x * (180 / pi)``.
-
-    Example:
-        >>> import chainrule as cr
-        >>> round(float(cr.grad(cr.numpy.rad2deg)(1.0)), 4)
-        57.2958
-    """
-    if not isinstance(x, Tracer):
-        return np.rad2deg(x, out=out, **kwargs)
-    _no_options("rad2deg", out, kwargs)
-    return multiply(x, 180.0 / math.pi)
-
+deg2rad = _scaling("deg2rad", np.deg2rad, math.pi / 180.0)
+rad2deg = _scaling("rad2deg", np.rad2deg, 180.0 / math.pi)
 
 radians = deg2rad
 degrees = rad2deg

@@ -65,6 +65,15 @@ def _as_array(a: Any) -> Any:
     return a if isinstance(a, Tracer | np.ndarray | np.generic) else cnp.asarray(a)
 
 
+def _floating(a: Any, dtype: Any) -> Any:
+    """The input of a statistic (mean, var): cast to ``dtype``, or integers and booleans to
+    float64 as NumPy does."""
+    a = _as_array(a)
+    if dtype is not None:
+        return a.astype(dtype)
+    return a.astype(np.float64) if a.dtype.kind in "iub" else a
+
+
 def _refuse_out(name: str, out: Any) -> None:
     if out is not None:
         raise TypeError(
@@ -144,11 +153,7 @@ def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NoValue,  #
 def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=_NoValue):
     """``numpy.mean``: ``sum / n``."""
     _refuse_out("mean", out)
-    a = _as_array(a)
-    if dtype is not None:
-        a = a.astype(dtype)
-    elif a.dtype.kind in "iub":
-        a = a.astype(np.float64)
+    a = _floating(a, dtype)
     axes = _axes(axis, a.ndim)
     mask = _mask("mean", where, a.shape)
     if mask is None:
@@ -263,11 +268,7 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=_No
         if ddof != 0:
             raise ValueError("var: ddof and correction can't be provided simultaneously.")
         ddof = correction
-    a = _as_array(a)
-    if dtype is not None:
-        a = a.astype(dtype)
-    elif a.dtype.kind in "iub":
-        a = a.astype(np.float64)
+    a = _floating(a, dtype)
     axes = _axes(axis, a.ndim)
     n = _count(a.shape, axes)
     mu = _sum(a, axis=axes, keepdims=True) / n if mean is _NoValue else mean

@@ -38,8 +38,7 @@ import math
 import numpy as np
 
 from chainrule.optim.second_order.conjugate_gradient import conjugate_gradient
-from chainrule.optim.second_order.line_search import strong_wolfe
-from chainrule.optim.second_order.newton import adapt_damping
+from chainrule.optim.second_order.newton import adapt_damping, model_line_step
 from chainrule.optim.second_order.objective import Objective, Run
 from chainrule.optim.second_order.result import OptimizeResult
 
@@ -125,12 +124,10 @@ def hessian_free(
         slope = float(g @ d)
         if not slope < 0.0:  # a warm start can point uphill: fall back to steepest descent
             d, slope, dHd = -g, -gnorm * gnorm, math.nan
-        ls = strong_wolfe(obj.along(x, d), f, slope, alpha0=1.0, c1=c1, c2=c2)
+        ls, rho = model_line_step(obj, x, f, slope, d, dHd, c1, c2)
         if not ls.success:
             return run.line_search_failed(x, f, g, ls)
         a = ls.alpha
-        predicted = -(a * slope + 0.5 * a * a * dHd)
-        rho = (f - ls.f) / predicted if predicted > 0.0 else 0.0
         lam = adapt_damping(lam, rho, floor)
         (x, g), f = ls.payload, ls.f
         last_step = a * d

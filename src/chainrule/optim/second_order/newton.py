@@ -62,6 +62,21 @@ def adapt_damping(lam: float, rho: float, floor: float, smooth: bool = False) ->
     return lam if lam >= 1e-3 * floor else 0.0
 
 
+def model_line_step(obj: Objective, x, f: float, slope: float, d, dHd: float, c1: float,
+                    c2: float):
+    """A strong-Wolfe line search along ``d``, and the reduction ratio ``rho`` of the decrease
+    it achieved to the decrease the quadratic model ``f + a g'd + a^2 d'Hd / 2`` predicted
+    (``slope = g'd``, ``dHd = d'Hd``); ``rho`` drives the damping (``adapt_damping``).
+
+    Returns ``(ls, rho)``; ``rho`` is meaningless when ``ls.success`` is False.
+    """
+    ls = strong_wolfe(obj.along(x, d), f, slope, alpha0=1.0, c1=c1, c2=c2)
+    a = ls.alpha
+    predicted = -(a * slope + 0.5 * a * a * dHd)
+    rho = (f - ls.f) / predicted if ls.success and predicted > 0.0 else 0.0
+    return ls, rho
+
+
 def damped_newton_step(
     H: np.ndarray, g: np.ndarray, damping: float
 ) -> tuple[np.ndarray, float] | None:
@@ -125,12 +140,9 @@ def newton(
             return run.failed(x, f, g, f"no descent step even with damping {lam:.3g}")
         d = step[0]
         slope, dHd = float(g @ d), float(d @ (H @ d))
-        ls = strong_wolfe(obj.along(x, d), f, slope, alpha0=1.0, c1=c1, c2=c2)
+        ls, rho = model_line_step(obj, x, f, slope, d, dHd, c1, c2)
         if not ls.success:
             return run.line_search_failed(x, f, g, ls)
-        a = ls.alpha
-        predicted = -(a * slope + 0.5 * a * a * dHd)
-        rho = (f - ls.f) / predicted if predicted > 0.0 else 0.0
         lam = adapt_damping(lam, rho, floor, smooth=True)
         (x, g), f = ls.payload, ls.f
         end = run.step(x, f, g)
