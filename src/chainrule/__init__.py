@@ -10,6 +10,7 @@ Example:
 """
 
 from chainrule import data, explain, nn, optim, train  # the layers above the core
+from chainrule.anomaly import AnomalyError, detect_anomaly
 from chainrule.check import CheckReport, GradientCheckError, check_grad, numerical_grad
 from chainrule.explain import graph, trace
 from chainrule.jacobians import hessian, hvp, jacobian
@@ -34,10 +35,12 @@ __all__ = [
     "nn",
     "optim",
     "train",
+    "AnomalyError",
     "CheckReport",
     "GradientCheckError",
     "Primitive",
     "check_grad",
+    "detect_anomaly",
     "hessian",
     "hvp",
     "jacobian",

@@ -90,11 +90,13 @@ class ReverseTracer(Tracer):
         self._node = new._node
 
 
-def backward(tape: list, seeds: dict[int, Any], keep: bool) -> dict[int, Any]:
+def backward(tape: list, seeds: dict[int, Any], keep: bool, check=None) -> dict[int, Any]:
     """Propagate adjoints from ``seeds`` (tape index -> cotangent) down to the leaves.
 
     Returns the cotangent of every reached leaf. With ``keep=False`` the tape is consumed: each
     entry is released right after its rules have run, each cotangent right after it is used.
+    ``check(node, prim, pos, g, c, args, ans)``, when given, sees every cotangent a rule returns
+    (``detect_anomaly`` uses it).
     """
     cts: list[Any] = [None] * len(tape)
     for i, g in seeds.items():
@@ -122,6 +124,8 @@ def backward(tape: list, seeds: dict[int, Any], keep: bool) -> dict[int, Any]:
             if rule is None:
                 raise _missing_rule(prim, pos)
             c = rule(g, ans, *args, **params) if params else rule(g, ans, *args)
+            if check is not None:
+                check(i, prim, pos, g, c, args, ans)
             parent = tape[j]
             if c.shape != parent[SHAPE]:
                 c = unbroadcast(c, parent[SHAPE])

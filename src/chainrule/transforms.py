@@ -12,9 +12,10 @@ from typing import Any
 
 import numpy as np
 
+from chainrule import anomaly
 from chainrule.deferred import Deferred
 from chainrule.describe import describe
-from chainrule.forward import ForwardTrace, ForwardTracer
+from chainrule.forward import ForwardTracer
 from chainrule.reverse import ReverseTrace, ReverseTracer, backward, check_cotangent
 from chainrule.tracer import Tracer, primal
 from chainrule.tree import tree_flatten, tree_unflatten
@@ -74,7 +75,7 @@ def _record(f: Callable, args: tuple, argnums: tuple[int, ...], op: str):
 
     Returns the trace's tape, the leaf indices per argument (with treedefs) and the output.
     """
-    trace = ReverseTrace()
+    trace = anomaly.reverse_trace()
     args = list(args)
     boxed = []
     for n in argnums:
@@ -87,8 +88,9 @@ def _record(f: Callable, args: tuple, argnums: tuple[int, ...], op: str):
         leaves, treedef = tree_flatten(args[n])
         nodes = []
         for k, leaf in enumerate(leaves):
-            where = (n, k if treedef.num_leaves > 1 else None)
-            nodes.append(trace.leaf(_as_input(leaf, op, where)))
+            if type(leaf) is not np.ndarray or leaf.dtype.kind != "f":
+                leaf = _as_input(leaf, op, (n, k if len(leaves) > 1 else None))
+            nodes.append(trace.leaf(leaf))
         boxed.append((treedef, nodes))
         args[n] = tree_unflatten(treedef, nodes)
     try:
@@ -164,7 +166,7 @@ def vjp(f: Callable, *primals: Any, has_aux: bool = False):
             c = check_cotangent(c, shape, dtype, f"output {k}")
             if node is not None:
                 seeds[node] = c if node not in seeds else seeds[node] + c
-        cts = backward(tape, seeds, keep=True) if seeds else {}
+        cts = backward(tape, seeds, True, getattr(trace, "check_vjp", None)) if seeds else {}
         return tuple(_leaf_cotangents(leaf_ids, cts))
 
     if has_aux:
@@ -205,7 +207,7 @@ def value_and_grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> 
             cts: dict[int, Any] = {}
         else:
             seed = value.dtype.type(1) if value.ndim == 0 else np.ones(value.shape, value.dtype)
-            cts = backward(tape, {node: seed}, keep=False)
+            cts = backward(tape, {node: seed}, False, getattr(trace, "check_vjp", None))
         del tape
         grads = _leaf_cotangents(leaf_ids, cts)
         g = grads[0] if isinstance(argnums, int) else tuple(grads)
@@ -303,7 +305,7 @@ def _jvp(f: Callable, primals, tangents, has_aux: bool, values: bool):
         )
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
-    trace = ForwardTrace()
+    trace = anomaly.forward_trace()
     args = []
     for n, (p, t) in enumerate(zip(primals, tangents, strict=True)):
         p_leaves, p_def = tree_flatten(p)

@@ -180,10 +180,10 @@ def _tie_weights(x, ans, axis, keepdims):
     if not keepdims:
         ap = ap.reshape(_kept_shape(xp.shape, axis))
     hit = xp == ap
-    if np.isnan(ap).any():
+    if np.count_nonzero(np.isnan(ap)):
         hit |= np.isnan(xp) & np.isnan(ap)
     if np.count_nonzero(hit) == ap.size:  # every slot has one hit: no ties
-        return hit.astype(xp.dtype)
+        return hit  # boolean: multiplying by it keeps the cotangent's dtype
     return (hit / np.add.reduce(hit, axis=axis, keepdims=True)).astype(xp.dtype)
 
 
