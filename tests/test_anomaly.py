@@ -107,3 +107,19 @@ def test_other_threads_are_not_checked():
         worker.start()
         worker.join()
     assert len(results) == 1 and np.isinf(results[0][0])
+
+
+def bad_loss(out, y):
+    return np.mean(np.log(out - out.max()) * y)  # log(0) on the largest output
+
+
+def test_inside_fit_points_at_the_loss_line():
+    from chainrule import nn, optim
+    from chainrule.train import fit
+
+    X, y = np.array([[1.0], [2.0]]), np.array([[1.0], [0.0]])
+    with cr.detect_anomaly(), pytest.raises(cr.AnomalyError) as info:
+        fit(nn.Linear(1, 1, rng=0), bad_loss, (X, y), optim.sgd(0.1), epochs=1, metrics=())
+    e = info.value
+    assert (e.primitive, e.phase) == ("log", "forward")
+    assert e.lineno == _line_of(bad_loss, "log(0)")

@@ -71,7 +71,8 @@ class NonFiniteLossError(FloatingPointError):
             f"fit: the {what} became {value} at epoch {epoch}, batch {batch} of {batches}; "
             f"training stopped with the parameters from before that step.{kept} Lower the "
             "learning rate, or clip the gradients (optim.chain(optim.clip_global_norm(1.0), "
-            "...)), or standardize the inputs."
+            "...)), or standardize the inputs. To find the operation and the line that "
+            "produced it, train inside `with cr.detect_anomaly():`."
         )
 
 
