@@ -120,3 +120,10 @@ def test_softmax_properties(x, shift):
     np.testing.assert_allclose(np.exp(ls), s, rtol=1e-12, atol=1e-300)
     sig = nn.sigmoid(x)
     np.testing.assert_allclose(sig + nn.sigmoid(-x), 1.0, rtol=1e-12)
+
+
+def test_nan_propagates_through_relu_and_leaky_relu():
+    x = np.array([np.nan, -1.0, 0.0, 2.0, -np.inf, np.inf])
+    np.testing.assert_array_equal(nn.relu(x), [np.nan, 0.0, 0.0, 2.0, 0.0, np.inf])
+    np.testing.assert_array_equal(nn.leaky_relu(x[:4], 0.1), [np.nan, -0.1, 0.0, 2.0])
+    assert cr.elementwise_grad(nn.relu)(x[1:4]).tolist() == [0.0, 0.0, 1.0]

@@ -67,7 +67,7 @@ def relu(x: Any) -> Any:
         >>> cr.elementwise_grad(nn.relu)(np.array([-1.0, 0.0, 2.0])).tolist()
         [0.0, 0.0, 1.0]
     """
-    return np.where(x > 0, x, 0.0)
+    return np.where(x <= 0, 0.0, x)  # NaN compares False: it propagates, as in np.maximum
 
 
 def leaky_relu(x: Any, alpha: Any = 0.01) -> Any:
