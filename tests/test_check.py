@@ -45,3 +45,19 @@ def test_kink_tolerance_is_the_seeds_1e_3():
 def test_unknown_mode():
     with pytest.raises(ValueError, match="unknown mode"):
         cr.check_grad(np.sin, np.ones(2), modes=("sideways",))
+
+
+def test_tiny_derivative_on_a_large_value_is_not_a_false_alarm():
+    # f = 1 + 1e-7 sum(x): the central difference of a value near 1 carries ~1e-11 of rounding
+    # noise, which is 1e-4 of the derivative: the relative ratio alone would fail.
+    def f(x):
+        return 1.0 + 1e-7 * np.sum(x)
+
+    report = cr.check_grad(f, np.array([0.3, -0.2]), order=1)
+    assert all(r.ok for r in report.rows) and max(r.ratio for r in report.rows) > 1e-6
+    assert "below rounding noise" in str(report)
+
+    wrong = cr.primitive(lambda x: 1.0 + 1e-7 * np.sum(x))
+    wrong.defvjp(lambda g, ans, x: g * 1.01e-7 * np.ones_like(x))  # 1 % off: far above noise
+    with pytest.raises(cr.GradientCheckError, match="FAIL"):
+        cr.check_grad(wrong, np.array([0.3, -0.2]), modes=("rev",), order=1)
