@@ -134,7 +134,10 @@ def check_grad(
     automatic directional derivative  u^T J v  (forward: from ``jvp``, reverse: from ``vjp``)
     is compared with  (u^T f(x + eps v) - u^T f(x - eps v)) / (2 eps)  in float64. Order 2
     applies the same check to the derivative functions themselves. Raises
-    ``GradientCheckError`` with the report when any ratio exceeds 1e-6 (1e-3 with ``kink``).
+    ``GradientCheckError`` with the report when any ratio exceeds 1e-6 (1e-3 with ``kink``)
+    while |Ge - Ga| is above the rounding noise of the central difference (16 units in the last
+    place of the values differenced, divided by 2 eps): below it finite differences cannot
+    tell the two apart, and the row passes saying so.
 
     Example:
         >>> import numpy as np
