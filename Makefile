@@ -22,7 +22,7 @@ run: $(BIN)/.installed
 	$(BIN)/python -m chainrule train
 
 test: $(BIN)/.installed-dev
-	$(BIN)/python -m ruff check src tests benchmarks
+	$(BIN)/python -m ruff check src tests benchmarks examples
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/.installed-dev

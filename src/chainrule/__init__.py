@@ -9,7 +9,7 @@ Example:
     [0.0, 0.6397]
 """
 
-from chainrule import data, explain, nn, optim, train  # the layers above the core
+from chainrule import data, diagnose, explain, figures, nn, optim, train  # above the core
 from chainrule.anomaly import AnomalyError, detect_anomaly
 from chainrule.check import CheckReport, GradientCheckError, check_grad, numerical_grad
 from chainrule.explain import graph, trace
@@ -29,7 +29,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "data",
+    "diagnose",
     "explain",
+    "figures",
     "graph",
     "trace",
     "nn",

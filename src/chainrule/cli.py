@@ -30,6 +30,7 @@ EPILOG = """examples:
   chainrule demo                       the seed examples, differentiated
   chainrule trace "cos(w1*x + w0)" --at w0=0.5,w1=2,x=1.5    its trace table
   chainrule graph "cos(w1*x + w0)" --at w0=0.5,w1=2,x=1.5 -o graph.svg
+  chainrule figures -o figures         the seeds' figures and tables, with index.md
 run 'chainrule train --help' for the training options.
 """
 
@@ -137,6 +138,8 @@ def _train_parser(sub) -> None:
                    "(settings come from the checkpoint; --epochs is the new total)")
     g.add_argument("--checkpoint-every", type=_positive_int, metavar="N",
                    help="epochs between checkpoints (default: a tenth of the epochs)")
+    g.add_argument("--diagnose", action="store_true", help="record gradient norms per layer, "
+                   "dead and saturated units (seed 3.4); report them, write diagnostics.json")
     g.add_argument("--quiet", action="store_true", help="print nothing (for scripts)")
     g.add_argument("--progress", action="store_true",
                    help="draw the progress bar even when stderr is not a terminal")
@@ -167,6 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
     from chainrule.cli_explain import add_parsers
 
     add_parsers(sub)
+    from chainrule.cli_figures import add_parser as add_figures_parser
+
+    add_figures_parser(sub)
+    from chainrule.cli_check import add_parser as add_check_parser
+
+    add_check_parser(sub)
     return parser
 
 
@@ -204,6 +213,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return cli_explain.run_trace(args) if command == "trace" else \
                 cli_explain.run_graph(args)
+        if command == "check":
+            from chainrule.cli_check import run_check
+
+            return run_check(args)
+        if command == "figures":
+            from chainrule.cli_figures import run_figures
+
+            return run_figures(args)
         from chainrule.demo import main as demo
 
         demo()

@@ -1,5 +1,6 @@
 """``chainrule train``: build the data, network and optimizer from the command line, train,
-report, and write the run folder (checkpoint, metrics.json, history.json, figures)."""
+report, and write the run folder (checkpoint, metrics.json, history.json, figures; with
+``--diagnose`` also diagnostics.json and the diagnostics report, seed 003 section 3.4)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from chainrule import cli_data, optim
+from chainrule.diagnose import Diagnostics
 from chainrule.train import Checkpointer, ProgressBar, evaluate, fit, load_checkpoint, plots
 from chainrule.train.metrics import predict_classes
 from chainrule.train.mlp import make_loss, mlp_from_config
@@ -112,15 +114,23 @@ def run_train(args: argparse.Namespace) -> int:
     ckpt_path = os.path.join(run_dir, "checkpoint.npz")
     every = args.checkpoint_every or max(1, config["epochs"] // 10)
     callbacks = [Checkpointer(ckpt_path, every=every, preprocessing=pre, config=config)]
+    diagnostics = _diagnostics(args, resume, loss, config)
+    if diagnostics is not None:
+        callbacks.insert(0, diagnostics)
     if not args.quiet:
         callbacks.insert(0, ProgressBar(force=args.progress))
     if not args.quiet:
         _describe(config, model, parts)
     start = time.perf_counter()
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # divergence is reported
-        history = fit(model, loss, (Xtr, ytr), _optimizer(config), epochs=config["epochs"],
-                      batch_size=config["batch_size"], validation=val, callbacks=callbacks,
-                      seed=config["seed"], metrics=metrics, resume=resume)
+    try:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # reported
+            history = fit(model, loss, (Xtr, ytr), _optimizer(config), epochs=config["epochs"],
+                          batch_size=config["batch_size"], validation=val, callbacks=callbacks,
+                          seed=config["seed"], metrics=metrics, resume=resume)
+    except FloatingPointError:
+        if diagnostics is not None:  # the records up to the divergence show how it came
+            _write_json(os.path.join(run_dir, "diagnostics.json"), diagnostics.to_dict())
+        raise
     seconds = time.perf_counter() - start
     results = {name: evaluate(model, loss, part, metrics, confusion=n_classes is not None)
                for name, part in zip(("train", "validation", "test"), parts, strict=True)}
@@ -129,9 +139,47 @@ def run_train(args: argparse.Namespace) -> int:
     _write_json(os.path.join(run_dir, "history.json"), history.to_dict())
     written = ["checkpoint.npz", "metrics.json", "history.json"]
     written += _figures(run_dir, config, model, pre, raw, history, args.quiet)
+    if diagnostics is not None:
+        written += _diagnostics_files(run_dir, diagnostics, model)
+        if not args.quiet:
+            print(diagnostics.report())
     if not args.quiet:
         _report(results, summary, run_dir, written)
     return 0
+
+
+def _diagnostics(args, resume, loss, config) -> Diagnostics | None:
+    """The ``Diagnostics`` callback for ``--diagnose`` (at most ~100 records per run), or None.
+    A resumed run keeps the callbacks it was saved with, so it diagnoses exactly when the
+    original run did."""
+    saved = resume is not None and "Diagnostics" in resume.callback_classes
+    if resume is not None and getattr(args, "diagnose", False) and not saved:
+        raise ValueError(f"--diagnose: the run {args.resume!r} was trained without diagnostics "
+                         "and a resumed run keeps its callbacks; resume without --diagnose, or "
+                         "start a new run with it")
+    if not (saved or getattr(args, "diagnose", False)):
+        return None
+    return Diagnostics(loss, every=max(1, config["epochs"] // 100))
+
+
+def _diagnostics_files(run_dir: str, diagnostics: Diagnostics, model) -> list[str]:
+    """Write diagnostics.json (and, with matplotlib, the gradient-norm and activation
+    figures); returns the file names."""
+    _write_json(os.path.join(run_dir, "diagnostics.json"), diagnostics.to_dict())
+    names = ["diagnostics.json"]
+    if plots.available() and diagnostics.history and diagnostics.probe is not None:
+        from chainrule.diagnose import plots as diagnose_plots
+        from chainrule.nn import Sequential
+
+        diagnose_plots.plot_gradient_history(diagnostics, os.path.join(run_dir,
+                                                                       "gradient_norms.png"))
+        names.append("gradient_norms.png")
+        if isinstance(model, Sequential):
+            diagnose_plots.plot_activation_histograms(
+                model, diagnostics.probe[0], os.path.join(run_dir, "activations.png"),
+                title="activations of the trained network on the probe batch")
+            names.append("activations.png")
+    return names
 
 
 def _summary(config, history, results, seconds, epochs_done) -> dict[str, Any]:
