@@ -31,6 +31,7 @@ EPILOG = """examples:
   chainrule trace "cos(w1*x + w0)" --at w0=0.5,w1=2,x=1.5    its trace table
   chainrule graph "cos(w1*x + w0)" --at w0=0.5,w1=2,x=1.5 -o graph.svg
   chainrule figures -o figures         the seeds' figures and tables, with index.md
+  chainrule check mymodel.py:loss --at "w=[0.5,-1]"    gradient-check your function
 run 'chainrule train --help' for the training options.
 """
 
