@@ -17,38 +17,21 @@ import numpy as np
 from chainrule.diagnose.activations import activation_kind, activation_stats
 from chainrule.diagnose.depth import STANDARD_INIT, gradient_profiles
 from chainrule.diagnose.layers import layer_outputs
-from chainrule.files import write_atomically
+from chainrule.pictures import new_figure, picture_format, save_figure
+
+WHO = "chainrule.diagnose.plots"
 
 
-def _figure(width: float, height: float):
-    try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-    except ImportError:
-        raise ImportError("chainrule.diagnose.plots needs matplotlib: pip install "
-                          "'chainrule[plots]'") from None
-    fig = Figure(figsize=(width, height), dpi=100)
-    FigureCanvasAgg(fig)
-    return fig
-
-
-FORMATS = ("png", "svg", "pdf")
+def _figure(width: float, height: float) -> Any:
+    return new_figure(width, height, WHO)
 
 
 def _format(path: str | os.PathLike) -> str:
-    """The file format named by the path's extension (no extension: PNG)."""
-    ext = os.path.splitext(os.fspath(path))[1].lower().lstrip(".") or "png"
-    if ext not in FORMATS:
-        raise ValueError(f"chainrule.diagnose.plots: cannot write {os.fspath(path)!r}; use a "
-                         f"file name ending in one of {['.' + f for f in FORMATS]}")
-    return ext
+    return picture_format(path, WHO)
 
 
 def _save(fig: Any, path: str | os.PathLike) -> str:
-    path = os.fspath(path)
-    fmt = _format(path)
-    write_atomically(path, lambda f: fig.savefig(f, format=fmt), binary=True)
-    return path
+    return save_figure(fig, path, WHO)
 
 
 def plot_vanishing_gradients(path: str | os.PathLike,

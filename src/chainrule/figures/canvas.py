@@ -6,51 +6,25 @@ functions, so ``chainrule.figures`` imports without it.
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from chainrule.files import write_atomically
+from chainrule import pictures
+from chainrule.pictures import PLOTS_HINT
+from chainrule.pictures import available as matplotlib_available
 
-DPI = 100
 FORMATS = ("png", "svg")
-PLOTS_HINT = "pip install 'chainrule[plots]'"
 
-
-def matplotlib_available() -> bool:
-    """Whether matplotlib can be imported.
-
-    Example:
-        >>> from chainrule.figures.canvas import matplotlib_available
-        >>> isinstance(matplotlib_available(), bool)
-        True
-    """
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        return False
-    return True
+__all__ = ["FORMATS", "PLOTS_HINT", "check_format", "contour_panel", "draw_path", "grid_values",
+           "mark_point", "matplotlib_available", "new_figure", "save"]
 
 
 def new_figure(width: float, height: float) -> Any:
-    """A ``width`` x ``height`` inch figure at 100 dpi (so ``100 * width`` pixels wide).
-
-    Example (needs matplotlib):
-        >>> from chainrule.figures.canvas import new_figure
-        >>> [int(v) for v in new_figure(3, 2).get_size_inches() * 100]  # doctest: +SKIP
-        [300, 200]
-    """
-    try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-    except ImportError:
-        raise ImportError(f"chainrule.figures needs matplotlib to draw: {PLOTS_HINT}") from None
-    fig = Figure(figsize=(width, height), dpi=DPI)
-    FigureCanvasAgg(fig)
-    return fig
+    """A ``width`` x ``height`` inch figure at 100 dpi (so ``100 * width`` pixels wide)."""
+    return pictures.new_figure(width, height, "chainrule.figures")
 
 
 def check_format(fmt: str) -> str:
@@ -80,13 +54,8 @@ def save(fig: Any, out_dir: str | os.PathLike, name: str, fmt: str = "png") -> s
         >>> os.path.basename(save(fig, tempfile.mkdtemp(), "line", "svg"))  # doctest: +SKIP
         'line.svg'
     """
-    fmt = check_format(fmt)
-    path = os.path.join(os.fspath(out_dir), f"{name}.{fmt}")
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format=fmt)
-    data = buffer.getvalue()
-    write_atomically(path, lambda f: f.write(data), binary=True)
-    return path
+    path = os.path.join(os.fspath(out_dir), f"{name}.{check_format(fmt)}")
+    return pictures.save_figure(fig, path, "chainrule.figures")
 
 
 def grid_values(f: Callable[[Any], Any], xlim: Sequence[float], ylim: Sequence[float],

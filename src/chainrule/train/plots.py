@@ -8,55 +8,23 @@ chainrule[plots]``); ``available()`` says whether it is installed.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
+from chainrule.pictures import available, new_figure, save_figure
 from chainrule.train.history import History
 
-
-def available() -> bool:
-    """Whether matplotlib can be imported.
-
-    Example:
-        >>> from chainrule.train import plots
-        >>> isinstance(plots.available(), bool)
-        True
-    """
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        return False
-    return True
+__all__ = ["available", "plot_decision_boundary", "plot_history"]
 
 
-def _figure(width: float, height: float):
-    try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-    except ImportError:
-        raise ImportError("chainrule.train.plots needs matplotlib: pip install "
-                          "'chainrule[plots]'") from None
-    fig = Figure(figsize=(width, height), dpi=100)
-    FigureCanvasAgg(fig)
-    return fig
+def _figure(width: float, height: float) -> Any:
+    return new_figure(width, height, "chainrule.train.plots")
 
 
 def _save(fig: Any, path: str | os.PathLike) -> str:
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".png")
-    os.close(fd)
-    try:
-        fig.savefig(tmp, format="png")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+    return save_figure(fig, path, "chainrule.train.plots")
 
 
 def plot_history(history: History, path: str | os.PathLike, title: str = "") -> str:
