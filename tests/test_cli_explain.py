@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import struct
 
 import numpy as np
 import pytest
 
 from chainrule.cli import main
+from tests.picture_checks import assert_png
 
 SEED_000 = ["cos(w1*x + w0)", "--at", "w0=0.5,w1=2,x=1.5"]
 
@@ -60,9 +60,7 @@ def test_graph_writes_dot_and_png(tmp_path, capsys):
     pytest.importorskip("matplotlib", reason="PNG pictures need Graphviz or matplotlib")
     picture = tmp_path / "g.png"
     assert main(["graph", *SEED_000, "-o", str(picture)]) == 0
-    data = picture.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height = struct.unpack(">II", data[16:24])
+    width, height = assert_png(picture)
     assert width > 100 and height > 50
 
 

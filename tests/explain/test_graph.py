@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import struct
 import sys
 
 import numpy as np
@@ -13,6 +12,7 @@ import pytest
 
 from chainrule import explain
 from tests.explain.test_trace_table import product_network, seed000, seed004_loss
+from tests.picture_checks import assert_png, assert_svg
 
 
 def test_dot_has_every_node_and_edge():
@@ -58,18 +58,13 @@ def test_product_network_has_32_paths():
     assert label[0] == "v11 = v9 * v10" and label[2] == f"value {1.1 ** 32:.3f}".rstrip("0")
 
 
-def _png_size(data: bytes) -> tuple[int, int]:
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
-    return struct.unpack(">II", data[16:24])
-
-
 def test_png_with_matplotlib(tmp_path):
     pytest.importorskip("matplotlib", reason="matplotlib draws the graph when dot is absent")
     g = explain.graph(seed004_loss, -1.0, 1.5, 0.5)
     path = g.save(tmp_path / "loss.png", highlight="w2", engine="matplotlib")
     data = (tmp_path / "loss.png").read_bytes()
     assert path == str(tmp_path / "loss.png") and len(data) > 5000
-    width, height = _png_size(data)
+    width, height = assert_png(path)
     assert 600 <= width <= 3000 and 150 <= height <= 1500 and width > height
     assert [p.name for p in tmp_path.iterdir()] == ["loss.png"]  # no temporary left behind
 
@@ -78,8 +73,7 @@ def test_svg_with_matplotlib_and_dot_text(tmp_path):
     pytest.importorskip("matplotlib", reason="matplotlib draws the graph when dot is absent")
     g = explain.graph(lambda W, x: np.sum(np.tanh(W @ x)), np.ones((2, 3)), np.ones(3))
     g.save(tmp_path / "g.svg", engine="matplotlib")
-    svg = (tmp_path / "g.svg").read_text()
-    assert "<svg" in svg and "</svg>" in svg
+    assert_svg(tmp_path / "g.svg", min_paths=10)
     g.save(tmp_path / "g.dot")
     assert (tmp_path / "g.dot").read_text() == g.to_dot()
     assert "shape (2,)" in g.to_dot()

@@ -8,6 +8,7 @@ import pytest
 
 from chainrule.cli import main
 from chainrule.train import load_checkpoint
+from tests.picture_checks import assert_png
 
 HAVE_MPL = True
 try:
@@ -49,8 +50,8 @@ def test_quiet_train_evaluate_predict(tmp_path, capsys):
     assert {"checkpoint.npz", "metrics.json", "history.json"} <= files
     if HAVE_MPL:
         assert {"loss.png", "decision_boundary.png"} <= files
-        with open(os.path.join(folder, "loss.png"), "rb") as f:
-            assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+        assert_png(os.path.join(folder, "loss.png"), size=(1000, 400))  # loss | accuracy
+        assert_png(os.path.join(folder, "decision_boundary.png"), size=(650, 500))
     history = json.load(open(os.path.join(folder, "history.json")))
     assert len(history["epochs"]) == 50
     ckpt = os.path.join(folder, "checkpoint.npz")
