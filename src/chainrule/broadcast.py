@@ -22,6 +22,8 @@ def unbroadcast(c: Any, shape: tuple[int, ...]) -> Any:
             c = cnp.sum(c, axis=axes)
         return cnp.reshape(c, shape) if c.shape != shape else c
     if axes:
+        if c.ndim == len(shape):  # only stretched axes: keep them, no reshape needed
+            return np.add.reduce(c, axis=axes, keepdims=True)
         c = np.add.reduce(c, axis=axes)
     return c.reshape(shape) if c.shape != shape else c
 

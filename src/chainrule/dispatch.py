@@ -13,8 +13,8 @@ import numpy as np
 
 from chainrule.tracer import Tracer
 
-_UFUNCS: dict[Any, Any] = {}
-_FUNCS: dict[Any, Any] = {}
+UFUNCS: dict[Any, Any] = {}
+FUNCS: dict[Any, Any] = {}
 
 # ufunc.reduce / ufunc.accumulate methods with a differentiable equivalent.
 _UFUNC_METHODS = {
@@ -37,7 +37,7 @@ def build_tables() -> None:
             target = getattr(module, name, None)
             if target is None:
                 continue
-            table = _UFUNCS if isinstance(target, np.ufunc) else _FUNCS
+            table = UFUNCS if isinstance(target, np.ufunc) else FUNCS
             table[target] = getattr(namespace, name)
 
 
@@ -63,10 +63,8 @@ def no_derivative(name: str, args: Any) -> TypeError:
 
 
 def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
-    if method == "__call__" and not kwargs:  # the common case: np.exp(x), np.add(x, y)
-        f = _UFUNCS.get(ufunc)
-        if f is not None:
-            return f(*inputs)
+    """A ufunc call other than the common ``np.exp(x)`` (which ``Tracer.__array_ufunc__``
+    dispatches itself): keywords, ``reduce``/``accumulate``, or a ufunc with no rule."""
     if kwargs.get("out") is not None:
         raise TypeError(
             f"numpy.{ufunc.__name__}(..., out=...) on {_traced_args(inputs)}: writing into an "
@@ -81,7 +79,7 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
 
         kwargs.setdefault("axis", 0)  # NumPy's default for ufunc.reduce / accumulate
         return getattr(cnp, name)(*inputs, **kwargs)
-    f = _UFUNCS.get(ufunc)
+    f = UFUNCS.get(ufunc)
     if f is None:
         raise no_derivative(f"numpy.{ufunc.__name__}", inputs)
     if kwargs:
@@ -98,7 +96,7 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
 
 
 def array_function(func: Any, args: tuple, kwargs: dict) -> Any:
-    f = _FUNCS.get(func)
+    f = FUNCS.get(func)
     if f is None:
         raise no_derivative(f"{_public_module(func)}.{func.__name__}", args)
     return f(*args, **kwargs)

@@ -87,9 +87,16 @@ class Tracer:
 
     # --- NumPy protocols --------------------------------------------------------------------
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        if method == "__call__" and not kwargs:  # np.exp(x), X @ W: one frame less
+            f = UFUNCS.get(ufunc)
+            if f is not None:
+                return f(*inputs)
         return dispatch.array_ufunc(ufunc, method, inputs, kwargs)
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        f = FUNCS.get(func)
+        if f is not None:
+            return f(*args, **kwargs)
         return dispatch.array_function(func, args, kwargs)
 
     # --- operators: each routes to its chainrule.numpy function -----------------------
@@ -335,3 +342,4 @@ def primal(x: Any) -> Any:
 from chainrule import dispatch  # noqa: E402
 from chainrule import numpy as cnp  # noqa: E402
 from chainrule.deferred import Deferred  # noqa: E402
+from chainrule.dispatch import FUNCS, UFUNCS  # noqa: E402  (filled by chainrule.numpy)

@@ -28,13 +28,13 @@ def _traced(*xs) -> bool:
 def _share(win, tie, *operands) -> np.ndarray:
     """Partial of a selection: 1 where this operand wins, 0.5 on ties, 0 elsewhere.
 
-    Without ties the boolean mask itself is returned: multiplying a float cotangent by it keeps
-    the cotangent's dtype and costs less than converting the mask to floats first. With ties
-    the mask takes the result dtype of the (plain) operands, so float32 stays float32.
+    The mask takes the result dtype of the (plain) operands, so float32 stays float32 (and
+    NumPy multiplies two float arrays faster than a float array by a boolean one).
     """
+    dtype = np.result_type(*operands)
     if tie is False or not np.count_nonzero(tie):
-        return win
-    return np.where(tie, 0.5, win).astype(np.result_type(*operands))
+        return np.asarray(win).astype(dtype)
+    return np.where(tie, 0.5, win).astype(dtype)
 
 
 # --- where ------------------------------------------------------------------------------------

@@ -183,7 +183,7 @@ def _tie_weights(x, ans, axis, keepdims):
     if np.count_nonzero(np.isnan(ap)):
         hit |= np.isnan(xp) & np.isnan(ap)
     if np.count_nonzero(hit) == ap.size:  # every slot has one hit: no ties
-        return hit  # boolean: multiplying by it keeps the cotangent's dtype
+        return hit.astype(xp.dtype)
     return (hit / np.add.reduce(hit, axis=axis, keepdims=True)).astype(xp.dtype)
 
 
