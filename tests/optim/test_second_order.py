@@ -76,8 +76,8 @@ def test_nonlinear_cg_variants_converge(beta):
 
 @pytest.mark.parametrize(
     ("method", "option"),
-    [("cg", {"powell_restart": 0.2}), ("cg", {"c2": 0.1}), ("bfgs", {"scale_identity": True}),
-     ("bfgs", {"c2": 0.9})],
+    [("cg", {"powell_restart": 0.2}), ("cg", {"c2": 0.4}), ("bfgs", {"scale_identity": False}),
+     ("bfgs", {"c2": 0.8}), ("lbfgs", {"c2": 0.9})],
 )
 def test_non_default_line_search_and_restart_options_still_converge(method, option):
     res = minimize(rosenbrock, np.full(10, -1.2), method=method, options=option)

@@ -218,13 +218,13 @@ def test_bad_method_options_are_value_errors():
     with pytest.raises(ValueError, match="warm_start"):
         minimize(f, np.ones(2), method="hessian-free", warm_start=1.5)
     with pytest.raises(ValueError, match="beta"):
-        minimize(f, np.ones(2), method="cg", beta="hs")
+        minimize(f, np.ones(2), method="cg", beta="cd")
     with pytest.raises(ValueError, match="progress_tol"):
         minimize(f, np.ones(2), method="hessian-free", progress_tol=0.0)
     with pytest.raises(ValueError, match=r"0 < c1 < c2 < 1, got c1=0.0001, c2=1.5"):
         minimize(f, np.ones(2), method="bfgs", c2=1.5)
-    with pytest.raises(ValueError, match=r"c1=0.3, c2=0.2"):
-        minimize(f, np.ones(2), method="cg", c1=0.3)  # cg's default c2 is 0.2
+    with pytest.raises(ValueError, match=r"c1=0.3, c2=0.1"):
+        minimize(f, np.ones(2), method="cg", c1=0.3)  # cg's default c2 is 0.1
     with pytest.raises(ValueError, match="powell_restart"):
         minimize(f, np.ones(2), method="cg", powell_restart=0.0)
 

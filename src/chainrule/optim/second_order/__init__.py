@@ -13,7 +13,11 @@ Example (full-batch least squares on a dict of parameters):
     (True, 0.0)
 """
 
-from chainrule.optim.second_order.conjugate_gradient import CGSolution, conjugate_gradient
+from chainrule.optim.second_order.conjugate_gradient import (
+    CGSolution,
+    cg_beta,
+    conjugate_gradient,
+)
 from chainrule.optim.second_order.line_search import LineSearchResult, strong_wolfe
 from chainrule.optim.second_order.minimize import METHODS, method_options, minimize
 from chainrule.optim.second_order.more_thuente import more_thuente
@@ -31,6 +35,7 @@ __all__ = [
     "Run",
     "adapt_damping",
     "bfgs_update",
+    "cg_beta",
     "conjugate_gradient",
     "damped_newton_step",
     "gradient_norm",

@@ -7,10 +7,11 @@ when it satisfies the strong Wolfe conditions
     phi(a) <= phi(0) + c1 a phi'(0)        (sufficient decrease)
     |phi'(a)| <= c2 |phi'(0)|              (curvature: the slope has flattened enough)
 
-with ``0 < c1 < c2 < 1``. Quasi-Newton methods use ``c2 = 0.9`` (a loose search; the step
-``a = 1`` is usually taken); nonlinear conjugate gradients use ``c2 = 0.1`` (a nearly exact
-search keeps the directions conjugate, seed 003, section 3.5.6.1). Every trial point costs one
-``value_and_grad`` call, whose gradient is kept so that the accepted point needs no new one.
+with ``0 < c1 < c2 < 1``. Quasi-Newton methods use a large ``c2`` (N&W: 0.9; a loose
+search, the step ``a = 1`` is usually taken); nonlinear conjugate gradients a smaller one
+(N&W: 0.1; a nearly exact search keeps the directions conjugate, seed 003, section
+3.5.6.1). Every trial point costs one ``value_and_grad`` call, whose gradient is kept so that
+the accepted point needs no new one.
 """
 
 from __future__ import annotations

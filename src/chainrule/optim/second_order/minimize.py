@@ -29,8 +29,10 @@ def method_options(method: str) -> dict[str, Any]:
     """The options a method takes, with their defaults.
 
     Example:
-        >>> method_options("lbfgs")
-        {'history': 10, 'c1': 0.0001, 'c2': 0.9}
+        >>> sorted(method_options("lbfgs"))
+        ['c1', 'c2', 'history', 'initial_step', 'line_search']
+        >>> method_options("lbfgs")["history"]
+        10
     """
     params = list(inspect.signature(_lookup(method)).parameters.values())[2:]
     return {p.name: p.default for p in params}

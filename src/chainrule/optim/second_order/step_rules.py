@@ -1,0 +1,92 @@
+"""How each line search of BFGS, L-BFGS and nonlinear CG starts, and which search runs: the
+options ``initial_step`` and ``line_search`` those methods share.
+
+Initial trial steps (Nocedal & Wright, *Numerical Optimization*, 2nd ed., section 3.5):
+
+* ``"unit"``: ``alpha = 1``, the step a quasi-Newton direction is scaled for;
+* ``"decrease"``: the minimizer of the parabola through ``f`` with slope ``g'd`` that falls
+  as much as the last iteration did, ``2 (f - f_prev) / g'd`` (N&W eq. 3.60), times 1.01 and at
+  most 1, as SciPy's BFGS and CG start;
+* ``"slope-ratio"``: the first-order change ``alpha_prev g_prev'd_prev / g'd`` should match the
+  last one (N&W, the rule before eq. 3.60), uncapped: suited to CG, whose directions have no
+  natural length.
+
+Searches: ``"more-thuente"`` (``more_thuente.wolfe_search``) and ``"bracketing"``
+(``line_search.strong_wolfe``, N&W algorithms 3.5-3.6).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from chainrule.optim.second_order.line_search import LineSearchResult, strong_wolfe
+from chainrule.optim.second_order.more_thuente import step_from_previous_decrease, wolfe_search
+
+INITIAL_STEPS = ("unit", "decrease", "slope-ratio")
+LINE_SEARCHES: dict[str, Callable[..., LineSearchResult]] = {
+    "more-thuente": wolfe_search,
+    "bracketing": strong_wolfe,
+}
+
+
+def check_step_options(method: str, initial_step: str, line_search: str) -> None:
+    """Raise a ValueError naming ``method`` if either option is not a known rule.
+
+    Example:
+        >>> check_step_options("bfgs", "unit", "more-thuente") is None
+        True
+    """
+    if initial_step not in INITIAL_STEPS:
+        raise ValueError(
+            f"minimize(method={method!r}): initial_step={initial_step!r}; choose one of "
+            f"{INITIAL_STEPS}"
+        )
+    if line_search not in LINE_SEARCHES:
+        raise ValueError(
+            f"minimize(method={method!r}): line_search={line_search!r}; choose one of "
+            f"{tuple(LINE_SEARCHES)}"
+        )
+
+
+def next_trial_step(
+    rule: str, f: float, f_prev: float, slope: float, alpha_prev: float, slope_prev: float
+) -> float:
+    """The first trial step of an iteration after the first, by ``rule`` (see the module
+    docstring): ``f, slope`` are the loss and ``g'd`` now, ``f_prev, alpha_prev, slope_prev``
+    the loss, accepted step and slope of the previous iteration. Falls back to 1 where the
+    rule has nothing to go by (no decrease, a non-finite ratio).
+
+    Example (last step 0.5 at slope -4, now slope -1: the slope ratio asks for 2):
+        >>> next_trial_step("slope-ratio", 1.0, 1.5, -1.0, 0.5, -4.0)
+        2.0
+        >>> next_trial_step("decrease", 1.0, 1.5, -4.0, 0.5, -4.0)
+        0.2525
+        >>> next_trial_step("unit", 1.0, 1.5, -4.0, 0.5, -4.0)
+        1.0
+    """
+    if rule == "decrease":
+        return step_from_previous_decrease(f, f_prev, slope)
+    if rule == "slope-ratio":
+        guess = alpha_prev * slope_prev / slope if slope < 0.0 else 1.0
+        return guess if guess > 0.0 and math.isfinite(guess) else 1.0
+    return 1.0
+
+
+def search(
+    name: str,
+    phi: Callable[[float], tuple[float, float, object]],
+    f0: float,
+    dphi0: float,
+    alpha0: float,
+    c1: float,
+    c2: float,
+) -> LineSearchResult:
+    """Run the line search ``name`` (a key of ``LINE_SEARCHES``) from ``alpha0``.
+
+    Example (phi(a) = (a - 2)^2: both searches find its minimizer):
+        >>> phi = lambda a: ((a - 2.0) ** 2, 2.0 * (a - 2.0), None)
+        >>> [round(search(n, phi, 4.0, -4.0, 1.0, 1e-4, 0.1).alpha, 6) for n in LINE_SEARCHES]
+        [2.0, 2.0]
+    """
+    return LINE_SEARCHES[name](phi, f0, dphi0, alpha0=alpha0, c1=c1, c2=c2)
