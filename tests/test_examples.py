@@ -32,6 +32,7 @@ KEY_OUTPUT = {
     "seed003_newton_saddle.py": r"Hessian eigenvalues there: \[-2\.0, 2\.0\]",
     "seed003_momentum.py": r"gradient descent\s+92 steps[\s\S]*momentum \(beta 0\.5\)\s+24 steps",
     "seed003_hessian_vector.py": r"Newton step by CG on H v: 6 products \(converged\)",
+    "seed003_figures.py": r"same step 0\.24: gradient descent 92 steps, momentum 9 steps",
 }
 
 
