@@ -110,3 +110,36 @@ def test_unknown_rules_are_value_errors_naming_the_choices():
         minimize(f, np.ones(2), method="lbfgs", line_search="exact")
     with pytest.raises(ValueError, match=r"method='cg'\): beta='dy'; choose one of"):
         minimize(f, np.ones(2), method="cg", beta="dy")
+
+
+# --- the quasi-Newton model step ----------------------------------------------------------------
+def _parabola_with_minimum_at_one(a):
+    return (a - 1.0) ** 2, 2.0 * (a - 1.0), None
+
+
+@pytest.mark.parametrize("name", list(LINE_SEARCHES))
+def test_a_too_short_trial_step_may_go_straight_to_the_model_step(name):
+    # From alpha0 = 0.01 the interpolation points at 1 exactly, but the 5-fold growth limit
+    # makes the search walk there (0.05, 0.25, ...); with model_step=1 it may jump to it.
+    from chainrule.optim.second_order.step_rules import search
+
+    walk = search(name, _parabola_with_minimum_at_one, 1.0, -2.0, 0.01, 1e-4, 0.1)
+    jump = search(name, _parabola_with_minimum_at_one, 1.0, -2.0, 0.01, 1e-4, 0.1, 1.0)
+    assert walk.wolfe and jump.wolfe
+    assert jump.alpha == pytest.approx(1.0) and walk.alpha == pytest.approx(1.0)
+    assert jump.evaluations == 2 and walk.evaluations >= 4
+
+
+@pytest.mark.parametrize("name", list(LINE_SEARCHES))
+def test_the_model_step_does_not_limit_steps_beyond_it(name):
+    # minimum at 10: trial steps already above model_step=1 grow exactly as without it
+    from chainrule.optim.second_order.step_rules import search
+
+    def phi(a):
+        return (a - 10.0) ** 2, 2.0 * (a - 10.0), None
+
+    plain = search(name, phi, 100.0, -20.0, 2.0, 1e-4, 0.1)
+    hinted = search(name, phi, 100.0, -20.0, 2.0, 1e-4, 0.1, 1.0)
+    assert (hinted.alpha, hinted.evaluations) == (plain.alpha, plain.evaluations)
+    assert plain.alpha == pytest.approx(10.0)
+

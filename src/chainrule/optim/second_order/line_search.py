@@ -102,12 +102,16 @@ def strong_wolfe(
     c2: float = 0.9,
     alpha_max: float = 1e10,
     max_evaluations: int = 30,
+    model_step: float | None = None,
 ) -> LineSearchResult:
     """Find a step satisfying the strong Wolfe conditions (N&W algorithm 3.5 with the zoom of
     algorithm 3.6). ``phi(a)`` returns ``(loss, slope, payload)`` at ``x + a d``; ``f0`` and
     ``dphi0 < 0`` are the loss and slope at ``a = 0``.
 
     A trial point with a non-finite loss or slope counts as "too far" and the step shrinks.
+    ``model_step``: the step at which the direction's own model has its minimum (1 for a
+    (quasi-)Newton direction); while the trial steps are below it and too short, the next one
+    may go straight to it instead of growing at most 5-fold (see ``step_rules.py``).
     The search never raises: a failure comes back with ``success=False`` and a message.
 
     Example (phi(a) = (a - 2)^2: the exact minimizer satisfies both conditions):
@@ -201,6 +205,8 @@ def strong_wolfe(
         # Still going down: extrapolate with the cubic through the last two points, growing
         # the step by between 0.1 and 4 times its last increase.
         low, high = a + 0.1 * (a - prev.a), a + 4.0 * (a - prev.a)
+        if model_step is not None and a < model_step:
+            high = max(high, model_step)
         guess = cubic_minimizer(prev, p)
         a_next = high if guess is None or not guess > a else min(max(guess, low), high)
         prev, a = p, min(a_next, alpha_max)

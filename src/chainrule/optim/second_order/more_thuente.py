@@ -129,12 +129,15 @@ def more_thuente(
     alpha_min: float = 1e-100,
     alpha_max: float = 1e100,
     max_evaluations: int = 100,
+    model_step: float | None = None,
 ) -> LineSearchResult:
     """A strong-Wolfe step by the Moré-Thuente search. ``phi(a)`` returns ``(loss, slope,
     payload)`` at ``x + a d``; ``f0`` and ``dphi0 < 0`` are the loss and slope at ``a = 0``.
     The search stops when the interval of uncertainty is below ``xtol`` relatively or no
     progress is possible; it then returns the best step with sufficient decrease
     (``wolfe=False``), or ``success=False`` if there is none. It never raises on bad values.
+    ``model_step`` (1 for a quasi-Newton direction): while no minimizer is bracketed and the
+    trial steps are below it, the next trial may go straight to it (``step_rules.py``).
 
     Example (phi(a) = (a - 2)^2 from a = 0.5: extrapolation, then the minimizer):
         >>> phi = lambda a: ((a - 2.0) ** 2, 2.0 * (a - 2.0), None)
@@ -161,6 +164,8 @@ def more_thuente(
     x = y = _Trial(0.0, f0, dphi0)
     stp = min(max(float(alpha0), alpha_min), alpha_max)
     lo, hi = 0.0, stp + _EXTRAPOLATE_MAX * stp
+    if model_step is not None and stp < model_step:
+        hi = max(hi, model_step)
 
     def best(message: str, non_finite: bool = False) -> LineSearchResult:
         if x.a > 0.0 and x.f <= f0 + x.a * gtest and x.f < f0:
@@ -207,6 +212,8 @@ def more_thuente(
         else:
             lo = stp + _EXTRAPOLATE_MIN * (stp - x.a)
             hi = stp + _EXTRAPOLATE_MAX * (stp - x.a)
+            if model_step is not None and stp < model_step:
+                hi = max(hi, model_step)
         stp = min(max(stp, alpha_min), alpha_max)
         if bracketed and (stp <= lo or stp >= hi or hi - lo <= xtol * hi):
             stp = x.a
@@ -220,6 +227,7 @@ def wolfe_search(
     alpha0: float = 1.0,
     c1: float = 1e-4,
     c2: float = 0.9,
+    model_step: float | None = None,
 ) -> LineSearchResult:
     """``more_thuente``, and where it finds no step that lowers the loss with sufficient
     decrease (non-finite values, rounding noise), the bracketing search ``strong_wolfe`` from
@@ -232,10 +240,10 @@ def wolfe_search(
         >>> res.success, res.wolfe, round(res.alpha, 6), res.evaluations
         (True, True, 2.0, 2)
     """
-    first = more_thuente(phi, f0, dphi0, alpha0=alpha0, c1=c1, c2=c2)
+    first = more_thuente(phi, f0, dphi0, alpha0=alpha0, c1=c1, c2=c2, model_step=model_step)
     if (first.success and first.f < f0) or not dphi0 < 0.0:
         return first  # a step that leaves the loss unchanged (rounding) is no progress
-    second = strong_wolfe(phi, f0, dphi0, alpha0=alpha0, c1=c1, c2=c2)
+    second = strong_wolfe(phi, f0, dphi0, alpha0=alpha0, c1=c1, c2=c2, model_step=model_step)
     second.evaluations += first.evaluations
     second.non_finite |= first.non_finite
     if not second.success and first.non_finite and not second.non_finite:

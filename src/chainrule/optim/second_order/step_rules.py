@@ -11,6 +11,15 @@ Initial trial steps (Nocedal & Wright, *Numerical Optimization*, 2nd ed., sectio
   last one (N&W, the rule before eq. 3.60), uncapped: suited to CG, whose directions have no
   natural length.
 
+A trial step below 1 along a quasi-Newton direction (``"decrease"``, a guess from the last
+iteration) can prove too short, most often right after a search that had to cut its step
+back hard: the last decrease then was small and says little about this direction. Both
+searches then extrapolate; they grow the step by at most 5 times per trial (Moré-Thuente's
+safeguard), which costs three or four evaluations to get back to the unit step, the minimizer
+of the quasi-Newton model itself. BFGS and L-BFGS therefore pass ``model_step=1``: while the
+trials are below it, the extrapolation may go straight to it (N&W section 3.5: for Newton and
+quasi-Newton methods the unit step is the one to try). CG directions have no such step.
+
 Searches: ``"more-thuente"`` (``more_thuente.wolfe_search``) and ``"bracketing"``
 (``line_search.strong_wolfe``, N&W algorithms 3.5-3.6).
 """
@@ -81,12 +90,15 @@ def search(
     alpha0: float,
     c1: float,
     c2: float,
+    model_step: float | None = None,
 ) -> LineSearchResult:
-    """Run the line search ``name`` (a key of ``LINE_SEARCHES``) from ``alpha0``.
+    """Run the line search ``name`` (a key of ``LINE_SEARCHES``) from ``alpha0``;
+    ``model_step``: the step a (quasi-)Newton direction is scaled for (1), or None (see the
+    module docstring).
 
     Example (phi(a) = (a - 2)^2: both searches find its minimizer):
         >>> phi = lambda a: ((a - 2.0) ** 2, 2.0 * (a - 2.0), None)
         >>> [round(search(n, phi, 4.0, -4.0, 1.0, 1e-4, 0.1).alpha, 6) for n in LINE_SEARCHES]
         [2.0, 2.0]
     """
-    return LINE_SEARCHES[name](phi, f0, dphi0, alpha0=alpha0, c1=c1, c2=c2)
+    return LINE_SEARCHES[name](phi, f0, dphi0, alpha0=alpha0, c1=c1, c2=c2, model_step=model_step)
