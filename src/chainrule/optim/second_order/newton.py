@@ -147,4 +147,21 @@ def newton(
         (x, g), f = ls.payload, ls.f
         end = run.step(x, f, g)
         if end is not None:
-            return end
+            return _name_saddle(end, H)
+
+
+def _name_saddle(end: OptimizeResult, H: np.ndarray) -> OptimizeResult:
+    """A converged run whose last Hessian has a clearly negative eigenvalue stopped at a saddle
+    point, not a minimum (seed 003, section 3.5.6.3: Newton's method is attracted to saddle
+    points, where the gradient vanishes too); the message says so. ``success`` keeps SciPy's
+    meaning: the gradient test was met."""
+    if not end.success:
+        return end
+    eigenvalues = np.linalg.eigvalsh(0.5 * (H + H.T))
+    if eigenvalues[0] < -1e-8 * max(1.0, float(np.max(np.abs(eigenvalues)))):
+        end.message += (
+            f"; but the Hessian has a negative eigenvalue ({eigenvalues[0]:.3g}) there: a "
+            "saddle point, not a minimum (seed 003, section 3.5.6.3). Start elsewhere, or use a "
+            "first-order method, which moves away from saddle points"
+        )
+    return end
