@@ -95,11 +95,10 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
     return f(*inputs)
 
 
-def array_function(func: Any, args: tuple, kwargs: dict) -> Any:
-    f = FUNCS.get(func)
-    if f is None:
-        raise no_derivative(f"{_public_module(func)}.{func.__name__}", args)
-    return f(*args, **kwargs)
+def unsupported_function(func: Any, args: tuple) -> TypeError:
+    """The error for a NumPy function with no chainrule equivalent (``Tracer.__array_function__``
+    dispatches the others through ``FUNCS``)."""
+    return no_derivative(f"{_public_module(func)}.{func.__name__}", args)
 
 
 def _public_module(func: Any) -> str:

@@ -95,9 +95,9 @@ class Tracer:
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         f = FUNCS.get(func)
-        if f is not None:
-            return f(*args, **kwargs)
-        return dispatch.array_function(func, args, kwargs)
+        if f is None:
+            raise dispatch.unsupported_function(func, args)
+        return f(*args, **kwargs)
 
     # --- operators: each routes to its chainrule.numpy function -----------------------
     def __neg__(self):
