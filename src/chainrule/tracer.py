@@ -321,11 +321,13 @@ _NO_PARAMS: dict[str, Any] = {}
 
 
 def _operator(prim: Any, tracer: Tracer, other: Any, *operands: Any) -> Any:
-    """``prim(*operands)`` for a Python operator. The common case, a traced value of a live
-    trace combined with a constant, goes straight to that trace (one call less, and no scan of
-    the operands); anything else takes the general route of ``Primitive.__call__``."""
+    """``prim(*operands)`` for a Python operator. The common cases, a traced value of a live
+    trace combined with a constant or with another value of the same trace, go straight to that
+    trace (one call less, and no scan of the operands); anything else takes the general route
+    of ``Primitive.__call__``."""
     trace = tracer._trace
-    if trace.alive and not isinstance(other, Tracer):
+    if trace.alive and (not isinstance(other, Tracer) or (
+            other.__class__ is tracer.__class__ and other._trace is trace)):
         return trace.process(prim, operands, _NO_PARAMS, False)
     return prim(*operands)
 

@@ -18,7 +18,14 @@ from chainrule.describe import describe
 from chainrule.forward import ForwardTracer
 from chainrule.reverse import ReverseTrace, ReverseTracer, backward, check_cotangent
 from chainrule.tracer import Tracer, primal
-from chainrule.tree import tree_flatten, tree_unflatten
+from chainrule.tree import (
+    NOT_PLAIN,
+    TreeDef,
+    map_plain,
+    rebuild_plain,
+    tree_flatten,
+    tree_unflatten,
+)
 
 ArgNums = int | Sequence[int]
 
@@ -73,47 +80,66 @@ def _argnums_tuple(argnums: ArgNums, nargs: int, op: str) -> tuple[int, ...]:
 def _record(f: Callable, args: tuple, argnums: tuple[int, ...], op: str):
     """Run ``f`` on a fresh reverse trace with ``args[argnums]`` boxed.
 
-    Returns the trace's tape, the leaf indices per argument (with treedefs) and the output.
+    Returns the trace's tape, the leaf indices per argument (with their structures) and the
+    output.
     """
     trace = anomaly.reverse_trace()
     args = list(args)
     boxed = []
     for n in argnums:
-        if _python_int_input(args[n]):
+        arg = args[n]
+        if _python_int_input(arg):
             raise TypeError(
-                f"{op}: argument {n} is a {describe(args[n])}; integer and boolean arguments "
+                f"{op}: argument {n} is a {describe(arg)}; integer and boolean arguments "
                 "cannot be differentiated. Pass it as a float (e.g. 2.0 or x.astype(float)) or "
                 "leave it out of argnums."
             )
-        leaves, treedef = tree_flatten(args[n])
-        nodes = []
-        for k, leaf in enumerate(leaves):
-            if type(leaf) is not np.ndarray or leaf.dtype.kind != "f":
-                leaf = _as_input(leaf, op, (n, k if len(leaves) > 1 else None))
-            nodes.append(trace.leaf(leaf))
-        boxed.append((treedef, nodes))
-        args[n] = tree_unflatten(treedef, nodes)
+        nodes: list[ReverseTracer] = []
+
+        def box(leaf: np.ndarray, nodes: list = nodes) -> ReverseTracer:
+            node = trace.leaf(leaf)
+            nodes.append(node)
+            return node
+
+        start = len(trace.tape)
+        spec, args[n] = map_plain(arg, box)
+        if spec is NOT_PLAIN:  # some other container or leaf: the general pytree route
+            del trace.tape[start:]
+            nodes = []
+            leaves, spec = tree_flatten(arg)
+            for k, leaf in enumerate(leaves):
+                if type(leaf) is not np.ndarray or leaf.dtype.kind != "f":
+                    leaf = _as_input(leaf, op, (n, k if len(leaves) > 1 else None))
+                nodes.append(trace.leaf(leaf))
+            args[n] = tree_unflatten(spec, nodes)
+        boxed.append((spec, nodes))
     try:
         out = f(*args)
     finally:
         trace.alive = False
     tape = trace.tape
     trace.tape = None  # leaked tracers must not keep the graph alive
-    leaf_ids = [(td, [t._node for t in nodes], [t._value for t in nodes]) for td, nodes in boxed]
+    leaf_ids = [(spec, [t._node for t in nodes], [t._value for t in nodes])
+                for spec, nodes in boxed]
     return trace, tape, leaf_ids, out
 
 
 def _leaf_cotangents(leaf_ids, cts: dict[int, Any]) -> list[Any]:
     """Per differentiated argument, the pytree of its cotangents (zeros where unreached)."""
     result = []
-    for treedef, ids, values in leaf_ids:
-        leaves = []
-        for i, v in zip(ids, values, strict=True):
-            c = cts.get(i)
+    get = cts.get
+    for spec, ids, values in leaf_ids:
+        leaves = [get(i) for i in ids]
+        for k, c in enumerate(leaves):
             if c is None:
-                c = np.zeros(np.shape(v), dtype=v.dtype)
-            leaves.append(c)
-        result.append(tree_unflatten(treedef, leaves))
+                v = values[k]
+                leaves[k] = np.zeros(np.shape(v), dtype=v.dtype)
+        if spec is None:
+            result.append(leaves[0])
+        elif isinstance(spec, TreeDef):
+            result.append(tree_unflatten(spec, leaves))
+        else:
+            result.append(rebuild_plain(spec, iter(leaves)))
     return result
 
 

@@ -187,3 +187,46 @@ def tree_map(f: Callable[..., Any], tree: Any, *rest: Any) -> Any:
 def tree_leaves(tree: Any) -> list[Any]:
     """The leaves of ``tree`` in flattening order."""
     return tree_flatten(tree)[0]
+
+
+NOT_PLAIN = object()  # map_plain's answer for anything but float arrays in tuples and lists
+
+
+def map_plain(x: Any, f: Callable[[np.ndarray], Any]) -> tuple[Any, Any]:
+    """``f`` applied to a float array, or to each float array in nested tuples and lists (the
+    common argument of a differentiated function: parameters), in one pass.
+
+    Returns ``(spec, mapped)``: ``spec`` is None for an array, ``(tuple or list, child specs)``
+    for a container; ``(NOT_PLAIN, None)`` when anything else is inside (then use
+    ``tree_flatten``; ``f`` may already have been called on some arrays).
+
+    Example:
+        >>> import numpy as np
+        >>> from chainrule.tree import map_plain, rebuild_plain
+        >>> spec, doubled = map_plain([np.ones(2), (np.zeros(1),)], lambda a: 2 * a)
+        >>> doubled
+        [array([2., 2.]), (array([0.]),)]
+        >>> rebuild_plain(spec, iter([1, 2]))
+        [1, (2,)]
+    """
+    t = type(x)
+    if t is np.ndarray:
+        return (None, f(x)) if x.dtype.kind == "f" else (NOT_PLAIN, None)
+    if t is not tuple and t is not list:
+        return NOT_PLAIN, None
+    specs = []
+    out = []
+    for c in x:
+        spec, mapped = map_plain(c, f)
+        if spec is NOT_PLAIN:
+            return NOT_PLAIN, None
+        specs.append(spec)
+        out.append(mapped)
+    return (t, specs), (out if t is list else tuple(out))
+
+
+def rebuild_plain(spec: Any, leaves: Any) -> Any:
+    """The tuple/list structure ``spec`` of ``map_plain`` filled from the iterator ``leaves``."""
+    t, specs = spec
+    out = [next(leaves) if s is None else rebuild_plain(s, leaves) for s in specs]
+    return out if t is list else tuple(out)

@@ -121,6 +121,10 @@ def _selected(a: Any, name: str, out: Any, dtype: Any, where: Any, neutral: floa
 def _sum_vjp(g, ans, x, axis, keepdims):
     # Every summed entry receives the cotangent of its sum: put back the reduced axes as
     # length-1 axes, then broadcast to the input's shape.
+    if not isinstance(g, Tracer):  # a plain cotangent: nothing to record, no dispatch
+        if g.ndim and not keepdims:
+            g = g.reshape(_kept_shape(x.shape, axis))
+        return _broadcast_to_impl(g, x.shape)
     if g.ndim == 0:  # a total: the scalar broadcasts as it is
         return _broadcast_to(g, shape=x.shape)
     return _broadcast_to(_expand(g, x.shape, axis, keepdims), shape=x.shape)
@@ -361,5 +365,5 @@ from chainrule import numpy as cnp  # noqa: E402, I001
 from chainrule.ops.cumulative import cumprod, cumsum, prod  # noqa: E402, F401, I001
 from chainrule.ops.norm import norm  # noqa: E402, F401
 from chainrule.ops.shape import (  # noqa: E402, I001
-    _broadcast_to, _reshape, broadcast_to, reshape, transpose,
+    _broadcast_to, _broadcast_to_impl, _reshape, broadcast_to, reshape, transpose,
 )

@@ -48,7 +48,7 @@ def _broadcast_to_impl(x, shape):
     # entries, filling a new array is several times faster (values are never written anyway).
     if math.prod(shape) > 1 << 16:
         return np.broadcast_to(x, shape)
-    out = np.empty(shape, dtype=np.result_type(x))
+    out = np.empty(shape, dtype=x.dtype if x.__class__ is np.ndarray else np.result_type(x))
     out[...] = x
     return out
 
