@@ -23,13 +23,13 @@ from __future__ import annotations
 import numpy as np
 from common import (
     Table,
+    add_chainrule,
     assert_close,
     exit_code,
     flat,
     header,
     optional,
     parse_args,
-    run_chainrule,
     verdict,
 )
 
@@ -142,7 +142,6 @@ def main() -> None:
     ]
     assert_close("hand R-op vs finite differences", want, fd, rtol=1e-5, rel_atol=1e-6)
 
-    ok = True
     table = Table(f"H v, MLP {'-'.join(map(str, SIZES))}, batch {BATCH}, float64")
     table.add("numpy (hand R-op)", lambda: numpy_hvp(params, vec, X, Y))
 
@@ -152,14 +151,9 @@ def main() -> None:
     def cr_hvp():
         return cr.hvp(f, (params,), (vec,))[0]
 
-    got, err = run_chainrule(cr_hvp)
-    if err:
-        table.add("chainrule (fwd-over-rev)", None, f"could not run: {err}")
-        ok = False
-    else:
-        # The brief: the hand R-op must match chainrule to 1e-8 before timing.
-        assert_close("chainrule cr.hvp", flat(got), want, rtol=1e-8, rel_atol=1e-8)
-        table.add("chainrule (fwd-over-rev)", cr_hvp)
+    # The brief: the hand R-op must match chainrule to 1e-8 before timing.
+    ok = add_chainrule(table, "chainrule (fwd-over-rev)", cr_hvp, lambda got: assert_close(
+        "chainrule cr.hvp", flat(got), want, rtol=1e-8, rel_atol=1e-8))
 
     ag = optional("autograd")
     if ag is not None:

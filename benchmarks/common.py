@@ -388,12 +388,19 @@ def verdict(name: str, measured: float | None, target: float, text: str,
     return ok
 
 
-def run_chainrule(fn: Callable[[], Any]) -> tuple[Any, str | None]:
-    """Call ``fn`` once; on failure (e.g. an op family not implemented yet) return the error."""
+def add_chainrule(table: Table, label: str, fn: Callable[[], Any],
+                  check: Callable[[Any], None]) -> bool:
+    """Run chainrule's ``fn`` once, ``check`` its result against the reference, then add it to
+    ``table`` to be timed. Returns False, with a "could not run" row, when ``fn`` raises (e.g.
+    an op family not implemented yet); a wrong result raises from ``check``."""
     try:
-        return fn(), None
+        got = fn()
     except Exception as e:  # noqa: BLE001  (report any failure as "could not run")
-        return None, f"{type(e).__name__}: {e}"
+        table.add(label, None, f"could not run: {type(e).__name__}: {e}")
+        return False
+    check(got)
+    table.add(label, fn)
+    return True
 
 
 # --- profiling ----------------------------------------------------------------------------

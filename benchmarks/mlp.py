@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from common import (
     Table,
+    add_chainrule,
     assert_close,
     exit_code,
     flat,
@@ -20,7 +21,6 @@ from common import (
     optional,
     parse_args,
     profile,
-    run_chainrule,
     verdict,
 )
 
@@ -98,19 +98,12 @@ def run(name: str, title: str, sizes: list[int], batch: int, dtype: Any, target:
                 raise AssertionError(f"{lib}: gradient dtype {a.dtype}, expected {dt}")
         assert_close(lib, got, want, rtol=rtol, rel_atol=rel_atol)
 
-    ok = True
     table = Table(f"value and gradient, MLP {'-'.join(map(str, sizes))}, batch {batch}, {dt}")
     table.add("numpy (hand)", lambda: numpy_value_and_grad(params, X, Y))
 
     vg = cr.value_and_grad(loss)
     cr_call: Callable[[], Any] = lambda: vg(params, X, Y)  # noqa: E731
-    got, err = run_chainrule(cr_call)
-    if err:
-        table.add("chainrule", None, f"could not run: {err}")
-        ok = False
-    else:
-        check("chainrule", got)
-        table.add("chainrule", cr_call)
+    ok = add_chainrule(table, "chainrule", cr_call, lambda got: check("chainrule", got))
 
     ag = optional("autograd")
     if ag is not None:
