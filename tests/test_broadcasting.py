@@ -53,3 +53,40 @@ def test_forward_tangents_broadcast_to_the_output(pair):
     out, tangent = cr.jvp(lambda a: a * b, (a,), (ta,))
     assert tangent.shape == out.shape == np.broadcast_shapes(a.shape, b.shape)
     np.testing.assert_allclose(tangent, np.broadcast_to(b, out.shape) * 1.0)
+
+
+@st.composite
+def cotangent_and_input_shape(draw):
+    """A cotangent of a broadcast result and the input shape it sums back to (leading, trailing
+    and middle blocks of summed axes, added axes, float32 and float64, non-contiguous views)."""
+    big = draw(hnp.array_shapes(min_dims=0, max_dims=4, min_side=1, max_side=5))
+    extra = draw(st.integers(0, len(big)))
+    small = tuple(1 if draw(st.booleans()) else n for n in big[extra:])
+    dtype = draw(st.sampled_from([np.float32, np.float64]))
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    c = rng.standard_normal(big).astype(dtype)
+    if draw(st.booleans()) and c.ndim >= 2:
+        c = np.swapaxes(np.swapaxes(c, 0, -1).copy(), 0, -1)  # same values, not C-contiguous
+    return c, small
+
+
+@settings(max_examples=150, deadline=None)
+@given(cotangent_and_input_shape())
+def test_unbroadcast_sums_exactly_the_broadcast_axes(case):
+    from chainrule.broadcast import unbroadcast
+
+    c, shape = case
+    got = unbroadcast(c, shape)
+    assert got.shape == shape and got.dtype == c.dtype
+    want = _sum_to(c.astype(np.float64), shape)
+    np.testing.assert_allclose(got, want, rtol=1e-5 if c.dtype == np.float32 else 1e-12,
+                               atol=1e-5 if c.dtype == np.float32 else 1e-12)
+
+
+def test_unbroadcast_of_a_long_float32_row_keeps_pairwise_accuracy():
+    # beyond 4096 summed entries, float32 rows are summed by NumPy (pairwise), not by BLAS
+    from chainrule.broadcast import unbroadcast
+
+    c = np.full((2, 1 << 20), 0.1, dtype=np.float32)
+    got = unbroadcast(c, (2, 1))
+    np.testing.assert_allclose(got, np.sum(c, axis=1, keepdims=True), rtol=0)

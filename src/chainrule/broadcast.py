@@ -7,13 +7,24 @@ This module imports nothing of chainrule at load time, so any module may use it.
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any
 
 import numpy as np
 
+# Above this many summed entries per output, float32 sums over trailing axes stay with NumPy's
+# pairwise summation (error ~ log n) rather than a BLAS dot product (error ~ n / lanes).
+_FLOAT32_DOT_LIMIT = 4096
+
 
 def unbroadcast(c: Any, shape: tuple[int, ...]) -> Any:
-    """Sum a cotangent of a broadcast result back to the shape of the input it came from."""
+    """Sum a cotangent of a broadcast result back to the shape of the input it came from.
+
+    Example:
+        >>> import numpy as np
+        >>> unbroadcast(np.ones((2, 3)), (3,)).tolist()
+        [2.0, 2.0, 2.0]
+    """
     axes = _broadcast_axes(c.shape, shape)
     if not isinstance(c, np.ndarray | np.generic):  # traced (a higher-order sweep)
         from chainrule import numpy as cnp
@@ -22,10 +33,52 @@ def unbroadcast(c: Any, shape: tuple[int, ...]) -> Any:
             c = cnp.sum(c, axis=axes)
         return cnp.reshape(c, shape) if c.shape != shape else c
     if axes:
+        block = _block(c, axes)
+        if block is not None:
+            return block.reshape(shape)
         if c.ndim == len(shape):  # only stretched axes: keep them, no reshape needed
             return np.add.reduce(c, axis=axes, keepdims=True)
         c = np.add.reduce(c, axis=axes)
     return c.reshape(shape) if c.shape != shape else c
+
+
+def _block(c: Any, axes: tuple[int, ...]) -> np.ndarray | None:
+    """Sum over a leading or trailing block of axes as a matrix-vector product with ones.
+
+    The bias cotangent of ``x @ W + b`` (leading axes) and the ``keepdims`` sums of a softmax
+    (trailing axes) are such blocks; BLAS sums them 2-3x faster than ``np.add.reduce`` for the
+    sizes of a small network. None when this does not apply (other dtypes, non-contiguous
+    arrays, axes in the middle).
+    """
+    if c.__class__ is not np.ndarray or not c.flags.c_contiguous or not c.size:
+        return None
+    char = c.dtype.char
+    if char != "d" and char != "f":
+        return None
+    shape, k, nd = c.shape, len(axes), c.ndim
+    if axes[-1] == k - 1:  # axes == (0, ..., k-1)
+        m = shape[0] if k == 1 else math.prod(shape[:k])
+        return np.dot(_ones(m, char), c if nd == 2 and k == 1 else c.reshape(m, c.size // m))
+    if axes[0] == nd - k and axes[-1] == nd - 1:  # axes == (nd-k, ..., nd-1)
+        n = shape[-1] if k == 1 else math.prod(shape[nd - k:])
+        if char == "f" and n > _FLOAT32_DOT_LIMIT:
+            return None
+        return np.dot(c if nd == 2 and k == 1 else c.reshape(c.size // n, n), _ones(n, char))
+    return None
+
+
+def _ones(n: int, char: str) -> np.ndarray:
+    """A cached read-only vector of n ones of dtype ``char`` ('d' or 'f')."""
+    ones = _ONES.get((n, char))
+    if ones is None:
+        ones = np.ones(n, dtype=char)
+        ones.flags.writeable = False
+        if n <= 1 << 16 and len(_ONES) < 256:
+            _ONES[n, char] = ones
+    return ones
+
+
+_ONES: dict[tuple[int, str], np.ndarray] = {}
 
 
 @functools.lru_cache(maxsize=1024)

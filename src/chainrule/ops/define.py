@@ -8,6 +8,7 @@ two modes consistent by construction.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -36,10 +37,29 @@ def elementwise(
 def _vjp(d: Partial) -> Callable[..., Any] | None:
     if d is None:
         return None
+    if _plain_arity(d) == 2:  # d(ans, x): the common unary case, without argument packing
+        return lambda g, ans, x: g * d(ans, x)
+    if _plain_arity(d) == 3:
+        return lambda g, ans, x, y: g * d(ans, x, y)
     return lambda g, ans, *args, **params: g * d(ans, *args, **params)
 
 
 def _jvp(d: Partial) -> Callable[..., Any] | None:
     if d is None:
         return None
+    if _plain_arity(d) == 2:
+        return lambda t, ans, x: t * d(ans, x)
+    if _plain_arity(d) == 3:
+        return lambda t, ans, x, y: t * d(ans, x, y)
     return lambda t, ans, *args, **params: t * d(ans, *args, **params)
+
+
+def _plain_arity(d: Callable[..., Any]) -> int | None:
+    """The number of positional parameters of a partial taking no ``*args``, ``**params``,
+    keyword-only or defaulted parameters (None otherwise)."""
+    code = getattr(d, "__code__", None)
+    if code is None or code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS):
+        return None
+    if code.co_kwonlyargcount or getattr(d, "__defaults__", None):
+        return None
+    return code.co_argcount

@@ -31,10 +31,17 @@ def _share(win, tie, *operands) -> np.ndarray:
     The mask takes the result dtype of the (plain) operands, so float32 stays float32 (and
     NumPy multiplies two float arrays faster than a float array by a boolean one).
     """
-    dtype = np.result_type(*operands)
+    x = operands[0]
+    if len(operands) == 2 and x.__class__ is np.ndarray and operands[1].__class__ in _WEAK:
+        dtype = x.dtype  # an array with a Python number: the array's dtype (NEP 50)
+    else:
+        dtype = np.result_type(*operands)
     if tie is False or not np.count_nonzero(tie):
-        return np.asarray(win).astype(dtype)
+        return win.astype(dtype) if win.__class__ is np.ndarray else np.asarray(win, dtype)
     return np.where(tie, 0.5, win).astype(dtype)
+
+
+_WEAK = (int, float)
 
 
 # --- where ------------------------------------------------------------------------------------
@@ -77,24 +84,24 @@ def where(condition, x=None, y=None, /):
 # --- maximum, minimum, fmax, fmin ------------------------------------------------------------
 # Ties split the cotangent 0.5/0.5 between the two operands (the average of the one-sided
 # derivatives). Where an operand is NaN the result is NaN and no cotangent flows.
-def _dmax(ans, x, y, first=True):
+def _selected(x, y, first, wins):
+    """The partial of ``maximum``/``minimum`` (``wins`` = ``np.greater``/``np.less``) with
+    respect to its first (or second) operand."""
     px, py = primal(x), primal(y)
     a, b = (px, py) if first else (py, px)
-    return _share(a > b, px == py, px, py)
-
-
-def _dmin(ans, x, y, first=True):
-    px, py = primal(x), primal(y)
-    a, b = (px, py) if first else (py, px)
-    return _share(a < b, px == py, px, py)
+    return _share(wins(a, b), px == py, px, py)
 
 
 maximum = elementwise(
-    "maximum", np.maximum, _dmax, lambda ans, x, y: _dmax(ans, x, y, first=False),
+    "maximum", np.maximum,
+    lambda ans, x, y: _selected(x, y, True, np.greater),
+    lambda ans, x, y: _selected(x, y, False, np.greater),
     save_ans=False,
 )
 minimum = elementwise(
-    "minimum", np.minimum, _dmin, lambda ans, x, y: _dmin(ans, x, y, first=False),
+    "minimum", np.minimum,
+    lambda ans, x, y: _selected(x, y, True, np.less),
+    lambda ans, x, y: _selected(x, y, False, np.less),
     save_ans=False,
 )
 

@@ -41,8 +41,10 @@ def _promote(a, b, g):
 
 
 def _matmul_vjp_a(g, ans, a, b):
+    if g.__class__ is np.ndarray and b.__class__ is np.ndarray and b.ndim >= 2 <= a.ndim:
+        return np.matmul(g, b.mT)  # the hottest path, plain arrays: NumPy directly
     b = _arr(b)
-    if a.ndim >= 2 and b.ndim >= 2:  # the hot path: one matmul on a transposed view
+    if a.ndim >= 2 and b.ndim >= 2:  # one matmul on a transposed view
         return matmul(g, _mT(b))
     if b.ndim == 1 and a.ndim <= 2:  # matrix @ vector: an outer product; vector . vector
         return reshape(g, g.shape + (1,)) * b if a.ndim == 2 else g * b
@@ -54,6 +56,8 @@ def _matmul_vjp_a(g, ans, a, b):
 
 
 def _matmul_vjp_b(g, ans, a, b):
+    if g.__class__ is np.ndarray and a.__class__ is np.ndarray and a.ndim >= 2 <= b.ndim:
+        return np.matmul(a.mT, g)
     a = _arr(a)
     if a.ndim >= 2 and b.ndim >= 2:
         return matmul(_mT(a), g)

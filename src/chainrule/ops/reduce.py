@@ -192,7 +192,12 @@ def _tie_weights(x, ans, axis, keepdims):
 
 
 def _extremum_vjp(g, ans, x, axis, keepdims, kind):
-    return _expand(g, x.shape, axis, keepdims) * _tie_weights(x, ans, axis, keepdims)
+    weights = _tie_weights(x, ans, axis, keepdims)
+    if g.__class__ is np.ndarray and weights.__class__ is np.ndarray:  # plain: scale in place
+        if not keepdims:
+            g = g.reshape(_kept_shape(x.shape, axis))
+        return np.multiply(weights, g, out=weights)
+    return _expand(g, x.shape, axis, keepdims) * weights
 
 
 def _extremum_jvp(t, ans, x, axis, keepdims, kind):
