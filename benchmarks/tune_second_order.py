@@ -19,8 +19,12 @@ their ratio; the geometric mean of the per-run ratios; on how many of those runs
 no more evaluations; all our evaluations, unsolved runs included.
 
 Run: .venv/bin/python benchmarks/tune_second_order.py [bfgs] [lbfgs] [cg] [--top K]
-(about 7 minutes on 2 cores, 6 of them CG's 160 candidates; prints the best K candidates per
-method, default 8, the current default's rank, and the choice)
+[--jobs N] [--hager-zhang]
+(about 8 minutes on 2 cores, most of them CG's 183 candidates; prints the best K candidates per
+method, default 8, the current default's rank, and the choice). ``--jobs N``: N worker
+processes (default: one per core; 1 runs in this process). ``--hager-zhang``: of CG's
+candidates only the CG_DESCENT ones (``CG_HAGER_ZHANG``) and the default chosen before them
+(`cg --hager-zhang --jobs 1`: 24 candidates, about 80 s).
 """
 
 from __future__ import annotations
@@ -52,10 +56,27 @@ CANDIDATES = {
                  initial_step=["decrease", "unit"], line_search=["more-thuente", "bracketing"]),
     "lbfgs": grid(c2=[0.9, 0.8, 0.7, 0.5], initial_step=["unit", "decrease"],
                   line_search=["bracketing", "more-thuente"]),
-    "cg": grid(beta=["pr+", "fr-pr", "hs+", "hs-dy", "hz"], c2=[0.1, 0.2, 0.3, 0.4],
+    "cg": grid(beta=["pr+", "fr-pr", "hs+", "hs-dy", "hz"], c1=[1e-4], c2=[0.1, 0.2, 0.3, 0.4],
                initial_step=["decrease", "slope-ratio"],
                line_search=["bracketing", "more-thuente"], powell_restart=[None, 0.2]),
 }
+# CG_DESCENT (Hager & Zhang 2005, Algorithm 851): its beta, approximate-Wolfe search and
+# initial steps with the papers' delta = c1 = 0.1, sigma = c2 = 0.9 (the first entry), and
+# the same search with other beta rules, sigma values and trial steps around it. (A first run
+# had c2 in 0.9, 0.5, 0.2 and beta hz, hs-dy only; 0.7, 0.3 and PR+ were added after it, to see
+# whether its winner stood among its neighbours.)
+CG_HAGER_ZHANG = [
+    *grid(beta=["hz", "hs-dy", "pr+"], c1=[0.1], c2=[0.9, 0.7, 0.5, 0.3, 0.2],
+          initial_step=["hager-zhang"], line_search=["hager-zhang"], powell_restart=[None]),
+    *grid(beta=["hz", "hs-dy"], c1=[0.1], c2=[0.9, 0.5, 0.2], initial_step=["slope-ratio"],
+          line_search=["hager-zhang"], powell_restart=[None]),
+    *grid(beta=["hz", "hs-dy"], c1=[1e-4], c2=[0.1], initial_step=["hager-zhang"],
+          line_search=["more-thuente"], powell_restart=[None]),
+]
+CANDIDATES["cg"] += CG_HAGER_ZHANG
+# the CG default chosen before CG_DESCENT was added, kept as the baseline of --hager-zhang
+CG_BEFORE_HAGER_ZHANG = dict(beta="hs-dy", c1=1e-4, c2=0.1, initial_step="slope-ratio",
+                             line_search="more-thuente", powell_restart=None)
 
 
 def solved(problem, row) -> bool:
@@ -101,14 +122,26 @@ def scipy_reference(method: str, probs: list) -> list:
     return [run_scipy(method, p.fun, p.x0, 0.0, MAXITER) for p in probs]
 
 
-def tune(method: str, probs: list, top: int) -> Score:
+def is_default(options: dict, default: dict) -> bool:
+    return all(default.get(k) == v for k, v in options.items())
+
+
+def tune(method: str, probs: list, top: int, jobs: int | None = None,
+         hager_zhang_only: bool = False) -> Score:
     refs = scipy_reference(SCIPY_OF[method], probs)
     ref_unsolved = [p.name for p, s in zip(probs, refs, strict=True) if not solved(p, s)]
     default = {k: v for k, v in method_options(method).items()}
-    with multiprocessing.Pool() as pool:
-        all_rows = pool.starmap(_run_all, [(method, options) for options in CANDIDATES[method]])
+    candidates = CANDIDATES[method]
+    if hager_zhang_only and method == "cg":
+        candidates = [CG_BEFORE_HAGER_ZHANG, *CG_HAGER_ZHANG]
+    work = [(method, options) for options in candidates]
+    if jobs == 1:
+        all_rows = [_run_all(*args) for args in work]
+    else:
+        with multiprocessing.Pool(jobs) as pool:
+            all_rows = pool.starmap(_run_all, work)
     scores = [Score(options, rows, refs, probs)
-              for options, rows in zip(CANDIDATES[method], all_rows, strict=True)]
+              for options, rows in zip(candidates, all_rows, strict=True)]
     scores.sort(key=lambda s: s.key)
     print(f"\n{method}: {len(scores)} candidates on {len(probs)} problems; SciPy "
           f"{SCIPY_OF[method]}: {sum(r.evals for r in refs)} evals, unsolved "
@@ -118,7 +151,7 @@ def tune(method: str, probs: list, top: int) -> Score:
     for rank, s in enumerate(scores[:top], 1):
         print(s.line(rank))
     for rank, s in enumerate(scores, 1):
-        if all(default.get(k) == v for k, v in s.options.items()):
+        if is_default(s.options, default):
             print("  current default:")
             print(s.line(rank))
     best = scores[0]
@@ -129,6 +162,10 @@ def tune(method: str, probs: list, top: int) -> Score:
 
 def main() -> int:
     top = int(sys.argv[sys.argv.index("--top") + 1]) if "--top" in sys.argv else 8
+    jobs = int(sys.argv[sys.argv.index("--jobs") + 1]) if "--jobs" in sys.argv else None
+    if jobs is not None and jobs < 1:
+        raise SystemExit(f"tune_second_order.py: --jobs {jobs} must be at least 1")
+    hz_only = "--hager-zhang" in sys.argv[1:]
     only = [m for m in CANDIDATES if m in sys.argv[1:]] or list(CANDIDATES)
     probs = problems()
     # overflowing trial points are part of some runs (the line searches back away from them)
@@ -137,7 +174,7 @@ def main() -> int:
     print(f"Tuning set: {len(probs)} problems (tuning_problems.py), gradient norm 1e-6; "
           "criterion: fewest unsolved, then the lowest ratio of evals to SciPy's summed over "
           "the runs both solved")
-    chosen = {m: tune(m, probs, top) for m in only}
+    chosen = {m: tune(m, probs, top, jobs, hz_only) for m in only}
     print("\nChosen defaults:")
     for m, s in chosen.items():
         print(f"  {m}: {s.options}  ({len(s.unsolved)} unsolved; {s.ours} evals vs SciPy's "

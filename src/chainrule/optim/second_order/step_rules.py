@@ -22,6 +22,15 @@ quasi-Newton methods the unit step is the one to try). CG directions have no suc
 
 Searches: ``"more-thuente"`` (``more_thuente.wolfe_search``) and ``"bracketing"``
 (``line_search.strong_wolfe``, N&W algorithms 3.5-3.6).
+
+Nonlinear CG also takes CG_DESCENT's rules (Hager & Zhang 2005/2006, ``hager_zhang.py``):
+``initial_step="hager-zhang"`` (rule I0 on the first iteration, then I1, the minimizer of a
+parabola through one extra loss value at ``0.1 alpha_prev``, or I2, ``2 alpha_prev``; the
+extra value needs the point and direction, so ``nonlinear_cg`` computes it, not
+``next_trial_step``) and ``line_search="hager-zhang"`` (the approximate-Wolfe search, with
+``c1, c2`` as its ``delta, sigma``, which need ``c1 < 0.5``). They are offered for CG only,
+the method they were designed and tuned for: I1/I2 scale the last step, which suits CG
+directions (no natural length) and not quasi-Newton ones (the unit step is the one to try).
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+from chainrule.optim.second_order.hager_zhang import approximate_wolfe
 from chainrule.optim.second_order.line_search import LineSearchResult, strong_wolfe
 from chainrule.optim.second_order.more_thuente import step_from_previous_decrease, wolfe_search
 
@@ -37,24 +47,32 @@ LINE_SEARCHES: dict[str, Callable[..., LineSearchResult]] = {
     "more-thuente": wolfe_search,
     "bracketing": strong_wolfe,
 }
+# nonlinear CG's choices: the shared ones and CG_DESCENT's (see the module docstring)
+CG_INITIAL_STEPS = (*INITIAL_STEPS, "hager-zhang")
+CG_LINE_SEARCHES = (*LINE_SEARCHES, "hager-zhang")
 
 
 def check_step_options(method: str, initial_step: str, line_search: str) -> None:
-    """Raise a ValueError naming ``method`` if either option is not a known rule.
+    """Raise a ValueError naming ``method`` if either option is not one of its rules.
 
     Example:
         >>> check_step_options("bfgs", "unit", "more-thuente") is None
         True
+        >>> check_step_options("cg", "hager-zhang", "hager-zhang") is None
+        True
     """
-    if initial_step not in INITIAL_STEPS:
+    cg = method == "cg"
+    steps = CG_INITIAL_STEPS if cg else INITIAL_STEPS
+    searches = CG_LINE_SEARCHES if cg else tuple(LINE_SEARCHES)
+    if initial_step not in steps:
         raise ValueError(
             f"minimize(method={method!r}): initial_step={initial_step!r}; choose one of "
-            f"{INITIAL_STEPS}"
+            f"{steps}"
         )
-    if line_search not in LINE_SEARCHES:
+    if line_search not in searches:
         raise ValueError(
             f"minimize(method={method!r}): line_search={line_search!r}; choose one of "
-            f"{tuple(LINE_SEARCHES)}"
+            f"{searches}"
         )
 
 
@@ -92,13 +110,17 @@ def search(
     c2: float,
     model_step: float | None = None,
 ) -> LineSearchResult:
-    """Run the line search ``name`` (a key of ``LINE_SEARCHES``) from ``alpha0``;
-    ``model_step``: the step a (quasi-)Newton direction is scaled for (1), or None (see the
-    module docstring).
+    """Run the line search ``name`` (a key of ``LINE_SEARCHES``, or ``"hager-zhang"`` with
+    ``c1, c2`` as its ``delta, sigma``) from ``alpha0``; ``model_step``: the step a
+    (quasi-)Newton direction is scaled for (1), or None (see the module docstring).
 
     Example (phi(a) = (a - 2)^2: both searches find its minimizer):
         >>> phi = lambda a: ((a - 2.0) ** 2, 2.0 * (a - 2.0), None)
         >>> [round(search(n, phi, 4.0, -4.0, 1.0, 1e-4, 0.1).alpha, 6) for n in LINE_SEARCHES]
         [2.0, 2.0]
     """
+    if name == "hager-zhang":
+        if model_step is not None:
+            raise ValueError("search: the 'hager-zhang' search takes no model_step (CG only)")
+        return approximate_wolfe(phi, f0, dphi0, alpha0=alpha0, delta=c1, sigma=c2)
     return LINE_SEARCHES[name](phi, f0, dphi0, alpha0=alpha0, c1=c1, c2=c2, model_step=model_step)
