@@ -35,7 +35,13 @@ these), not on these problems; so a MISS here is reported as measured, not tuned
 dimensions) and prints, per pair, the total evaluations over the runs where both reached the
 same minimum and how often ours needed no more: a check that the table is not a lucky pick.
 
-Run: .venv/bin/python benchmarks/second_order.py [--more]      (about 10 s; 40 s with --more)
+``--spread`` runs each problem again from 11 starts within 1e-8 (relative) of its start, for
+BFGS, L-BFGS and CG, and prints the median and range of both sides' evaluations: how much of a
+single count is rounding luck (the extended Powell function in 20-D is five copies of the 4-D
+one, identical in exact arithmetic).
+
+Run: .venv/bin/python benchmarks/second_order.py [--more] [--spread]
+(about 10 s; 40 s with --more; 20 s more with --spread)
 """
 
 from __future__ import annotations
@@ -208,6 +214,8 @@ def main() -> int:
           f"{time.perf_counter() - start:.1f} s")
     if "--more" in sys.argv[1:]:
         wider(more_problems())
+    if "--spread" in sys.argv[1:]:
+        spread(PROBLEMS, starts=11)
     return 0
 
 
@@ -221,6 +229,11 @@ def compare(a: Row, b: Row) -> tuple[bool, list[str]]:
     return not why, why
 
 
+def _comparable(a: Row, b: Row) -> bool:
+    """Both converged, to the same minimum (whatever the evaluation counts)."""
+    return not {"not converged", "other minimum"} & set(compare(a, b)[1])
+
+
 def wider(problems) -> None:
     start = time.perf_counter()
     print(f"\nWider set ({len(problems)} runs per method): total evals where both reached the "
@@ -231,15 +244,38 @@ def wider(problems) -> None:
         total_a = total_b = wins = count = 0
         for ours, theirs in runs:
             a, b = ours[mine], theirs[their]
-            why = compare(a, b)[1]
-            if "not converged" in why or "other minimum" in why:
-                continue  # not comparable
+            if not _comparable(a, b):
+                continue
             count += 1
             total_a, total_b = total_a + a.evals, total_b + b.evals
             wins += a.evals <= b.evals
         print(f"  {mine:>13} vs {their:<10} evals {total_a:6} vs {total_b:6}   no more "
               f"evals in {wins} of {count} comparable runs")
     print(f"  ({time.perf_counter() - start:.1f} s)")
+
+
+def spread(problems, starts: int) -> None:
+    """How much each count owes to rounding: every problem again from ``starts`` points within
+    1e-8 (relative) of its start, for the pairs whose trajectories are long."""
+    begin = time.perf_counter()
+    rng = np.random.default_rng(1)
+    print(f"\nSpread: each problem from {starts} starts within 1e-8 of x0; evals as median "
+          "[min-max], ours vs SciPy, and the share of starts where ours needed no more")
+    for title, fun, x0, x_star in problems:
+        shifts = [x0 + 1e-8 * np.maximum(1.0, np.abs(x0)) * rng.standard_normal(x0.shape)
+                  for _ in range(starts)]
+        for mine, their in (("bfgs", "BFGS"), ("lbfgs", "L-BFGS-B"), ("cg", "CG")):
+            runs = [(run_ours(mine, fun, x, x_star), run_scipy(their, fun, x, x_star))
+                    for x in shifts]
+            pairs = [(a.evals, b.evals) for a, b in runs if _comparable(a, b)]
+            if not pairs:
+                print(f"  {title:<17} {mine:>6} vs {their:<9} no comparable runs")
+                continue
+            a, b = np.array(pairs).T
+            print(f"  {title:<17} {mine:>6} vs {their:<9} {np.median(a):6.0f} [{a.min()}-"
+                  f"{a.max()}] vs {np.median(b):6.0f} [{b.min()}-{b.max()}]   no more in "
+                  f"{np.sum(a <= b)} of {len(a)}")
+    print(f"  ({time.perf_counter() - begin:.1f} s)")
 
 
 if __name__ == "__main__":
