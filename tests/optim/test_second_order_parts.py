@@ -21,7 +21,7 @@ from chainrule.optim.second_order import (
     strong_wolfe,
     two_loop_direction,
 )
-from chainrule.optim.second_order.line_search import _Point, cubic_minimizer
+from chainrule.optim.second_order.line_search import TrialPoint, cubic_minimizer
 
 
 def _spd(seed: int, n: int, cond: float = 100.0) -> np.ndarray:
@@ -93,7 +93,7 @@ def test_strong_wolfe_backs_away_from_non_finite_values():
 
 def test_cubic_interpolation_is_exact_on_a_cubic():
     def p(a):  # phi(a) = a^3 - 3a has its local minimum at a = 1
-        return _Point(a, a**3 - 3 * a, 3 * a**2 - 3)
+        return TrialPoint(a, a**3 - 3 * a, 3 * a**2 - 3)
 
     assert cubic_minimizer(p(0.0), p(3.0)) == pytest.approx(1.0)
 

@@ -31,29 +31,20 @@ bad values.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from chainrule.optim.second_order.line_search import LineSearchResult
+from chainrule.optim.second_order.line_search import LineSearchResult, TrialPoint
 
 PSI0, PSI1, PSI2 = 0.01, 0.1, 2.0  # initial-step factors of rules I0, I1, I2
 QUAD_CUTOFF = 1e-12  # rule I1 only while the loss still changes by more than this, relatively
 
 
-@dataclasses.dataclass
-class _Point:
-    a: float
-    f: float
-    d: float
-    payload: Any = None
-
-
 class _Accepted(Exception):
-    def __init__(self, point: _Point) -> None:
+    def __init__(self, point: TrialPoint) -> None:
         self.point = point
 
 
@@ -67,18 +58,18 @@ class _Search:
         self.delta, self.sigma, self.theta, self.rho = delta, sigma, theta, rho
         self.fmax = f0 + epsilon * abs(f0)  # phi(0) + eps_k
         self.budget, self.count, self.non_finite = budget, 0, False
-        self.origin = _Point(0.0, f0, dphi0)
-        self.best: _Point | None = None  # lowest trial with sufficient decrease (fallback)
+        self.origin = TrialPoint(0.0, f0, dphi0)
+        self.best: TrialPoint | None = None  # lowest trial with sufficient decrease (fallback)
 
-    def evaluate(self, a: float) -> _Point:
+    def evaluate(self, a: float) -> TrialPoint:
         if self.count >= self.budget:
             raise _Stop(f"{self.count} evaluations spent")
         self.count += 1
         f, d, payload = self.phi(a)
-        p = _Point(a, float(f), float(d), payload)
+        p = TrialPoint(a, float(f), float(d), payload)
         if not (math.isfinite(p.f) and math.isfinite(p.d)):
             self.non_finite = True
-            return _Point(a, math.inf, math.inf)  # beyond the minimizer: close in from the left
+            return TrialPoint(a, math.inf, math.inf)  # beyond the minimizer: close in from the left
         wolfe = p.f - self.f0 <= self.delta * a * self.dphi0 and p.d >= self.sigma * self.dphi0
         approx = (2.0 * self.delta - 1.0) * self.dphi0 >= p.d >= self.sigma * self.dphi0
         if wolfe or (approx and p.f <= self.fmax):
@@ -89,8 +80,8 @@ class _Search:
         return p
 
     def update(
-        self, a: _Point, b: _Point, c: float | None
-    ) -> tuple[_Point, _Point, _Point | None]:
+        self, a: TrialPoint, b: TrialPoint, c: float | None
+    ) -> tuple[TrialPoint, TrialPoint, TrialPoint | None]:
         """U0-U3: the new interval and the point evaluated at ``c`` (None if ``c`` was not
         inside ``(a, b)`` and nothing changed)."""
         if c is None or not a.a < c < b.a:
@@ -102,7 +93,7 @@ class _Search:
             return p, b, p
         return (*self.shrink(a, p), p)
 
-    def shrink(self, a: _Point, b: _Point) -> tuple[_Point, _Point]:
+    def shrink(self, a: TrialPoint, b: TrialPoint) -> tuple[TrialPoint, TrialPoint]:
         """U3 a-c: ``phi'(b) < 0`` but ``phi(b) > phi(0) + eps_k``: the loss rose and fell
         again inside ``[a, b]``; split at ``theta`` until the opposite slope condition holds."""
         while True:
@@ -117,7 +108,7 @@ class _Search:
             else:
                 b = p
 
-    def bracket(self, c: float) -> tuple[_Point, _Point]:
+    def bracket(self, c: float) -> tuple[TrialPoint, TrialPoint]:
         """B0-B3: grow ``c`` by ``rho`` until the slope turns non-negative (B1) or the loss
         rises above ``phi(0) + eps_k`` (B2, then U3 on ``[0, c]``)."""
         last = self.origin  # the largest trial so far with phi <= phi(0) + eps_k
@@ -129,7 +120,7 @@ class _Search:
                 return self.shrink(self.origin, p)
             last, c = p, self.rho * c
 
-    def secant2(self, a: _Point, b: _Point) -> tuple[_Point, _Point]:
+    def secant2(self, a: TrialPoint, b: TrialPoint) -> tuple[TrialPoint, TrialPoint]:
         """S1-S4: a secant step, and if it replaced an end, a secant from the old end."""
         big_a, big_b, c = self.update(a, b, secant(a, b))
         if c is not None and c is big_b:
@@ -139,12 +130,12 @@ class _Search:
         return big_a, big_b
 
 
-def secant(a: _Point, b: _Point) -> float | None:
+def secant(a: TrialPoint, b: TrialPoint) -> float | None:
     """The zero of the line through the slopes at ``a`` and ``b``: the minimizer of the
     quadratic they determine. None where the slopes are equal or not finite.
 
     Example (phi'(a) = 2 (a - 3) is linear: the secant finds its zero from anywhere):
-        >>> secant(_Point(0.0, 9.0, -6.0), _Point(1.0, 4.0, -4.0))
+        >>> secant(TrialPoint(0.0, 9.0, -6.0), TrialPoint(1.0, 4.0, -4.0))
         3.0
     """
     den = b.d - a.d

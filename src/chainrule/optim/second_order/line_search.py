@@ -40,7 +40,10 @@ class LineSearchResult:
 
 
 @dataclasses.dataclass
-class _Point:
+class TrialPoint:
+    """One trial of a line search: step ``a``, loss ``f`` and slope ``d`` there, and whatever
+    the objective returned alongside (``payload``, e.g. the gradient)."""
+
     a: float
     f: float
     d: float
@@ -51,11 +54,11 @@ class _Point:
         return math.isfinite(self.f) and math.isfinite(self.d)
 
 
-def cubic_minimizer(p: _Point, q: _Point) -> float | None:
+def cubic_minimizer(p: TrialPoint, q: TrialPoint) -> float | None:
     """Minimizer of the cubic matching values and slopes at ``p`` and ``q`` (N&W eq. 3.59).
 
     Example (the cubic through a quadratic's data is that quadratic, minimum at 1):
-        >>> cubic_minimizer(_Point(0.0, 1.0, -2.0), _Point(3.0, 4.0, 4.0))
+        >>> cubic_minimizer(TrialPoint(0.0, 1.0, -2.0), TrialPoint(3.0, 4.0, 4.0))
         1.0
     """
     if p.a == q.a:
@@ -72,11 +75,11 @@ def cubic_minimizer(p: _Point, q: _Point) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def quadratic_minimizer(p: _Point, q: _Point) -> float | None:
+def quadratic_minimizer(p: TrialPoint, q: TrialPoint) -> float | None:
     """Minimizer of the parabola with value and slope at ``p`` and value at ``q``.
 
     Example:
-        >>> quadratic_minimizer(_Point(0.0, 1.0, -2.0), _Point(3.0, 4.0, 0.0))
+        >>> quadratic_minimizer(TrialPoint(0.0, 1.0, -2.0), TrialPoint(3.0, 4.0, 0.0))
         1.0
     """
     h = q.a - p.a
@@ -127,25 +130,25 @@ def strong_wolfe(
             0.0, f0, dphi0, None, False, False, 0,
             f"the direction is not a descent direction (slope {dphi0!r} >= 0)",
         )
-    origin = _Point(0.0, f0, dphi0)
+    origin = TrialPoint(0.0, f0, dphi0)
     count = 0
     saw_non_finite = False
 
-    def evaluate(a: float) -> _Point:
+    def evaluate(a: float) -> TrialPoint:
         nonlocal count, saw_non_finite
         count += 1
         f, d, payload = phi(a)
-        p = _Point(a, float(f), float(d), payload)
+        p = TrialPoint(a, float(f), float(d), payload)
         saw_non_finite |= not p.finite
         return p
 
-    def armijo_fails(p: _Point) -> bool:
+    def armijo_fails(p: TrialPoint) -> bool:
         return not p.finite or p.f > f0 + c1 * p.a * dphi0
 
-    def curvature_holds(p: _Point) -> bool:
+    def curvature_holds(p: TrialPoint) -> bool:
         return abs(p.d) <= -c2 * dphi0
 
-    def done(p: _Point, wolfe: bool, message: str = "") -> LineSearchResult:
+    def done(p: TrialPoint, wolfe: bool, message: str = "") -> LineSearchResult:
         return LineSearchResult(p.a, p.f, p.d, p.payload, True, wolfe, count, message)
 
     def fail(message: str) -> LineSearchResult:
@@ -153,7 +156,7 @@ def strong_wolfe(
             0.0, f0, dphi0, None, False, False, count, message, saw_non_finite
         )
 
-    def zoom(lo: _Point, hi: _Point) -> LineSearchResult:
+    def zoom(lo: TrialPoint, hi: TrialPoint) -> LineSearchResult:
         # Invariants (N&W 3.6): lo has sufficient decrease and the least loss so far, and the
         # slope at lo points towards hi, so [lo, hi] contains an acceptable step.
         widths = [math.inf, math.inf]
