@@ -90,14 +90,9 @@ class Tracer:
         if method == "__call__" and not kwargs:  # np.exp(x), X @ W: one frame less
             f = UFUNCS.get(ufunc)
             if f is not None:
-                trace = self._trace
-                if f.__class__ is Primitive and trace.alive and len(inputs) <= 2:
-                    # As for operators: with a constant or a value of the same trace, straight
-                    # to the trace (no scan of the operands for the innermost trace).
-                    other = inputs[-1] if inputs[0] is self else inputs[0]
-                    if not isinstance(other, Tracer) or (
-                            other.__class__ is self.__class__ and other._trace is trace):
-                        return trace.process(f, inputs, _NO_PARAMS, False)
+                if f.__class__ is Primitive and len(inputs) <= 2:  # as for operators
+                    return _operator(f, self, inputs[-1] if inputs[0] is self else inputs[0],
+                                     *inputs)
                 return f(*inputs)
         return dispatch.array_ufunc(ufunc, method, inputs, kwargs)
 

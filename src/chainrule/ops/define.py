@@ -37,9 +37,10 @@ def elementwise(
 def _vjp(d: Partial) -> Callable[..., Any] | None:
     if d is None:
         return None
-    if _plain_arity(d) == 2:  # d(ans, x): the common unary case, without argument packing
+    arity = _plain_arity(d)
+    if arity == 2:  # d(ans, x): the common unary case, without argument packing
         return lambda g, ans, x: g * d(ans, x)
-    if _plain_arity(d) == 3:
+    if arity == 3:
         return lambda g, ans, x, y: g * d(ans, x, y)
     return lambda g, ans, *args, **params: g * d(ans, *args, **params)
 
@@ -47,9 +48,10 @@ def _vjp(d: Partial) -> Callable[..., Any] | None:
 def _jvp(d: Partial) -> Callable[..., Any] | None:
     if d is None:
         return None
-    if _plain_arity(d) == 2:
+    arity = _plain_arity(d)
+    if arity == 2:
         return lambda t, ans, x: t * d(ans, x)
-    if _plain_arity(d) == 3:
+    if arity == 3:
         return lambda t, ans, x, y: t * d(ans, x, y)
     return lambda t, ans, *args, **params: t * d(ans, *args, **params)
 

@@ -84,7 +84,7 @@ def where(condition, x=None, y=None, /):
 # --- maximum, minimum, fmax, fmin ------------------------------------------------------------
 # Ties split the cotangent 0.5/0.5 between the two operands (the average of the one-sided
 # derivatives). Where an operand is NaN the result is NaN and no cotangent flows.
-def _selected(x, y, first, wins):
+def _selection_partial(x, y, first, wins):
     """The partial of ``maximum``/``minimum`` (``wins`` = ``np.greater``/``np.less``) with
     respect to its first (or second) operand."""
     px, py = primal(x), primal(y)
@@ -94,14 +94,14 @@ def _selected(x, y, first, wins):
 
 maximum = elementwise(
     "maximum", np.maximum,
-    lambda ans, x, y: _selected(x, y, True, np.greater),
-    lambda ans, x, y: _selected(x, y, False, np.greater),
+    lambda ans, x, y: _selection_partial(x, y, True, np.greater),
+    lambda ans, x, y: _selection_partial(x, y, False, np.greater),
     save_ans=False,
 )
 minimum = elementwise(
     "minimum", np.minimum,
-    lambda ans, x, y: _selected(x, y, True, np.less),
-    lambda ans, x, y: _selected(x, y, False, np.less),
+    lambda ans, x, y: _selection_partial(x, y, True, np.less),
+    lambda ans, x, y: _selection_partial(x, y, False, np.less),
     save_ans=False,
 )
 

@@ -41,7 +41,7 @@ def _promote(a, b, g):
 
 
 def _matmul_vjp_a(g, ans, a, b):
-    if g.__class__ is np.ndarray and b.__class__ is np.ndarray and b.ndim >= 2 <= a.ndim:
+    if g.__class__ is np.ndarray and b.__class__ is np.ndarray and a.ndim >= 2 and b.ndim >= 2:
         return np.matmul(g, b.mT)  # the hottest path, plain arrays: NumPy directly
     b = _arr(b)
     if a.ndim >= 2 and b.ndim >= 2:  # one matmul on a transposed view
@@ -56,7 +56,7 @@ def _matmul_vjp_a(g, ans, a, b):
 
 
 def _matmul_vjp_b(g, ans, a, b):
-    if g.__class__ is np.ndarray and a.__class__ is np.ndarray and a.ndim >= 2 <= b.ndim:
+    if g.__class__ is np.ndarray and a.__class__ is np.ndarray and a.ndim >= 2 and b.ndim >= 2:
         return np.matmul(a.mT, g)
     a = _arr(a)
     if a.ndim >= 2 and b.ndim >= 2:
