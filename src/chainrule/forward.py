@@ -64,7 +64,7 @@ class ForwardTrace:
             from chainrule import numpy as cnp
 
             tangent = cnp.broadcast_to(tangent, ans.shape)
-        if tangent.dtype != ans.dtype:
+        if tangent.dtype is not ans.dtype and tangent.dtype != ans.dtype:
             tangent = tangent.astype(ans.dtype)
         return ForwardTracer(ans, tangent, self)
 

@@ -75,6 +75,8 @@ def _matmul_vjp_b(g, ans, a, b):
 def _matmul_aval(a, b):
     """Shape and dtype of ``a @ b`` (NumPy's rules), without computing it."""
     ash, bsh = np.shape(a), np.shape(b)
+    if len(ash) == 2 == len(bsh) and ash[1] == bsh[0]:  # the common case, matrix @ matrix
+        return (ash[0], bsh[1]), np.result_type(a, b)
     if not ash or not bsh or ash[-1] != bsh[-2 if len(bsh) > 1 else 0]:
         return np.shape(np.matmul(a, b)), np.result_type(a, b)  # NumPy raises its own error
     if len(bsh) == 1:
