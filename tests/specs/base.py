@@ -35,6 +35,9 @@ class Spec:
              identically zero almost everywhere and FD is meaningless, e.g. abs, max).
     kink:    the function has kinks: use the seed's looser ratio 1e-3 (section 3.2.10).
     modes:   derivative modes to check.
+    complex: sample every input complex (real and imaginary parts from ``domain``); the
+             checks then differentiate along real and imaginary directions, and the float32
+             case runs in complex64.
     """
 
     name: str
@@ -47,12 +50,17 @@ class Spec:
     order: int = 2
     kink: bool = False
     modes: tuple[str, ...] = field(default=("fwd", "rev"))
+    complex: bool = False
 
     def inputs(self, case: int, seed: int = 0) -> list[np.ndarray]:
-        """Float64 inputs for case ``case``."""
+        """Float64 (complex128 with ``complex``) inputs for case ``case``."""
         rng = np.random.default_rng(seed)
         shapes = self.shapes[case]
+        dtype = np.complex128 if self.complex else np.float64
         if self.sample is not None:
-            return [np.asarray(a, dtype=np.float64) for a in self.sample(rng, shapes)]
+            return [np.asarray(a, dtype=dtype) for a in self.sample(rng, shapes)]
         lo, hi = self.domain
+        if self.complex:
+            return [rng.uniform(lo, hi, size=s) + 1j * rng.uniform(lo, hi, size=s)
+                    for s in shapes]
         return [rng.uniform(lo, hi, size=s) for s in shapes]
