@@ -21,6 +21,7 @@ from chainrule import numpy as cnp
 from chainrule.describe import describe
 from chainrule.ops.reduce import _as_array, _sqrt0, _sum, max, min
 from chainrule.ops.shape import reshape, transpose
+from chainrule.primitive import NoDerivativeError
 from chainrule.tracer import primal
 
 _inf = float("inf")
@@ -102,7 +103,7 @@ def _matrix_norm(x, ord, axis, keepdims):
         ret = pick(_sum(abs(x), axis=(summed,), keepdims=False), axis=other)
     elif ord in (2, -2, "nuc"):
         if x.dtype.kind == "c":
-            raise NotImplementedError(
+            raise NoDerivativeError(
                 f"norm(ord={ord!r}) of a complex matrix ({describe(x)}) has no derivative "
                 "rule yet; use ord='fro', 1 or inf, or differentiate the real and imaginary "
                 "parts as a real block matrix [[re, -im], [im, re]] (same singular values)."
