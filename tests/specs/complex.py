@@ -63,7 +63,7 @@ SPECS = [_elementwise(n, d) for n, d in _ELEMENTWISE] + [
     Spec("complex-angle", np.angle, np.angle, S, ("angle",), complex=True),
     Spec("complex-angle-deg", lambda z: np.angle(z, deg=True), lambda z: np.angle(z, deg=True),
          ((3,),), ("angle",), complex=True),
-    Spec("complex-real-if-close", lambda z: np.real_if_close(z * 1.0) * 2.0,
+    Spec("complex-real_if_close", lambda z: np.real_if_close(z * 1.0) * 2.0,
          lambda z: np.real_if_close(z * 1.0) * 2.0, S, ("multiply",), complex=True),
     # --- reductions ---
     Spec("complex-sum-mean-prod", lambda z: (np.sum(z, 0), np.mean(z), np.prod(z, -1)),
