@@ -13,7 +13,7 @@ Example:
 """
 
 from chainrule import dispatch as _dispatch
-from chainrule.numpy import linalg
+from chainrule.numpy import fft, linalg
 from chainrule.numpy.constant import *  # noqa: F403
 from chainrule.numpy.constant import __all__ as _constant
 from chainrule.ops.arithmetic import *  # noqa: F403
@@ -33,7 +33,7 @@ from chainrule.ops.shape import __all__ as _shape
 
 __all__ = [
     *_arithmetic, *_elementwise, *_reduce, *_shape, *_indexing, *_linalg, *_constant, "linalg",
-    *_convolve,
+    *_convolve, "fft",
 ]
 
 _dispatch.build_tables()
