@@ -19,6 +19,13 @@ for _mode in ("full", "same", "valid"):
              lambda a, v, m=_mode: np.convolve(a, v, m), _PAIRS_1D, ("convolve",)),
         Spec(f"correlate-{_mode}", lambda a, v, m=_mode: np.correlate(a, v, m),
              lambda a, v, m=_mode: np.correlate(a, v, m), _PAIRS_1D, ("convolve",)),
+        # complex operands: correlate conjugates v (the convolution itself is bilinear)
+        Spec(f"convolve-{_mode}-complex", lambda a, v, m=_mode: np.convolve(a, v, m),
+             lambda a, v, m=_mode: np.convolve(a, v, m), _PAIRS_1D[:2], ("convolve",),
+             complex=True),
+        Spec(f"correlate-{_mode}-complex", lambda a, v, m=_mode: np.correlate(a, v, m),
+             lambda a, v, m=_mode: np.correlate(a, v, m), _PAIRS_1D[:2], ("convolve",),
+             complex=True),
     ]
 SPECS += [
     Spec("convolve-scalar", lambda a, v: np.convolve(a, v) ** 2,
@@ -51,5 +58,16 @@ if _signal is not None:
                     lambda a, b, f=_ours, m=_mode, me=_method: f(a, b, mode=m, method=me),
                     lambda a, b, f=_ref, m=_mode, me=_method: f(a, b, mode=m, method=me),
                     _shapes, ("convolve",)))
+    for _mode in ("full", "same", "valid"):
+        for _method in ("direct", "fft"):
+            for _ours, _ref in ((_csignal.convolve, _signal.convolve),
+                                (_csignal.correlate, _signal.correlate)):
+                SPECS.append(Spec(
+                    f"signal.{_ours.__name__}-{_mode}-{_method}-complex",
+                    lambda a, b, f=_ours, m=_mode, me=_method: f(a, b, mode=m, method=me),
+                    lambda a, b, f=_ref, m=_mode, me=_method: f(a, b, mode=m, method=me),
+                    (((4, 3), (2, 2)), ((2, 2), (3, 4))), ("convolve",), complex=True))
+    SPECS.append(Spec("signal.correlate-0d-complex", _csignal.correlate, _signal.correlate,
+                      (((), ()),), ("multiply",), complex=True))
     SPECS.append(Spec("signal.convolve-0d", lambda a, b: _csignal.convolve(a, b) ** 2,
                       lambda a, b: _signal.convolve(a, b) ** 2, (((), ()),), ("multiply",)))

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.ops.complex import conj as _conj
 from chainrule.ops.matmul import _arr
 from chainrule.ops.shape import flip
 from chainrule.primitive import Primitive
@@ -62,20 +63,6 @@ _convolve.defjvp(
 def convolve_full(a: Any, v: Any, method: str | None = None) -> Any:
     """The full n-d convolution of two arrays of equal rank (``method=None``: 1-D, NumPy)."""
     return _convolve(a, v, method=method)
-
-
-def _conj(x):
-    """Complex conjugate (the identity on real arrays)."""
-    complex_ = np.dtype(x.dtype).kind == "c" if isinstance(x, Tracer) else np.iscomplexobj(x)
-    if complex_:
-        from chainrule import numpy as cnp
-
-        conj = getattr(cnp, "conj", None)
-        if conj is None:
-            raise TypeError("correlate: complex operands need chainrule's complex support "
-                            "(chainrule.numpy.conj), which this version lacks")
-        return conj(x)
-    return x
 
 
 def reversed_conj(v):

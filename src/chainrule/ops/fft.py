@@ -31,6 +31,8 @@ from typing import Any
 import numpy as np
 
 from chainrule.backend import namespace
+from chainrule.ops.complex import conj as _conj
+from chainrule.ops.complex import real as _real
 from chainrule.ops.matmul import _arr
 from chainrule.ops.shape import pad
 from chainrule.primitive import Primitive
@@ -91,19 +93,6 @@ _irfft.defvjp(_irfft_vjp)
 _irfft.defjvp(lambda t, ans, h, axis, n, norm: _irfft(t, axis=axis, n=n, norm=norm))
 
 
-def _real(z):
-    """Real part (the cotangent of a real input of a real-linear map)."""
-    from chainrule import numpy as cnp
-
-    return cnp.real(z)
-
-
-def _conj(z):
-    from chainrule import numpy as cnp
-
-    return cnp.conj(z)
-
-
 # --- argument handling ----------------------------------------------------------------------
 def resize(x, axis: int, n: int):
     """``x`` truncated or zero-padded to length ``n`` along ``axis`` (as ``numpy.fft`` does)."""
@@ -143,6 +132,12 @@ def length(n: Any, op: str) -> int:
     if n < 1:
         raise ValueError(f"{op}: invalid number of FFT data points ({n}) specified.")
     return n
+
+
+def _real_only(a, op: str) -> None:
+    if np.dtype(a.dtype).kind == "c":
+        raise TypeError(f"numpy.fft.{op} takes real input, got a {np.dtype(a.dtype)} array of "
+                        f"shape {a.shape}; use numpy.fft.fft for complex input")
 
 
 def _traced(a) -> bool:
@@ -203,6 +198,7 @@ def rfft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None,
     if not _traced(a):
         return np.fft.rfft(a, n, axis, norm, out)
     a, axis, n = _prepare(a, n, axis, norm, out, "rfft")
+    _real_only(a, "rfft")
     return _rfft(resize(a, axis, n), axis=axis, n=n, norm=norm)
 
 
@@ -251,4 +247,5 @@ def ihfft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None,
     if not _traced(a):
         return np.fft.ihfft(a, n, axis, norm, out)
     a, axis, n = _prepare(a, n, axis, norm, out, "ihfft")
+    _real_only(a, "ihfft")
     return _conj(rfft(a, n, axis, _SWAP[norm]))
