@@ -36,7 +36,7 @@ from chainrule.ops.complex import real as _real
 from chainrule.ops.matmul import _arr
 from chainrule.ops.shape import pad
 from chainrule.primitive import Primitive
-from chainrule.tracer import Tracer
+from chainrule.tracer import Tracer, primal
 
 __all__ = ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft"]
 
@@ -78,14 +78,19 @@ def _irfft_impl(h, axis, n, norm):
     return xp.fft.irfft(h, n=n, axis=axis, norm=norm)
 
 
+def _hermitian_weights(n: int, axis: int, like):
+    """``d_j`` of the module docstring (1 at DC and, for even n, Nyquist; 2 elsewhere), in
+    ``like``'s namespace and real dtype, shaped to broadcast along ``axis``."""
+    xp = namespace(primal(like))
+    dtype = np.result_type(like.dtype, np.float32)
+    k = xp.arange(n // 2 + 1)
+    d = 2 * xp.ones(k.shape, dtype=dtype) - xp.astype(k == 0, dtype) - xp.astype(2 * k == n, dtype)
+    return xp.reshape(d, k.shape + (1,) * (like.ndim - 1 - axis))
+
+
 def _irfft_vjp(g, ans, h, axis, n, norm):
-    m = n // 2 + 1
-    d = np.full(m, 2.0, dtype=np.result_type(g.dtype, np.float32))
-    d[0] = 1.0
-    if n % 2 == 0:
-        d[-1] = 1.0
-    d = d.reshape((m,) + (1,) * (g.ndim - 1 - axis))
-    return d * resize(_fftn(g, axes=(axis,), norm=norm, inverse=True), axis, m)
+    half = resize(_fftn(g, axes=(axis,), norm=norm, inverse=True), axis, n // 2 + 1)
+    return _hermitian_weights(n, axis, g) * half
 
 
 _irfft = Primitive("irfft", _irfft_impl, save_args=False, save_ans=False, register=True)
@@ -96,13 +101,13 @@ _irfft.defjvp(lambda t, ans, h, axis, n, norm: _irfft(t, axis=axis, n=n, norm=no
 # --- argument handling ----------------------------------------------------------------------
 def resize(x, axis: int, n: int):
     """``x`` truncated or zero-padded to length ``n`` along ``axis`` (as ``numpy.fft`` does)."""
-    length = x.shape[axis]
-    if n == length:
+    size = x.shape[axis]
+    if n == size:
         return x
-    if n < length:
+    if n < size:
         return x[(slice(None),) * axis + (slice(0, n),)]
     widths = [(0, 0)] * x.ndim
-    widths[axis] = (0, n - length)
+    widths[axis] = (0, n - size)
     return pad(x, widths)
 
 
