@@ -42,7 +42,7 @@ def build_tables() -> None:
     (called once, at the end of ``chainrule.numpy``'s import)."""
     from chainrule import numpy as cnp
 
-    for module, namespace in ((np, cnp), (np.linalg, cnp.linalg)):
+    for module, namespace in ((np, cnp), (np.linalg, cnp.linalg), (np.fft, cnp.fft)):
         for name in namespace.__all__:
             target = getattr(module, name, None)
             if target is None:
