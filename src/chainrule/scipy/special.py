@@ -74,9 +74,9 @@ def multigammaln(a: Any, d: int) -> Any:
         >>> round(float(cr.grad(lambda a: special.multigammaln(a, 1))(1.0)), 6)
         -0.577216
     """
+    _constant_argument("multigammaln", "the dimension d", d, "d is an integer dimension")
     if not _traced(a):
         return _sc.multigammaln(a, d)
-    _constant_argument("multigammaln", "the dimension d", d, "d is an integer dimension")
     d = np.asarray(d)[()]
     if not np.isscalar(d) or (np.floor(d) != d):
         raise ValueError("multigammaln: d should be a positive integer (dimension)")
