@@ -1,7 +1,8 @@
 """Specs of the error functions, the logistic pair and the x log y family of scipy.special
-(ops/special_error.py), called as users write them: ``scipy.special.erf(x)`` on traced values
-arrives through NumPy's ufunc dispatch. SciPy is an optional extra: without it there are no
-specs here (and its primitives are not registered either).
+(ops/special_error.py) and of its distribution functions (ops/special_distributions.py),
+called as users write them: ``scipy.special.erf(x)`` on traced values arrives through NumPy's
+ufunc dispatch. SciPy is an optional extra: without it there are no specs here (and its
+primitives are not registered either).
 """
 
 import numpy as np
@@ -16,6 +17,7 @@ except ImportError:  # SciPy not installed
     sc = None
 
 UNARY = (((),), ((4,),), ((2, 3),))
+DF = np.array([0.7, 3.0, 25.0])  # degrees of freedom of stdtr (constants)
 BINARY = (((3,), (3,)), ((2, 3), (3,)), ((), (2, 3)), ((), ()))
 
 
@@ -44,6 +46,13 @@ SPECS = [] if sc is None else [
     _unary("expit", (-3.0, 3.0)),
     _unary("logit", (0.1, 0.9)),
     _unary("entr", (0.2, 3.0)),
+    # distribution functions (ops/special_distributions.py)
+    _unary("ndtr", (-3.0, 3.0)),
+    _unary("log_ndtr", (-6.0, 3.0)),
+    _unary("ndtri", (0.05, 0.95)),
+    Spec("special-stdtr", lambda t: sc.stdtr(DF.astype(t.dtype), t),
+         lambda t: sc.stdtr(DF.astype(t.dtype), t), (((3,),), ((2, 3),)), ("stdtr",),
+         domain=(-3.0, 3.0)),
     Spec("special-xlogy", lambda x, y: sc.xlogy(x, y), sc.xlogy, BINARY, ("xlogy",),
          sample=_x_and_positive_y),
     Spec("special-xlog1py", lambda x, y: sc.xlog1py(x, y), sc.xlog1py, BINARY, ("xlog1py",),

@@ -57,6 +57,8 @@ SPECS = [] if sc is None else [
          domain=(0.3, 4.0)),
     Spec("special-psi", lambda x: sc.psi(x), sc.psi, UNARY, ("digamma",),
          domain=(-0.8, -0.2)),
+    Spec("special-poch", lambda z, m: sc.poch(z, m), sc.poch, BINARY, ("poch",),
+         domain=(0.5, 3.0)),
     _polygamma(1),
     _polygamma(2),
     _in_x("gammainc", (0.2, 4.0), SHAPE_A),

@@ -5,6 +5,7 @@ Derivatives (DLMF 5.2, 5.15, 8.8.13, 5.12, 8.17.19):
 
 * gamma' = gamma psi,   gammaln' = psi (gammaln = log|gamma|),   rgamma' = -rgamma psi
 * psi' = polygamma(1, .),   polygamma(n, .)' = polygamma(n + 1, .)  (n is a constant order)
+* poch(z, m) = gamma(z + m) / gamma(z):  d/dz = poch (psi(z + m) - psi(z)),  d/dm = poch psi(z + m)
 * gammainc(a, x) = P(a, x):  d/dx = x^(a-1) e^(-x) / gamma(a);  gammaincc = 1 - P: the negative
 * beta(a, b):  d/da = beta (psi(a) - psi(a + b));  betaln: d/da = psi(a) - psi(a + b)
 * betainc(a, b, x) = I_x(a, b):  d/dx = x^(a-1) (1 - x)^(b-1) / beta(a, b)
@@ -28,7 +29,7 @@ from chainrule.ops.special_common import apply, constant_argument, traced
 from chainrule.ops.special_error import xlog1py, xlogy
 
 __all__ = [
-    "gamma", "gammaln", "rgamma", "digamma", "psi", "polygamma",
+    "gamma", "gammaln", "rgamma", "digamma", "psi", "polygamma", "poch",
     "gammainc", "gammaincc", "beta", "betaln", "betainc",
 ]
 
@@ -119,6 +120,26 @@ def polygamma(n: Any, x: Any) -> Any:
     if not traced(x):
         return _polygamma_impl(x, n)
     return _polygamma(x, n=n)
+
+
+_poch = elementwise(
+    "poch", sc.poch,
+    lambda ans, z, m: ans * (_digamma(z + m) - _digamma(z)),
+    lambda ans, z, m: ans * _digamma(z + m),
+)
+
+
+def poch(z: Any, m: Any, /, **kwargs: Any) -> Any:
+    """``scipy.special.poch``, the rising factorial gamma(z + m) / gamma(z), differentiable in
+    both arguments: d/dz = poch (psi(z + m) - psi(z)), d/dm = poch psi(z + m).
+
+    Example:
+        >>> import chainrule as cr
+        >>> from chainrule.scipy import special
+        >>> float(cr.grad(special.poch, argnums=1)(1.0, 1.0))  # d/dm gamma(1 + m) at m = 1
+        0.42278433509846713
+    """
+    return apply("poch", _poch, sc.poch, (z, m), kwargs)
 
 
 # --- incomplete gamma -------------------------------------------------------------------------

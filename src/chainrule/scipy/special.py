@@ -36,6 +36,8 @@ from chainrule.ops.special_bessel import *  # noqa: F403
 from chainrule.ops.special_bessel import __all__ as _bessel
 from chainrule.ops.special_common import constant_argument as _constant_argument
 from chainrule.ops.special_common import traced as _traced
+from chainrule.ops.special_distributions import *  # noqa: F403
+from chainrule.ops.special_distributions import __all__ as _distributions
 from chainrule.ops.special_error import *  # noqa: F403
 from chainrule.ops.special_error import __all__ as _error_functions
 from chainrule.ops.special_gamma import *  # noqa: F403
@@ -46,7 +48,8 @@ from chainrule.scipy._logsumexp import __all__ as _logsumexp
 from chainrule.tracer import primal as _primal
 
 __all__ = [
-    *_error_functions, *_gamma_family, "gammasgn", "multigammaln", *_bessel, *_logsumexp,
+    *_error_functions, *_distributions, *_gamma_family, "gammasgn", "multigammaln", *_bessel,
+    *_logsumexp,
 ]
 
 
