@@ -194,7 +194,10 @@ class _MultivariateNormal:
             x = cnp.reshape(x, (-1, 1) if dim == 1 else (1, -1))
         try:
             lower = cnp.linalg.cholesky(cov)
-        except np.linalg.LinAlgError as e:
+        except ValueError as e:  # LinAlgError, perhaps annotated by the primitive
+            if not isinstance(e, np.linalg.LinAlgError) and not isinstance(
+                    e.__cause__, np.linalg.LinAlgError):
+                raise
             raise np.linalg.LinAlgError(
                 f"multivariate_normal: cov is not positive definite ({e}); on traced values "
                 "chainrule factors it by Cholesky."
