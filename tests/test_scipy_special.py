@@ -146,6 +146,14 @@ def test_ufunc_options_on_traced_values_are_refused():
     assert "lose the derivative" in str(info.value)
 
 
+def test_complex_traced_values_are_refused():
+    # The rules are derived for real arguments (ive's sign(x), for one, is not holomorphic).
+    with pytest.raises(TypeError, match="for real arguments only"):
+        cr.grad(lambda x: sc.erf(x * (1 + 1j)).real)(1.0)
+    with pytest.raises(TypeError, match="ive: chainrule differentiates it for real arguments"):
+        cr.grad(lambda x: sc.ive(1, x * (1 + 1j)).real)(1.0)
+
+
 def test_an_unsupported_scipy_ufunc_is_named():
     with pytest.raises(TypeError, match=r"scipy\.special\.zeta has no derivative rule"):
         cr.grad(lambda x: sc.zeta(x, 2.0))(3.0)

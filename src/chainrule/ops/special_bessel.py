@@ -23,7 +23,13 @@ import numpy as np
 import scipy.special as sc
 
 from chainrule.ops.define import elementwise
-from chainrule.ops.special_common import apply, constant_argument, no_options, traced
+from chainrule.ops.special_common import (
+    apply,
+    constant_argument,
+    no_options,
+    real_only,
+    traced,
+)
 from chainrule.tracer import primal
 
 __all__ = ["j0", "j1", "jn", "jv", "y0", "y1", "yn", "i0", "i1", "iv", "ive", "k0", "k1"]
@@ -81,6 +87,7 @@ def _with_order(name: str, prim: Any, ufunc: Any, order: Any, x: Any, kwargs: di
     if not traced(x):
         return ufunc(order, x, **kwargs)
     no_options(name, kwargs)
+    real_only(name, x)
     # Python numbers stay as they are (they keep float32 float32); sequences become arrays.
     if not isinstance(order, int | float | np.ndarray | np.generic):
         order = np.asarray(order)

@@ -30,11 +30,23 @@ def no_options(name: str, kwargs: dict) -> None:
         )
 
 
+def real_only(name: str, *args: Any) -> None:
+    """Refuse complex traced values: these rules are derived for real arguments."""
+    for a in args:
+        if isinstance(a, Tracer) and a.dtype.kind == "c":
+            raise TypeError(
+                f"scipy.special.{name}: chainrule differentiates it for real arguments only "
+                f"(given a {describe(a)}). Differentiate the real and imaginary parts "
+                "separately, or apply cr.stop_gradient if no derivative is needed."
+            )
+
+
 def apply(name: str, prim: Primitive, ufunc: Any, args: tuple, kwargs: dict) -> Any:
     """``ufunc(*args, **kwargs)`` on plain values, ``prim(*args)`` when one is traced."""
     if not traced(*args):
         return ufunc(*args, **kwargs)
     no_options(name, kwargs)
+    real_only(name, *args)
     return prim(*args)
 
 

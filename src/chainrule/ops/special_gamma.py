@@ -25,7 +25,7 @@ import scipy.special as sc
 
 from chainrule.ops.define import elementwise
 from chainrule.ops.elementwise import exp
-from chainrule.ops.special_common import apply, constant_argument, traced
+from chainrule.ops.special_common import apply, constant_argument, real_only, traced
 from chainrule.ops.special_error import xlog1py, xlogy
 
 __all__ = [
@@ -119,6 +119,7 @@ def polygamma(n: Any, x: Any) -> Any:
     n = np.asarray(n)
     if not traced(x):
         return _polygamma_impl(x, n)
+    real_only("polygamma", x)
     return _polygamma(x, n=n)
 
 
