@@ -152,6 +152,16 @@ def test_multivariate_normal_derivatives():
                   mean, a)
 
 
+def test_t_with_infinite_df_is_the_normal():
+    x = np.array([-0.5, 0.3, 2.0])
+    phi = np.exp(-x ** 2 / 2) / np.sqrt(2 * np.pi)
+    for mode in ("rev", "fwd"):
+        d = cr.jacobian(lambda x: stats.t.cdf(x, np.array([np.inf, 3.0, np.inf])), mode=mode)(x)
+        np.testing.assert_allclose(d.diagonal()[[0, 2]], phi[[0, 2]], rtol=1e-15)
+        np.testing.assert_allclose(d.diagonal()[1], np.exp(ss.t.logpdf(0.3, 3.0)), rtol=1e-14)
+    np.testing.assert_allclose(cr.elementwise_grad(lambda x: stats.t.logpdf(x, np.inf))(x), -x)
+
+
 def test_no_nan_leaks_from_outside_the_support():
     x = np.array([-1.0, 2.0, 0.5])  # the first point is outside gamma's support
     g = cr.grad(lambda a: stats.gamma.logpdf(x, a).sum())(2.5)

@@ -9,7 +9,8 @@ Derivatives (DLMF 7.2, 7.18; the t density from DLMF 8.17 with x = df / (df + t^
   the left tail, where ndtr underflows but log_ndtr does not
 * ndtri'(p) = sqrt(2 pi) exp(ndtri(p)^2 / 2)  (the inverse function's rule)
 * stdtr(df, t)' in t = the t density  poch(df/2, 1/2) / sqrt(df pi) (1 + t^2/df)^(-(df+1)/2);
-  in df it has no closed form: a traced df raises an error naming it.
+  the normal density where df = inf; in df it has no closed form: a traced df raises an error
+  naming it.
 
 The implementations call ``scipy.special`` directly (not Array API functions: NumPy arrays
 only).
@@ -20,12 +21,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import scipy.special as sc
 
 from chainrule.ops.define import elementwise
-from chainrule.ops.elementwise import exp, log, log1p, square
+from chainrule.ops.elementwise import exp, log, log1p, square, where
 from chainrule.ops.special_common import apply, constant_argument
 from chainrule.ops.special_gamma import poch
+from chainrule.tracer import primal
 
 __all__ = ["ndtr", "log_ndtr", "ndtri", "stdtr"]
 
@@ -45,14 +48,27 @@ _ndtri = elementwise(
 
 
 def t_log_density(t: Any, df: Any) -> Any:
-    """log of Student's t density, as ``scipy.stats.t`` computes it (chainrule functions)."""
+    """log of Student's t density, as ``scipy.stats.t`` computes it (chainrule functions).
+
+    Example:
+        >>> import math
+        >>> round(float(t_log_density(0.0, 1.0)) + math.log(math.pi), 12)  # Cauchy: 1 / pi
+        0.0
+    """
     return log(poch(0.5 * df, 0.5)) - 0.5 * (log(df) + _LOG_PI) - (df + 1) / 2 * log1p(
         t * t / df)
 
 
-_stdtr = elementwise(
-    "stdtr", sc.stdtr, None, lambda ans, df, t: exp(t_log_density(t, df)), save_ans=False
-)
+def _t_density(ans, df, t):
+    """The t density, the normal one where df = inf (stdtr is ndtr there)."""
+    infinite = np.isinf(primal(df))
+    if not np.any(infinite):
+        return exp(t_log_density(t, df))
+    t_part = exp(t_log_density(t, where(infinite, 1.0, df)))
+    return where(infinite, _INV_SQRT_2PI * exp(-0.5 * square(t)), t_part)
+
+
+_stdtr = elementwise("stdtr", sc.stdtr, None, _t_density, save_ans=False)
 
 
 def ndtr(x: Any, /, **kwargs: Any) -> Any:
