@@ -215,6 +215,25 @@ def test_options_and_signatures():
     assert stats.poisson.pmf(3, 2.0) == ss.poisson.pmf(3, 2.0)
 
 
+def test_frozen_distributions():
+    x = np.array([0.5, 2.0])
+    for frozen, method, direct in [
+        (lambda p: stats.norm(p, 2.0), "logpdf", lambda x, p: stats.norm.logpdf(x, p, 2.0)),
+        (lambda p: stats.gamma(p, scale=1.5), "pdf", lambda x, p: stats.gamma.pdf(x, p, scale=1.5)),
+        (lambda p: stats.poisson(p), "logpmf", lambda k, p: stats.poisson.logpmf(k, p)),
+        (lambda p: stats.multivariate_normal(p * np.ones(2)), "logpdf",
+         lambda x, p: stats.multivariate_normal.logpdf(x, p * np.ones(2))),
+    ]:
+        np.testing.assert_array_equal(
+            cr.grad(lambda p, f=frozen, m=method: getattr(f(p), m)(x).sum())(1.2),
+            cr.grad(lambda p, d=direct: d(x, p).sum())(1.2))
+    alpha = np.array([2.0, 3.0])
+    assert stats.dirichlet(alpha).pdf(np.array([0.4, 0.6])) == ss.dirichlet(alpha).pdf(
+        np.array([0.4, 0.6]))
+    with pytest.raises(AttributeError, match="has no method 'cdf'"):
+        _ = stats.dirichlet(alpha).cdf
+
+
 def test_scipy_stats_itself_refuses_traced_values():
     # SciPy's distributions convert with np.asarray: chainrule.scipy.stats is the way.
     with pytest.raises(TypeError, match="would silently drop its derivative"):

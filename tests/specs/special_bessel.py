@@ -23,14 +23,16 @@ def _away_from_zero(rng, shapes):
 
 def _unary(name, domain):
     f = getattr(sc, name)
-    return Spec(f"special-{name}", lambda x: f(x), f, UNARY, (name,), domain=domain)
+    return Spec(f"special-{name}", lambda x: f(x), f, UNARY, (name,), domain=domain,
+                covers=(name,))
 
 
 def _ordered(name, order, prim, label, **options):
     f = getattr(sc, name)
     # On traced values the result keeps the dtype of x (SciPy's yn(2, float32) is float64).
     return Spec(f"special-{label}", lambda x: f(order, x),
-                lambda x: f(order, x).astype(x.dtype), UNARY, (prim,), **options)
+                lambda x: f(order, x).astype(x.dtype), UNARY, (prim,), covers=(name,),
+                **options)
 
 
 SPECS = [] if sc is None else [

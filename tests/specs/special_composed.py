@@ -26,7 +26,7 @@ def _weights(rng, shapes):
 def _both(name, f, shapes, **options):
     """A spec whose chainrule and SciPy calls take the same keyword options."""
     return Spec(f"special-{name}", lambda *xs: f(csp, *xs), lambda *xs: f(sc, *xs), shapes, (),
-                **options)
+                covers=(name.split("-")[0],), **options)
 
 
 SPECS = [] if sc is None else [
@@ -42,6 +42,7 @@ SPECS = [] if sc is None else [
     _both("log_softmax", lambda m, a: m.log_softmax(a, axis=-1), VECTOR_MATRIX),
     # float32 stays float32 on traced values (SciPy's result is float64).
     Spec("special-multigammaln", lambda a: csp.multigammaln(a, 3),
-         lambda a: sc.multigammaln(a, 3).astype(a.dtype), VECTOR_MATRIX, (), domain=(1.5, 4.0)),
+         lambda a: sc.multigammaln(a, 3).astype(a.dtype), VECTOR_MATRIX, (), domain=(1.5, 4.0),
+         covers=("multigammaln",)),
 ]
 

@@ -35,7 +35,8 @@ def _x_and_log1p_y(rng, shapes):
 
 def _unary(name, domain):
     f = getattr(sc, name)
-    return Spec(f"special-{name}", lambda x: f(x), f, UNARY, (name,), domain=domain)
+    return Spec(f"special-{name}", lambda x: f(x), f, UNARY, (name,), domain=domain,
+                covers=(name,))
 
 
 SPECS = [] if sc is None else [
@@ -52,9 +53,9 @@ SPECS = [] if sc is None else [
     _unary("ndtri", (0.05, 0.95)),
     Spec("special-stdtr", lambda t: sc.stdtr(DF.astype(t.dtype), t),
          lambda t: sc.stdtr(DF.astype(t.dtype), t), (((3,),), ((2, 3),)), ("stdtr",),
-         domain=(-3.0, 3.0)),
+         domain=(-3.0, 3.0), covers=("stdtr",)),
     Spec("special-xlogy", lambda x, y: sc.xlogy(x, y), sc.xlogy, BINARY, ("xlogy",),
-         sample=_x_and_positive_y),
+         sample=_x_and_positive_y, covers=("xlogy",)),
     Spec("special-xlog1py", lambda x, y: sc.xlog1py(x, y), sc.xlog1py, BINARY, ("xlog1py",),
-         sample=_x_and_log1p_y),
+         sample=_x_and_log1p_y, covers=("xlog1py",)),
 ]

@@ -23,7 +23,8 @@ ENDS_IN_3 = (((3,),), ((2, 3),))
 
 def _unary(name, domain, label=None):
     f = getattr(sc, name)
-    return Spec(f"special-{label or name}", lambda x: f(x), f, UNARY, (name,), domain=domain)
+    return Spec(f"special-{label or name}", lambda x: f(x), f, UNARY, (name,), domain=domain,
+                covers=(name,))
 
 
 def _polygamma(n):
@@ -33,7 +34,7 @@ def _polygamma(n):
         return sc.polygamma(n, x).astype(x.dtype)  # chainrule keeps float32 float32
 
     return Spec(f"special-polygamma-{n}", lambda x: csp.polygamma(n, x),
-                ref, UNARY, ("polygamma",), domain=(0.5, 4.0))
+                ref, UNARY, ("polygamma",), domain=(0.5, 4.0), covers=("polygamma",))
 
 
 def _in_x(name, domain, *shapes):
@@ -43,7 +44,8 @@ def _in_x(name, domain, *shapes):
     def call(x):
         return f(*(p.astype(x.dtype) for p in shapes), x)
 
-    return Spec(f"special-{name}", call, call, ENDS_IN_3, (name,), domain=domain)
+    return Spec(f"special-{name}", call, call, ENDS_IN_3, (name,), domain=domain,
+                covers=(name,))
 
 
 SPECS = [] if sc is None else [
@@ -54,18 +56,18 @@ SPECS = [] if sc is None else [
     _unary("rgamma", (0.2, 4.0)),
     _unary("rgamma", (-0.8, -0.2), "rgamma-negative"),
     Spec("special-digamma", lambda x: sc.digamma(x), sc.digamma, UNARY, ("digamma",),
-         domain=(0.3, 4.0)),
+         domain=(0.3, 4.0), covers=("digamma",)),
     Spec("special-psi", lambda x: sc.psi(x), sc.psi, UNARY, ("digamma",),
-         domain=(-0.8, -0.2)),
+         domain=(-0.8, -0.2), covers=("psi",)),
     Spec("special-poch", lambda z, m: sc.poch(z, m), sc.poch, BINARY, ("poch",),
-         domain=(0.5, 3.0)),
+         domain=(0.5, 3.0), covers=("poch",)),
     _polygamma(1),
     _polygamma(2),
     _in_x("gammainc", (0.2, 4.0), SHAPE_A),
     _in_x("gammaincc", (0.2, 4.0), SHAPE_A),
     Spec("special-beta", lambda a, b: sc.beta(a, b), sc.beta, BINARY, ("beta",),
-         domain=(0.5, 3.0)),
+         domain=(0.5, 3.0), covers=("beta",)),
     Spec("special-betaln", lambda a, b: sc.betaln(a, b), sc.betaln, BINARY, ("betaln",),
-         domain=(0.5, 3.0)),
+         domain=(0.5, 3.0), covers=("betaln",)),
     _in_x("betainc", (0.1, 0.9), SHAPE_A, SHAPE_B),
 ]

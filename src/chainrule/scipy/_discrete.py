@@ -17,7 +17,7 @@ from chainrule import numpy as cnp
 from chainrule.ops.special_common import traced
 from chainrule.ops.special_error import xlogy
 from chainrule.ops.special_gamma import gammaincc, gammaln
-from chainrule.scipy._distribution import in_dtype, plain_array, refuse_traced, replace
+from chainrule.scipy._distribution import Frozen, in_dtype, plain_array, refuse_traced, replace
 from chainrule.tracer import primal
 
 __all__ = ["poisson"]
@@ -36,6 +36,10 @@ class _Poisson:
 
     def __repr__(self) -> str:
         return "<chainrule.scipy.stats.poisson>"
+
+    def __call__(self, mu: Any, loc: Any = 0) -> Frozen:
+        """The distribution with its rate fixed: ``poisson(mu).logpmf(k)``."""
+        return Frozen(self, ("logpmf", "pmf", "cdf", "logcdf"), (mu, loc), {})
 
     def logpmf(self, k: Any, mu: Any, loc: Any = 0) -> Any:
         """Log of the probability of the count ``k`` (SciPy's signature).

@@ -59,6 +59,31 @@ def replace(value: Any, keep: np.ndarray, fill: Any) -> Any:
     return cnp.where(keep, value, fill)
 
 
+class Frozen:
+    """A distribution with its parameters fixed, as SciPy's ``norm(loc, scale)``: each method
+    takes the point only (``frozen.logpdf(x)``).
+
+    Example:
+        >>> import chainrule as cr
+        >>> from chainrule.scipy import stats
+        >>> float(cr.grad(lambda mu: stats.norm(mu, 2.0).logpdf(3.0))(1.0))  # (x - mu) / s^2
+        0.5
+    """
+
+    def __init__(self, dist: Any, methods: tuple[str, ...], args: tuple, kwds: dict) -> None:
+        self._dist, self._methods, self._args, self._kwds = dist, methods, args, kwds
+
+    def __repr__(self) -> str:
+        return f"<frozen {self._dist!r}>"
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name not in self._methods:
+            raise AttributeError(f"frozen {self._dist!r} has no method {name!r} (it has "
+                                 f"{', '.join(self._methods)})")
+        method = getattr(self._dist, name)
+        return lambda x: method(x, *self._args, **self._kwds)
+
+
 class LocScaleDistribution:
     """A continuous location-scale family (subclasses give the standardized pieces)."""
 
@@ -73,6 +98,10 @@ class LocScaleDistribution:
 
     def __repr__(self) -> str:
         return f"<chainrule.scipy.stats.{self.name}>"
+
+    def __call__(self, *args: Any, **kwds: Any) -> Frozen:
+        """The distribution with its parameters fixed (SciPy's frozen distribution)."""
+        return Frozen(self, ("logpdf", "pdf", "cdf", "logcdf"), args, kwds)
 
     # --- the standardized pieces (arguments may be traced) --------------------------------
     def _logpdf(self, z: Any, *shapes: Any) -> Any:

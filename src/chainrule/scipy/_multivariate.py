@@ -22,7 +22,7 @@ from chainrule import numpy as cnp
 from chainrule.ops.special_common import traced
 from chainrule.ops.special_error import xlogy
 from chainrule.ops.special_gamma import gammaln
-from chainrule.scipy._distribution import in_dtype, plain_array
+from chainrule.scipy._distribution import Frozen, in_dtype, plain_array
 from chainrule.tracer import primal
 
 __all__ = ["dirichlet", "multivariate_normal"]
@@ -50,6 +50,10 @@ class _Dirichlet:
 
     def __repr__(self) -> str:
         return "<chainrule.scipy.stats.dirichlet>"
+
+    def __call__(self, alpha: Any) -> Frozen:
+        """The distribution with alpha fixed: ``dirichlet(alpha).logpdf(x)``."""
+        return Frozen(self, ("logpdf", "pdf"), (alpha,), {})
 
     def logpdf(self, x: Any, alpha: Any) -> Any:
         """Log of the Dirichlet density at ``x`` (components along the first axis).
@@ -130,6 +134,10 @@ class _MultivariateNormal:
 
     def __repr__(self) -> str:
         return "<chainrule.scipy.stats.multivariate_normal>"
+
+    def __call__(self, mean: Any = None, cov: Any = 1, allow_singular: bool = False) -> Frozen:
+        """The distribution with its parameters fixed: ``multivariate_normal(m, c).pdf(x)``."""
+        return Frozen(self, ("logpdf", "pdf"), (mean, cov, allow_singular), {})
 
     def logpdf(self, x: Any, mean: Any = None, cov: Any = 1, allow_singular: bool = False) -> Any:
         """Log of the normal density at ``x`` (the last axis of x: the components).

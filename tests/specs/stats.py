@@ -40,8 +40,8 @@ def _cast(f):
 
 def _methods(name, ours, theirs, shapes, sample, methods=("logpdf", "pdf", "cdf", "logcdf")):
     """One spec per method; ``ours(method)``/``theirs(method)`` give the two callables."""
-    return [Spec(f"stats-{name}-{m}", ours(m), _cast(theirs(m)), shapes, (), sample=sample)
-            for m in methods]
+    return [Spec(f"stats-{name}-{m}", ours(m), _cast(theirs(m)), shapes, (), sample=sample,
+                 covers=(name.split("-")[0],)) for m in methods]
 
 
 def _dirichlet_inputs(rng, shapes):
