@@ -13,6 +13,7 @@ ss = pytest.importorskip("scipy.stats", reason="chainrule.scipy.stats needs SciP
 import scipy.special as sc  # noqa: E402
 
 import chainrule as cr  # noqa: E402
+from chainrule.scipy import special as csp  # noqa: E402
 from chainrule.scipy import stats  # noqa: E402
 
 RNG = np.random.default_rng(0)
@@ -213,6 +214,13 @@ def test_options_and_signatures():
     # Plain arguments are SciPy's own call (its signature, keywords and errors).
     assert stats.norm.logpdf(1.0, scale=2.0) == ss.norm.logpdf(1.0, scale=2.0)
     assert stats.poisson.pmf(3, 2.0) == ss.poisson.pmf(3, 2.0)
+
+
+def test_complex_traced_values_are_refused():
+    with pytest.raises(TypeError, match=r"scipy\.stats\.norm\.logpdf: .* real arguments only"):
+        cr.grad(lambda x: stats.norm.logpdf(x * (1 + 1j)).real)(1.0)
+    with pytest.raises(TypeError, match=r"scipy\.special\.logsumexp: .* real arguments only"):
+        cr.grad(lambda x: csp.logsumexp(x * (1 + 1j)).real)(np.ones(2))
 
 
 def test_frozen_distributions():

@@ -31,11 +31,13 @@ def no_options(name: str, kwargs: dict) -> None:
 
 
 def real_only(name: str, *args: Any) -> None:
-    """Refuse complex traced values: these rules are derived for real arguments."""
+    """Refuse complex traced values: these rules are derived for real arguments. ``name``
+    without a dot is a ``scipy.special`` function."""
+    name = name if "." in name else f"scipy.special.{name}"
     for a in args:
         if isinstance(a, Tracer) and a.dtype.kind == "c":
             raise TypeError(
-                f"scipy.special.{name}: chainrule differentiates it for real arguments only "
+                f"{name}: chainrule differentiates it for real arguments only "
                 f"(given a {describe(a)}). Differentiate the real and imaginary parts "
                 "separately, or apply cr.stop_gradient if no derivative is needed."
             )

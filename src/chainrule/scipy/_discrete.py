@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from chainrule import numpy as cnp
-from chainrule.ops.special_common import traced
+from chainrule.ops.special_common import real_only, traced
 from chainrule.ops.special_error import xlogy
 from chainrule.ops.special_gamma import gammaincc, gammaln
 from chainrule.scipy._distribution import Frozen, in_dtype, plain_array, refuse_traced, replace
@@ -93,6 +93,7 @@ class _Poisson:
             import scipy.stats
 
             return getattr(scipy.stats.poisson, method)(k, mu, loc)
+        real_only(f"scipy.stats.poisson.{method}", mu)
         refuse_traced(f"poisson.{method}", "k", k, "k is a count (an integer)")
         refuse_traced(f"poisson.{method}", "loc", loc, "loc is an integer shift")
         mu = plain_array(mu)

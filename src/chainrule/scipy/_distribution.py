@@ -20,7 +20,7 @@ import numpy as np
 
 from chainrule import numpy as cnp
 from chainrule.describe import describe
-from chainrule.ops.special_common import traced
+from chainrule.ops.special_common import real_only, traced
 from chainrule.tracer import Tracer, primal
 
 
@@ -190,6 +190,7 @@ class LocScaleDistribution:
             import scipy.stats
 
             return getattr(getattr(scipy.stats, self.name), method)(x, *args, **kwds)
+        real_only(f"scipy.stats.{self.name}.{method}", x, loc, scale, *shapes)
         if method in ("cdf", "logcdf"):
             for name, value in zip(self.shapes, shapes, strict=True):
                 if name in self.cdf_constants:

@@ -18,7 +18,7 @@ import numpy as np
 import scipy.special as sc
 
 from chainrule import numpy as cnp
-from chainrule.ops.special_common import traced
+from chainrule.ops.special_common import real_only, traced
 from chainrule.tracer import primal
 
 __all__ = ["logsumexp", "softmax", "log_softmax"]
@@ -44,6 +44,7 @@ def logsumexp(a: Any, axis: Any = None, b: Any = None, keepdims: bool = False,
     """
     if not traced(a, b):
         return sc.logsumexp(a, axis=axis, b=b, keepdims=keepdims, return_sign=return_sign)
+    real_only("logsumexp", a, b)
     if not traced(a):
         a = np.asarray(a)
         a = a if a.dtype.kind in "fc" else a.astype(np.float64)
@@ -111,6 +112,7 @@ def softmax(x: Any, axis: Any = None) -> Any:
     """
     if not traced(x):
         return sc.softmax(x, axis=axis)
+    real_only("softmax", x)
     shift = np.max(primal(x), axis=axis, keepdims=True)
     e = cnp.exp(x - shift)
     return e / cnp.sum(e, axis=axis, keepdims=True)
@@ -128,6 +130,7 @@ def log_softmax(x: Any, axis: Any = None) -> Any:
     """
     if not traced(x):
         return sc.log_softmax(x, axis=axis)
+    real_only("log_softmax", x)
     shift = np.max(primal(x), axis=axis, keepdims=True)
     shift = np.where(np.isfinite(shift), shift, 0)
     shifted = x - shift

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from chainrule import numpy as cnp
-from chainrule.ops.special_common import traced
+from chainrule.ops.special_common import real_only, traced
 from chainrule.ops.special_error import xlogy
 from chainrule.ops.special_gamma import gammaln
 from chainrule.scipy._distribution import Frozen, in_dtype, plain_array
@@ -91,6 +91,7 @@ class _Dirichlet:
 
     @staticmethod
     def _logpdf(x, alpha):
+        real_only("scipy.stats.dirichlet", x, alpha)
         pa = np.asarray(primal(alpha))
         if np.min(pa) <= 0:
             raise ValueError("dirichlet: all parameters must be greater than 0")
@@ -175,6 +176,7 @@ class _MultivariateNormal:
 
     @staticmethod
     def _logpdf(x, mean, cov, allow_singular):
+        real_only("scipy.stats.multivariate_normal", x, mean, cov)
         if allow_singular:
             raise ValueError(
                 "multivariate_normal: allow_singular=True is not supported on traced values "

@@ -35,6 +35,7 @@ from chainrule import numpy as _cnp
 from chainrule.ops.special_bessel import *  # noqa: F403
 from chainrule.ops.special_bessel import __all__ as _bessel
 from chainrule.ops.special_common import constant_argument as _constant_argument
+from chainrule.ops.special_common import real_only as _real_only
 from chainrule.ops.special_common import traced as _traced
 from chainrule.ops.special_distributions import *  # noqa: F403
 from chainrule.ops.special_distributions import __all__ as _distributions
@@ -80,6 +81,7 @@ def multigammaln(a: Any, d: int) -> Any:
     _constant_argument("multigammaln", "the dimension d", d, "d is an integer dimension")
     if not _traced(a):
         return _sc.multigammaln(a, d)
+    _real_only("multigammaln", a)
     d = np.asarray(d)[()]
     if not np.isscalar(d) or (np.floor(d) != d):
         raise ValueError("multigammaln: d should be a positive integer (dimension)")
