@@ -1,0 +1,116 @@
+"""Specs of ``chainrule.scipy.linalg`` (empty when SciPy, an optional extra, is missing: the
+primitives register only when ``chainrule.scipy.linalg`` imports, which needs SciPy).
+
+Matrices are sampled well conditioned: R + n I for solves and matrix functions (eigenvalues
+with positive real parts, so logm and sqrtm stay real and differentiable), SPD for Cholesky,
+Q1 diag(1..n) Q2 for LU (pivoting happens, ties do not). Triangular solves read one triangle,
+and finite differences confirm that the other one gets a zero derivative.
+"""
+
+import numpy as np
+
+from tests.specs.base import Spec
+
+try:
+    import scipy.linalg as sla
+except ImportError:  # the scipy extra is not installed: nothing to check
+    sla = None
+
+
+def _well_conditioned(rng, shape):
+    return rng.standard_normal(shape) + shape[-1] * np.eye(shape[-1])
+
+
+def _spd(rng, shape):
+    r = rng.standard_normal(shape)
+    return r @ np.swapaxes(r, -1, -2) + shape[-1] * np.eye(shape[-1])
+
+
+def _pivoting(rng, shape):
+    """Condition number n, and rows in an order that makes partial pivoting swap them."""
+    n = shape[-1]
+    q1 = np.linalg.qr(rng.standard_normal(shape))[0]
+    q2 = np.linalg.qr(rng.standard_normal(shape))[0]
+    return (q1 * (1.0 + np.arange(n))) @ q2
+
+
+def _lower_factor(rng, shape):
+    """A Cholesky-like factor in the lower triangle, garbage above (never read)."""
+    n = shape[-1]
+    return rng.standard_normal(shape) + np.diag(1.0 + np.arange(n))
+
+
+def _normal(rng, shape):
+    return rng.standard_normal(shape)
+
+
+def _sample(*makers):
+    return lambda rng, shapes: [m(rng, s) for m, s in zip(makers, shapes, strict=True)]
+
+
+def _specs() -> list[Spec]:
+    from chainrule.scipy import linalg as cla
+
+    wc, solve_shapes = _well_conditioned, (((3, 3), (3,)), ((3, 3), (3, 2)), ((2, 3, 3), (3,)),
+                                           ((2, 3, 3), (2, 3, 2)), ((3, 3), (2, 3, 2)))
+
+    def st(**kw):
+        return (lambda a, b: cla.solve_triangular(a, b, **kw),
+                lambda a, b: sla.solve_triangular(a, b, **kw))
+
+    def cho(lower):
+        return (lambda a, b: cla.cho_solve(cla.cho_factor(a, lower=lower), b),
+                lambda a, b: sla.cho_solve(sla.cho_factor(a, lower=lower), b))
+
+    def lus(trans):
+        return (lambda a, b: cla.lu_solve(cla.lu_factor(a), b, trans=trans),
+                lambda a, b: sla.lu_solve(sla.lu_factor(a), b, trans=trans))
+
+    return [
+        Spec("solve_triangular-lower", *st(lower=True), solve_shapes, ("solve_triangular",),
+             sample=_sample(wc, _normal)),
+        Spec("solve_triangular-upper-T", *st(trans="T"), solve_shapes[:3],
+             ("solve_triangular",), sample=_sample(wc, _normal)),
+        Spec("solve_triangular-lower-C-unit", *st(trans=2, lower=True, unit_diagonal=True),
+             (((3, 3), (3, 2)),), ("solve_triangular",), sample=_sample(_normal, _normal)),
+        Spec("solve_triangular-upper-1-unit", *st(trans=1, unit_diagonal=True),
+             (((3, 3), (3,)),), ("solve_triangular",), sample=_sample(_normal, _normal)),
+        Spec("cho_factor-lower", lambda a: cla.cho_factor(a, lower=True)[0],
+             lambda a: sla.cho_factor(a, lower=True)[0], (((3, 3),),), ("cholesky",),
+             sample=_sample(_spd)),
+        Spec("cho_factor-upper", lambda a: cla.cho_factor(a)[0], lambda a: sla.cho_factor(a)[0],
+             (((3, 3),), ((1, 1),)), ("cholesky",), sample=_sample(_spd)),
+        Spec("cho_solve-lower", *cho(True), (((3, 3), (3,)), ((3, 3), (3, 2))),
+             ("cholesky", "solve_triangular"), sample=_sample(_spd, _normal)),
+        Spec("cho_solve-upper", *cho(False), (((3, 3), (3, 2)),),
+             ("cholesky", "solve_triangular"), sample=_sample(_spd, _normal)),
+        Spec("cho_solve-factor", lambda c, b: cla.cho_solve((c, True), b),
+             lambda c, b: sla.cho_solve((c, True), b), (((3, 3), (3, 2)),),
+             ("solve_triangular",), sample=_sample(_lower_factor, _normal)),
+        Spec("lu_factor", lambda a: cla.lu_factor(a)[0], lambda a: sla.lu_factor(a)[0],
+             (((4, 4),), ((1, 1),)), ("lu_factor", "solve_triangular"),
+             sample=_sample(_pivoting)),
+        Spec("lu_solve", *lus(0), (((4, 4), (4,)), ((3, 3), (3, 2))),
+             ("lu_factor", "solve_triangular"), sample=_sample(_pivoting, _normal)),
+        Spec("lu_solve-T", *lus(1), (((4, 4), (4, 2)),), ("lu_factor", "solve_triangular"),
+             sample=_sample(_pivoting, _normal)),
+        Spec("lu_solve-C", *lus(2), (((3, 3), (3,)),), ("lu_factor", "solve_triangular"),
+             sample=_sample(_pivoting, _normal)),
+        Spec("expm", cla.expm, sla.expm, (((3, 3),), ((2, 2, 2),), ((1, 1),)), ("expm",),
+             sample=_sample(_normal)),
+        # SciPy's logm returns float64/complex128 for float32 input: cast back so that the
+        # float32 checks apply (the imaginary parts are rounding noise for these inputs).
+        Spec("logm", lambda a: cla.logm(a).astype(a.dtype),
+             lambda a: np.real(sla.logm(a)).astype(a.dtype), (((3, 3),), ((2, 2, 2),)),
+             ("logm",), sample=_sample(wc)),
+        Spec("sqrtm", cla.sqrtm, sla.sqrtm, (((3, 3),), ((2, 2, 2),)),
+             ("sqrtm", "solve_sylvester"), sample=_sample(wc)),
+        Spec("solve_sylvester", cla.solve_sylvester, sla.solve_sylvester,
+             (((3, 3), (2, 2), (3, 2)), ((2, 3, 3), (2, 2, 2), (2, 3, 2))),
+             ("solve_sylvester",), sample=_sample(wc, wc, _normal)),
+        Spec("block_diag", cla.block_diag, sla.block_diag,
+             (((2, 2), (3,), ()), ((1, 3), (2, 1))), ("concatenate",)),
+    ]
+
+
+SPECS = [] if sla is None else _specs()
