@@ -148,11 +148,14 @@ def _adjoint_system(func: Callable, n: int, which: list[int], sizes: list[int]) 
     return rhs
 
 
-_LAST: list = []  # the last adjoint solve: every argument's rule of one VJP reads it
+# The last adjoint solve, keyed by the identity of its inputs (held, so ids cannot be reused):
+# the engine calls one rule per argument with the same cotangent, and one backward solve
+# gives every argument's cotangent.
+_LAST: list = []
 
 
 def _adjoint(g, ans, y0, t, args, func, options):
-    key = (g, ans, y0, t, *args)
+    key = (g, ans, y0, t, options, *args)
     if _LAST and _LAST[0][1] is func and len(_LAST[0][0]) == len(key) and all(
             x is y for x, y in zip(_LAST[0][0], key, strict=True)):
         return _LAST[0][2]
