@@ -156,3 +156,14 @@ def test_block_diag_values_and_gradients():
     assert gx.dtype == np.float32
     with pytest.raises(ValueError, match="more than 2"):
         cr.grad(lambda x: cla.block_diag(x).sum())(np.ones((1, 1, 1)))
+
+
+def test_complex_cho_factor_has_no_rule_yet_but_cho_solve_does():
+    z = SPD + 0.5j * (A3 - A3.T)  # Hermitian positive definite
+    with pytest.raises(NotImplementedError, match="complex Hermitian"):
+        cr.grad(lambda a: np.real(cla.cho_factor(a)[0]).sum())(z)
+    c = sla.cho_factor(z, lower=True)
+    bc = B3 + 1j * B3[::-1]
+    x = cr.jvp(lambda b: cla.cho_solve(c, b), (bc,), (bc,))
+    np.testing.assert_allclose(x[0], np.linalg.solve(z, bc), rtol=1e-12)
+    np.testing.assert_allclose(x[1], np.linalg.solve(z, bc), rtol=1e-12)  # linear in b

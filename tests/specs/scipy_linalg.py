@@ -49,6 +49,11 @@ def _real(x):
     return np.real(x) if isinstance(x, np.ndarray) else x
 
 
+def _complex(maker):
+    """A sampler made complex: an imaginary part of half the size (complex specs)."""
+    return lambda rng, shape: maker(rng, shape) + 0.5j * rng.standard_normal(shape)
+
+
 def _sample(*makers):
     return lambda rng, shapes: [m(rng, s) for m, s in zip(makers, shapes, strict=True)]
 
@@ -115,6 +120,56 @@ def _specs() -> list[Spec]:
              ("solve_sylvester",), sample=_sample(wc, wc, _normal)),
         Spec("block_diag", cla.block_diag, sla.block_diag,
              (((2, 2), (3,), ()), ((1, 3), (2, 1))), ("concatenate",)),
+        *_complex_specs(cla),
+    ]
+
+
+def _complex_specs(cla) -> list[Spec]:
+    """Complex inputs: every rule is holomorphic with plain transposes (chainrule's
+    convention), except the conjugate transposes of trans=2, differentiated through conj."""
+    cwc, cn = _complex(_well_conditioned), _complex(_normal)
+
+    def st(**kw):
+        return (lambda a, b: cla.solve_triangular(a, b, **kw),
+                lambda a, b: sla.solve_triangular(a, b, **kw))
+
+    def lus(trans):
+        return (lambda a, b: cla.lu_solve(cla.lu_factor(a), b, trans=trans),
+                lambda a, b: sla.lu_solve(sla.lu_factor(a), b, trans=trans))
+
+    def single(f, g):  # SciPy's logm gives complex128 for complex64: cast back
+        return lambda a: f(a).astype(a.dtype), lambda a: g(a).astype(a.dtype)
+
+    return [
+        Spec("complex-solve_triangular", *st(lower=True), (((3, 3), (3, 2)), ((2, 3, 3), (3,))),
+             ("solve_triangular",), sample=_sample(cwc, cn), complex=True),
+        Spec("complex-solve_triangular-C", *st(trans="C"), (((3, 3), (3, 2)),),
+             ("solve_triangular", "conj"), sample=_sample(cwc, cn), complex=True),
+        Spec("complex-solve_triangular-T-unit", *st(trans=1, lower=True, unit_diagonal=True),
+             (((3, 3), (3,)),), ("solve_triangular",), sample=_sample(cn, cn), complex=True),
+        Spec("complex-cho_solve-factor", lambda c, b: cla.cho_solve((c, True), b),
+             lambda c, b: sla.cho_solve((c, True), b), (((3, 3), (3, 2)),),
+             ("solve_triangular", "conj"), sample=_sample(_complex(_lower_factor), cn),
+             complex=True),
+        Spec("complex-lu_factor", lambda a: cla.lu_factor(a)[0], lambda a: sla.lu_factor(a)[0],
+             (((3, 3),),), ("lu_factor", "solve_triangular"),
+             sample=_sample(_complex(_pivoting)), complex=True),
+        Spec("complex-lu_solve", *lus(0), (((3, 3), (3,)),), ("lu_factor", "solve_triangular"),
+             sample=_sample(_complex(_pivoting), cn), complex=True),
+        Spec("complex-lu_solve-C", *lus(2), (((3, 3), (3, 2)),),
+             ("lu_factor", "solve_triangular", "conj"), sample=_sample(_complex(_pivoting), cn),
+             complex=True),
+        Spec("complex-expm", cla.expm, sla.expm, (((3, 3),), ((2, 2, 2),)), ("expm",),
+             sample=_sample(cn), complex=True),
+        Spec("complex-logm", *single(cla.logm, sla.logm), (((3, 3),),), ("logm",),
+             sample=_sample(cwc), complex=True),
+        Spec("complex-sqrtm", cla.sqrtm, sla.sqrtm, (((3, 3),),),
+             ("sqrtm", "solve_sylvester"), sample=_sample(cwc), complex=True),
+        Spec("complex-solve_sylvester", cla.solve_sylvester, sla.solve_sylvester,
+             (((3, 3), (2, 2), (3, 2)),), ("solve_sylvester",), sample=_sample(cwc, cwc, cn),
+             complex=True),
+        Spec("complex-block_diag", cla.block_diag, sla.block_diag, (((2, 2), (3,)),),
+             ("concatenate",), complex=True),
     ]
 
 

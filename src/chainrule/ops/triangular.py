@@ -26,11 +26,12 @@ import numpy as np
 import scipy.linalg as sla
 
 from chainrule.describe import describe
+from chainrule.ops.complex import conj as _conj
 from chainrule.ops.decompositions import cholesky
 from chainrule.ops.linalg import tril, triu
 from chainrule.ops.matmul import _arr, _mT, matmul
 from chainrule.ops.shape import reshape
-from chainrule.primitive import Primitive
+from chainrule.primitive import NoDerivativeError, Primitive
 from chainrule.tracer import Tracer, primal
 
 _TRANS = {0: 0, "N": 0, "n": 0, 1: 1, "T": 1, "t": 1, 2: 2, "C": 2, "c": 2}
@@ -42,15 +43,6 @@ def _mask(x, lower: bool, unit_diagonal: bool):
     k = -1 if unit_diagonal else 0
     m = np.tri(n, n, k, dtype=bool) if lower else ~np.tri(n, n, -k - 1, dtype=bool)
     return x * m.astype(x.dtype)
-
-
-def _conj(x):
-    """conj(x) for complex values (chainrule.numpy.conjugate); real values are their own."""
-    if not np.iscomplexobj(primal(x)):
-        return x
-    from chainrule import numpy as cnp
-
-    return cnp.conjugate(x)
 
 
 def _op(m, trans: int):
@@ -141,6 +133,7 @@ def _square(name: str, a) -> None:
 def cho_factor(a, lower=False, overwrite_a=False, check_finite=True):
     """``scipy.linalg.cho_factor``: ``(c, lower)``, the Cholesky factor in one triangle of c.
 
+    Real matrices only on traced values (complex Hermitian ones raise ``NoDerivativeError``).
     Only the triangle of ``a`` that LAPACK reads matters: the factor is that of the symmetric
     matrix built from it, and its derivative is exact in every direction of ``a``. SciPy calls
     the other triangle of c unspecified; LAPACK leaves it as ``a``'s entries, and on traced
@@ -157,6 +150,11 @@ def cho_factor(a, lower=False, overwrite_a=False, check_finite=True):
     if not isinstance(a, Tracer):
         return sla.cho_factor(a, lower=lower, overwrite_a=overwrite_a, check_finite=check_finite)
     _square("cho_factor", a)
+    if np.iscomplexobj(primal(a)):
+        raise NoDerivativeError(
+            f"cho_factor: the Cholesky factor of a complex Hermitian matrix ({describe(a)}) "
+            "has no derivative rule in chainrule yet; factor it with cr.stop_gradient(a) (its "
+            "cho_solve stays differentiable in the factor and b), or use a real matrix.")
     if lower:
         factor = cholesky(tril(a) + _mT(tril(a, -1)))
         return factor + triu(a, 1), True
@@ -178,9 +176,9 @@ def cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True):
     c, lower = c_and_lower
     if not (isinstance(c, Tracer) or isinstance(b, Tracer)):
         return sla.cho_solve((c, lower), b, overwrite_b=overwrite_b, check_finite=check_finite)
-    if lower:  # A = L L^T
-        return solve_triangular(c, solve_triangular(c, b, lower=True), trans=1, lower=True)
-    return solve_triangular(c, solve_triangular(c, b, trans=1), lower=False)  # A = U^T U
+    if lower:  # A = L L^H
+        return solve_triangular(c, solve_triangular(c, b, lower=True), trans=2, lower=True)
+    return solve_triangular(c, solve_triangular(c, b, trans=2), lower=False)  # A = U^H U
 
 
 # --- LU -----------------------------------------------------------------------------------
