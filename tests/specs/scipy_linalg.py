@@ -9,6 +9,7 @@ and finite differences confirm that the other one gets a zero derivative.
 
 import numpy as np
 
+import chainrule.numpy as cnp
 from tests.specs.base import Spec
 
 try:
@@ -54,6 +55,12 @@ def _complex(maker):
     return lambda rng, shape: maker(rng, shape) + 0.5j * rng.standard_normal(shape)
 
 
+def _stacked_lu(lib, a):
+    """lu_factor of each matrix of a stack (SciPy's lu_factor takes one), stacked."""
+    factors = [lib.lu_factor(a[i]) for i in range(a.shape[0])]
+    return (cnp.stack([f[0] for f in factors]), np.stack([f[1] for f in factors]))
+
+
 def _sample(*makers):
     return lambda rng, shapes: [m(rng, s) for m, s in zip(makers, shapes, strict=True)]
 
@@ -95,13 +102,19 @@ def _specs() -> list[Spec]:
         Spec("cho_solve-upper", *cho(False), (((3, 3), (3, 2)),),
              ("cholesky", "solve_triangular"), sample=_sample(_spd, _normal)),
         Spec("cho_solve-factor", lambda c, b: cla.cho_solve((c, True), b),
-             lambda c, b: sla.cho_solve((c, True), b), (((3, 3), (3, 2)),),
+             lambda c, b: sla.cho_solve((c, True), b),
+             (((3, 3), (3, 2)), ((2, 3, 3), (2, 3, 2)), ((2, 3, 3), (3,))),
              ("solve_triangular",), sample=_sample(_lower_factor, _normal)),
         Spec("lu_factor", lambda a: cla.lu_factor(a)[0], lambda a: sla.lu_factor(a)[0],
              (((4, 4),), ((1, 1),)), ("lu_factor", "solve_triangular"),
              sample=_sample(_pivoting)),
         Spec("lu_solve", *lus(0), (((4, 4), (4,)), ((3, 3), (3, 2))),
              ("lu_factor", "solve_triangular"), sample=_sample(_pivoting, _normal)),
+        Spec("lu_solve-batched", lambda a, b: cla.lu_solve(_stacked_lu(cla, a), b, trans=1),
+             lambda a, b: sla.lu_solve(_stacked_lu(sla, a), b, trans=1),
+             (((2, 3, 3), (2, 3, 2)), ((2, 3, 3), (3, 1)), ((2, 3, 3), (3,))),
+             ("lu_factor", "solve_triangular"),
+             sample=_sample(_pivoting, _normal)),
         Spec("lu_solve-T", *lus(1), (((4, 4), (4, 2)),), ("lu_factor", "solve_triangular"),
              sample=_sample(_pivoting, _normal)),
         Spec("lu_solve-C", *lus(2), (((3, 3), (3,)),), ("lu_factor", "solve_triangular"),

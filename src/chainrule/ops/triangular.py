@@ -28,9 +28,10 @@ import scipy.linalg as sla
 from chainrule.describe import describe
 from chainrule.ops.complex import conj as _conj
 from chainrule.ops.decompositions import cholesky
+from chainrule.ops.indexing import take_along_axis
 from chainrule.ops.linalg import tril, triu
 from chainrule.ops.matmul import _arr, _mT, matmul
-from chainrule.ops.shape import reshape
+from chainrule.ops.shape import broadcast_to, reshape
 from chainrule.primitive import NoDerivativeError, Primitive
 from chainrule.tracer import Tracer, primal
 
@@ -176,6 +177,10 @@ def cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True):
     c, lower = c_and_lower
     if not (isinstance(c, Tracer) or isinstance(b, Tracer)):
         return sla.cho_solve((c, lower), b, overwrite_b=overwrite_b, check_finite=check_finite)
+    b = _arr(b)
+    if b.ndim == 1:  # one vector: a column for both solves (a stack of c broadcasts over it)
+        x = cho_solve((c, lower), reshape(b, (b.shape[0], 1)))
+        return reshape(x, x.shape[:-1])
     if lower:  # A = L L^H
         return solve_triangular(c, solve_triangular(c, b, lower=True), trans=2, lower=True)
     return solve_triangular(c, solve_triangular(c, b, trans=2), lower=False)  # A = U^H U
@@ -242,9 +247,21 @@ def lu_factor(a, overwrite_a=False, check_finite=True):
     return _lu_factor(a), _pivots(a)
 
 
+def _rows(b, perm):
+    """b[..., perm, :] for a stack of matrices b and one permutation per matrix of ``perm``."""
+    if perm.ndim == 1:
+        return b[..., perm, :]
+    batch = np.broadcast_shapes(b.shape[:-2], perm.shape[:-1])
+    b = broadcast_to(b, batch + b.shape[-2:])
+    index = np.broadcast_to(perm[..., :, None], batch + (perm.shape[-1], b.shape[-1]))
+    return take_along_axis(b, index, axis=-2)
+
+
 def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
     """``scipy.linalg.lu_solve``: x with op(A) x = b from ``lu_factor``'s ``(lu, piv)``;
-    differentiable in the packed ``lu`` (each triangle as read) and in b.
+    differentiable in the packed ``lu`` (each triangle as read) and in b. As in SciPy, ``lu``
+    may be a stack (..., M, M) with pivots (..., M), and ``b`` is one vector (M,) or a stack of
+    matrices (..., M, K).
 
     Example:
         >>> import chainrule as cr, numpy as np
@@ -259,15 +276,21 @@ def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
     if not (isinstance(lu, Tracer) or isinstance(b, Tracer)):
         return sla.lu_solve((lu, piv), b, trans=trans, overwrite_b=overwrite_b,
                             check_finite=check_finite)
-    lu, b = _arr(lu), _arr(b)
-    _square("lu_solve", lu)
-    if b.ndim not in (1, 2) or b.shape[0] != lu.shape[0]:
-        raise ValueError(f"lu_solve: b must be (M,) or (M, K) with M = {lu.shape[0]}; got a "
-                         f"{describe(b)}")
-    perm = _permutation(np.asarray(piv))
+    lu, b, piv = _arr(lu), _arr(b), np.asarray(piv)
+    m = lu.shape[-1]
+    if (lu.ndim < 2 or lu.shape[-2] != m or piv.shape != lu.shape[:-1] or b.ndim < 1
+            or b.shape[-1 if b.ndim == 1 else -2] != m):
+        raise ValueError(f"lu_solve: expected lu (..., M, M), piv (..., M) and b (M,) or "
+                         f"(..., M, K); got lu a {describe(lu)}, piv of shape {piv.shape} and "
+                         f"b a {describe(b)}")
+    if b.ndim == 1:
+        x = lu_solve((lu, piv), reshape(b, (m, 1)), trans=trans)
+        return reshape(x, x.shape[:-1])
+    perm = np.apply_along_axis(_permutation, -1, piv) if piv.size else piv
     if trans == 0:  # L U x = P^T b
-        y = solve_triangular(lu, b[perm], lower=True, unit_diagonal=True)
+        y = solve_triangular(lu, _rows(b, perm), lower=True, unit_diagonal=True)
         return solve_triangular(lu, y, lower=False)
     # op(A) = U^T L^T P^T (transposes conjugated for trans=2)
     y = solve_triangular(lu, b, trans=trans, lower=False)
-    return solve_triangular(lu, y, trans=trans, lower=True, unit_diagonal=True)[np.argsort(perm)]
+    y = solve_triangular(lu, y, trans=trans, lower=True, unit_diagonal=True)
+    return _rows(y, np.argsort(perm, axis=-1))
