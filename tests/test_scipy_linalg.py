@@ -86,8 +86,19 @@ def test_lu_factor_pivots_and_packed_derivative():
     np.testing.assert_allclose(lu_traced[0], lu_ref, rtol=1e-14)
     # A -> s A scales U and leaves L: d(lu)/ds = triu(lu) at s = 1
     np.testing.assert_allclose(lu_traced[1], np.triu(lu_ref), atol=1e-14)
-    with pytest.raises(ValueError, match="one square matrix"):
-        cr.grad(lambda a: cla.lu_factor(a)[0].sum())(np.ones((2, 3)))
+    with pytest.raises(ValueError, match="one matrix"):
+        cr.grad(lambda a: cla.lu_factor(a)[0].sum())(np.ones((2, 2, 2)))
+
+
+@pytest.mark.parametrize("shape", [(4, 2), (2, 4)])
+def test_rectangular_lu_factor_reconstructs(shape):
+    # P L U = A for the traced factors, and a direction that keeps the pivots (A -> A + s A)
+    # scales U only: d(lu)/ds = triu(lu)
+    a = RNG.standard_normal(shape)
+    lu_ref, piv = sla.lu_factor(a)
+    lu, dlu = cr.jvp(lambda a: cla.lu_factor(a)[0], (a,), (a,))
+    np.testing.assert_allclose(lu, lu_ref, rtol=1e-14)
+    np.testing.assert_allclose(dlu, np.triu(lu_ref), atol=1e-13)
 
 
 def test_lu_solve_is_solve():

@@ -28,11 +28,13 @@ def _spd(rng, shape):
 
 
 def _pivoting(rng, shape):
-    """Condition number n, and rows in an order that makes partial pivoting swap them."""
-    n = shape[-1]
-    q1 = np.linalg.qr(rng.standard_normal(shape))[0]
-    q2 = np.linalg.qr(rng.standard_normal(shape))[0]
-    return (q1 * (1.0 + np.arange(n))) @ q2
+    """Singular values 1..k, and rows in an order that makes partial pivoting swap them
+    (rectangular shapes too: Q1 (M, k) diag(1..k) Q2 (k, N))."""
+    m, n = shape[-2:]
+    k = min(m, n)
+    q1 = np.linalg.qr(rng.standard_normal(shape[:-2] + (m, k)))[0]
+    q2 = np.swapaxes(np.linalg.qr(rng.standard_normal(shape[:-2] + (n, k)))[0], -1, -2)
+    return (q1 * (1.0 + np.arange(k))) @ q2
 
 
 def _lower_factor(rng, shape):
@@ -106,7 +108,8 @@ def _specs() -> list[Spec]:
              (((3, 3), (3, 2)), ((2, 3, 3), (2, 3, 2)), ((2, 3, 3), (3,))),
              ("solve_triangular",), sample=_sample(_lower_factor, _normal)),
         Spec("lu_factor", lambda a: cla.lu_factor(a)[0], lambda a: sla.lu_factor(a)[0],
-             (((4, 4),), ((1, 1),)), ("lu_factor", "solve_triangular"),
+             (((4, 4),), ((1, 1),), ((5, 3),), ((3, 5),), ((3, 1),), ((1, 3),)),
+             ("lu_factor", "solve_triangular"),
              sample=_sample(_pivoting)),
         Spec("lu_solve", *lus(0), (((4, 4), (4,)), ((3, 3), (3, 2))),
              ("lu_factor", "solve_triangular"), sample=_sample(_pivoting, _normal)),

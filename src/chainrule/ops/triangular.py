@@ -29,6 +29,7 @@ from chainrule.describe import describe
 from chainrule.ops.complex import conj as _conj
 from chainrule.ops.decompositions import cholesky
 from chainrule.ops.indexing import take_along_axis
+from chainrule.ops.join import concatenate
 from chainrule.ops.linalg import tril, triu
 from chainrule.ops.matmul import _arr, _mT, matmul
 from chainrule.ops.shape import broadcast_to, reshape
@@ -187,9 +188,10 @@ def cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True):
 
 
 # --- LU -----------------------------------------------------------------------------------
-def _permutation(piv) -> np.ndarray:
-    """perm with P^T A = A[perm]: LAPACK's row interchanges i <-> piv[i], applied in order."""
-    perm = np.arange(len(piv))
+def _permutation(piv, m: int | None = None) -> np.ndarray:
+    """perm with P^T A = A[perm]: LAPACK's row interchanges i <-> piv[i], applied in order to
+    the m rows (m = len(piv) for a square matrix)."""
+    perm = np.arange(len(piv) if m is None else m)
     for i, p in enumerate(piv):
         perm[i], perm[p] = perm[p], perm[i]
     return perm
@@ -208,20 +210,47 @@ def _right_solve_upper(m, lu):
     return _mT(_solve_triangular(lu, _mT(m), trans=1, lower=False, unit_diagonal=False))
 
 
+def _lower_solve(lu, m, trans=0):
+    """L^-1 M (trans=1: L^-T M) with L the unit lower triangle of the square ``lu``."""
+    return _solve_triangular(lu, m, trans=trans, lower=True, unit_diagonal=True)
+
+
+# Rectangular A (M, N), K = min(M, N): the leading K x K block A1 = L1 U1 is the square case;
+# a tall A (M > N) adds rows A2 = L2 U, so dL2 = (dA2 - L2 dU) U^-1; a wide one adds columns
+# A2 = L U2, so dU2 = L^-1 (dA2 - dL U2).
 def _lu_jvp(t, ans, a):
-    perm = _permutation(_pivots(a))
-    f = _solve_triangular(ans, t[perm], trans=0, lower=True, unit_diagonal=True)
-    f = _right_solve_upper(f, ans)
-    return matmul(_unit_lower(ans), tril(f, -1)) + matmul(triu(f), triu(ans))
+    m, n = ans.shape
+    k = min(m, n)
+    sq, dA = ans[:k, :k], t[_permutation(_pivots(a), m)]
+    f = _right_solve_upper(_lower_solve(sq, dA[:k, :k]), sq)  # F = L1^-1 dA1 U1^-1
+    d = matmul(_unit_lower(sq), tril(f, -1)) + matmul(triu(f), triu(sq))
+    if m > n:
+        rows = _right_solve_upper(dA[k:], sq) - matmul(ans[k:], triu(f))
+        return concatenate([d, rows], axis=0)
+    if m < n:
+        cols = _lower_solve(sq, dA[:, k:]) - matmul(tril(f, -1), ans[:, k:])
+        return concatenate([d, cols], axis=1)
+    return d
 
 
 def _lu_vjp(g, ans, a):
-    perm = _permutation(_pivots(a))
-    h = tril(matmul(_mT(_unit_lower(ans)), tril(g, -1)), -1) + triu(matmul(triu(g),
-                                                                         _mT(triu(ans))))
-    h = _solve_triangular(ans, h, trans=1, lower=True, unit_diagonal=True)  # L^-T H
-    h = _mT(_solve_triangular(ans, _mT(h), trans=0, lower=False, unit_diagonal=False))  # H U^-T
-    return h[np.argsort(perm)]  # A_bar = P A'_bar
+    m, n = ans.shape
+    k = min(m, n)
+    sq, g1 = ans[:k, :k], g[:k, :k]
+    h = tril(matmul(_mT(_unit_lower(sq)), tril(g1, -1)), -1) + triu(matmul(triu(g1),
+                                                                           _mT(triu(sq))))
+    if m > n:  # L2_bar = G2: A2_bar = G2 U^-T, and -triu(L2^T G2) joins F's cotangent
+        h = h - triu(matmul(_mT(ans[k:]), g[k:]))
+        extra = _mT(_solve_triangular(sq, _mT(g[k:]), trans=0, lower=False,
+                                      unit_diagonal=False))
+    elif m < n:  # U2_bar = G2: A2_bar = L^-T G2, and -stril(G2 U2^T) joins F's cotangent
+        h = h - tril(matmul(g[:, k:], _mT(ans[:, k:])), -1)
+        extra = _lower_solve(sq, g[:, k:], trans=1)
+    h = _lower_solve(sq, h, trans=1)  # L1^-T H
+    a_bar = _mT(_solve_triangular(sq, _mT(h), trans=0, lower=False, unit_diagonal=False))
+    if m != n:
+        a_bar = concatenate([a_bar, extra], axis=0 if m > n else 1)
+    return a_bar[np.argsort(_permutation(_pivots(a), m))]  # A_bar = P A'_bar
 
 
 _lu_factor = Primitive("lu_factor", lambda a: sla.lu_factor(a)[0], register=True)
@@ -233,7 +262,7 @@ def lu_factor(a, overwrite_a=False, check_finite=True):
     """``scipy.linalg.lu_factor``: ``(lu, piv)`` with A = P L U packed in ``lu``.
 
     The pivots are piecewise constant and carry no derivative; ``lu`` is differentiable where
-    A is invertible (square matrices only).
+    the leading min(M, N) block of the pivoted A is invertible (rectangular A too).
 
     Example:
         >>> import chainrule as cr, numpy as np
@@ -243,7 +272,8 @@ def lu_factor(a, overwrite_a=False, check_finite=True):
     """
     if not isinstance(a, Tracer):
         return sla.lu_factor(a, overwrite_a=overwrite_a, check_finite=check_finite)
-    _square("lu_factor", a)
+    if a.ndim != 2:
+        raise ValueError(f"lu_factor: SciPy factors one matrix (M, N); got a {describe(a)}")
     return _lu_factor(a), _pivots(a)
 
 
