@@ -15,8 +15,8 @@ triangle. ``lu_factor`` is a primitive of its own: with P^T A = L U (pivots cons
     F = L^-1 P^T dA U^-1,   d(LU) = L stril(F) + triu(F) U         (packed: dL + dU)
     A_bar = P L^-T (stril(L^T L_bar) + triu(U_bar U^T)) U^-T
 
-(the LU analogue of Murray 2016's Cholesky rule; L_bar = stril(LU_bar), U_bar = triu(LU_bar)).
-Every rule calls these functions again, so second derivatives work in both modes.
+(the LU analogue of Murray 2016's Cholesky rule; L_bar = stril(LU_bar), U_bar = triu(LU_bar));
+rectangular matrices extend it by the extra rows or columns (see ``_lu_jvp``). Every rule calls these functions again, so second derivatives work in both modes.
 SciPy is NumPy-only, so the implementations call ``scipy.linalg`` directly.
 """
 
