@@ -115,3 +115,8 @@ def test_shape_errors():
         cr.grad(lambda y0: odeint(decay, y0, T, args=(K,)).sum())(np.ones((2, 2)))
     with pytest.raises(ValueError, match="returned 3 values for a state of 2"):
         cr.grad(lambda k: odeint(lambda y, t, k: np.ones(3) * k, Y0, T, args=(k,)).sum())(K)
+
+
+def test_parameters_captured_in_a_closure_raise():
+    with pytest.raises(TypeError, match="through args"):
+        cr.grad(lambda k: odeint(lambda y, t: -k * y, Y0, T).sum())(K)

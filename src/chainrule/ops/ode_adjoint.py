@@ -52,6 +52,17 @@ def as_vector(out: Any, n: int, where: str):
     return reshape(out, (n,)) if out.shape != (n,) else out
 
 
+def untraced(out: Any) -> Any:
+    """``out`` of the user's func on plain inputs, refused if traced (a captured variable)."""
+    if isinstance(out, Tracer) or (isinstance(out, list | tuple) and any(
+            isinstance(o, Tracer) for o in out)):
+        raise TypeError(
+            "odeint: func returned a traced value for plain inputs: it closes over a traced "
+            "variable, whose derivative the solver cannot follow. Pass every differentiable "
+            "parameter through args=(...) instead (func(y, t, *args)).")
+    return out
+
+
 def _floating(x: Any) -> bool:
     return np.asarray(primal(x)).dtype.kind in "fc"
 
@@ -67,7 +78,7 @@ def _double(x: Any) -> Any:
 
 def _impl(y0, t, *args, func, options):
     def rhs(y, s, *a):
-        return np.asarray(as_vector(func(y, s, *a), y.size, "func"), dtype=np.float64)
+        return np.asarray(untraced(as_vector(func(y, s, *a), y.size, "func")), dtype=np.float64)
 
     return sint.odeint(rhs, y0, t, args=args, **dict(options))
 

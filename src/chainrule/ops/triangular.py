@@ -16,7 +16,8 @@ triangle. ``lu_factor`` is a primitive of its own: with P^T A = L U (pivots cons
     A_bar = P L^-T (stril(L^T L_bar) + triu(U_bar U^T)) U^-T
 
 (the LU analogue of Murray 2016's Cholesky rule; L_bar = stril(LU_bar), U_bar = triu(LU_bar));
-rectangular matrices extend it by the extra rows or columns (see ``_lu_jvp``). Every rule calls these functions again, so second derivatives work in both modes.
+rectangular matrices extend it by the extra rows or columns (see ``_lu_jvp``). Every rule
+calls these functions again, so second derivatives work in both modes.
 SciPy is NumPy-only, so the implementations call ``scipy.linalg`` directly.
 """
 

@@ -21,7 +21,7 @@ import numpy as np
 import scipy.integrate as sint
 
 from chainrule.describe import describe
-from chainrule.ops.ode_adjoint import odeint_traced
+from chainrule.ops.ode_adjoint import odeint_traced, untraced
 from chainrule.ops.shape import reshape
 from chainrule.tracer import Tracer
 
@@ -60,8 +60,9 @@ def odeint(func: Callable, y0: Any, t: Any, args: tuple = (), Dfun: Callable | N
                "ixpr": ixpr, "mxstep": mxstep, "mxhnil": mxhnil, "mxordn": mxordn,
                "mxords": mxords, "printmessg": printmessg}
     if not any(isinstance(x, Tracer) for x in (y0, t, *args)):
-        return sint.odeint(func, y0, t, args=args, Dfun=Dfun, col_deriv=col_deriv,
-                           full_output=full_output, ml=ml, mu=mu, tfirst=tfirst, **options)
+        return sint.odeint(lambda *a: untraced(func(*a)), y0, t, args=args, Dfun=Dfun,
+                           col_deriv=col_deriv, full_output=full_output, ml=ml, mu=mu,
+                           tfirst=tfirst, **options)
     refused = [name for name, value, default in (
         ("Dfun", Dfun, None), ("col_deriv", col_deriv, 0), ("full_output", full_output, 0),
         ("ml", ml, None), ("mu", mu, None)) if value is not default and value != default]
