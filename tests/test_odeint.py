@@ -120,3 +120,15 @@ def test_shape_errors():
 def test_parameters_captured_in_a_closure_raise():
     with pytest.raises(TypeError, match="through args"):
         cr.grad(lambda k: odeint(lambda y, t: -k * y, Y0, T).sum())(K)
+
+
+@pytest.mark.filterwarnings("ignore")  # SciPy's own warning about the primal solve
+def test_a_failed_derivative_solve_raises():
+    # too few steps allowed: the forward solve only warns (as in SciPy), the derivative raises
+    def loss(k):
+        return odeint(decay, Y0, T, args=(k,), mxstep=2, rtol=1e-12, atol=1e-12).sum()
+
+    with pytest.raises(RuntimeError, match="LSODA failed on the adjoint equations"):
+        cr.grad(loss)(K)
+    with pytest.raises(RuntimeError, match="LSODA failed on the sensitivity"):
+        cr.jvp(loss, (K,), (1.0,))

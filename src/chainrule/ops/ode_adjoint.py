@@ -25,6 +25,7 @@ SciPy is NumPy-only, so the implementation calls ``scipy.integrate.odeint`` dire
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -80,7 +81,18 @@ def _impl(y0, t, *args, func, options):
     def rhs(y, s, *a):
         return np.asarray(untraced(as_vector(func(y, s, *a), y.size, "func")), dtype=np.float64)
 
-    return sint.odeint(rhs, y0, t, args=args, **dict(options))
+    what = getattr(func, "derivative_system", None)
+    if what is None:  # the user's system: SciPy's behaviour, warnings included
+        return sint.odeint(rhs, y0, t, args=args, **dict(options))
+    with warnings.catch_warnings():  # a derivative system: failure is an error, never a warning
+        warnings.simplefilter("ignore", sint.ODEintWarning)
+        ys, info = sint.odeint(rhs, y0, t, args=args, full_output=True, **dict(options))
+    if info["message"] != "Integration successful.":
+        raise RuntimeError(
+            f"odeint: LSODA failed on {what} ({info['message']}), so the derivative would be "
+            "wrong. Loosen rtol/atol or raise mxstep (they apply to the derivative systems "
+            "too), or check that the solution stays finite over t.")
+    return ys
 
 
 def _aux(options: tuple) -> tuple:
@@ -111,6 +123,7 @@ def _tangent_system(func: Callable, n: int, k: int, which: int | None) -> Callab
                                                   n, "func"), (y, args[which]), (v, dp))
         return concatenate([fy, dv])
 
+    rhs.derivative_system = "the sensitivity (tangent) equations"
     return rhs
 
 
@@ -156,6 +169,7 @@ def _adjoint_system(func: Callable, n: int, which: list[int], sizes: list[int]) 
         return concatenate([fy, -cts[0], *(-reshape(c, (m,)) for c, m in
                                           zip(cts[1:], sizes, strict=True))])
 
+    rhs.derivative_system = "the adjoint equations"
     return rhs
 
 
