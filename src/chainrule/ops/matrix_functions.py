@@ -54,16 +54,17 @@ def _square(name: str, a) -> None:
                          f"{describe(a)}")
 
 
-def _nonsingular(name: str, values, what: str) -> None:
-    """Raise where eigenvalue sums/values that the derivative divides by vanish."""
-    v = primal(values)
-    big = float(np.max(np.abs(v), initial=0.0))
-    eps = np.finfo(np.result_type(v, np.float32)).eps
-    if big == 0.0 or float(np.min(np.abs(v))) <= 10 * v.shape[-1] * np.sqrt(eps) * big:
+def _nonsingular(name: str, matrix, values, what: str, tol: float) -> None:
+    """Raise where the eigenvalue terms that the derivative divides by vanish (relative to the
+    largest one of the same matrix, ``values`` shaped (..., k) per matrix of the stack)."""
+    v = np.abs(primal(values))
+    big, small = np.max(v, axis=-1), np.min(v, axis=-1)
+    if np.any(small <= tol * big) or not np.all(big > 0):
+        worst = float(np.min(small / np.where(big > 0, big, 1.0)))
         raise ValueError(
-            f"{name}: the matrix ({describe(values)} of eigenvalue terms) is singular or nearly "
-            f"so ({what}); the matrix function is not differentiable there. Shift the matrix "
-            f"away from singularity (e.g. A + eps I) or stop the gradient through it.")
+            f"{name}: the {describe(matrix)} is singular or nearly so ({what}; relative size "
+            f"{worst:.1e}), where the matrix function has no derivative. Shift it away from "
+            "singularity (e.g. A + eps I) or stop the gradient through it.")
 
 
 # --- expm ---------------------------------------------------------------------------------
@@ -98,7 +99,10 @@ def _logm_impl(a):
 
 
 def _logm_check(a) -> None:
-    _nonsingular("logm", np.linalg.eigvals(primal(a)), "a zero eigenvalue")
+    n = a.shape[-1]
+    eps = np.finfo(np.result_type(primal(a), np.float32)).eps
+    _nonsingular("logm", a, np.linalg.eigvals(primal(a)), "an eigenvalue near zero",
+                 100 * n * eps)
 
 
 def _logm_vjp(g, ans, a):
@@ -145,9 +149,13 @@ def logm(A, disp=True):
 
 # --- sqrtm --------------------------------------------------------------------------------
 def _sylvester_check(x) -> None:
+    # X = sqrtm(A) of a singular A has eigenvalues of size sqrt(eps |A|), hence sqrt(eps)
     w = np.linalg.eigvals(primal(x))
-    _nonsingular("sqrtm", w[..., :, None] + w[..., None, :], "two eigenvalues of sqrtm(A) "
-                 "summing to zero, e.g. a zero eigenvalue of A")
+    n = x.shape[-1]
+    sums = (w[..., :, None] + w[..., None, :]).reshape(w.shape[:-1] + (n * n,))
+    eps = np.finfo(np.result_type(primal(x), np.float32)).eps
+    _nonsingular("sqrtm", x, sums, "two eigenvalues of sqrtm(A) summing to zero, e.g. a zero "
+                 "eigenvalue of A", 10 * n * np.sqrt(eps))
 
 
 def _sqrtm_vjp(g, ans, a):
