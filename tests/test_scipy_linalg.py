@@ -21,9 +21,7 @@ B3 = RNG.standard_normal((3, 2))
 def test_solve_triangular_gradient_lives_on_the_triangle_read(lower, unit):
     g = cr.grad(lambda a: cla.solve_triangular(a, B3, lower=lower, unit_diagonal=unit).sum())(A3)
     k = -1 if unit else 0
-    read = np.tri(3, 3, k, dtype=bool) if lower else np.tri(3, 3, -k - 1, dtype=bool).T
-    if not lower:
-        read = ~np.tri(3, 3, -k - 1, dtype=bool)
+    read = np.tri(3, 3, k, dtype=bool) if lower else ~np.tri(3, 3, -k - 1, dtype=bool)
     assert np.all(g[~read] == 0.0) and np.all(g[read] != 0.0)
     # against the dense formula on the triangle: A_bar = -A^-T 1 X^T
     t = np.where(read, A3, 0.0) + (np.eye(3) if unit else 0.0)
@@ -136,6 +134,14 @@ def test_singular_matrix_functions_raise_when_differentiated(f):
         cr.grad(lambda x: f(x + 0.0).sum())(singular)
     with pytest.raises(ValueError, match="singular"):
         cr.jvp(f, (singular,), (np.eye(2),))
+
+
+def test_nearly_singular_logm_is_still_differentiable():
+    # d tr log A = A^-T, here 1e7 for the small eigenvalue; off the diagonal, the divided
+    # difference (log 1 - log 1e-7) / (1 - 1e-7) of the Frechet derivative
+    g = cr.grad(lambda x: cla.logm(x).sum())(np.diag([1.0, 1e-7]))
+    off = -np.log(1e-7) / (1.0 - 1e-7)
+    np.testing.assert_allclose(g, [[1.0, off], [off, 1e7]], rtol=1e-8)
 
 
 def test_logm_options():
