@@ -2,6 +2,10 @@
 packed/triangular input carry a derivative, and the errors (the registry test in
 tests/test_ops.py checks every function against finite differences to second order)."""
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -184,3 +188,36 @@ def test_complex_cho_factor_has_no_rule_yet_but_cho_solve_does():
     x = cr.jvp(lambda b: cla.cho_solve(c, b), (bc,), (bc,))
     np.testing.assert_allclose(x[0], np.linalg.solve(z, bc), rtol=1e-12)
     np.testing.assert_allclose(x[1], np.linalg.solve(z, bc), rtol=1e-12)  # linear in b
+
+
+def test_nothing_registers_without_scipy():
+    """Without SciPy (an optional extra) these primitives are not registered and their spec
+    modules are empty, so the registry test's coverage check balances either way."""
+    code = """
+import sys
+class NoScipy:
+    def find_spec(self, name, path=None, target=None):
+        if name == "scipy" or name.startswith("scipy."):
+            raise ModuleNotFoundError(name)
+sys.meta_path.insert(0, NoScipy())
+import chainrule.numpy, chainrule.scipy
+from chainrule.primitive import REGISTRY
+from tests.specs import integrate, scipy_linalg
+assert integrate.SPECS == [] and scipy_linalg.SPECS == []
+print(" ".join(sorted(REGISTRY)))
+for name in ("linalg", "integrate"):
+    try:
+        __import__("chainrule.scipy." + name)
+    except ImportError:
+        print(name, "needs scipy")
+"""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.path.join(root, "src"), root]))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, env=env, cwd=root)
+    assert done.returncode == 0, done.stderr
+    registered, *messages = done.stdout.splitlines()
+    ours = {"solve_triangular", "lu_factor", "expm", "logm", "sqrtm", "solve_sylvester",
+            "odeint"}
+    assert not ours & set(registered.split())
+    assert messages == ["linalg needs scipy", "integrate needs scipy"]
