@@ -18,19 +18,37 @@ from chainrule.numpy.constant import *  # noqa: F403
 from chainrule.numpy.constant import __all__ as _constant
 from chainrule.ops.arithmetic import *  # noqa: F403
 from chainrule.ops.arithmetic import __all__ as _arithmetic
+from chainrule.ops.counting import *  # noqa: F403
+from chainrule.ops.counting import __all__ as _counting
+from chainrule.ops.creation import *  # noqa: F403
+from chainrule.ops.creation import __all__ as _creation
+from chainrule.ops.differences import *  # noqa: F403
+from chainrule.ops.differences import __all__ as _differences
 from chainrule.ops.elementwise import *  # noqa: F403
 from chainrule.ops.elementwise import __all__ as _elementwise
+from chainrule.ops.elementwise_more import *  # noqa: F403
+from chainrule.ops.elementwise_more import __all__ as _elementwise_more
 from chainrule.ops.indexing import *  # noqa: F403
 from chainrule.ops.indexing import __all__ as _indexing
 from chainrule.ops.linalg import *  # noqa: F403
 from chainrule.ops.linalg import __all__ as _linalg
+from chainrule.ops.nanreduce import *  # noqa: F403
+from chainrule.ops.nanreduce import __all__ as _nanreduce
+from chainrule.ops.order_statistics import *  # noqa: F403
+from chainrule.ops.order_statistics import __all__ as _order_statistics
+from chainrule.ops.pieces import *  # noqa: F403
+from chainrule.ops.pieces import __all__ as _pieces
+from chainrule.ops.polynomials import *  # noqa: F403
+from chainrule.ops.polynomials import __all__ as _polynomials
 from chainrule.ops.reduce import *  # noqa: F403
 from chainrule.ops.reduce import __all__ as _reduce
 from chainrule.ops.shape import *  # noqa: F403
 from chainrule.ops.shape import __all__ as _shape
 
 __all__ = [
-    *_arithmetic, *_elementwise, *_reduce, *_shape, *_indexing, *_linalg, *_constant, "linalg"
+    *_arithmetic, *_elementwise, *_reduce, *_shape, *_indexing, *_linalg, *_constant, "linalg",
+    *_creation, *_counting, *_differences, *_elementwise_more, *_nanreduce, *_order_statistics,
+    *_pieces, *_polynomials,
 ]
 
 _dispatch.build_tables()
