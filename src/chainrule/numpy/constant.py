@@ -26,6 +26,7 @@ _NONDIFFERENTIABLE = [
     # indices and structure
     "argmax", "argmin", "argsort", "argwhere", "nonzero", "flatnonzero", "searchsorted",
     "digitize", "shape", "ndim", "size", "result_type", "iscomplexobj", "isrealobj",
+    "argpartition", "nanargmax", "nanargmin",
     # creation from a template (the values are constants)
     "zeros_like", "ones_like", "empty_like",
 ]

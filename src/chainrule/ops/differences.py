@@ -326,7 +326,8 @@ def interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None,
         x0, f0 = xp[j], fp[j]
         slope = (fp[j + 1] - f0) / (xp[j + 1] - x0)
         res = slope * (x - x0) + f0
-        res = cnp.where(xv == kv[-1], fp[-1], res)
+        # x == xp[-1] is fp[-1] (NumPy's value), on the last segment's line (its slope)
+        res = cnp.where(xv == kv[-1], fp[-1] + slope * (x - xp[-1]), res)
     below = fp[0] if left is None else left
     above = fp[-1] if right is None else right
     res = cnp.where(xv < kv[0], below, res)

@@ -99,8 +99,13 @@ def _flag(keepdims: Any) -> bool:
 
 
 def _by_count(total: Any, count: np.ndarray) -> Any:
-    """``total / count`` in the total's dtype (NumPy divides in place, casting back)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
+    """``total / count`` in the total's dtype (NumPy divides in place, casting back); NaN
+    where ``count <= 0``, with a zero derivative (no 0/0 in the backward pass either)."""
+    empty = np.asarray(count <= 0)
+    if empty.any():
+        out = total / np.where(empty, 1, count)
+        out = cnp.where(empty, np.nan, out)
+    else:
         out = total / count
     return out if out.dtype == total.dtype else cnp.astype(out, total.dtype)
 
@@ -168,8 +173,7 @@ def nanvar(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: A
     bad = dof <= 0
     if np.any(bad):
         warnings.warn("Degrees of freedom <= 0 for slice.", RuntimeWarning, stacklevel=2)
-    var = _by_count(total, dof)
-    return cnp.where(bad, np.nan, var) if np.any(bad) else var
+    return _by_count(total, dof)
 
 
 def nanstd(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: Any = 0,
