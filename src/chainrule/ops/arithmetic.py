@@ -42,9 +42,10 @@ def _dpow_dx(ans, x, y):
         if y == 0:  # one scalar comparison: the common x**2 pays nothing more
             return np.zeros_like(primal(x))
         return y * x ** (y - 1)
-    zero = np.asarray(primal(y)) == 0
-    if not zero.any():
+    yp = y if y.__class__ is np.ndarray else np.asarray(primal(y))
+    if np.count_nonzero(yp) == yp.size:  # no zero exponent (the fastest test, ~0.3 us)
         return y * x ** (y - 1)
+    zero = yp == 0
     # The exponent y - 1 is replaced by 0 where y == 0, so that 0 * x**0 = 0 and no inf is
     # formed (a masked inf would still give nan in the next derivative).
     return y * x ** (where(zero, 0.0, y - 1))
