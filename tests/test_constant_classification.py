@@ -43,6 +43,8 @@ CLASSIFIED = {
     "isposinf": (PIECEWISE, lambda x: np.isposinf(x)),
     "isneginf": (PIECEWISE, lambda x: np.isneginf(x)),
     "signbit": (PIECEWISE, lambda x: np.signbit(x)),
+    "iscomplex": (PIECEWISE, lambda x: np.iscomplex(x)),
+    "isreal": (PIECEWISE, lambda x: np.isreal(x)),
     "isclose": (PIECEWISE, lambda x: np.isclose(x, X + 1.0)),
     "allclose": (PIECEWISE, lambda x: np.allclose(x, X + 1.0)),
     "array_equal": (PIECEWISE, lambda x: np.array_equal(x, X + 1.0)),
@@ -58,7 +60,6 @@ CLASSIFIED = {
     "rint": (PIECEWISE, lambda x: np.rint(x)),
     "trunc": (PIECEWISE, lambda x: np.trunc(x)),
     "fix": (PIECEWISE, lambda x: np.fix(x)),
-    "sign": (PIECEWISE, lambda x: np.sign(x)),
     "floor_divide": (PIECEWISE, lambda x: np.floor_divide(x, 0.7)),
     "heaviside": (PIECEWISE, lambda x: np.heaviside(x, 0.5)),
     # positions and structure

@@ -14,10 +14,11 @@ from chainrule.anomaly import AnomalyError, detect_anomaly
 from chainrule.check import CheckReport, GradientCheckError, check_grad, numerical_grad
 from chainrule.explain import graph, trace
 from chainrule.jacobians import hessian, hvp, jacobian
-from chainrule.primitive import Primitive, primitive
+from chainrule.primitive import NoDerivativeError, Primitive, primitive
 from chainrule.transforms import (
     elementwise_grad,
     grad,
+    holomorphic_grad,
     jvp,
     stop_gradient,
     value_and_grad,
@@ -40,6 +41,7 @@ __all__ = [
     "AnomalyError",
     "CheckReport",
     "GradientCheckError",
+    "NoDerivativeError",
     "Primitive",
     "check_grad",
     "detect_anomaly",
@@ -49,6 +51,7 @@ __all__ = [
     "numerical_grad",
     "elementwise_grad",
     "grad",
+    "holomorphic_grad",
     "jvp",
     "primitive",
     "register_pytree_node",

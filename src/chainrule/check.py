@@ -23,7 +23,8 @@ EPS = 1e-5  # central differences: truncation ~eps^2, rounding ~1e-16/eps
 def numerical_grad(f: Callable, *args: Any, argnums: int | Sequence[int] = 0, eps: float = EPS):
     """Gradient of a scalar black-box ``f`` by central differences, entry by entry, in float64.
 
-    Costs two evaluations of ``f`` per input entry. Returns arrays shaped like the arguments.
+    Costs two evaluations of ``f`` per input entry (four for a complex entry, whose gradient
+    is ``df/dx - i df/dy``). Returns arrays shaped like the arguments.
 
     Example:
         >>> import numpy as np
@@ -32,20 +33,24 @@ def numerical_grad(f: Callable, *args: Any, argnums: int | Sequence[int] = 0, ep
         array([ 3., 12.])
     """
     nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
-    base = [np.array(a, dtype=np.float64) for a in args]
+    base = [_as_float64(np.array(a)) for a in args]
     grads = []
     for n in nums:
         x = base[n]
         g = np.zeros_like(x)
         flat, gflat = x.reshape(-1), g.reshape(-1)
+        # complex entries: dL/dx - i dL/dy, the library's convention (ops/complex.py)
+        steps = (1.0, -1j) if x.dtype.kind == "c" else (1.0,)
         for i in range(flat.size):
             old = flat[i]
-            flat[i] = old + eps
-            hi = float(np.sum(f(*base)))
-            flat[i] = old - eps
-            lo = float(np.sum(f(*base)))
-            flat[i] = old
-            gflat[i] = (hi - lo) / (2 * eps)
+            for step in steps:
+                d = eps * (1j if step == -1j else 1.0)
+                flat[i] = old + d
+                hi = float(np.real(np.sum(f(*base))))
+                flat[i] = old - d
+                lo = float(np.real(np.sum(f(*base))))
+                flat[i] = old
+                gflat[i] += step * (hi - lo) / (2 * eps)
         grads.append(g)
     return grads[0] if isinstance(argnums, int) else tuple(grads)
 
@@ -109,13 +114,36 @@ def _ratio(ge: float, ga: float) -> float:
 
 
 def _vdot(a: Any, b: Any) -> float:
+    """The real inner product ``Re(sum(a * b))`` of two pytrees, without conjugation: for
+    complex values it pairs a cotangent with a tangent (``dL = Re(sum(w_bar * dw))``,
+    ``ops/complex.py``); for real ones it is the dot product."""
     la, lb = tree_flatten(a)[0], tree_flatten(b)[0]
-    return float(sum(np.vdot(np.asarray(x, np.float64), np.asarray(y, np.float64))
-                     for x, y in zip(la, lb, strict=True)))
+    total = 0.0
+    for x, y in zip(la, lb, strict=True):
+        x, y = np.asarray(x), np.asarray(y)
+        if x.dtype.kind == "c" or y.dtype.kind == "c":
+            total += float(np.sum(x.astype(np.complex128) * y).real)
+        else:
+            total += float(np.vdot(x.astype(np.float64), y.astype(np.float64)))
+    return total
 
 
 def _random_like(tree: Any, rng: np.random.Generator) -> Any:
-    return tree_map(lambda x: rng.standard_normal(np.shape(x)), tree)
+    """Random directions shaped like ``tree``: complex (real and imaginary parts drawn) where
+    a leaf is complex, so complex inputs are differentiated along both."""
+
+    def draw(x: Any) -> np.ndarray:
+        d = rng.standard_normal(np.shape(x))
+        if np.result_type(x).kind == "c":
+            d = d + 1j * rng.standard_normal(np.shape(x))
+        return d
+
+    return tree_map(draw, tree)
+
+
+def _as_float64(a: Any) -> np.ndarray:
+    a = np.asarray(a)
+    return a.astype(np.complex128 if a.dtype.kind == "c" else np.float64)
 
 
 def check_grad(
@@ -132,7 +160,9 @@ def check_grad(
 
     For each argument, a random direction ``v`` and output weighting ``u`` are drawn; the
     automatic directional derivative  u^T J v  (forward: from ``jvp``, reverse: from ``vjp``)
-    is compared with  (u^T f(x + eps v) - u^T f(x - eps v)) / (2 eps)  in float64. Order 2
+    is compared with  (u^T f(x + eps v) - u^T f(x - eps v)) / (2 eps)  in float64 (complex128
+    for complex arguments, with ``v`` and ``u`` complex and ``u^T`` the real part of the
+    unconjugated product, so real and imaginary directions are both checked). Order 2
     applies the same check to the derivative functions themselves. Raises
     ``GradientCheckError`` with the report when any ratio exceeds 1e-6 (1e-3 with ``kink``)
     while |Ge - Ga| is above the rounding noise of the central difference (16 units in the last
@@ -149,7 +179,7 @@ def check_grad(
     for m in modes:
         if m not in ("fwd", "rev"):
             raise ValueError(f"check_grad: unknown mode {m!r}; use 'fwd' and/or 'rev'")
-    args = tuple(tree_map(lambda a: np.asarray(a, dtype=np.float64), a) for a in args)
+    args = tuple(tree_map(_as_float64, a) for a in args)
     rng = np.random.default_rng(seed)
     tol = 1e-3 if kink else 1e-6
     rows: list[CheckRow] = []

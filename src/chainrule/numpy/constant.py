@@ -19,9 +19,10 @@ _NONDIFFERENTIABLE = [
     "less", "less_equal", "greater", "greater_equal", "equal", "not_equal",
     "logical_and", "logical_or", "logical_not", "logical_xor",
     "isfinite", "isnan", "isinf", "isposinf", "isneginf", "signbit", "isclose", "allclose",
+    "iscomplex", "isreal",
     "array_equal", "array_equiv", "any", "all", "count_nonzero",
     # piecewise constant (zero derivative)
-    "floor", "ceil", "round", "around", "rint", "trunc", "fix", "sign", "floor_divide",
+    "floor", "ceil", "round", "around", "rint", "trunc", "fix", "floor_divide",
     "heaviside",
     # indices and structure
     "argmax", "argmin", "argsort", "argwhere", "nonzero", "flatnonzero", "searchsorted",
