@@ -238,3 +238,21 @@ def test_deprecated_forms_warn_like_numpy():
         assert cr.jvp(lambda a: np.cross(a, b), (a,), (a,))[0] == np.cross(a, b)
     with pytest.warns(DeprecationWarning):
         cr.jvp(lambda a: np.row_stack([a, b]), (a,), (a,))
+
+
+def test_average_returned_with_traced_weights_and_ptp():
+    a, w = np.array([1.0, 2.0, 4.0]), np.array([1.0, 1.0, 2.0])
+    avg, scl = cr.jvp(lambda w: np.average(a, weights=w, returned=True), (w,), (np.eye(3)[2],))[1]
+    # avg = sum(a w) / sum(w): d/dw2 = (a2 - avg) / sum(w) = (4 - 11/4) / 4
+    assert avg == pytest.approx((4.0 - 11.0 / 4.0) / 4.0) and scl == 1.0
+    np.testing.assert_array_equal(cr.grad(np.ptp)(np.array([3.0, -1.0, 2.0])), [1, -1, 0])
+
+
+def test_complex_values_are_not_silently_dropped():
+    z = np.array([1.0 + 2.0j, 3.0 - 1.0j])
+    with pytest.raises(TypeError, match="complex"):
+        cr.grad(lambda w: np.bincount([0, 1], weights=w).real.sum())(z)
+    with pytest.raises(TypeError, match="real numbers"):
+        cr.grad(lambda a: np.quantile(a, 0.5).real)(z)
+    out = cr.jvp(lambda fp: np.interp(0.5, [0.0, 1.0], fp), (z,), (z,))[0]
+    assert out == np.interp(0.5, [0.0, 1.0], z)

@@ -75,6 +75,9 @@ def bincount(x: Any, weights: Any = None, minlength: int = 0) -> Any:
     if np.shape(weights) != index.shape:
         raise ValueError(f"bincount: weights of shape {np.shape(weights)} must have the shape "
                          f"of x, {index.shape}")
+    if weights.dtype.kind == "c":  # NumPy cannot cast complex weights to double either
+        raise TypeError("bincount: complex weights are not supported (as in NumPy); count "
+                        "the real and imaginary parts separately")
     # NumPy adds the weights in double precision and returns float64.
     return _segment_sum(_weights(weights, np.float64), index.ravel(), length)
 
@@ -106,11 +109,11 @@ def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None,  #
     index[flat == edges[-1]] = n - 1
     inside = (flat >= edges[0]) & (flat <= edges[-1])
     dtype = np.result_type(weights.dtype)
-    w = _weights(weights, np.float64)
+    w = _weights(weights, np.complex128 if dtype.kind == "c" else np.float64)
     if not inside.all():
         w, index = w[np.flatnonzero(inside)], index[inside]
     hist = _segment_sum(w, index, n)
-    hist = hist if dtype == np.float64 else cnp.astype(hist, dtype)
+    hist = hist if dtype == hist.dtype else cnp.astype(hist, dtype)
     if density:
         hist = hist / np.diff(edges).astype(float) / cnp.sum(hist)
     return hist, edges

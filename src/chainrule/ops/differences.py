@@ -138,7 +138,7 @@ def gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -> An
         tuple(_axis(ax, f.ndim) for ax in np.atleast_1d(axis)))
     if edge_order > 2:
         raise ValueError("'edge_order' greater than 2 not supported")
-    otype = f.dtype if f.dtype.kind == "f" else np.dtype(np.float64)
+    otype = f.dtype if f.dtype.kind in "fc" else np.dtype(np.float64)
     f = cnp.astype(f, otype)
     outs = []
     for ax, d in zip(axes, _spacings(varargs, axes, f.shape), strict=True):
@@ -297,7 +297,10 @@ def interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None,
     """
     if not _traced(x, xp, fp, left, right, period):
         return np.interp(x, xp, fp, left, right, period)
-    x, xp, fp = (cnp.astype(_array(v), np.float64) for v in (x, xp, fp))
+    fp = _array(fp)
+    # NumPy interpolates in double precision (complex fp: real and imaginary parts alike)
+    x, xp = (cnp.astype(_array(v), np.float64) for v in (x, xp))
+    fp = cnp.astype(fp, np.complex128 if fp.dtype.kind == "c" else np.float64)
     if xp.ndim != 1 or fp.ndim != 1:
         raise ValueError("object too deep for desired array" if xp.ndim > 1 or fp.ndim > 1
                          else "object of too small depth for desired array")

@@ -71,6 +71,9 @@ def nan_to_num(x: Any, copy: bool = True, nan: Any = 0.0, posinf: Any = None,
     if not isinstance(x, Tracer) and not any(isinstance(v, Tracer) for v in (nan, posinf, neginf)):
         return np.nan_to_num(x, copy, nan, posinf, neginf)
     x = x if isinstance(x, Tracer) else cnp.asarray(x)
+    if x.dtype.kind == "c":  # NumPy treats the real and imaginary parts separately
+        parts = [nan_to_num(p, copy, nan, posinf, neginf) for p in (cnp.real(x), cnp.imag(x))]
+        return parts[0] + 1j * parts[1]
     if x.dtype.kind not in "f":
         return x
     info = np.finfo(x.dtype)

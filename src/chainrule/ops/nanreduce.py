@@ -166,7 +166,9 @@ def nanvar(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: A
     avg = _by_count(cnp.sum(arr, axis, dtype, keepdims=True), count)
     centred = cnp.where(mask, 0.0, arr - avg)
     keep = _flag(keepdims)
-    total = cnp.sum(centred * centred, axis, dtype, keepdims=keep)
+    square = centred * cnp.conj(centred) if centred.dtype.kind == "c" else centred * centred
+    total = cnp.sum(cnp.real(square) if square.dtype.kind == "c" else square, axis, dtype,
+                    keepdims=keep)
     dof = count - ddof
     if not keep:
         dof = dof.reshape(np.shape(total))

@@ -127,6 +127,8 @@ def _check(a: Any, q: Any, method: str, name: str, scale: float, weights: Any) -
             "Quantiles must be in the range [0, 1]")
         raise ValueError(lim)
     a = a if isinstance(a, Tracer) else cnp.asarray(a)
+    if a.dtype.kind == "c":
+        raise TypeError("a must be an array of real numbers")  # NumPy's error
     if a.dtype.kind not in "f":
         a = cnp.astype(a, np.float64)
     # The interpolation weights' dtype, as NumPy's: a Python-number q is weak (float32 data
@@ -242,7 +244,7 @@ def nanpercentile(a: Any, q: Any, axis: Any = None, out: Any = None,
 
 
 def _median(a: Any, axis: Any, keepdims: bool, nan: bool) -> Any:
-    a = a if a.dtype.kind == "f" else cnp.astype(a, np.float64)
+    a = a if a.dtype.kind in "fc" else cnp.astype(a, np.float64)  # complex: lexicographic
     shape = a.shape
     flat, axes = _last_axis(a, axis)
     s = cnp.sort(flat, axis=-1)
