@@ -256,3 +256,11 @@ def test_complex_values_are_not_silently_dropped():
         cr.grad(lambda a: np.quantile(a, 0.5).real)(z)
     out = cr.jvp(lambda fp: np.interp(0.5, [0.0, 1.0], fp), (z,), (z,))[0]
     assert out == np.interp(0.5, [0.0, 1.0], z)
+
+
+def test_nan_to_num_defaults():
+    x = np.array([np.nan, np.inf, -np.inf, 2.0], dtype=np.float32)
+    out, t = cr.jvp(np.nan_to_num, (x,), (np.ones(4, np.float32),))
+    np.testing.assert_array_equal(out, np.nan_to_num(x))
+    np.testing.assert_array_equal(t, [0, 0, 0, 1])
+    assert out.dtype == t.dtype == np.float32
