@@ -264,3 +264,16 @@ def test_nan_to_num_defaults():
     np.testing.assert_array_equal(out, np.nan_to_num(x))
     np.testing.assert_array_equal(t, [0, 0, 0, 1])
     assert out.dtype == t.dtype == np.float32
+
+
+def test_histogram_traced_edges():
+    a = np.array([0.5, 1.5, 1.6, 2.5])
+    bins = np.array([0.0, 1.0, 3.0])
+    hist, edges = cr.jvp(lambda b: np.histogram(a, bins=b, density=True), (bins,), (bins,))[0]
+    np.testing.assert_allclose(hist, np.histogram(a, bins=bins, density=True)[0])
+    np.testing.assert_array_equal(edges, bins)
+    cr.check_grad(lambda b: np.histogram(a, bins=b, density=True)[0], bins)
+    np.testing.assert_array_equal(cr.grad(lambda b: np.histogram(a, bins=b)[1].sum())(bins),
+                                  [1.0, 1.0, 1.0])
+    # range: NumPy builds the edges with np.linspace, which differentiates them
+    assert cr.grad(lambda r: np.histogram(a, bins=2, range=(0.0, r))[1].sum())(3.0) == 1.5

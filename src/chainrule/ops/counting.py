@@ -86,10 +86,11 @@ def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None,  #
               weights: Any = None) -> tuple[Any, np.ndarray]:
     """``numpy.histogram``, differentiable in traced ``weights``.
 
-    The bin edges and each sample's bin are constants: a traced ``a`` (sample positions) moves
-    a sample between bins only when it crosses an edge, so its derivative is zero wherever it
-    exists. A sample falls into bin ``j`` when ``edges[j] <= a < edges[j + 1]`` (the last bin
-    also holds its right edge), as in NumPy.
+    Each sample's bin is a constant: a traced ``a`` (sample positions) moves a sample between
+    bins only when it crosses an edge, so its derivative is zero wherever it exists. Traced
+    edges (``bins`` as an array, or ``range``) are returned differentiably, and with
+    ``density=True`` the bin widths divide the counts. A sample falls into bin ``j`` when
+    ``edges[j] <= a < edges[j + 1]`` (the last bin also holds its right edge), as in NumPy.
 
     Example:
         >>> import numpy as np, chainrule as cr
@@ -98,6 +99,14 @@ def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None,  #
         [1.0, 1.0, 0.0]
     """
     sample = np.asarray(primal(a))
+    if isinstance(bins, Tracer):  # traced edges: returned as they are; the counts are constant
+        if bins.ndim != 1:
+            raise TypeError("histogram: a traced bins must be the 1-d array of bin edges; the "
+                            "number of bins is an integer constant")
+        hist, _ = histogram(sample, np.asarray(primal(bins)), range, None, weights)
+        if density:  # NumPy: n / db / n.sum() with db = diff(edges) in float64
+            hist = hist / cnp.astype(cnp.diff(bins), np.float64) / cnp.sum(hist)
+        return hist, bins
     if not isinstance(weights, Tracer):
         return np.histogram(sample, bins, range, density, primal(weights))
     if np.shape(weights) != sample.shape:
