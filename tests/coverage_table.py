@@ -1,10 +1,13 @@
 """The README's coverage table, generated from the public namespaces and the registry specs.
 
 A function counts as covered in a mode when some ``Spec`` (``tests/specs/``) exercises it there:
-a spec covers every public name that appears as a ``-``-separated word of its own name
-("complex-dot-inner-outer-vdot" covers dot, inner, outer and vdot), within the namespace its
-spec module belongs to. Each spec is checked against finite differences by
-``tests/test_ops.py``, so the table states what is tested, not what is hoped for.
+``Spec.covered()`` names the functions a spec checks (its ``covers``, or the first word of its
+name). A plain name is a function of the namespaces its spec module belongs to; a dotted one
+names its namespace ("signal.convolve", "stats.gamma"). Aliases (``abs`` and ``absolute``)
+share their coverage. Each spec is checked against finite differences by ``tests/test_ops.py``,
+so the table states
+what is tested, not what is hoped for. NumPy's own functions re-exported unchanged (creation
+functions, ``fftfreq``) are listed with the constants.
 
     python -m tests.coverage_table          # print the table
     python -m tests.coverage_table --write  # rewrite the README section between the markers
@@ -33,7 +36,7 @@ NAMESPACES = {
     "chainrule.numpy.fft": ("fft",),
     "chainrule.scipy.special": ("special", "scipy_special"),
     "chainrule.scipy.stats": ("stats", "scipy_stats"),
-    "chainrule.scipy.signal": ("signal", "scipy_signal", "convolve"),
+    "chainrule.scipy.signal": ("signal", "scipy_signal"),
     "chainrule.scipy.linalg": ("scipy_linalg",),
     "chainrule.scipy.integrate": ("integrate", "odeint"),
 }
@@ -57,18 +60,24 @@ def _specs_by_module() -> dict[str, list[Spec]]:
     return found
 
 
-def _public_functions(namespace: str) -> list[str] | None:
+def _public_functions(namespace: str) -> dict[str, object] | None:
+    """Name -> function of a namespace, without NumPy's own functions passed through."""
     try:
         module = importlib.import_module(namespace)
     except ImportError:  # an optional extra that is not installed
         return None
     names = getattr(module, "__all__", [n for n in dir(module) if not n.startswith("_")])
-    out = []
+    numpy_twin = importlib.import_module(namespace.replace("chainrule.", "", 1)) if (
+        namespace.startswith("chainrule.numpy")) else None
+    out = {}
     for n in names:
         obj = getattr(module, n, None)
-        if callable(obj) and not isinstance(obj, type) and not n.startswith("_"):
-            out.append(n)
-    return sorted(set(out))
+        if not callable(obj) or isinstance(obj, type) or n.startswith("_"):
+            continue
+        if numpy_twin is not None and getattr(numpy_twin, n, None) is obj:
+            continue  # NumPy's own function: a constant
+        out[n] = obj
+    return out
 
 
 def _module_matches(module: str, prefixes: tuple[str, ...]) -> bool:
@@ -80,21 +89,32 @@ def _module_matches(module: str, prefixes: tuple[str, ...]) -> bool:
 def _constant_names() -> set[str]:
     from chainrule.numpy import constant
 
-    return {n for n in constant.__all__ if callable(getattr(constant, n, None))} - {
-        "array", "asarray"}
+    return {n for n in constant.__all__ if callable(getattr(constant, n, None))
+            and not isinstance(getattr(constant, n), type)} - {
+        "array", "asarray", "set_printoptions"}
+
+
+def _covered_words(spec: Spec, module: str, namespace: str) -> set[str]:
+    words = set()
+    for word in spec.covered():
+        if "." in word:
+            where, _, name = word.rpartition(".")
+            if ("." + namespace).endswith("." + where):
+                words.add(name)
+        elif _module_matches(module, NAMESPACES[namespace]):
+            words.add(word)
+    return words
 
 
 def rows(namespace: str) -> list[Row] | None:
-    names = _public_functions(namespace)
-    if names is None:
+    functions = _public_functions(namespace)
+    if functions is None:
         return None
     constants = _constant_names() if namespace == "chainrule.numpy" else set()
-    table = {n: Row(n) for n in names if n not in constants}
+    table = {n: Row(n) for n in functions if n not in constants}
     for module, module_specs in _specs_by_module().items():
-        if not _module_matches(module, NAMESPACES[namespace]):
-            continue
         for spec in module_specs:
-            for word in set(spec.name.split("-")):
+            for word in _covered_words(spec, module, namespace):
                 row = table.get(word)
                 if row is None:
                     continue
@@ -104,11 +124,29 @@ def rows(namespace: str) -> list[Row] | None:
                 if "fwd" in spec.modes:
                     row.fwd = max(row.fwd, spec.order)
                 row.complex |= spec.complex
-    return list(table.values())
+    _share_between_aliases(table, functions)
+    return sorted(table.values(), key=lambda r: r.name)
+
+
+def _share_between_aliases(table: dict[str, Row], functions: dict[str, object]) -> None:
+    groups: dict[int, list[Row]] = {}
+    for name, row in table.items():
+        groups.setdefault(id(functions[name]), []).append(row)
+    for group in groups.values():
+        rev, fwd = max(r.rev for r in group), max(r.fwd for r in group)
+        cplx = any(r.complex for r in group)
+        for r in group:
+            r.rev, r.fwd, r.complex = rev, fwd, cplx
 
 
 def _mark(order: int) -> str:
     return "yes" if order else "-"
+
+
+def _second(r: Row) -> str:
+    """Order 1 specs are those whose second derivative is zero almost everywhere (Spec)."""
+    top = max(r.rev, r.fwd)
+    return "yes" if top >= 2 else "zero a.e." if top == 1 else "-"
 
 
 def markdown() -> str:
@@ -128,13 +166,13 @@ def markdown() -> str:
                   "| function | reverse | forward | 2nd order | complex |",
                   "|---|---|---|---|---|"]
         for r in table:
-            second = "yes" if max(r.rev, r.fwd) >= 2 else "-"
-            lines.append(f"| `{r.name}` | {_mark(r.rev)} | {_mark(r.fwd)} | {second} | "
+            lines.append(f"| `{r.name}` | {_mark(r.rev)} | {_mark(r.fwd)} | {_second(r)} | "
                          f"{'yes' if r.complex else '-'} |")
         lines.append("")
     constants = sorted(_constant_names())
-    lines += ["Constants (no derivative flows; piecewise constant, predicates, structure and "
-              "creation): " + ", ".join(f"`{n}`" for n in constants) + ".", ""]
+    lines += ["Constants in `chainrule.numpy` (piecewise constant, predicates, indices and "
+              "creation: no derivative to carry): " + ", ".join(f"`{n}`" for n in constants)
+              + ".", ""]
     return "\n".join(lines)
 
 
