@@ -8,12 +8,12 @@ The derivative of a selection moves the cotangent back to the entries selected; 
 interpolation weight ``t`` is a constant unless ``q`` itself is traced (then the quantile is
 differentiable in ``q`` too, for ``method='linear'``: ``d/dq = (b - a)(n - 1)``).
 
-Convention at ties: equal values are ordered by the stable sort of the plain values, and the
-derivative goes to the entries at the selected sorted positions. Where the result is
-differentiable at a tie (the median of ``[1, 2, 2, 3]`` uses both 2s, each with weight 1/2)
-this is the derivative; at a kink (an odd-length median of ``[1, 2, 2]``) it is the derivative
-of one side, as for ``sort``. A slice holding a NaN gives NaN (``nan*`` forms: the NaNs are
-left out, an all-NaN slice gives NaN), with a zero derivative.
+Convention at ties (median, quantiles): equal values are ordered by the stable sort of the
+plain values, and the derivative goes to the entries at the selected sorted positions. Where
+the result is differentiable at a tie (the median of ``[1, 2, 2, 3]`` uses both 2s, each with
+weight 1/2) this is the derivative; at a kink (an odd-length median of ``[1, 2, 2]``) it is
+the derivative of one side, as for ``sort``. A slice holding a NaN gives NaN (``nan*``
+forms: the NaNs are left out, an all-NaN slice gives NaN), with a zero derivative.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ _METHODS = ("linear", "lower", "higher", "midpoint", "nearest")
 def partition(a: Any, kth: Any, axis: Any = -1, kind: str = "introselect",
               order: Any = None) -> Any:
     """``numpy.partition``: the entries permuted as ``np.argpartition`` of the plain values
-    orders them (NumPy's own arrangement), so the derivative follows that permutation.
+    orders them (NumPy's own arrangement), so the derivative follows that permutation; at ties
+    each position's derivative goes to the entry ``argpartition`` put there.
 
     Example:
         >>> import numpy as np, chainrule as cr
