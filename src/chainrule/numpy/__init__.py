@@ -22,12 +22,28 @@ from chainrule.ops.complex import *  # noqa: F403
 from chainrule.ops.complex import __all__ as _complex
 from chainrule.ops.convolve import *  # noqa: F403
 from chainrule.ops.convolve import __all__ as _convolve
+from chainrule.ops.counting import *  # noqa: F403
+from chainrule.ops.counting import __all__ as _counting
+from chainrule.ops.creation import *  # noqa: F403
+from chainrule.ops.creation import __all__ as _creation
+from chainrule.ops.differences import *  # noqa: F403
+from chainrule.ops.differences import __all__ as _differences
 from chainrule.ops.elementwise import *  # noqa: F403
 from chainrule.ops.elementwise import __all__ as _elementwise
+from chainrule.ops.elementwise_more import *  # noqa: F403
+from chainrule.ops.elementwise_more import __all__ as _elementwise_more
 from chainrule.ops.indexing import *  # noqa: F403
 from chainrule.ops.indexing import __all__ as _indexing
 from chainrule.ops.linalg import *  # noqa: F403
 from chainrule.ops.linalg import __all__ as _linalg
+from chainrule.ops.nanreduce import *  # noqa: F403
+from chainrule.ops.nanreduce import __all__ as _nanreduce
+from chainrule.ops.order_statistics import *  # noqa: F403
+from chainrule.ops.order_statistics import __all__ as _order_statistics
+from chainrule.ops.pieces import *  # noqa: F403
+from chainrule.ops.pieces import __all__ as _pieces
+from chainrule.ops.polynomials import *  # noqa: F403
+from chainrule.ops.polynomials import __all__ as _polynomials
 from chainrule.ops.reduce import *  # noqa: F403
 from chainrule.ops.reduce import __all__ as _reduce
 from chainrule.ops.shape import *  # noqa: F403
@@ -37,6 +53,8 @@ __all__ = [
     *_arithmetic, *_complex, *_elementwise, *_reduce, *_shape, *_indexing, *_linalg,
     *_constant, "linalg",
     *_convolve, "fft",
+    *_creation, *_counting, *_differences, *_elementwise_more, *_nanreduce, *_order_statistics,
+    *_pieces, *_polynomials,
 ]
 
 _dispatch.build_tables()

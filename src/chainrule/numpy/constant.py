@@ -26,15 +26,14 @@ _NONDIFFERENTIABLE = [
     "heaviside",
     # indices and structure
     "argmax", "argmin", "argsort", "argwhere", "nonzero", "flatnonzero", "searchsorted",
-    "digitize", "unique", "shape", "ndim", "size", "result_type", "iscomplexobj", "isrealobj",
-    "histogram", "bincount",
+    "digitize", "shape", "ndim", "size", "result_type", "iscomplexobj", "isrealobj",
+    "argpartition", "nanargmax", "nanargmin",
     # creation from a template (the values are constants)
-    "zeros_like", "ones_like", "empty_like", "full_like",
+    "zeros_like", "ones_like", "empty_like",
 ]
 
 _CREATION = [
-    "zeros", "ones", "empty", "full", "arange", "linspace", "logspace", "eye", "identity",
-    "meshgrid", "indices", "tri",
+    "zeros", "ones", "empty", "arange", "eye", "identity", "indices", "tri",
 ]
 
 _CONSTANTS = [

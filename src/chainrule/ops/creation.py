@@ -1,0 +1,228 @@
+"""Array creation whose values depend on traced arguments: ``linspace``, ``logspace``,
+``geomspace``, ``full``, ``full_like`` and ``meshgrid``.
+
+With constant arguments these are NumPy's own functions (their results are constants). With a
+traced endpoint, fill value or grid vector the result is composed from differentiable ops:
+``linspace`` is affine in its endpoints (``start + i * (stop - start) / div``, the same
+arithmetic as NumPy so that the values agree), ``logspace`` is ``base ** linspace``, ``full``
+broadcasts the fill value, ``meshgrid`` reshapes and broadcasts. Only the *values* are
+differentiable: sizes, counts and integer dtypes are constants (an integer ``dtype`` floors the
+values, which is piecewise constant, so the constant result is exact).
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+import numpy as np
+
+from chainrule.tracer import Tracer, primal
+
+__all__ = ["linspace", "logspace", "geomspace", "full", "full_like", "meshgrid"]
+
+
+def _traced(*xs: Any) -> bool:
+    return any(isinstance(x, Tracer) for x in xs)
+
+
+def _array(x: Any) -> Any:
+    return x if isinstance(x, Tracer) else np.asarray(x)
+
+
+def _integer(dtype: Any) -> bool:
+    return dtype is not None and np.dtype(dtype).kind in "iub"
+
+
+def _plain(f: Any, *args: Any, **kwargs: Any) -> Any:
+    """NumPy's ``f`` on the plain values: for integer dtypes, where the values are floored."""
+    return f(*(primal(a) for a in args), **kwargs)
+
+
+def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, retstep: bool = False,
+             dtype: Any = None, axis: int = 0, *, device: Any = None) -> Any:
+    """``numpy.linspace``, differentiable in ``start`` and ``stop``.
+
+    The samples are ``start + i * step`` with ``step = (stop - start) / div`` (``div = num - 1``
+    with the endpoint, else ``num``); with the endpoint the last sample is ``stop`` itself.
+
+    Example:
+        >>> import numpy as np, chainrule as cr
+        >>> [float(g) for g in cr.grad(lambda a, b: np.linspace(a, b, 5)[1], (0, 1))(0.0, 1.0)]
+        [0.75, 0.25]
+    """
+    if not _traced(start, stop):
+        return np.linspace(start, stop, num, endpoint, retstep, dtype, axis, device=device)
+    if device not in (None, "cpu"):
+        raise ValueError(f"linspace: device={device!r} is not supported on traced values")
+    num = operator.index(num)
+    if num < 0:
+        raise ValueError(f"Number of samples, {num}, must be non-negative.")
+    if _integer(dtype):
+        return _plain(np.linspace, start, stop, num, endpoint, retstep, dtype, axis)
+    # Python numbers are weak (NEP 50), as in NumPy: float32 data stays float32.
+    dt = np.result_type(*(v if type(v) in (int, float) else _array(v).dtype
+                          for v in (start, stop)), 0.0)
+    start, stop = cnp.astype(_array(start), dt), cnp.astype(_array(stop), dt)
+    delta = stop - start
+    div = num - 1 if endpoint else num
+    y = np.arange(0, num, dtype=dt).reshape((-1,) + (1,) * delta.ndim)
+    if div > 0:
+        step = delta / div
+        if np.any(np.asarray(primal(step)) == 0):  # NumPy's order of operations for tiny steps
+            y = (y / div) * delta
+        else:
+            y = y * step
+    else:
+        step = delta * np.nan  # NumPy's step of a one-sample grid
+        y = y * delta
+    y = y + start
+    if endpoint and num > 1:
+        y = cnp.index_update(y, -1, stop)
+    if axis != 0:
+        y = cnp.moveaxis(y, 0, axis)
+    if dtype is not None:
+        y = cnp.astype(y, dtype)
+    return (y, step) if retstep else y
+
+
+def logspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, base: Any = 10.0,
+             dtype: Any = None, axis: int = 0) -> Any:
+    """``numpy.logspace``: ``base ** linspace(start, stop)``, differentiable in all three.
+
+    Example:
+        >>> import numpy as np, chainrule as cr
+        >>> round(float(cr.grad(lambda b: np.logspace(0.0, b, 2)[1])(1.0)), 6)  # 10**b ln 10
+        23.025851
+    """
+    if not _traced(start, stop, base):
+        return np.logspace(start, stop, num, endpoint, base, dtype, axis)
+    if _integer(dtype):
+        return _plain(np.logspace, start, stop, num, endpoint, base, dtype, axis)
+    if np.ndim(base):  # an array base broadcasts with the endpoints (NumPy's ndmin)
+        ndmax = np.broadcast(*(np.empty(np.shape(a)) for a in (start, stop, base))).ndim
+        start, stop, base = (_atleast(_array(a), ndmax) for a in (start, stop, base))
+        base = cnp.expand_dims(base, axis)
+    y = linspace(start, stop, num=num, endpoint=endpoint, axis=axis)
+    out = cnp.power(base, y)
+    return out if dtype is None else cnp.astype(out, dtype)
+
+
+def _atleast(a: Any, ndim: int) -> Any:
+    """``a`` with leading length-1 axes up to ``ndim`` dimensions (NumPy's ``ndmin``)."""
+    if a.ndim >= ndim:
+        return a
+    return cnp.reshape(a, (1,) * (ndim - a.ndim) + a.shape)
+
+
+def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype: Any = None,
+              axis: int = 0) -> Any:
+    """``numpy.geomspace``, differentiable in ``start`` and ``stop`` (real, same sign).
+
+    As in NumPy the samples are ``sign * 10 ** linspace(log10|start|, log10|stop|)`` with the
+    end samples replaced by the endpoints themselves.
+
+    Example:
+        >>> import numpy as np, chainrule as cr
+        >>> round(float(cr.grad(lambda a: np.geomspace(a, 4.0, 3)[1])(1.0)), 12)  # d sqrt(4a)
+        1.0
+    """
+    if not _traced(start, stop):
+        return np.geomspace(start, stop, num, endpoint, dtype, axis)
+    if _integer(dtype):
+        return _plain(np.geomspace, start, stop, num, endpoint, dtype, axis)
+    start, stop = _array(start), _array(stop)
+    dt = np.result_type(start.dtype, stop.dtype, float(num), np.zeros((), dtype))
+    if np.dtype(dt).kind == "c":
+        raise TypeError("geomspace: complex endpoints are not supported on traced values")
+    pstart, pstop = np.asarray(primal(start)), np.asarray(primal(stop))
+    if np.any(pstart == 0) or np.any(pstop == 0):
+        raise ValueError("Geometric sequence cannot include zero")
+    sign = np.sign(pstart).astype(dt)  # piecewise constant
+    start = cnp.astype(start, dt) / sign
+    stop = cnp.astype(stop, dt) / sign
+    out = logspace(cnp.log10(start), cnp.log10(stop), num=num, endpoint=endpoint, base=10.0,
+                   dtype=dt)
+    if num > 0:  # the end samples are the endpoints exactly (exp(log(x)) may differ from x)
+        out = cnp.index_update(out, 0, start)
+        if num > 1 and endpoint:
+            out = cnp.index_update(out, -1, stop)
+    out = out * sign
+    out = cnp.moveaxis(out, 0, axis) if axis != 0 else out
+    return out if dtype is None else cnp.astype(out, dtype)
+
+
+def full(shape: Any, fill_value: Any, dtype: Any = None, order: str = "C", *,
+         device: Any = None, like: Any = None) -> Any:
+    """``numpy.full``, differentiable in a traced ``fill_value`` (its entries are repeated).
+
+    ``np.full`` itself converts the fill value to a plain array before any dispatch, so with a
+    traced fill value call this function (``cr.numpy.full``); ``np.full`` raises.
+
+    Example:
+        >>> import chainrule as cr
+        >>> float(cr.grad(lambda v: cr.numpy.full((2, 3), v).sum())(1.0))
+        6.0
+    """
+    if not isinstance(fill_value, Tracer):
+        kwargs = {} if like is None else {"like": like}
+        return np.full(shape, fill_value, dtype, order, device=device, **kwargs)
+    shape = (operator.index(shape),) if np.ndim(shape) == 0 else tuple(shape)
+    return _filled(shape, fill_value, dtype, "full")
+
+
+def _filled(shape: tuple, fill: Any, dtype: Any, op: str) -> Any:
+    dtype = fill.dtype if dtype is None else np.dtype(dtype)
+    if dtype.kind in "iub":  # rounding: piecewise constant
+        return np.full(shape, np.asarray(primal(fill)), dtype)
+    return cnp.broadcast_to(cnp.astype(fill, dtype), shape)
+
+
+def full_like(a: Any, fill_value: Any, dtype: Any = None, order: str = "K", subok: bool = True,
+              shape: Any = None, *, device: Any = None) -> Any:
+    """``numpy.full_like``: differentiable in a traced ``fill_value``; the template ``a`` only
+    gives the shape and dtype, so the result does not depend on its values.
+
+    Example:
+        >>> import numpy as np, chainrule as cr
+        >>> cr.grad(lambda x: np.full_like(x, x[0]).sum())(np.ones(3)).tolist()
+        [3.0, 0.0, 0.0]
+    """
+    if not isinstance(fill_value, Tracer):
+        return np.full_like(primal(a), fill_value, dtype, order, subok, shape, device=device)
+    if shape is None:
+        shape = np.shape(primal(a))
+    shape = (operator.index(shape),) if np.ndim(shape) == 0 else tuple(shape)
+    return _filled(shape, fill_value, np.result_type(primal(a)) if dtype is None else dtype,
+                   "full_like")
+
+
+def meshgrid(*xi: Any, copy: bool = True, sparse: bool = False, indexing: str = "xy") -> Any:
+    """``numpy.meshgrid`` with traced coordinate vectors (each grid repeats its vector).
+
+    Example:
+        >>> import numpy as np, chainrule as cr
+        >>> f = lambda x: np.meshgrid(x, np.arange(3.0))[0].sum()
+        >>> cr.grad(f)(np.zeros(2)).tolist()
+        [3.0, 3.0]
+    """
+    if not _traced(*xi):
+        return np.meshgrid(*xi, copy=copy, sparse=sparse, indexing=indexing)
+    if indexing not in ("xy", "ij"):
+        raise ValueError("Valid values for `indexing` are 'xy' and 'ij'.")
+    ndim = len(xi)
+    shapes = [[1] * ndim for _ in xi]
+    for i in range(ndim):
+        shapes[i][i] = -1
+    if indexing == "xy" and ndim > 1:  # the first two axes are swapped (Cartesian indexing)
+        shapes[0][:2], shapes[1][:2] = [1, -1], [-1, 1]
+    grids = [cnp.reshape(x, tuple(s)) if isinstance(x, Tracer)
+             else np.asarray(x).reshape(s) for x, s in zip(xi, shapes, strict=True)]
+    if not sparse:
+        full_shape = np.broadcast_shapes(*(g.shape for g in grids))
+        grids = [cnp.broadcast_to(g, full_shape) if isinstance(g, Tracer)
+                 else np.broadcast_to(g, full_shape).copy() for g in grids]
+    return tuple(grids)
+
+
+from chainrule import numpy as cnp  # noqa: E402  (the namespace builds on these modules)

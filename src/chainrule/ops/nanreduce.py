@@ -1,0 +1,244 @@
+"""NaN-ignoring reductions: ``nansum``, ``nanprod``, ``nancumsum``, ``nancumprod``, ``nanmean``,
+``nanvar``, ``nanstd``, ``nanmax``, ``nanmin``.
+
+As in NumPy, the NaN entries are replaced by the reduction's neutral element (0 for sums, 1
+for products, -inf/+inf for max/min) and the ordinary reduction runs; the mean and variance
+divide by the number of non-NaN entries. The replacement is a ``where`` with a constant mask,
+so the derivative with respect to a NaN entry is zero (it does not take part) and every other
+entry's derivative is the ordinary one. An all-NaN slice gives NaN (with NumPy's warning) and
+a zero derivative. ``nanmedian``, ``nanpercentile`` and ``nanquantile`` are in
+``ops/order_statistics.py``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from chainrule.tracer import Tracer, primal
+
+__all__ = [
+    "nansum", "nanprod", "nancumsum", "nancumprod", "nanmean", "nanvar", "nanstd", "nanmax",
+    "nanmin",
+]
+
+_NoValue: Any = np._NoValue
+
+
+def _replaced(a: Any, value: float) -> tuple[Any, np.ndarray | None]:
+    """``a`` with its NaNs replaced by ``value``, and the NaN mask (None: no NaN)."""
+    a = a if isinstance(a, Tracer) else cnp.asarray(a)
+    mask = np.isnan(np.asarray(primal(a)))
+    if not mask.any():
+        return a, None
+    return cnp.where(mask, value, a), mask
+
+
+def nansum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: Any = _NoValue,
+           initial: Any = _NoValue, where: Any = _NoValue) -> Any:
+    """``numpy.nansum``: ``sum`` with NaNs counted as 0.
+
+    Example:
+        >>> import numpy as np, chainrule as cr
+        >>> cr.grad(np.nansum)(np.array([1.0, np.nan])).tolist()
+        [1.0, 0.0]
+    """
+    if not isinstance(a, Tracer):
+        return np.nansum(a, axis, dtype, out, keepdims, initial, where)
+    a, _ = _replaced(a, 0.0)
+    return cnp.sum(a, axis, dtype, out, _flag(keepdims), initial, where)
+
+
+def nanprod(a: Any, axis: Any = None, dtype: Any = None, out: Any = None,
+            keepdims: Any = _NoValue, initial: Any = _NoValue, where: Any = _NoValue) -> Any:
+    """``numpy.nanprod``: ``prod`` with NaNs counted as 1.
+
+    Example:
+        >>> import numpy as np, chainrule as cr
+        >>> cr.grad(np.nanprod)(np.array([2.0, np.nan, 3.0])).tolist()
+        [3.0, 0.0, 2.0]
+    """
+    if not isinstance(a, Tracer):
+        return np.nanprod(a, axis, dtype, out, keepdims, initial, where)
+    a, _ = _replaced(a, 1.0)
+    return cnp.prod(a, axis, dtype, out, _flag(keepdims), initial, where)
+
+
+def nancumsum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None) -> Any:
+    """``numpy.nancumsum``: ``cumsum`` with NaNs counted as 0.
+
+    Example:
+        >>> import numpy as np, chainrule as cr
+        >>> cr.grad(lambda a: np.nancumsum(a)[-1])(np.array([1.0, np.nan])).tolist()
+        [1.0, 0.0]
+    """
+    if not isinstance(a, Tracer):
+        return np.nancumsum(a, axis, dtype, out)
+    a, _ = _replaced(a, 0.0)
+    return cnp.cumsum(a, axis, dtype, out)
+
+
+def nancumprod(a: Any, axis: Any = None, dtype: Any = None, out: Any = None) -> Any:
+    """``numpy.nancumprod``: ``cumprod`` with NaNs counted as 1.
+
+    Example:
+        >>> import numpy as np, chainrule as cr
+        >>> cr.grad(lambda a: np.nancumprod(a)[-1])(np.array([2.0, np.nan, 3.0])).tolist()
+        [3.0, 0.0, 2.0]
+    """
+    if not isinstance(a, Tracer):
+        return np.nancumprod(a, axis, dtype, out)
+    a, _ = _replaced(a, 1.0)
+    return cnp.cumprod(a, axis, dtype, out)
+
+
+def _flag(keepdims: Any) -> bool:
+    return False if keepdims is _NoValue else bool(keepdims)
+
+
+def _by_count(total: Any, count: np.ndarray) -> Any:
+    """``total / count`` in the total's dtype (NumPy divides in place, casting back); NaN
+    where ``count <= 0``, with a zero derivative (no 0/0 in the backward pass either)."""
+    empty = np.asarray(count <= 0)
+    if empty.any():
+        out = total / np.where(empty, 1, count)
+        out = cnp.where(empty, np.nan, out)
+    else:
+        out = total / count
+    return out if out.dtype == total.dtype else cnp.astype(out, total.dtype)
+
+
+def nanmean(a: Any, axis: Any = None, dtype: Any = None, out: Any = None,
+            keepdims: Any = _NoValue, *, where: Any = _NoValue) -> Any:
+    """``numpy.nanmean``: the mean of the non-NaN entries.
+
+    Example:
+        >>> import numpy as np, chainrule as cr
+        >>> cr.grad(np.nanmean)(np.array([1.0, np.nan, 3.0])).tolist()
+        [0.5, 0.0, 0.5]
+    """
+    if not isinstance(a, Tracer):
+        return np.nanmean(a, axis, dtype, out, keepdims, where=where)
+    arr, mask = _replaced(a, 0.0)
+    if mask is None:
+        return cnp.mean(arr, axis, dtype, out, _flag(keepdims), where=where)
+    _no_out("nanmean", out)
+    keep = _flag(keepdims)
+    count = np.sum(~mask, axis=axis, dtype=np.intp, keepdims=keep, where=_where(where))
+    total = cnp.sum(arr, axis, dtype, keepdims=keep, where=where)
+    if np.any(count == 0):
+        warnings.warn("Mean of empty slice", RuntimeWarning, stacklevel=2)
+    return _by_count(total, count)
+
+
+def _where(where: Any) -> Any:
+    return True if where is _NoValue else np.asarray(primal(where))
+
+
+def nanvar(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: Any = 0,
+           keepdims: Any = _NoValue, *, where: Any = _NoValue, mean: Any = _NoValue,
+           correction: Any = _NoValue) -> Any:
+    """``numpy.nanvar``: the variance of the non-NaN entries (``ddof`` as in ``var``).
+
+    Example:
+        >>> import numpy as np, chainrule as cr
+        >>> cr.grad(np.nanvar)(np.array([1.0, np.nan, 3.0])).tolist()
+        [-1.0, 0.0, 1.0]
+    """
+    if not isinstance(a, Tracer):
+        return np.nanvar(a, axis, dtype, out, ddof, keepdims, where=where, mean=mean,
+                         correction=correction)
+    arr, mask = _replaced(a, 0.0)
+    if correction is not _NoValue:
+        if ddof != 0:
+            raise ValueError("ddof and correction can't be provided simultaneously.")
+        ddof = correction
+    if mask is None:
+        return cnp.var(arr, axis, dtype, out, ddof, _flag(keepdims), where=where, mean=mean)
+    _no_out("nanvar", out)
+    if where is not _NoValue or mean is not _NoValue:
+        raise TypeError("nanvar: where= and mean= are not supported on traced values with NaNs")
+    if arr.dtype.kind in "iub":
+        arr = cnp.astype(arr, np.float64)
+    count = np.sum(~mask, axis=axis, dtype=np.intp, keepdims=True)
+    avg = _by_count(cnp.sum(arr, axis, dtype, keepdims=True), count)
+    centred = cnp.where(mask, 0.0, arr - avg)
+    keep = _flag(keepdims)
+    square = centred * cnp.conj(centred) if centred.dtype.kind == "c" else centred * centred
+    total = cnp.sum(cnp.real(square) if square.dtype.kind == "c" else square, axis, dtype,
+                    keepdims=keep)
+    dof = count - ddof
+    if not keep:
+        dof = dof.reshape(np.shape(total))
+    bad = dof <= 0
+    if np.any(bad):
+        warnings.warn("Degrees of freedom <= 0 for slice.", RuntimeWarning, stacklevel=2)
+    return _by_count(total, dof)
+
+
+def nanstd(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: Any = 0,
+           keepdims: Any = _NoValue, *, where: Any = _NoValue, mean: Any = _NoValue,
+           correction: Any = _NoValue) -> Any:
+    """``numpy.nanstd``: ``sqrt(nanvar)``; at zero variance its derivative is taken as 0 (as
+    for ``std``).
+
+    Example:
+        >>> import numpy as np, chainrule as cr
+        >>> cr.grad(np.nanstd)(np.array([1.0, np.nan, 3.0])).tolist()
+        [-0.5, 0.0, 0.5]
+    """
+    return _sqrt0(nanvar(a, axis, dtype, out, ddof, keepdims, where=where, mean=mean,
+                         correction=correction))
+
+
+def _extremum(name: str, reduce: Any, fill: float, a: Any, axis: Any, out: Any, keepdims: Any,
+              initial: Any, where: Any) -> Any:
+    arr, mask = _replaced(a, fill)
+    res = reduce(arr, axis, out, _flag(keepdims), initial, where)
+    if mask is None:
+        return res
+    empty = np.all(mask, axis=axis, keepdims=_flag(keepdims))
+    if initial is _NoValue and np.any(empty):
+        warnings.warn("All-NaN slice encountered", RuntimeWarning, stacklevel=3)
+        return cnp.where(empty, np.nan, res)
+    return res
+
+
+def nanmax(a: Any, axis: Any = None, out: Any = None, keepdims: Any = _NoValue,
+           initial: Any = _NoValue, where: Any = _NoValue) -> Any:
+    """``numpy.nanmax``: ``max`` ignoring NaNs (ties share the derivative, as for ``max``).
+
+    Example:
+        >>> import numpy as np, chainrule as cr
+        >>> cr.grad(np.nanmax)(np.array([1.0, np.nan, 3.0])).tolist()
+        [0.0, 0.0, 1.0]
+    """
+    if not isinstance(a, Tracer):
+        return np.nanmax(a, axis, out, keepdims, initial, where)
+    return _extremum("nanmax", cnp.max, -np.inf, a, axis, out, keepdims, initial, where)
+
+
+def nanmin(a: Any, axis: Any = None, out: Any = None, keepdims: Any = _NoValue,
+           initial: Any = _NoValue, where: Any = _NoValue) -> Any:
+    """``numpy.nanmin``: ``min`` ignoring NaNs (ties share the derivative, as for ``min``).
+
+    Example:
+        >>> import numpy as np, chainrule as cr
+        >>> cr.grad(np.nanmin)(np.array([1.0, np.nan, 3.0])).tolist()
+        [1.0, 0.0, 0.0]
+    """
+    if not isinstance(a, Tracer):
+        return np.nanmin(a, axis, out, keepdims, initial, where)
+    return _extremum("nanmin", cnp.min, np.inf, a, axis, out, keepdims, initial, where)
+
+
+def _no_out(name: str, out: Any) -> None:
+    if out is not None:
+        raise TypeError(f"{name}(..., out=...) is not supported on traced values; use the "
+                        "returned value")
+
+
+from chainrule import numpy as cnp  # noqa: E402
+from chainrule.ops.reduce import _sqrt0  # noqa: E402
