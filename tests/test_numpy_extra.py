@@ -119,11 +119,6 @@ def test_meshgrid_mixed_constant_and_traced():
 
 
 # --- integer casts ----------------------------------------------------------------------------
-_INT_CAST_PATCH = ("needs Tracer.__array__ to return the plain value for integer and bool "
-                   "dtypes (see the report of the numpyfns helper)")
-
-
-@pytest.mark.xfail(strict=True, reason=_INT_CAST_PATCH)
 @pytest.mark.parametrize("cast", [
     lambda x: np.int64(x[:, -1]),
     lambda x: np.intp(x[0, 0]),

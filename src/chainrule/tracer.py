@@ -74,10 +74,16 @@ class Tracer:
         return self._refuse("x.tolist()", "Keep it as an array.")
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        if dtype is not None and np.dtype(dtype).kind in "iub":
+            # np.int64(x), np.intp(x), np.asarray(x, dtype=int), np.bool_(x): a cast to integers
+            # or booleans is piecewise constant, so the plain value is exact (as x.astype(int)).
+            # float(x), int(x) and floating dtypes still raise.
+            return np.asarray(primal(self)).astype(dtype)
         return self._refuse(
             "Converting it to a plain NumPy array (np.asarray, np.array, or assigning it into "
             "an ndarray)",
-            "Build arrays from traced values with cr.numpy.array([...]) or np.stack([...]). "
+            "Build arrays from traced values with cr.numpy.array([...]) or np.stack([...]) "
+            "(np.r_[...], np.c_[...]: cr.numpy.r_[...], cr.numpy.c_[...]). "
             "SciPy functions that are not ufuncs convert their input this way: call their "
             "chainrule.scipy twins instead (chainrule.scipy.special.logsumexp, "
             "chainrule.scipy.stats.norm.logpdf, chainrule.scipy.linalg.expm, ...).",
