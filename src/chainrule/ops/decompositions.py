@@ -6,9 +6,14 @@ matrices (..., M, M). References: Giles 2008, "An extended collection of matrix 
 results for forward and reverse mode AD"; Murray 2016, "Differentiation of the Cholesky
 decomposition"; Magnus & Neudecker for the eigenvector derivative.
 
-Symmetric inputs (cholesky, eigh, eigvalsh): LAPACK reads one triangle only, so the derivative
-treats the input as the symmetric matrix  sym(A) = (A + A^T) / 2: tangents are symmetrised and
-cotangents come back symmetric, matching finite differences taken along symmetric directions.
+Symmetric inputs (cholesky, eigh, eigvalsh): LAPACK reads one triangle only, so what NumPy
+computes is a function of the symmetric matrix built from that triangle,
+T(A) = tril(A) + tril(A, -1)^T (or the triu version). The derivatives are those of
+A -> f(T(A)): tangents enter as T(dA) and cotangents leave through the adjoint
+T*(M) = tril(M) + tril(M^T, -1), so they agree with finite differences along ANY direction,
+symmetric or not (the cotangent is triangular). eigh/eigvalsh read the triangle ``UPLO`` names,
+cholesky the lower triangle (``upper=True``: the upper one); tests/test_linalg_triangle.py
+checks both against finite differences of NumPy on non-symmetric input.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import functools
 import numpy as np
 
 from chainrule.describe import describe
+from chainrule.ops.gaps import inverse_gaps
 from chainrule.ops.matmul import _arr, _mT, matmul
 from chainrule.ops.reduce import sum as _sum
 from chainrule.ops.shape import reshape
@@ -29,8 +35,30 @@ SlogdetResult = type(np.linalg.slogdet(np.eye(1)))
 EighResult = type(np.linalg.eigh(np.eye(1)))
 
 
-def _sym(x):
-    return (x + _mT(x)) * 0.5
+def _masks(x, lower):
+    """The triangle read (diagonal included) and the strict triangle mirrored from it."""
+    n = x.shape[-1]
+    read, strict = np.tri(n, dtype=x.dtype), np.tri(n, k=-1, dtype=x.dtype)
+    return (read, strict) if lower else (read.T, strict.T)
+
+
+def _seen(x, lower):
+    """T(x): the symmetric matrix LAPACK sees when it reads one triangle of ``x``."""
+    read, strict = _masks(x, lower)
+    return x * read + _mT(x * strict)
+
+
+def _seen_adjoint(m, lower):
+    """T*(m): the adjoint of ``_seen``, mapping a cotangent of T(x) to one of ``x``."""
+    read, strict = _masks(m, lower)
+    return m * read + _mT(m) * strict
+
+
+def _uplo(UPLO):
+    uplo = str(UPLO).upper()
+    if uplo not in ("L", "U"):
+        raise ValueError("UPLO argument must be 'L' or 'U'")
+    return uplo
 
 
 def _as_matrix_cotangent(g):
@@ -121,17 +149,18 @@ def _phi(x):
     return x * mask.astype(x.dtype)
 
 
+# NumPy's cholesky reads the lower triangle for upper=False, the upper one for upper=True.
 def _cholesky_vjp(g, ans, a, upper):
-    # dL = L Phi(L^-1 dA L^-T)   =>   A_bar = sym(L^-T Phi(L^T L_bar) L^-1)
+    # dL = L Phi(L^-1 dS L^-T)   =>   S_bar = L^-T Phi(L^T L_bar) L^-1,  A_bar = T*(S_bar)
     L, g = (_mT(ans), _mT(g)) if upper else (ans, g)
     Linv = _inv(L)
-    return _sym(matmul(matmul(_mT(Linv), _phi(matmul(_mT(L), g))), Linv))
+    return _seen_adjoint(matmul(matmul(_mT(Linv), _phi(matmul(_mT(L), g))), Linv), not upper)
 
 
 def _cholesky_jvp(t, ans, a, upper):
     L = _mT(ans) if upper else ans
     Linv = _inv(L)
-    dL = matmul(L, _phi(matmul(matmul(Linv, _sym(t)), _mT(Linv))))
+    dL = matmul(L, _phi(matmul(matmul(Linv, _seen(t, not upper)), _mT(Linv))))
     return _mT(dL) if upper else dL
 
 
@@ -142,40 +171,51 @@ _cholesky.defjvp(_cholesky_jvp)
 
 
 def cholesky(a, /, *, upper=False):
-    """``numpy.linalg.cholesky``: L with A = L L^T (``upper=True``: U = L^T). The derivative
-    treats A as symmetric (see the module docstring)."""
+    """``numpy.linalg.cholesky``: L with A = L L^T (``upper=True``: U = L^T). Only one
+    triangle of A is read, and the derivative is that of the function NumPy computes (see the
+    module docstring): the gradient is triangular.
+
+    Example:
+        >>> import chainrule as cr, numpy as np
+        >>> logdet = lambda a: 2 * np.log(np.diagonal(np.linalg.cholesky(a))).sum()
+        >>> g = cr.grad(logdet)(np.array([[4.0, 2.0], [2.0, 2.0]]))  # tril of 2 inv(A) - diag
+        >>> (np.round(g, 12) + 0.0).tolist()
+        [[0.5, 0.0], [-1.0, 1.0]]
+    """
     return _cholesky(a, upper=bool(upper))
 
 
 # --- eigh ---------------------------------------------------------------------------------
 # A = V diag(w) V^T:  dw = diag(V^T dA V),  dV = V (F o (V^T dA V)),  F_ij = 1/(w_j - w_i)
-# (i != j, F_ii = 0). Repeated eigenvalues make F infinite: eigenvector derivatives are then
-# undefined (the eigenvectors themselves are not unique), and give inf/nan.
+# (i != j, F_ii = 0). Repeated eigenvalues make F infinite: the eigenvectors are not unique
+# there and have no derivative, so the rules raise (ops/gaps.py).
 def _eigh_F(w):
-    n = w.shape[-1]
-    eye = np.eye(n, dtype=w.dtype)
-    diff = reshape(w, w.shape[:-1] + (1, n)) - reshape(w, w.shape + (1,))  # w_j - w_i
-    return (1.0 - eye) / (diff + eye)
+    return inverse_gaps(w, "eigh", "eigenvectors",
+                        "Differentiate the eigenvalues (eigvalsh) or a function of the "
+                        "eigenspace that does not depend on the choice of vectors instead.")
 
 
+# The input seen is S = T(A) (UPLO's triangle); rules differentiate S and map through T, T*.
 def _eigvalsh_vjp(g, ans, a, UPLO):
     v = _eigh_vectors(a, UPLO=UPLO)
-    return matmul(v * reshape(g, g.shape[:-1] + (1, g.shape[-1])), _mT(v))  # V diag(g) V^T
+    vgv = matmul(v * reshape(g, g.shape[:-1] + (1, g.shape[-1])), _mT(v))  # V diag(g) V^T
+    return _seen_adjoint(vgv, UPLO == "L")
 
 
 def _eigvalsh_jvp(t, ans, a, UPLO):
     v = _eigh_vectors(a, UPLO=UPLO)
-    return _sum(v * matmul(t, v), axis=-2)  # v_i^T t v_i = v_i^T sym(t) v_i
+    return _sum(v * matmul(_seen(t, UPLO == "L"), v), axis=-2)  # v_i^T T(t) v_i
 
 
 def _eigh_vectors_vjp(g, ans, a, UPLO):
     w = _eigvalsh(a, UPLO=UPLO)
-    return _sym(matmul(matmul(ans, _eigh_F(w) * matmul(_mT(ans), g)), _mT(ans)))
+    m = matmul(matmul(ans, _eigh_F(w) * matmul(_mT(ans), g)), _mT(ans))
+    return _seen_adjoint(m, UPLO == "L")
 
 
 def _eigh_vectors_jvp(t, ans, a, UPLO):
     w = _eigvalsh(a, UPLO=UPLO)
-    return matmul(ans, _eigh_F(w) * matmul(matmul(_mT(ans), _sym(t)), ans))
+    return matmul(ans, _eigh_F(w) * matmul(matmul(_mT(ans), _seen(t, UPLO == "L")), ans))
 
 
 _eigvalsh = Primitive("eigvalsh", lambda a, UPLO: np.linalg.eigvalsh(a, UPLO), save_ans=False,
@@ -191,7 +231,8 @@ _eigh_vectors.defjvp(_eigh_vectors_jvp)
 def eigh(a, UPLO="L"):
     """``numpy.linalg.eigh``: ``(eigenvalues, eigenvectors)`` of a symmetric matrix.
 
-    Derivatives treat A as symmetric; eigenvector derivatives need distinct eigenvalues.
+    Only the ``UPLO`` triangle of A is read, and the derivative is that of the function NumPy
+    computes (the gradient is triangular); eigenvector derivatives need distinct eigenvalues.
     Eigenvector signs are arbitrary, so differentiate sign-invariant quantities (v v^T, v**2).
 
     Example:
@@ -201,12 +242,14 @@ def eigh(a, UPLO="L"):
     """
     if not isinstance(a, Tracer):
         return np.linalg.eigh(a, UPLO)
+    UPLO = _uplo(UPLO)
     return EighResult(_eigvalsh(a, UPLO=UPLO), _eigh_vectors(a, UPLO=UPLO))
 
 
 def eigvalsh(a, UPLO="L"):
-    """``numpy.linalg.eigvalsh``: gradient ``V diag(w_bar) V^T`` (A treated as symmetric)."""
-    return _eigvalsh(a, UPLO=UPLO)
+    """``numpy.linalg.eigvalsh``: gradient ``T*(V diag(w_bar) V^T)`` (only the ``UPLO``
+    triangle is read, see the module docstring)."""
+    return _eigvalsh(a, UPLO=_uplo(UPLO))
 
 
 # --- composed -----------------------------------------------------------------------------
