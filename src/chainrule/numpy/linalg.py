@@ -1,10 +1,14 @@
-"""``chainrule.numpy.linalg``: differentiable ``numpy.linalg`` functions."""
+"""``chainrule.numpy.linalg``: differentiable ``numpy.linalg`` functions.
+
+Each ops module lists what it adds to this namespace in its ``LINALG_ALL``.
+"""
 
 from chainrule.ops import linalg as _linalg
 from chainrule.ops import reduce as _reduce
+from chainrule.ops import svd as _svd
 
 __all__: list[str] = []
-for _module in (_linalg, _reduce):
+for _module in (_linalg, _reduce, _svd):
     for _name in getattr(_module, "LINALG_ALL", ()):
         globals()[_name] = getattr(_module, _name)
         __all__.append(_name)
