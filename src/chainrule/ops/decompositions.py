@@ -19,6 +19,7 @@ checks both against finite differences of NumPy on non-symmetric input.
 from __future__ import annotations
 
 import functools
+import operator
 
 import numpy as np
 
@@ -267,7 +268,10 @@ def matrix_power(a, n):
     a = _arr(a)
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
         raise ValueError(f"matrix_power: expected a stack of square matrices, got a {describe(a)}")
-    n = int(n)
+    try:
+        n = operator.index(n)
+    except TypeError as e:  # NumPy's message; int(1.5) would silently truncate
+        raise TypeError("exponent must be an integer") from e
     if n == 0:  # the identity: a constant
         return np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape).copy()
     if n < 0:
