@@ -54,7 +54,9 @@ def test_spec_names_are_unique():
 @pytest.mark.parametrize(("spec", "case"), CASES, ids=IDS)
 def test_forward_matches_numpy(spec: Spec, case: int):
     xs = spec.inputs(case)
-    for dtype, rtol in ((np.float64, 1e-12), (np.float32, 1e-5)):
+    precisions = (((np.complex128, 1e-12), (np.complex64, 1e-5)) if spec.complex else
+                  ((np.float64, 1e-12), (np.float32, 1e-5)))
+    for dtype, rtol in precisions:
         args = [x.astype(dtype) for x in xs]
         expected = _leaves(spec.ref(*[a.copy() for a in args]))
         # Traced: evaluate through a transformation so the traced code path runs.
@@ -62,7 +64,7 @@ def test_forward_matches_numpy(spec: Spec, case: int):
         assert len(got) == len(expected)
         for g, e in zip(got, expected, strict=True):
             np.testing.assert_allclose(np.asarray(g), e, rtol=rtol, atol=rtol)
-            if np.result_type(e).kind == "f":
+            if np.result_type(e).kind in "fc":
                 assert np.result_type(g) == np.result_type(e), (dtype, spec.name)
         # Untraced: plain arrays run the NumPy implementation directly.
         plain = _leaves(spec.fn(*args))
@@ -82,25 +84,40 @@ def test_vjp_and_jvp_agree(spec: Spec, case: int):
         pytest.skip("spec checks one mode only")
     xs = spec.inputs(case)
     rng = np.random.default_rng(1)
-    vs = tuple(rng.standard_normal(np.shape(x)) for x in xs)
+    vs = tuple(_random_like(x, rng) for x in xs)
     out, tangent = cr.jvp(spec.fn, tuple(xs), vs)
-    us = cr.tree_map(lambda o: rng.standard_normal(np.shape(o)), out)
+    us = cr.tree_map(lambda o: _random_like(o, rng), out)
     cotangents = cr.vjp(spec.fn, *xs)[1](us)
-    lhs = sum(float(np.vdot(u, t)) for u, t in zip(_leaves(us), _leaves(tangent), strict=True))
-    rhs = sum(float(np.vdot(c, v)) for c, v in zip(cotangents, vs, strict=True))
+    lhs = sum(_pair(u, t) for u, t in zip(_leaves(us), _leaves(tangent), strict=True))
+    rhs = sum(_pair(c, v) for c, v in zip(cotangents, vs, strict=True))
     assert lhs == pytest.approx(rhs, rel=1e-9, abs=1e-9)
+
+
+def _random_like(x, rng):
+    """A random array shaped like ``x``, complex (both parts drawn) where ``x`` is complex."""
+    r = rng.standard_normal(np.shape(x))
+    if np.result_type(x).kind == "c":
+        r = r + 1j * rng.standard_normal(np.shape(x))
+    return r.astype(np.result_type(x)) if np.result_type(x).kind in "fc" else r
+
+
+def _pair(a, b) -> float:
+    """Re(sum(a * b)): a cotangent paired with a tangent (the complex convention,
+    chainrule/ops/complex.py; the dot product for real values)."""
+    return float(np.sum(np.asarray(a) * np.asarray(b)).real)
 
 
 @pytest.mark.parametrize(("spec", "case"), CASES, ids=IDS)
 def test_float32_derivatives_stay_float32(spec: Spec, case: int):
-    xs = tuple(x.astype(np.float32) for x in spec.inputs(case))
+    single = np.complex64 if spec.complex else np.float32
+    xs = tuple(x.astype(single) for x in spec.inputs(case))
     out, back = cr.vjp(spec.fn, *xs)
     ones = cr.tree_map(lambda o: np.ones(np.shape(o), dtype=np.result_type(o)), out)
     if "rev" in spec.modes:
         for c in back(ones):
-            assert c.dtype == np.float32
+            assert c.dtype == single
     if "fwd" in spec.modes:
         tangents = tuple(np.ones_like(x) for x in xs)
         for t in _leaves(cr.jvp(spec.fn, xs, tangents)[1]):
-            if np.result_type(t).kind == "f":
-                assert np.result_type(t) == np.float32
+            if np.result_type(t).kind in "fc":
+                assert np.result_type(t) in (np.float32, np.complex64)

@@ -18,6 +18,7 @@ from chainrule.primitive import Primitive, primitive
 from chainrule.transforms import (
     elementwise_grad,
     grad,
+    holomorphic_grad,
     jvp,
     stop_gradient,
     value_and_grad,
@@ -49,6 +50,7 @@ __all__ = [
     "numerical_grad",
     "elementwise_grad",
     "grad",
+    "holomorphic_grad",
     "jvp",
     "primitive",
     "register_pytree_node",

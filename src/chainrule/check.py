@@ -109,13 +109,36 @@ def _ratio(ge: float, ga: float) -> float:
 
 
 def _vdot(a: Any, b: Any) -> float:
+    """The real inner product ``Re(sum(a * b))`` of two pytrees, without conjugation: for
+    complex values it pairs a cotangent with a tangent (``dL = Re(sum(w_bar * dw))``,
+    ``ops/complex.py``); for real ones it is the dot product."""
     la, lb = tree_flatten(a)[0], tree_flatten(b)[0]
-    return float(sum(np.vdot(np.asarray(x, np.float64), np.asarray(y, np.float64))
-                     for x, y in zip(la, lb, strict=True)))
+    total = 0.0
+    for x, y in zip(la, lb, strict=True):
+        x, y = np.asarray(x), np.asarray(y)
+        if x.dtype.kind == "c" or y.dtype.kind == "c":
+            total += float(np.sum(x.astype(np.complex128) * y).real)
+        else:
+            total += float(np.vdot(x.astype(np.float64), y.astype(np.float64)))
+    return total
 
 
 def _random_like(tree: Any, rng: np.random.Generator) -> Any:
-    return tree_map(lambda x: rng.standard_normal(np.shape(x)), tree)
+    """Random directions shaped like ``tree``: complex (real and imaginary parts drawn) where
+    a leaf is complex, so complex inputs are differentiated along both."""
+
+    def draw(x: Any) -> np.ndarray:
+        d = rng.standard_normal(np.shape(x))
+        if np.result_type(x).kind == "c":
+            d = d + 1j * rng.standard_normal(np.shape(x))
+        return d
+
+    return tree_map(draw, tree)
+
+
+def _as_float64(a: Any) -> np.ndarray:
+    a = np.asarray(a)
+    return a.astype(np.complex128 if a.dtype.kind == "c" else np.float64)
 
 
 def check_grad(
@@ -132,7 +155,9 @@ def check_grad(
 
     For each argument, a random direction ``v`` and output weighting ``u`` are drawn; the
     automatic directional derivative  u^T J v  (forward: from ``jvp``, reverse: from ``vjp``)
-    is compared with  (u^T f(x + eps v) - u^T f(x - eps v)) / (2 eps)  in float64. Order 2
+    is compared with  (u^T f(x + eps v) - u^T f(x - eps v)) / (2 eps)  in float64 (complex128
+    for complex arguments, with ``v`` and ``u`` complex and ``u^T`` the real part of the
+    unconjugated product, so real and imaginary directions are both checked). Order 2
     applies the same check to the derivative functions themselves. Raises
     ``GradientCheckError`` with the report when any ratio exceeds 1e-6 (1e-3 with ``kink``)
     while |Ge - Ga| is above the rounding noise of the central difference (16 units in the last
@@ -149,7 +174,7 @@ def check_grad(
     for m in modes:
         if m not in ("fwd", "rev"):
             raise ValueError(f"check_grad: unknown mode {m!r}; use 'fwd' and/or 'rev'")
-    args = tuple(tree_map(lambda a: np.asarray(a, dtype=np.float64), a) for a in args)
+    args = tuple(tree_map(_as_float64, a) for a in args)
     rng = np.random.default_rng(seed)
     tol = 1e-3 if kink else 1e-6
     rows: list[CheckRow] = []

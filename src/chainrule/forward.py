@@ -65,6 +65,12 @@ class ForwardTrace:
 
             tangent = cnp.broadcast_to(tangent, ans.shape)
         if tangent.dtype is not ans.dtype and tangent.dtype != ans.dtype:
+            if tangent.dtype.kind == "c" and ans.dtype.kind != "c":
+                raise TypeError(
+                    f"{prim.name}: its JVP rule returned a complex tangent for a real output; "
+                    "a rule of a real-valued function of complex inputs must take the real part "
+                    "itself (see chainrule/ops/complex.py)."
+                )
             tangent = tangent.astype(ans.dtype)
         return ForwardTracer(ans, tangent, self)
 

@@ -17,12 +17,17 @@ from chainrule.transforms import ArgNums, _argnums_tuple, _jvp, _place, grad, jv
 from chainrule.tree import tree_flatten, tree_unflatten
 
 
-def jacobian(f: Callable, argnums: ArgNums = 0, mode: str = "auto") -> Callable:
+def jacobian(f: Callable, argnums: ArgNums = 0, mode: str = "auto",
+             holomorphic: bool = False) -> Callable:
     """``f`` -> a function returning its Jacobian, of shape ``out.shape + arg.shape``.
 
     Pytrees are allowed on both sides: the result has the output's structure, and each output
     leaf holds the Jacobian blocks with the structure of the differentiated arguments (a tuple
     when ``argnums`` is a tuple).
+
+    Complex inputs need ``holomorphic=True``: the complex Jacobian ``df/dz`` exists only for a
+    holomorphic ``f`` (then both modes give it). For any other function of complex inputs,
+    differentiate with respect to the real and imaginary parts as separate real arrays.
 
     Example:
         >>> import numpy as np
@@ -40,6 +45,7 @@ def jacobian(f: Callable, argnums: ArgNums = 0, mode: str = "auto") -> Callable:
         wrt = tuple(args[n] for n in nums)
         in_leaves, in_def = tree_flatten(wrt)
         in_shapes = [np.shape(x) for x in in_leaves]
+        _check_complex(in_leaves, holomorphic)
 
         def g(*xs):
             return fk(*_place(args, nums, xs))
@@ -59,6 +65,36 @@ def jacobian(f: Callable, argnums: ArgNums = 0, mode: str = "auto") -> Callable:
         return tree_unflatten(out_def, per_out)
 
     return jacobian_f
+
+
+def _check_complex(leaves: Sequence[Any], holomorphic: bool) -> None:
+    complex_in = [np.result_type(x).kind == "c" for x in leaves]
+    if holomorphic and not all(complex_in):
+        raise TypeError(
+            "jacobian(holomorphic=True): every differentiated input must be complex; give "
+            "real inputs a complex dtype (x.astype(complex)) or drop holomorphic=True."
+        )
+    if any(complex_in) and not holomorphic:
+        raise TypeError(
+            "jacobian: a differentiated input is complex. The complex Jacobian df/dz exists "
+            "only where f is holomorphic: promise it with jacobian(f, holomorphic=True). For "
+            "other functions (abs, real, conj, ...) pass the real and imaginary parts as "
+            "separate real arrays."
+        )
+
+
+def _refuse_complex(args: tuple, op: str) -> None:
+    for a in args:  # the common case, real arrays, without flattening
+        if type(a) is not np.ndarray or a.dtype.kind != "f":
+            break
+    else:
+        return
+    if any(np.result_type(x).kind == "c" for x in tree_flatten(args)[0]):
+        raise TypeError(
+            f"{op}: a differentiated input is complex. Second derivatives of a real function "
+            "of complex inputs mix z and conj(z); pass the real and imaginary parts as "
+            "separate real arrays (f(x, y) with z = x + 1j * y)."
+        )
 
 
 def _basis(leaves: Sequence[Any]):
@@ -119,7 +155,15 @@ def hessian(f: Callable, argnums: ArgNums = 0) -> Callable:
         >>> cr.hessian(lambda x: x[0] ** 2 * x[1])(np.array([1.0, 2.0])).tolist()
         [[4.0, 2.0], [2.0, 0.0]]
     """
-    return jacobian(grad(f, argnums), argnums, mode="fwd")
+    hess = jacobian(grad(f, argnums), argnums, mode="fwd")
+
+    @functools.wraps(f)
+    def hessian_f(*args: Any, **kwargs: Any):
+        nums = _argnums_tuple(argnums, len(args), "hessian")
+        _refuse_complex(tuple(args[n] for n in nums), "hessian")
+        return hess(*args, **kwargs)
+
+    return hessian_f
 
 
 def hvp(f: Callable, primals: Sequence[Any], vectors: Sequence[Any]) -> Any:
@@ -137,6 +181,7 @@ def hvp(f: Callable, primals: Sequence[Any], vectors: Sequence[Any]) -> Any:
         [6.0, 12.0]
     """
     primals, vectors = tuple(primals), tuple(vectors)
+    _refuse_complex(primals, "hvp")
     gradient = grad(f, argnums=tuple(range(len(primals))))
     # Only the tangent of the gradient is wanted: its value is never computed (deferred.py).
     return _jvp(gradient, primals, vectors, has_aux=False, values=False)[1]

@@ -131,10 +131,20 @@ def backward(tape: list, seeds: dict[int, Any], keep: bool, check=None) -> dict[
                 c = unbroadcast(c, parent[SHAPE])
             dtype = parent[DTYPE]
             if c.dtype is not dtype and c.dtype != dtype:  # builtin dtypes are singletons
-                c = c.astype(dtype)
+                c = _cast_cotangent(c, dtype)
             prev = cts[j]
             cts[j] = c if prev is None else prev + c
     return leaves
+
+
+def _cast_cotangent(c: Any, dtype: np.dtype) -> Any:
+    """A cotangent in its input's dtype: a complex one reaching a real input keeps its real
+    part (ops/complex.py: dL/dx is the real part of the complex cotangent)."""
+    if c.dtype.kind == "c" and dtype.kind != "c":
+        c = c.real
+        if c.dtype == dtype:
+            return c
+    return c.astype(dtype)
 
 
 def _missing_rule(prim: Primitive, pos: int) -> TypeError:

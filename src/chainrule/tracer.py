@@ -223,7 +223,11 @@ class Tracer:
 
     @property
     def real(self):
-        return self._alias()
+        return cnp.real(self)
+
+    @property
+    def imag(self):
+        return cnp.imag(self)
 
     @property
     def flat(self):
@@ -299,7 +303,10 @@ class Tracer:
         return self._alias()
 
     def conj(self):
-        return self._alias()
+        return cnp.conj(self)
+
+    def conjugate(self):
+        return cnp.conj(self)
 
     def argmax(self, axis=None):
         return np.argmax(primal(self), axis)

@@ -33,7 +33,7 @@ ArgNums = int | Sequence[int]
 # --- inputs -------------------------------------------------------------------------------
 def _as_input(x: Any, op: str, where: tuple[int, int | None] | str) -> Any:
     """A differentiable input as an array (or an outer transformation's traced value)."""
-    if type(x) is np.ndarray and x.dtype.kind == "f":
+    if type(x) is np.ndarray and x.dtype.kind in "fc":
         return x
     if not isinstance(x, Tracer):
         if isinstance(x, np.ndarray | np.generic):
@@ -43,11 +43,11 @@ def _as_input(x: Any, op: str, where: tuple[int, int | None] | str) -> Any:
         else:
             x = np.asarray(x)
     kind = x.dtype.kind
-    if kind != "f":
+    if kind != "f" and kind != "c":
         hint = (
             "Convert it with x.astype(float), or leave it out of argnums."
             if kind in "iub"
-            else "Only real floating-point arrays (float32, float64) can be differentiated."
+            else "Only floating-point and complex arrays can be differentiated."
         )
         if isinstance(where, tuple):
             n, k = where
@@ -108,7 +108,7 @@ def _record(f: Callable, args: tuple, argnums: tuple[int, ...], op: str):
             nodes = []
             leaves, spec = tree_flatten(arg)
             for k, leaf in enumerate(leaves):
-                if type(leaf) is not np.ndarray or leaf.dtype.kind != "f":
+                if type(leaf) is not np.ndarray or leaf.dtype.kind not in "fc":
                     leaf = _as_input(leaf, op, (n, k if len(leaves) > 1 else None))
                 nodes.append(trace.leaf(leaf))
             args[n] = tree_unflatten(spec, nodes)
@@ -249,11 +249,56 @@ def _check_scalar(out: Any, f: Callable) -> None:
     elif isinstance(out, float):
         return
     name = getattr(f, "__name__", "f")
+    if isinstance(out, _ARRAYS) and out.size == 1 and out.dtype.kind == "c":
+        raise TypeError(
+            f"grad({name}): the function returned a complex scalar; grad needs a real one. "
+            "For the complex derivative f'(z) of a holomorphic f use cr.holomorphic_grad(f); "
+            "otherwise differentiate a real quantity (np.real(f(z)), np.abs(f(z)) ** 2)."
+        )
     raise TypeError(
         f"grad({name}): the function must return a real scalar, but it returned a "
         f"{describe(out)}. For a non-scalar output use cr.jacobian(f) for the full Jacobian or "
         f"cr.vjp(f, x) for vector-Jacobian products; or reduce it first (e.g. .sum())."
     )
+
+
+def holomorphic_grad(f: Callable, argnums: ArgNums = 0) -> Callable:
+    """``f`` holomorphic, returning a complex scalar -> its complex derivative ``f'(z)``.
+
+    With the library's convention (``chainrule/ops/complex.py``) this is the VJP of the
+    cotangent 1. The result is right only where ``f`` is holomorphic (complex-differentiable);
+    for other functions differentiate a real quantity with ``grad``. Real inputs are refused:
+    give them a complex dtype.
+
+    Example:
+        >>> import numpy as np
+        >>> import chainrule as cr
+        >>> complex(cr.holomorphic_grad(lambda z: z ** 3)(np.complex128(1 + 1j)))
+        6j
+    """
+
+    @functools.wraps(f)
+    def holomorphic_grad_f(*args: Any, **kwargs: Any):
+        fk = functools.partial(f, **kwargs) if kwargs else f
+        nums = _argnums_tuple(argnums, len(args), "holomorphic_grad")
+        for n in nums:
+            for leaf in tree_flatten(args[n])[0]:
+                if np.result_type(leaf).kind != "c":
+                    raise TypeError(
+                        f"holomorphic_grad: argument {n} is a {describe(leaf)}; a complex "
+                        "derivative needs complex inputs. Pass it as complex (e.g. "
+                        "x.astype(complex)), or use cr.grad for real inputs."
+                    )
+        out, back = vjp(lambda *xs: fk(*_place(args, nums, xs)), *(args[n] for n in nums))
+        if np.size(out) != 1 or np.result_type(out).kind != "c":
+            raise TypeError(
+                f"holomorphic_grad({getattr(f, '__name__', 'f')}): the function must return a "
+                f"complex scalar, but it returned a {describe(out)}."
+            )
+        g = back(np.ones(np.shape(out), dtype=np.result_type(out)))
+        return g[0] if isinstance(argnums, int) else g
+
+    return holomorphic_grad_f
 
 
 def grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> Callable:

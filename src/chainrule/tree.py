@@ -193,8 +193,8 @@ NOT_PLAIN = object()  # map_plain's answer for anything but float arrays in tupl
 
 
 def map_plain(x: Any, f: Callable[[np.ndarray], Any]) -> tuple[Any, Any]:
-    """``f`` applied to a float array, or to each float array in nested tuples and lists (the
-    common argument of a differentiated function: parameters), in one pass.
+    """``f`` applied to a float or complex array, or to each such array in nested tuples and
+    lists (the common argument of a differentiated function: parameters), in one pass.
 
     Returns ``(spec, mapped)``: ``spec`` is None for an array, ``(tuple or list, child specs)``
     for a container; ``(NOT_PLAIN, None)`` when anything else is inside (then use
@@ -211,7 +211,8 @@ def map_plain(x: Any, f: Callable[[np.ndarray], Any]) -> tuple[Any, Any]:
     """
     t = type(x)
     if t is np.ndarray:
-        return (None, f(x)) if x.dtype.kind == "f" else (NOT_PLAIN, None)
+        kind = x.dtype.kind
+        return (None, f(x)) if kind == "f" or kind == "c" else (NOT_PLAIN, None)
     if t is not tuple and t is not list:
         return NOT_PLAIN, None
     specs = []

@@ -18,6 +18,8 @@ from chainrule.numpy.constant import *  # noqa: F403
 from chainrule.numpy.constant import __all__ as _constant
 from chainrule.ops.arithmetic import *  # noqa: F403
 from chainrule.ops.arithmetic import __all__ as _arithmetic
+from chainrule.ops.complex import *  # noqa: F403
+from chainrule.ops.complex import __all__ as _complex
 from chainrule.ops.elementwise import *  # noqa: F403
 from chainrule.ops.elementwise import __all__ as _elementwise
 from chainrule.ops.indexing import *  # noqa: F403
@@ -30,7 +32,8 @@ from chainrule.ops.shape import *  # noqa: F403
 from chainrule.ops.shape import __all__ as _shape
 
 __all__ = [
-    *_arithmetic, *_elementwise, *_reduce, *_shape, *_indexing, *_linalg, *_constant, "linalg"
+    *_arithmetic, *_complex, *_elementwise, *_reduce, *_shape, *_indexing, *_linalg,
+    *_constant, "linalg",
 ]
 
 _dispatch.build_tables()

@@ -21,7 +21,7 @@ _NONDIFFERENTIABLE = [
     "isfinite", "isnan", "isinf", "isposinf", "isneginf", "signbit", "isclose", "allclose",
     "array_equal", "array_equiv", "any", "all", "count_nonzero",
     # piecewise constant (zero derivative)
-    "floor", "ceil", "round", "around", "rint", "trunc", "fix", "sign", "floor_divide",
+    "floor", "ceil", "round", "around", "rint", "trunc", "fix", "floor_divide",
     "heaviside",
     # indices and structure
     "argmax", "argmin", "argsort", "argwhere", "nonzero", "flatnonzero", "searchsorted",

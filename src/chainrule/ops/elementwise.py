@@ -18,15 +18,17 @@ what NumPy computes. Two-operand selections (where, maximum, clip, ...) are in
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
 
 from chainrule.ops.arithmetic import divide, multiply
+from chainrule.ops.complex import conj, real
 from chainrule.ops.define import elementwise
 from chainrule.ops.elementwise_binary import *  # noqa: F403
 from chainrule.ops.elementwise_binary import __all__ as _binary
-from chainrule.ops.elementwise_binary import _no_options
+from chainrule.ops.elementwise_binary import _no_options, where
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
 
@@ -113,9 +115,31 @@ arctanh = elementwise(
 )
 
 # --- absolute value ---------------------------------------------------------------------------
-# abs'(x) = sign(x), with abs'(0) = sign(0) = 0 (the subgradient of least norm). The sign is
-# piecewise constant, so it is taken from the plain value: its own derivative is 0.
-absolute = elementwise("absolute", np.absolute, lambda ans, x: np.sign(primal(x)), save_ans=False)
+# Real x: abs'(x) = sign(x), with abs'(0) = sign(0) = 0 (the subgradient of least norm). The
+# sign is piecewise constant, so it is taken from the plain value: its own derivative is 0.
+# Complex z (not holomorphic, ops/complex.py): d|z| = Re(conj(z) dz) / |z|, so the VJP is
+# g conj(z) / |z| and the JVP Re(t conj(z) / |z|); at z = 0 both are taken as 0.
+def _conj_unit(z):
+    r = absolute(z)
+    zero = np.asarray(primal(r)) == 0
+    return conj(z) / (where(zero, 1.0, r) if zero.any() else r)
+
+
+def _abs_vjp(g, ans, x):
+    if x.dtype.kind == "c":
+        return g * _conj_unit(x)
+    return g * np.sign(primal(x))
+
+
+def _abs_jvp(t, ans, x):
+    if x.dtype.kind == "c":
+        return real(t * _conj_unit(x))
+    return t * np.sign(primal(x))
+
+
+absolute = Primitive("absolute", np.absolute, save_ans=False, register=True)
+absolute.defvjp(_abs_vjp)
+absolute.defjvp(_abs_jvp)
 abs = absolute  # noqa: A001  (numpy.abs is numpy.absolute)
 
 
@@ -145,18 +169,24 @@ degrees = rad2deg
 # A cast between floating dtypes is the identity on values: its VJP casts the cotangent back to
 # the input dtype (``source``, kept as a parameter so that no input needs saving), its JVP
 # casts the tangent forward.
-_cast = Primitive(
-    "astype", lambda x, dtype, source: np.asarray(x).astype(dtype),
-    save_args=False, save_ans=False, register=True,
-)
+# A complex -> real cast keeps the real part (NumPy's value); its VJP casts the real cotangent
+# back to complex, which is the real part's rule (ops/complex.py).
+def _cast_impl(x, dtype, source):
+    x = np.asarray(x)
+    if source.kind == "c" and dtype.kind != "c":
+        x = x.real
+    return x.astype(dtype)
+
+
+_cast = Primitive("astype", _cast_impl, save_args=False, save_ans=False, register=True)
 _cast.defvjp(lambda g, ans, x, dtype, source: _cast(g, dtype=source, source=dtype))
 _cast.defjvp(lambda t, ans, x, dtype, source: _cast(t, dtype=dtype, source=source))
 
 
 def astype(x, dtype, /, *, copy=True, device=None):
-    """``numpy.astype``. A floating target dtype is differentiable (the gradient comes back in
-    the input's dtype); an integer or boolean target gives a plain constant, as rounding has no
-    derivative.
+    """``numpy.astype``. A floating or complex target dtype is differentiable (the gradient
+    comes back in the input's dtype); an integer or boolean target gives a plain constant, as
+    rounding has no derivative.
 
     Example:
         >>> import numpy as np
@@ -170,12 +200,17 @@ def astype(x, dtype, /, *, copy=True, device=None):
     if device not in (None, "cpu"):
         raise ValueError(f"astype: device={device!r} is not supported on traced values")
     target = np.dtype(dtype)
-    if target.kind == "f":
-        return x if target == x.dtype else _cast(x, dtype=target, source=x.dtype)
+    if target.kind in "fc":
+        if target == x.dtype:
+            return x
+        if x.dtype.kind == "c" and target.kind == "f":
+            warnings.warn("Casting complex values to real discards the imaginary part",
+                          np.exceptions.ComplexWarning, stacklevel=2)
+        return _cast(x, dtype=target, source=x.dtype)
     if target.kind in "iub":
         return np.asarray(primal(x)).astype(target)
     raise TypeError(
-        f"astype: cannot cast a {x._describe()} to {target}; chainrule differentiates real "
-        "floating-point arrays. Cast to a float dtype (float32, float64), or to an integer or "
-        "bool dtype for a constant."
+        f"astype: cannot cast a {x._describe()} to {target}; chainrule differentiates "
+        "floating-point and complex arrays. Cast to a float or complex dtype, or to an integer "
+        "or bool dtype for a constant."
     )

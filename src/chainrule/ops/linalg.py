@@ -56,8 +56,13 @@ def dot(a, b, out=None):
 
 
 def vdot(a, b, /):
-    """``numpy.vdot`` (real): the dot product of the flattened arrays."""
-    return matmul(reshape(_arr(a), (-1,)), reshape(_arr(b), (-1,)))
+    """``numpy.vdot``: the dot product of the flattened arrays, conjugating ``a`` if complex."""
+    a = _arr(a)
+    if np.result_type(a).kind == "c":
+        from chainrule.ops.complex import conj
+
+        a = conj(a)
+    return matmul(reshape(a, (-1,)), reshape(_arr(b), (-1,)))
 
 
 def inner(a, b, /):

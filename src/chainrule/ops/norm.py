@@ -18,6 +18,7 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
 from chainrule import numpy as cnp
+from chainrule.describe import describe
 from chainrule.ops.reduce import _as_array, _sqrt0, _sum, max, min
 from chainrule.ops.shape import reshape, transpose
 from chainrule.tracer import primal
@@ -34,9 +35,14 @@ def _pow0(s: Any, p: float) -> Any:
     return (s * (1 - z) + z) ** p * (1 - z)
 
 
+def _abs2(x):
+    """|x|^2 entrywise as NumPy forms it: x * x, or Re(conj(x) x) for complex x."""
+    return x * x if x.dtype.kind != "c" else cnp.real(cnp.conj(x) * x)
+
+
 def _vector_norm(x, ord, axis, keepdims):
     if ord is None or ord == 2:
-        return _sqrt0(_sum(x * x, axis=axis, keepdims=keepdims))
+        return _sqrt0(_sum(_abs2(x), axis=axis, keepdims=keepdims))
     if isinstance(ord, str):
         raise ValueError(f"Invalid norm order '{ord}' for vectors")
     if ord == _inf:
@@ -87,7 +93,7 @@ def _matrix_norm(x, ord, axis, keepdims):
     if row == col:
         raise ValueError("Duplicate axes given.")
     if ord in (None, "fro", "f"):
-        ret = _sqrt0(_sum(x * x, axis=tuple(sorted(axis)), keepdims=False))
+        ret = _sqrt0(_sum(_abs2(x), axis=tuple(sorted(axis)), keepdims=False))
     elif ord in (1, -1, _inf, -_inf):
         # 1: largest column sum of |x|; inf: largest row sum (the reduced axes shift by one)
         summed, other = (row, col) if ord in (1, -1) else (col, row)
@@ -95,6 +101,12 @@ def _matrix_norm(x, ord, axis, keepdims):
         pick = max if ord in (1, _inf) else min
         ret = pick(_sum(abs(x), axis=(summed,), keepdims=False), axis=other)
     elif ord in (2, -2, "nuc"):
+        if x.dtype.kind == "c":
+            raise NotImplementedError(
+                f"norm(ord={ord!r}) of a complex matrix ({describe(x)}) has no derivative "
+                "rule yet; use ord='fro', 1 or inf, or differentiate the real and imaginary "
+                "parts as a real block matrix [[re, -im], [im, re]] (same singular values)."
+            )
         ret = _svd_norm(x, ord, row, col)
     else:
         raise ValueError("Invalid norm order for matrices.")
@@ -118,7 +130,11 @@ def norm(x, ord=None, axis=None, keepdims=False):
     if axis is None:
         if ord is None or (ord in ("f", "fro") and nd == 2) or (ord == 2 and nd == 1):
             flat = reshape(x, (-1,))
-            ret = _sqrt0(cnp.dot(flat, flat))  # NumPy's own formula: same rounding
+            if x.dtype.kind == "c":  # NumPy's own formulas: the same rounding
+                re, im = cnp.real(flat), cnp.imag(flat)
+                ret = _sqrt0(cnp.dot(re, re) + cnp.dot(im, im))
+            else:
+                ret = _sqrt0(cnp.dot(flat, flat))
             return reshape(ret, (1,) * nd) if keepdims else ret
         axis = tuple(range(nd))
     elif not isinstance(axis, tuple):

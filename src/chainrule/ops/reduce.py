@@ -270,7 +270,7 @@ def _sqrt0(v: Any) -> Any:
 
 def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=_NoValue,
         mean=_NoValue, correction=_NoValue):
-    """``numpy.var``: ``sum((a - mean)**2) / (n - ddof)``, two passes as in NumPy."""
+    """``numpy.var``: ``sum(|a - mean|**2) / (n - ddof)``, two passes as in NumPy."""
     _refuse_out("var", out)
     _refuse_where("var", where)
     if correction is not _NoValue:
@@ -282,7 +282,9 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=_No
     n = _count(a.shape, axes)
     mu = _sum(a, axis=axes, keepdims=True) / n if mean is _NoValue else mean
     d = a - mu
-    return _sum(d * d, axis=axes, keepdims=_flag(keepdims)) / builtins.max(n - ddof, 0)
+    # |d|^2: for complex entries NumPy sums Re(d conj(d)), a real variance
+    dd = d * d if d.dtype.kind != "c" else (d * d.conj()).real
+    return _sum(dd, axis=axes, keepdims=_flag(keepdims)) / builtins.max(n - ddof, 0)
 
 
 def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=_NoValue,

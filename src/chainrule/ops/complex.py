@@ -1,0 +1,190 @@
+"""Complex numbers: real and imaginary parts, conjugate, angle, and the derivative convention.
+
+The convention is HIPS autograd's. A real-valued ``L`` of ``z = x + iy`` has the gradient
+``dL/dx - i dL/dy``; more generally the cotangent of a complex value ``w = u + iv`` is
+``w_bar = dL/du - i dL/dv``. With it a holomorphic function's VJP is the same formula as for
+reals, ``g * f'(z)`` (no conjugate), a linear map ``w = A z`` pulls back by the plain transpose
+``A^T g``, and ``dL = Re(sum(w_bar * dw))``. Where a complex cotangent reaches a real input the
+engine keeps its real part. Forward mode pushes complex tangents ``dz = dx + i dy``.
+
+Only the functions that are not holomorphic need rules of their own (they are below, and
+``absolute`` in ``ops/elementwise.py``): for ``w = Re z`` the cotangent ``g`` (real) comes back
+as ``g + 0i``; for ``Im z`` as ``-i g``; for ``conj z`` as ``conj(g)``; for ``angle z`` as
+``g conj(i z) / |z|^2``.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+
+from chainrule.primitive import Primitive
+from chainrule.tracer import Tracer, primal
+
+__all__ = ["real", "imag", "conj", "conjugate", "angle", "sign", "real_if_close", "iscomplex",
+           "isreal"]
+
+
+def _is_complex(x: Any) -> bool:
+    return np.result_type(x).kind == "c"
+
+
+# --- real and imaginary parts, conjugate --------------------------------------------------
+# All three are real-linear, so their JVP applies the same map to the tangent. The VJP of the
+# real part returns the real cotangent, which the engine casts to the complex input's dtype.
+_real = Primitive("real", np.real, save_args=False, save_ans=False, register=True)
+_real.defvjp(lambda g, ans, x: g)
+_real.defjvp(lambda t, ans, x: _real(t))
+
+_imag = Primitive("imag", np.imag, save_args=False, save_ans=False, register=True)
+_imag.defvjp(lambda g, ans, x: g * -1j)  # g first: a NumPy scalar times 1j stays NumPy
+_imag.defjvp(lambda t, ans, x: _imag(t))
+
+_conj = Primitive("conj", np.conjugate, save_args=False, save_ans=False, register=True)
+_conj.defvjp(lambda g, ans, x: _conj(g))
+_conj.defjvp(lambda t, ans, x: _conj(t))
+
+
+def real(val: Any) -> Any:
+    """``numpy.real``: the real part (a real array of the matching precision).
+
+    Example:
+        >>> import numpy as np, chainrule as cr
+        >>> complex(cr.grad(lambda z: np.real(z ** 2))(np.complex128(1 + 2j)))  # 2x - i(-2y)
+        (2+4j)
+    """
+    if not isinstance(val, Tracer):
+        return np.real(val)
+    return _real(val) if _is_complex(val) else val._alias()
+
+
+def imag(val: Any) -> Any:
+    """``numpy.imag``: the imaginary part (zeros, a constant, for a real input).
+
+    Example:
+        >>> import numpy as np, chainrule as cr
+        >>> complex(cr.grad(lambda z: np.imag(z))(np.complex128(1 + 2j)))
+        -1j
+    """
+    if not isinstance(val, Tracer):
+        return np.imag(val)
+    if _is_complex(val):
+        return _imag(val)
+    return np.zeros(val.shape, val.dtype)
+
+
+def conj(x: Any, /, out: Any = None, **kwargs: Any) -> Any:
+    """``numpy.conj`` / ``numpy.conjugate`` (the identity on real inputs).
+
+    Example:
+        >>> import numpy as np, chainrule as cr
+        >>> complex(cr.grad(lambda z: np.real(np.conj(z) * z))(np.complex128(3 + 4j)))
+        (6-8j)
+    """
+    if not isinstance(x, Tracer):
+        return np.conjugate(x, out=out, **kwargs)
+    if out is not None or kwargs:
+        raise TypeError(f"conj: the options {['out'] * (out is not None) + sorted(kwargs)} "
+                        f"are not supported on a {x._describe()}; use the returned value.")
+    return _conj(x) if _is_complex(x) else x._alias()
+
+
+conjugate = conj
+
+
+# --- angle ----------------------------------------------------------------------------------
+# theta = atan2(y, x):  d theta = Im(conj(z) dz) / |z|^2,  z_bar = g conj(i z) / |z|^2.
+# At z = 0 the angle has no derivative; 0 is used (as abs'(0) = 0).
+def _inverse_square_modulus(z: Any) -> Any:
+    r2 = _real(z * _conj(z))
+    return 1.0 / _where_zero(r2)
+
+
+def _where_zero(r2: Any) -> Any:
+    from chainrule.ops.elementwise import where
+
+    zero = np.asarray(primal(r2)) == 0
+    return where(zero, np.inf, r2) if zero.any() else r2
+
+
+_angle = Primitive("angle", np.angle, save_ans=False, register=True)
+_angle.defvjp(lambda g, ans, z: g * _conj(z * 1j) * _inverse_square_modulus(z))
+_angle.defjvp(lambda t, ans, z: _imag(_conj(z) * t) * _inverse_square_modulus(z))
+
+
+def angle(z: Any, deg: bool = False) -> Any:
+    """``numpy.angle``: the argument of a complex number (radians, or degrees with ``deg``).
+
+    The angle of a real input is 0 or pi, piecewise constant: a constant.
+
+    Example:
+        >>> import numpy as np, chainrule as cr
+        >>> complex(cr.grad(lambda z: np.angle(z))(np.complex128(1j)))  # -y/r^2 - i x/r^2
+        (-1-0j)
+    """
+    if not isinstance(z, Tracer):
+        return np.angle(z, deg=deg)
+    if not _is_complex(z):
+        return np.angle(primal(z), deg=deg)
+    theta = _angle(z)
+    return theta * (180.0 / math.pi) if deg else theta
+
+
+# --- sign ------------------------------------------------------------------------------------
+def sign(x: Any, /, out: Any = None, **kwargs: Any) -> Any:
+    """``numpy.sign``. For real inputs it is piecewise constant: a constant (its derivative is
+    0 wherever it exists). For complex inputs NumPy gives ``z / |z|`` (0 at 0), which is
+    differentiable away from 0 and is composed as such.
+
+    Example:
+        >>> import numpy as np, chainrule as cr
+        >>> complex(cr.grad(lambda z: np.real(np.sign(z)))(np.complex128(1j)))
+        (1+0j)
+    """
+    if not isinstance(x, Tracer):
+        return np.sign(x, out=out, **kwargs)
+    if out is not None or kwargs:
+        raise TypeError(f"sign: the options {['out'] * (out is not None) + sorted(kwargs)} "
+                        f"are not supported on a {x._describe()}; use the returned value.")
+    if not _is_complex(x):
+        return np.sign(primal(x))
+    from chainrule.ops.elementwise import absolute, where
+
+    r = absolute(x)
+    zero = np.asarray(primal(r)) == 0
+    return x / (where(zero, 1.0, r) if zero.any() else r)
+
+
+# --- predicates and real_if_close ---------------------------------------------------------------
+def iscomplex(x: Any) -> Any:
+    """``numpy.iscomplex``: a boolean constant per entry (imaginary part non-zero)."""
+    return np.iscomplex(primal(x))
+
+
+def isreal(x: Any) -> Any:
+    """``numpy.isreal``: a boolean constant per entry (imaginary part zero)."""
+    return np.isreal(primal(x))
+
+
+def real_if_close(a: Any, tol: float = 100) -> Any:
+    """``numpy.real_if_close``: the real part when every imaginary part is within ``tol``
+    machine epsilons of zero, else ``a`` unchanged. The choice depends on the values only
+    through that test, so the result is differentiable as ``real(a)`` or as ``a``.
+
+    Example:
+        >>> import numpy as np, chainrule as cr
+        >>> cr.grad(lambda z: np.real_if_close(z * 1).sum())(np.array([1.0 + 0j]))
+        array([1.+0.j])
+    """
+    if not isinstance(a, Tracer):
+        return np.real_if_close(a, tol=tol)
+    if not _is_complex(a):
+        return a
+    plain = primal(a)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        chosen = np.real_if_close(plain, tol=tol)
+    return _real(a) if chosen.dtype.kind != "c" else a
