@@ -192,8 +192,9 @@ def cholesky(a, /, *, upper=False):
 # there and have no derivative, so the rules raise (ops/gaps.py).
 def _eigh_F(w):
     return inverse_gaps(w, "eigh", "eigenvectors",
-                        "Differentiate the eigenvalues (eigvalsh) or a function of the "
-                        "eigenspace that does not depend on the choice of vectors instead.")
+                        "The eigenvectors are not unique there: differentiate the eigenvalues "
+                        "(eigvalsh) or a function of the eigenspace that does not depend on "
+                        "the choice of vectors instead.", "eigenvalues")
 
 
 # The input seen is S = T(A) (UPLO's triangle); rules differentiate S and map through T, T*.

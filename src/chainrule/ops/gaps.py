@@ -19,13 +19,13 @@ class RepeatedValuesError(ValueError):
     """Eigen or singular vectors were differentiated where their values coincide."""
 
 
-def check_distinct(w, op: str, what: str, advice: str) -> None:
-    """Raise ``RepeatedValuesError`` where two of the values along the last axis of ``w`` agree
-    to rounding (|w_i - w_j| <= n eps max|w|), naming ``op`` and the input ``describe``d.
+def check_distinct(w, op: str, what: str, advice: str, values: str = "values") -> None:
+    """Raise ``RepeatedValuesError`` where two of the ``values`` along the last axis of ``w``
+    agree to rounding (|w_i - w_j| <= n eps max|w|), naming ``op`` and the input.
 
     Example:
         >>> import numpy as np
-        >>> check_distinct(np.array([1.0, 2.0]), "eigh", "eigenvalues", "")
+        >>> check_distinct(np.array([1.0, 2.0]), "eigh", "eigenvectors", "")
     """
     wp = np.asarray(primal(w))
     n = wp.shape[-1]
@@ -34,18 +34,16 @@ def check_distinct(w, op: str, what: str, advice: str) -> None:
     gaps = np.abs(wp[..., :, None] - wp[..., None, :])
     scale = np.max(np.abs(wp), axis=-1, keepdims=True)[..., None]
     tol = n * np.finfo(wp.dtype).eps * scale
-    off = ~np.eye(n, dtype=bool)
-    bad = (gaps <= tol) & off
+    bad = (gaps <= tol) & ~np.eye(n, dtype=bool)
     if bad.any():
         where = np.argwhere(bad)[0]
         raise RepeatedValuesError(
-            f"{op}: the {what} have no derivative at this input: two of the values they "
-            f"belong to are equal ({float(wp[tuple(where[:-1])])!r}, in a "
-            f"{describe(w)}), so the {what} are not unique there. {advice}"
+            f"{op}: the {what} have no derivative at this input: two {values} are equal "
+            f"({wp[tuple(where[:-1])].item()!r}, in a {describe(w)}). {advice}"
         )
 
 
-def inverse_gaps(w, op: str, what: str, advice: str):
+def inverse_gaps(w, op: str, what: str, advice: str, values: str = "values"):
     """F with F_ij = 1 / (w_j - w_i) off the diagonal and 0 on it, for the stack ``w``
     (..., n) -> (..., n, n); raises ``RepeatedValuesError`` where two values coincide.
 
@@ -53,7 +51,7 @@ def inverse_gaps(w, op: str, what: str, advice: str):
         >>> inverse_gaps(np.array([1.0, 3.0]), "eigh", "eigenvalues", "").tolist()
         [[0.0, 0.5], [-0.5, 0.0]]
     """
-    check_distinct(w, op, what, advice)
+    check_distinct(w, op, what, advice, values)
     n = w.shape[-1]
     eye = np.eye(n, dtype=np.asarray(primal(w)).dtype)
     diff = reshape(w, w.shape[:-1] + (1, n)) - reshape(w, w.shape + (1,))  # w_j - w_i

@@ -37,7 +37,7 @@ import numpy as np
 from chainrule.backend import namespace
 from chainrule.describe import describe
 from chainrule.ops.decompositions import _seen
-from chainrule.ops.gaps import inverse_gaps
+from chainrule.ops.gaps import check_distinct, inverse_gaps
 from chainrule.ops.join import concatenate
 from chainrule.ops.matmul import _arr, _mT, matmul
 from chainrule.ops.reduce import sum as _sum
@@ -54,8 +54,9 @@ class SingularValueError(ValueError):
     """Singular vectors of a non-square matrix were differentiated at a zero singular value."""
 
 
-_ADVICE = ("Differentiate the singular values (compute_uv=False) or a function of the "
-           "singular subspaces that does not depend on the choice of vectors instead.")
+_ADVICE = ("The singular vectors are not unique there: differentiate the singular values "
+           "(compute_uv=False) or a function of the singular subspaces that does not depend "
+           "on the choice of vectors instead.")
 
 
 def _impl(a, hermitian, full_matrices=False):
@@ -97,13 +98,19 @@ def _check_nonzero(s, a, side: str) -> None:
         )
 
 
+def _gaps(s, side):
+    """F_ij = 1 / (s_j^2 - s_i^2), raising where two singular values are equal."""
+    check_distinct(s, "svd", side, _ADVICE, "singular values")
+    return inverse_gaps(s * s, "svd", side, _ADVICE, "singular values")
+
+
 # --- the left factor: U of A, or V of A^T ---------------------------------------------------
 # ``w`` is the returned factor (..., M, P), P = K (thin) or M (full); ``s`` (..., K) and ``v``
 # (..., N, K) the rest of the thin SVD; ``t`` is the tangent of A (M, N).
 def _left_jvp(t, w, s, v, side, a):
     k, m, p = s.shape[-1], w.shape[-2], w.shape[-1]
     w1 = w[..., :k] if p > k else w
-    f = inverse_gaps(s * s, "svd", side, _ADVICE)
+    f = _gaps(s, side)
     tv = matmul(t, v)
     dp = matmul(_mT(w1), tv)
     dw1 = matmul(w1, f * (dp * _row(s) + _col(s) * _mT(dp)))
@@ -121,7 +128,7 @@ def _left_jvp(t, w, s, v, side, a):
 def _left_vjp(g, w, s, v, side, a):
     k, m, p = s.shape[-1], w.shape[-2], w.shape[-1]
     w1, g1 = (w[..., :k], g[..., :k]) if p > k else (w, g)
-    f = inverse_gaps(s * s, "svd", side, _ADVICE)
+    f = _gaps(s, side)
     wg = matmul(_mT(w1), g1)
     inner = f * (wg - _mT(wg)) * _row(s)  # (F o (U^T U_bar - U_bar^T U)) S
     if m == k:
