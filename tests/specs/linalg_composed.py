@@ -62,3 +62,18 @@ for _p in (None, 2, -2, "fro", "nuc", np.inf, -np.inf, 1, -1):
                       kink=_p in (np.inf, -np.inf, 1, -1)))
 SPECS.append(Spec("cond-rectangular", np.linalg.cond, np.linalg.cond, (((4, 3),), ((3, 5),)),
                   ("svd_values",), sample=_normal))
+
+# complex matrices: the singular-value norms and condition numbers (ops/svd.py's complex rules)
+for _ord in (2, -2, "nuc"):
+    SPECS.append(Spec(f"norm-matrix-ord{_ord}-complex", lambda x, o=_ord: np.linalg.norm(x, o),
+                      lambda x, o=_ord: np.linalg.norm(x, o), (((3, 4),), ((4, 3),)),
+                      ("svd_values",), complex=True))
+SPECS += [
+    Spec("matrix_norm-nuc-complex", lambda x: np.linalg.matrix_norm(x, ord="nuc"),
+         lambda x: np.linalg.matrix_norm(x, ord="nuc"), (((2, 3, 4),),), ("svd_values",),
+         complex=True),
+    Spec("cond-complex", np.linalg.cond, np.linalg.cond, (((3, 3),), ((2, 3, 4),)),
+         ("svd_values",), complex=True),
+    Spec("cond-1-complex", lambda x: np.linalg.cond(x, 1), lambda x: np.linalg.cond(x, 1),
+         (((3, 3),),), ("inv",), complex=True, kink=True),
+]

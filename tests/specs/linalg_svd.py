@@ -60,3 +60,34 @@ SPECS = [
          lambda a: np.linalg.svd(a, compute_uv=False, hermitian=True), (((3, 3),),), _PRIMS,
          sample=_normal),
 ]
+
+
+# complex matrices: each pair (u_i, v_i) has a free common phase, so vectors enter as |u|^2
+def _thin_complex(a):
+    u, s, vh = np.linalg.svd(a, full_matrices=False)
+    return np.abs(u) ** 2, s, np.abs(vh) ** 2
+
+
+def _full_complex(a):
+    u, s, vh = np.linalg.svd(a)
+    k = s.shape[-1]
+    u2, vh2 = u[..., k:], vh[..., k:, :]
+    return u2 @ np.conj(_mT(u2)), np.conj(_mT(vh2)) @ vh2, _rebuild(a)[0]
+
+
+def _hermitian_complex(a):
+    u, s, vh = np.linalg.svd(a, hermitian=True)
+    return np.abs(u) ** 2, s, np.abs(vh) ** 2
+
+
+SPECS += [
+    Spec("svd-thin-complex", _thin_complex, _thin_complex, (((3, 3),), ((4, 3),), ((2, 3, 4),)),
+         _PRIMS, complex=True),
+    Spec("svd-full-complex", _full_complex, _full_complex, (((4, 3),), ((2, 3, 4),)), _PRIMS,
+         complex=True),
+    Spec("svd-rebuild-complex", _rebuild, _rebuild, (((4, 3),),), _PRIMS, complex=True),
+    Spec("svdvals-complex", np.linalg.svdvals, np.linalg.svdvals, (((4, 3),), ((2, 3, 3),)),
+         _PRIMS, complex=True),
+    Spec("svd-hermitian-complex", _hermitian_complex, _hermitian_complex, (((3, 3),),), _PRIMS,
+         complex=True),
+]

@@ -24,6 +24,7 @@ import operator
 import numpy as np
 
 from chainrule.describe import describe
+from chainrule.ops.conjugate import is_complex, mH, re
 from chainrule.ops.gaps import inverse_gaps
 from chainrule.ops.matmul import _arr, _mT, matmul
 from chainrule.ops.reduce import sum as _sum
@@ -44,15 +45,21 @@ def _masks(x, lower):
 
 
 def _seen(x, lower):
-    """T(x): the symmetric matrix LAPACK sees when it reads one triangle of ``x``."""
+    """T(x): the symmetric (Hermitian) matrix LAPACK sees when it reads one triangle of
+    ``x``; for complex x the diagonal's imaginary part is ignored, as LAPACK does."""
     read, strict = _masks(x, lower)
-    return x * read + _mT(x * strict)
+    if not is_complex(x):
+        return x * read + _mT(x * strict)
+    return x * strict + mH(x * strict) + re(x) * (read - strict).real
 
 
 def _seen_adjoint(m, lower):
-    """T*(m): the adjoint of ``_seen``, mapping a cotangent of T(x) to one of ``x``."""
+    """T*(m): the adjoint of ``_seen`` (under Re(sum(m * dT)), ops/complex.py), mapping a
+    cotangent of T(x) to one of ``x``."""
     read, strict = _masks(m, lower)
-    return m * read + _mT(m) * strict
+    if not is_complex(m):
+        return m * read + _mT(m) * strict
+    return (m + mH(m)) * strict + re(m) * (read - strict).real
 
 
 def _uplo(UPLO):

@@ -2,8 +2,8 @@
 
 Vector orders: 2 (``sqrt(sum(x**2))``), 1, inf, -inf, any other p (``sum(|x|**p)**(1/p)``) and
 0 (a count of non-zero entries: a constant). Matrix orders: 'fro', 1, -1, inf, -inf, and the
-singular-value orders 2, -2 and 'nuc' (values from NumPy's SVD, derivatives through
-``eigvalsh`` of the Gram matrix, see ``_singular_values``).
+singular-value orders 2, -2 and 'nuc' (the ``svd_values`` primitive of ops/svd.py, real or
+complex: d s_i = Re(u_i^H dA v_i)).
 
 Conventions at kinks: a norm is a cone at zero; where the vector (or the sum of ``|x|**p``) is
 exactly zero the derivative is taken as 0 (the minimum-norm subgradient), like ``abs'(0) = 0``.
@@ -18,7 +18,6 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
 from chainrule import numpy as cnp
-from chainrule.describe import describe
 from chainrule.ops.reduce import _as_array, _sqrt0, _sum, max, min
 from chainrule.ops.shape import reshape, transpose
 from chainrule.tracer import primal
@@ -59,23 +58,14 @@ def _vector_norm(x, ord, axis, keepdims):
 
 
 def _singular_values(y):
-    """Singular values of the stack ``y`` (..., m, n), ascending, differentiable.
+    """Singular values of the stack ``y`` (..., m, n), differentiable (ops/svd.py).
 
-    Values: NumPy's SVD. Derivatives: ``sqrt(eigvalsh(y^T y))`` (the smaller Gram matrix),
-    whose rule is differentiable to every order; d sigma_i = u_i^T dY v_i. Singular values that
-    are zero get derivative 0 (the norm's kink), and tiny ones lose accuracy in the derivative
-    because the Gram matrix squares the condition number.
+    At a zero or repeated singular value the rule gives one subgradient of the norm (the
+    values' sum and extremes are not differentiable there).
     """
-    from chainrule.numpy import linalg
+    from chainrule.ops.svd import svdvals
 
-    m, n = y.shape[-2:]
-    yt = transpose(y, (*range(y.ndim - 2), y.ndim - 1, y.ndim - 2))
-    lam = linalg.eigvalsh(cnp.matmul(yt, y) if m >= n else cnp.matmul(y, yt))
-    flat = np.asarray(primal(lam)) <= 0
-    z = flat.astype(lam.dtype)
-    s = cnp.sqrt(lam * (1 - z) + z) * (1 - z) if flat.any() else cnp.sqrt(lam)
-    exact = np.linalg.svd(np.asarray(primal(y)), compute_uv=False)[..., ::-1]
-    return s + (exact - np.asarray(primal(s)))
+    return svdvals(y)
 
 
 def _svd_norm(x, ord, row, col):
@@ -101,12 +91,6 @@ def _matrix_norm(x, ord, axis, keepdims):
         pick = max if ord in (1, _inf) else min
         ret = pick(_sum(abs(x), axis=(summed,), keepdims=False), axis=other)
     elif ord in (2, -2, "nuc"):
-        if x.dtype.kind == "c":
-            raise NotImplementedError(
-                f"norm(ord={ord!r}) of a complex matrix ({describe(x)}) has no derivative "
-                "rule yet; use ord='fro', 1 or inf, or differentiate the real and imaginary "
-                "parts as a real block matrix [[re, -im], [im, re]] (same singular values)."
-            )
         ret = _svd_norm(x, ord, row, col)
     else:
         raise ValueError("Invalid norm order for matrices.")

@@ -36,10 +36,12 @@ import numpy as np
 
 from chainrule.backend import namespace
 from chainrule.describe import describe
+from chainrule.ops.complex import imag
+from chainrule.ops.conjugate import cj, is_complex, mH, re
 from chainrule.ops.decompositions import _seen
 from chainrule.ops.gaps import check_distinct, inverse_gaps
 from chainrule.ops.join import concatenate
-from chainrule.ops.matmul import _arr, _mT, matmul
+from chainrule.ops.matmul import _arr, matmul
 from chainrule.ops.reduce import sum as _sum
 from chainrule.ops.shape import reshape
 from chainrule.primitive import Primitive
@@ -84,7 +86,7 @@ def _reduced(a, hermitian):
     """U1 (..., M, K), s (..., K), V (..., N, K) of the thin SVD, as chainrule values."""
     u = _svd_u(a, full_matrices=False, hermitian=hermitian)
     vh = _svd_vh(a, full_matrices=False, hermitian=hermitian)
-    return u, _svd_values(a, hermitian=hermitian), _mT(vh)
+    return u, _svd_values(a, hermitian=hermitian), mH(vh)
 
 
 def _check_nonzero(s, a, side: str) -> None:
@@ -104,41 +106,61 @@ def _gaps(s, side):
     return inverse_gaps(s * s, "svd", side, _ADVICE, "singular values")
 
 
-# --- the left factor: U of A, or V of A^T ---------------------------------------------------
+# --- the left factor: U of A, or V of A^H ---------------------------------------------------
 # ``w`` is the returned factor (..., M, P), P = K (thin) or M (full); ``s`` (..., K) and ``v``
-# (..., N, K) the rest of the thin SVD; ``t`` is the tangent of A (M, N).
+# (..., N, K) the rest of the thin SVD; ``t`` is the tangent of A (M, N). Complex matrices
+# (Wan & Zhang 2019, "Automatic differentiation for complex valued SVD"): the same formulas
+# with conjugate transposes, and the phase shared by u_i and v_i split evenly between them,
+# diag(U^H dU) = i Im(dP_ii) / (2 s_i) = -diag(V^H dV), which keeps dU and dV consistent.
+def _phase(x, s):
+    """diag(i Im(x_ii) / (2 s_i)) for complex x (None for real x)."""
+    if not is_complex(x):
+        return None
+    k = s.shape[-1]
+    eye = np.eye(k, dtype=np.asarray(primal(s)).dtype)
+    return eye * _row(imag(_sum(x * eye, axis=-1)) / (2 * s)) * 1j
+
+
 def _left_jvp(t, w, s, v, side, a):
     k, m, p = s.shape[-1], w.shape[-2], w.shape[-1]
     w1 = w[..., :k] if p > k else w
     f = _gaps(s, side)
     tv = matmul(t, v)
-    dp = matmul(_mT(w1), tv)
-    dw1 = matmul(w1, f * (dp * _row(s) + _col(s) * _mT(dp)))
+    dp = matmul(mH(w1), tv)
+    x = f * (dp * _row(s) + _col(s) * mH(dp))
+    phase = _phase(dp, s)
+    dw1 = matmul(w1, x if phase is None else x + phase)
     if m == k:
         return dw1
     _check_nonzero(s, a, side)
-    dw1 = dw1 + (tv - matmul(w1, dp)) / _row(s)  # (I - U1 U1^T) dA V S^-1
+    dw1 = dw1 + (tv - matmul(w1, dp)) / _row(s)  # (I - U1 U1^H) dA V S^-1
     if p == k:
         return dw1
     w2 = w[..., k:]
-    dw2 = -matmul(w1, matmul(_mT(tv) / _col(s), w2))  # -U1 S^-1 V^T dA^T U2
+    dw2 = -matmul(w1, matmul(mH(tv) / _col(s), w2))  # -U1 S^-1 V^H dA^H U2
     return concatenate([dw1, dw2], axis=-1)
 
 
 def _left_vjp(g, w, s, v, side, a):
+    """The cotangent of A from the cotangent ``g`` of the factor, in the standard gradient
+    (conjugated in and out, ops/conjugate.py)."""
+    g = cj(g)
     k, m, p = s.shape[-1], w.shape[-2], w.shape[-1]
     w1, g1 = (w[..., :k], g[..., :k]) if p > k else (w, g)
     f = _gaps(s, side)
-    wg = matmul(_mT(w1), g1)
-    inner = f * (wg - _mT(wg)) * _row(s)  # (F o (U^T U_bar - U_bar^T U)) S
+    y = matmul(mH(w1), g1)
+    inner = f * (y - mH(y)) * _row(s)  # (F o (U^H U_bar - U_bar^H U)) S
+    phase = _phase(y, s)
+    if phase is not None:
+        inner = inner + phase
     if m == k:
-        return matmul(matmul(w1, inner), _mT(v))
+        return cj(matmul(matmul(w1, inner), mH(v)))
     _check_nonzero(s, a, side)
-    left = matmul(w1, inner - wg / _row(s)) + g1 / _row(s)  # + (I - U1 U1^T) U_bar S^-1
+    left = matmul(w1, inner - y / _row(s)) + g1 / _row(s)  # + (I - U1 U1^H) U_bar S^-1
     if p > k:
         w2 = w[..., k:]
-        left = left - matmul(w2, matmul(_mT(g[..., k:]), w1)) / _row(s)
-    return matmul(left, _mT(v))
+        left = left - matmul(w2, matmul(mH(g[..., k:]), w1)) / _row(s)
+    return cj(matmul(left, mH(v)))
 
 
 def _u_jvp(t, ans, a, full_matrices, hermitian):
@@ -151,25 +173,26 @@ def _u_vjp(g, ans, a, full_matrices, hermitian):
     return _left_vjp(g, ans, s, v, "left singular vectors (U)", a)
 
 
+# Vh = V^H, and V is the left factor of A^H = V S U^H.
 def _vh_jvp(t, ans, a, full_matrices, hermitian):
     u, s, _ = _reduced(a, hermitian)
-    return _mT(_left_jvp(_mT(t), _mT(ans), s, u, "right singular vectors (Vh)", a))
+    return mH(_left_jvp(mH(t), mH(ans), s, u, "right singular vectors (Vh)", a))
 
 
 def _vh_vjp(g, ans, a, full_matrices, hermitian):
     u, s, _ = _reduced(a, hermitian)
-    return _mT(_left_vjp(_mT(g), _mT(ans), s, u, "right singular vectors (Vh)", a))
+    return mH(_left_vjp(mH(g), mH(ans), s, u, "right singular vectors (Vh)", a))
 
 
-# ds_i = u_i^T dA v_i   =>   A_bar = U diag(s_bar) V^T
+# ds_i = Re(u_i^H dA v_i)   =>   A_bar = conj(U diag(s_bar) V^H)
 def _values_jvp(t, ans, a, hermitian):
     u, _, v = _reduced(a, hermitian)
-    return _sum(u * matmul(t, v), axis=-2)
+    return re(_sum(cj(u) * matmul(t, v), axis=-2))
 
 
 def _values_vjp(g, ans, a, hermitian):
     u, _, v = _reduced(a, hermitian)
-    return matmul(u * _row(g), _mT(v))
+    return cj(matmul(u * _row(g), mH(v)))
 
 
 _svd_values = Primitive("svd_values", _values_impl, save_ans=False, register=True)
