@@ -24,7 +24,7 @@ import operator
 import numpy as np
 
 from chainrule.describe import describe
-from chainrule.ops.conjugate import is_complex, mH, re
+from chainrule.ops.conjugate import cj, is_complex, mH, re
 from chainrule.ops.gaps import inverse_gaps
 from chainrule.ops.matmul import _arr, _mT, matmul
 from chainrule.ops.reduce import sum as _sum
@@ -158,18 +158,21 @@ def _phi(x):
 
 
 # NumPy's cholesky reads the lower triangle for upper=False, the upper one for upper=True.
+# Complex A = L L^H: the same rules with conjugate transposes, in the standard gradient
+# (cotangents conjugated in and out, ops/conjugate.py); upper=True returns U = L^H.
 def _cholesky_vjp(g, ans, a, upper):
-    # dL = L Phi(L^-1 dS L^-T)   =>   S_bar = L^-T Phi(L^T L_bar) L^-1,  A_bar = T*(S_bar)
-    L, g = (_mT(ans), _mT(g)) if upper else (ans, g)
+    # dL = L Phi(L^-1 dS L^-H)   =>   S_bar = L^-H Phi(L^H L_bar) L^-1,  A_bar = T*(S_bar)
+    L, g = (mH(ans), mH(g)) if upper else (ans, g)
     Linv = _inv(L)
-    return _seen_adjoint(matmul(matmul(_mT(Linv), _phi(matmul(_mT(L), g))), Linv), not upper)
+    s_bar = matmul(matmul(mH(Linv), _phi(matmul(mH(L), cj(g)))), Linv)
+    return _seen_adjoint(cj(s_bar), not upper)
 
 
 def _cholesky_jvp(t, ans, a, upper):
-    L = _mT(ans) if upper else ans
+    L = mH(ans) if upper else ans
     Linv = _inv(L)
-    dL = matmul(L, _phi(matmul(matmul(Linv, _seen(t, not upper)), _mT(Linv))))
-    return _mT(dL) if upper else dL
+    dL = matmul(L, _phi(matmul(matmul(Linv, _seen(t, not upper)), mH(Linv))))
+    return mH(dL) if upper else dL
 
 
 _cholesky = Primitive("cholesky", lambda a, upper: np.linalg.cholesky(a, upper=upper),
@@ -205,26 +208,28 @@ def _eigh_F(w):
 
 
 # The input seen is S = T(A) (UPLO's triangle); rules differentiate S and map through T, T*.
+# Complex Hermitian A = V diag(w) V^H: conjugate transposes, dw_i = Re(v_i^H dS v_i), and the
+# eigenvector phases fixed by diag(V^H dV) = 0 (differentiate phase-invariant functions).
 def _eigvalsh_vjp(g, ans, a, UPLO):
     v = _eigh_vectors(a, UPLO=UPLO)
-    vgv = matmul(v * reshape(g, g.shape[:-1] + (1, g.shape[-1])), _mT(v))  # V diag(g) V^T
-    return _seen_adjoint(vgv, UPLO == "L")
+    vgv = matmul(v * reshape(g, g.shape[:-1] + (1, g.shape[-1])), mH(v))  # V diag(g) V^H
+    return _seen_adjoint(cj(vgv), UPLO == "L")
 
 
 def _eigvalsh_jvp(t, ans, a, UPLO):
     v = _eigh_vectors(a, UPLO=UPLO)
-    return _sum(v * matmul(_seen(t, UPLO == "L"), v), axis=-2)  # v_i^T T(t) v_i
+    return re(_sum(cj(v) * matmul(_seen(t, UPLO == "L"), v), axis=-2))  # v_i^H T(t) v_i
 
 
 def _eigh_vectors_vjp(g, ans, a, UPLO):
     w = _eigvalsh(a, UPLO=UPLO)
-    m = matmul(matmul(ans, _eigh_F(w) * matmul(_mT(ans), g)), _mT(ans))
-    return _seen_adjoint(m, UPLO == "L")
+    m = matmul(matmul(ans, _eigh_F(w) * matmul(mH(ans), cj(g))), mH(ans))
+    return _seen_adjoint(cj(m), UPLO == "L")
 
 
 def _eigh_vectors_jvp(t, ans, a, UPLO):
     w = _eigvalsh(a, UPLO=UPLO)
-    return matmul(ans, _eigh_F(w) * matmul(matmul(_mT(ans), _seen(t, UPLO == "L")), ans))
+    return matmul(ans, _eigh_F(w) * matmul(matmul(mH(ans), _seen(t, UPLO == "L")), ans))
 
 
 _eigvalsh = Primitive("eigvalsh", lambda a, UPLO: np.linalg.eigvalsh(a, UPLO), save_ans=False,
