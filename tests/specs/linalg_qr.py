@@ -21,7 +21,7 @@ def _complete(a):
     q, r = np.linalg.qr(a, mode="complete")
     k = min(a.shape[-2:])
     q2 = q[..., k:]
-    return q[..., :k], q2 @ np.swapaxes(q2, -1, -2), r, q @ r
+    return q[..., :k], q2 @ np.conj(np.swapaxes(q2, -1, -2)), r, q @ r
 
 
 SPECS = [
@@ -31,4 +31,10 @@ SPECS = [
          sample=_normal),
     Spec("qr-r", lambda a: np.linalg.qr(a, mode="r"), lambda a: np.linalg.qr(a, mode="r"),
          (((4, 3),), ((3, 4),)), ("qr_r",), sample=_normal),
+]
+
+SPECS += [
+    Spec("qr-complex", lambda a: tuple(np.linalg.qr(a)), lambda a: tuple(np.linalg.qr(a)),
+         (((3, 3),), ((4, 3),), ((2, 3, 4),)), _PRIMS, complex=True),
+    Spec("qr-complete-complex", _complete, _complete, (((4, 2),),), _PRIMS, complex=True),
 ]

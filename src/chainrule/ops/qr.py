@@ -13,6 +13,7 @@ networks", for the wide case). For A (M, N) with M >= N and R invertible:
 A wide A = [X Y] (M < N) factors as X = Q R1, R2 = Q^T Y: the square rules for X, and
 dR2 = dQ^T Y + Q^T dY. The factorization is unique given the signs of R's diagonal (LAPACK's
 choice is continuous while the diagonal is nonzero), so Q and R themselves are differentiable.
+Complex matrices use the same rules with conjugate transposes (LAPACK's R has a real diagonal).
 
 Limits: the first min(M, N) columns of A must be linearly independent (R's leading block
 invertible), otherwise the derivative raises. ``mode='complete'`` with M > N: the extra M - N
@@ -28,9 +29,12 @@ import numpy as np
 
 from chainrule.backend import namespace
 from chainrule.describe import describe
+from chainrule.ops.complex import imag
+from chainrule.ops.conjugate import cj, is_complex, mH, re
 from chainrule.ops.decompositions import _inv
 from chainrule.ops.join import concatenate
-from chainrule.ops.matmul import _arr, _mT, matmul
+from chainrule.ops.matmul import _arr, matmul
+from chainrule.ops.reduce import sum as _sum
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
 
@@ -61,27 +65,44 @@ def _rinv(r, a):
 
 
 # --- square or tall, thin factors q (M, K), r (K, K) ----------------------------------------
+# Complex A: the same rules with conjugate transposes. LAPACK's R has a real diagonal, so
+# Q^H dQ (anti-Hermitian) also takes the imaginary part of diag(C): Omega = tril(C, -1) -
+# tril(C, -1)^H + i Im(diag C). The VJPs work in the standard gradient (ops/conjugate.py).
+def _diag_imag(c):
+    """i Im(diag(c)) as a diagonal matrix (None for real c)."""
+    if not is_complex(c):
+        return None
+    eye = np.eye(c.shape[-1], dtype=np.asarray(primal(c)).real.dtype)
+    return eye * _sum(imag(c) * eye, axis=-1, keepdims=True) * 1j
+
+
 def _square_jvp(t, q, r, a):
     rinv = _rinv(r, a)
     trinv = matmul(t, rinv)
-    low = _strict_lower(matmul(_mT(q), trinv))
-    upper = matmul(_mT(q), trinv) - low + _mT(low)  # C - Omega (upper triangular)
+    c = matmul(mH(q), trinv)
+    low = _strict_lower(c)
+    upper = c - low + mH(low)  # C - Omega (upper triangular, real diagonal)
+    phase = _diag_imag(c)
+    if phase is not None:
+        upper = upper - phase
     return trinv - matmul(q, upper), matmul(upper, r)
 
 
 def _square_vjp(gq, gr, q, r, a):
-    m = 0.0
+    """Standard-gradient VJP: A_bar = (Q_bar + Q K) R^-H, K = triu(N, 1) + Re diag(N) +
+    tril(N^H, -1), N = R_bar R^H - Q^H Q_bar."""
+    n = 0.0
     if gr is not None:
-        m = matmul(r, _mT(gr))
+        n = matmul(gr, mH(r))
     if gq is not None:
-        m = m - matmul(_mT(gq), q)
-    inner = matmul(q, _copyltu(m))
-    return matmul(inner if gq is None else gq + inner, _mT(_rinv(r, a)))
-
-
-def _copyltu(m):
-    low = _strict_lower(m)
-    return m - _mT(_strict_lower(_mT(m))) + _mT(low)  # tril(m) + tril(m, -1)^T
+        n = n - matmul(mH(q), gq)
+    k = n.shape[-1]
+    dtype = np.asarray(primal(r)).real.dtype
+    lower = np.tri(k, k, -1, dtype=dtype)
+    eye = np.eye(k, dtype=dtype)
+    kk = n * lower.T + re(n) * eye + mH(n) * lower
+    inner = matmul(q, kk)
+    return matmul(inner if gq is None else gq + inner, mH(_rinv(r, a)))
 
 
 def _zeros(like, shape):
@@ -101,21 +122,24 @@ def _jvp(t, a, complete):
     m, n = a.shape[-2:]
     k = min(m, n)
     q, r1 = _factors(a)
-    if n > m:  # wide: A = [X Y], X = Q R1, R2 = Q^T Y
+    if n > m:  # wide: A = [X Y], X = Q R1, R2 = Q^H Y
         dq, dr1 = _square_jvp(t[..., :k], q, r1, a)
         y, dy = a[..., k:], t[..., k:]
-        dr2 = matmul(_mT(dq), y) + matmul(_mT(q), dy)
+        dr2 = matmul(mH(dq), y) + matmul(mH(q), dy)
         return dq, concatenate([dr1, dr2], axis=-1)
     dq, dr = _square_jvp(t, q, r1, a)
     if complete and m > n:
         q2 = _qr_q(a, complete=True)[..., k:]
-        dq2 = -matmul(q, _mT(matmul(_mT(q2), matmul(t, _inv(r1)))))  # -Q1 R^-T dA^T Q2
+        dq2 = -matmul(q, mH(matmul(mH(q2), matmul(t, _inv(r1)))))  # -Q1 R^-H dA^H Q2
         dq = concatenate([dq, dq2], axis=-1)
         dr = concatenate([dr, _zeros(t, t.shape[:-2] + (m - k, n))], axis=-2)
     return dq, dr
 
 
 def _vjp(gq, gr, a, complete):
+    """chainrule's cotangent of A from those of Q and R (None: no cotangent)."""
+    gq = None if gq is None else cj(gq)  # the standard gradient, conjugated back at the end
+    gr = None if gr is None else cj(gr)
     m, n = a.shape[-2:]
     k = min(m, n)
     q, r1 = _factors(a)
@@ -123,20 +147,20 @@ def _vjp(gq, gr, a, complete):
         gr1, gr2 = (None, None) if gr is None else (gr[..., :k], gr[..., k:])
         if gr2 is not None:
             y = a[..., k:]
-            gq = matmul(y, _mT(gr2)) if gq is None else gq + matmul(y, _mT(gr2))
+            gq = matmul(y, mH(gr2)) if gq is None else gq + matmul(y, mH(gr2))
         gx = _square_vjp(gq, gr1, q, r1, a)
         gy = _zeros(a, a.shape[:-1] + (n - k,)) if gr2 is None else matmul(q, gr2)
-        return concatenate([gx, gy], axis=-1)
+        return cj(concatenate([gx, gy], axis=-1))
     extra = None
     if complete and m > n:
         if gq is not None:
             q2 = _qr_q(a, complete=True)[..., k:]
             gq2, gq = gq[..., k:], gq[..., :k]
-            extra = -matmul(matmul(q2, matmul(_mT(gq2), q)), _mT(_inv(r1)))
+            extra = -matmul(matmul(q2, matmul(mH(gq2), q)), mH(_inv(r1)))
         if gr is not None:
             gr = gr[..., :k, :]
     g = _square_vjp(gq, gr, q, r1, a)
-    return g if extra is None else g + extra
+    return cj(g if extra is None else g + extra)
 
 
 _qr_q = Primitive("qr_q", lambda a, complete: _impl(a, complete)[0], register=True)
