@@ -33,3 +33,15 @@ SPECS = [
          lambda a, b: np.linalg.lstsq(a, b, rcond=None)[0],
          (((3, 3), (3,)), ((3, 5), (3, 2))), ("lstsq", "pinv"), sample=_normal),
 ]
+
+SPECS += [
+    Spec("pinv-complex", np.linalg.pinv, np.linalg.pinv, (((3, 3),), ((4, 3),), ((2, 3, 4),)),
+         ("pinv",), complex=True),
+    Spec("pinv-hermitian-complex", lambda a: np.linalg.pinv(a, hermitian=True),
+         lambda a: np.linalg.pinv(a, hermitian=True), (((3, 3),),), ("pinv",), complex=True),
+    Spec("lstsq-complex", _lstsq_all, _lstsq_all, (((5, 3), (5,)), ((5, 3), (5, 2))),
+         ("lstsq", "pinv", "svd_values"), complex=True),
+    Spec("lstsq-wide-complex", lambda a, b: np.linalg.lstsq(a, b)[0],
+         lambda a, b: np.linalg.lstsq(a, b)[0], (((3, 5), (3,)),), ("lstsq", "pinv"),
+         complex=True),
+]

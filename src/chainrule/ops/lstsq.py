@@ -10,7 +10,8 @@ and the least-squares solution x = A^+ b follows by the product rule, with r = b
 
     dx = -X dA x + X X^T dA^T r + (I - X A) dA^T X^T x + X db
 
-Both rules are written with the ``pinv`` primitive and matmul, so they differentiate again.
+Both rules are written with the ``pinv`` primitive and matmul, so they differentiate again;
+complex matrices use conjugate transposes (X^H for X^T).
 Full-rank inputs (the usual case) are covered completely. For a rank-deficient A the formulas
 are those of the constant-rank manifold: they treat the singular values under the cutoff
 (``rcond``/``rtol`` times the largest) as exact zeros; a finite difference along a direction
@@ -22,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.backend import namespace
+from chainrule.ops.conjugate import cj, mH, re
 from chainrule.ops.decompositions import _seen
 from chainrule.ops.matmul import _arr, _mT, matmul
 from chainrule.ops.reduce import sum as _sum
@@ -42,20 +44,22 @@ def _pinv_impl(a, rcond, hermitian):
     return xp.linalg.pinv(a, rtol=rcond)
 
 
+# Complex A: conjugate transposes (^H), and the VJP in the standard gradient (ops/conjugate.py).
 def _pinv_jvp(t, ans, a, rcond, hermitian):
-    x, tt = ans, _mT(t)
+    x, tt = ans, mH(t)
     first = -matmul(matmul(x, t), x)
-    second = matmul(matmul(x, _mT(x)), tt - matmul(tt, matmul(a, x)))
-    third = matmul(tt - matmul(matmul(x, a), tt), matmul(_mT(x), x))
+    second = matmul(matmul(x, mH(x)), tt - matmul(tt, matmul(a, x)))
+    third = matmul(tt - matmul(matmul(x, a), tt), matmul(mH(x), x))
     return first + second + third
 
 
 def _pinv_vjp(g, ans, a, rcond, hermitian):
-    x, gt = ans, _mT(g)
-    first = -matmul(matmul(_mT(x), g), _mT(x))
-    u = matmul(gt, matmul(x, _mT(x)))
-    v = matmul(matmul(_mT(x), x), gt)
-    return first + (u - matmul(matmul(a, x), u)) + (v - matmul(v, matmul(x, a)))
+    x, g = ans, cj(g)
+    gt = mH(g)
+    first = -matmul(matmul(mH(x), g), mH(x))
+    u = matmul(gt, matmul(x, mH(x)))
+    v = matmul(matmul(mH(x), x), gt)
+    return cj(first + (u - matmul(matmul(a, x), u)) + (v - matmul(v, matmul(x, a))))
 
 
 _pinv = Primitive("pinv", _pinv_impl, register=True)
@@ -115,18 +119,19 @@ def _lstsq_parts(ans, a, b, rcond):
 
 def _lstsq_vjp_a(g, ans, a, b, rcond):
     x, r = _lstsq_parts(ans, a, b, rcond)
-    gt = _mT(g)
-    first = -matmul(matmul(_mT(x), g), _mT(ans))
-    second = matmul(r, matmul(gt, matmul(x, _mT(x))))
-    third = matmul(matmul(_mT(x), ans), gt - matmul(matmul(gt, x), a))
-    return first + second + third
+    g = cj(g)
+    gt = mH(g)
+    first = -matmul(matmul(mH(x), g), mH(ans))
+    second = matmul(r, matmul(gt, matmul(x, mH(x))))
+    third = matmul(matmul(mH(x), ans), gt - matmul(matmul(gt, x), a))
+    return cj(first + second + third)
 
 
 def _lstsq_jvp_a(t, ans, a, b, rcond):
     x, r = _lstsq_parts(ans, a, b, rcond)
-    tt = _mT(t)
-    w = matmul(tt, matmul(_mT(x), ans))
-    return (-matmul(x, matmul(t, ans)) + matmul(x, matmul(_mT(x), matmul(tt, r)))
+    tt = mH(t)
+    w = matmul(tt, matmul(mH(x), ans))
+    return (-matmul(x, matmul(t, ans)) + matmul(x, matmul(mH(x), matmul(tt, r)))
             + w - matmul(x, matmul(a, w)))
 
 
@@ -164,7 +169,7 @@ def lstsq(a, b, rcond=None):
     x = _lstsq(a, b2, rcond=float(rcond))
     if rank == n and m > n:
         r = b2 - matmul(a, x)
-        ss = _sum(r * r, axis=0)
+        ss = _sum(re(cj(r) * r), axis=0)
         res = ss + (res - np.asarray(primal(ss)))  # NumPy's rounding, the composed derivative
     s = _svd_values(a, hermitian=False)
     s = s + (s_exact - np.asarray(primal(s)))
