@@ -77,3 +77,17 @@ SPECS += [
     Spec("cond-1-complex", lambda x: np.linalg.cond(x, 1), lambda x: np.linalg.cond(x, 1),
          (((3, 3),),), ("inv",), complex=True, kink=True),
 ]
+SPECS += [
+    Spec("slogdet-complex", lambda a: tuple(np.linalg.slogdet(a)),
+         lambda a: tuple(np.linalg.slogdet(a)), (((3, 3),), ((2, 3, 3),)),
+         ("logdet_complex", "logabsdet"), complex=True),
+    Spec("solve-inv-det-complex-batched", lambda a, b: (np.linalg.solve(a, b),
+                                                        np.linalg.inv(a), np.linalg.det(a)),
+         lambda a, b: (np.linalg.solve(a, b), np.linalg.inv(a), np.linalg.det(a)),
+         (((2, 3, 3), (2, 3, 2)),), ("solve", "inv", "det"), complex=True),
+    Spec("tensorsolve-complex", np.linalg.tensorsolve, np.linalg.tensorsolve,
+         (((2, 3, 6), (2, 3)),), ("solve",), complex=True),
+    Spec("matrix_power-complex", lambda a: np.linalg.matrix_power(a, -3),
+         lambda a: np.linalg.matrix_power(a, -3), (((3, 3),),), ("matmul", "inv"),
+         complex=True, domain=(0.5, 1.0)),
+]

@@ -127,7 +127,14 @@ _det.defjvp(lambda t, ans, a: ans * _sum(_mT(_inv(a)) * t, axis=(-2, -1)))
 _logabsdet = Primitive("logabsdet", lambda a: np.linalg.slogdet(a)[1], save_ans=False,
                        register=True)
 _logabsdet.defvjp(lambda g, ans, a: _as_matrix_cotangent(g) * _mT(_inv(a)))
-_logabsdet.defjvp(lambda t, ans, a: _sum(_mT(_inv(a)) * t, axis=(-2, -1)))
+_logabsdet.defjvp(lambda t, ans, a: re(_sum(_mT(_inv(a)) * t, axis=(-2, -1))))  # complex: Re
+
+# Complex A: the sign det/|det| moves too. log det = log(sign) + logabsdet is holomorphic with
+# d log det = tr(A^-1 dA); the sign is exp(i Im(log det)), computed without forming det.
+_logdet = Primitive("logdet_complex", lambda a: np.log(np.linalg.slogdet(a)[0])
+                    + np.linalg.slogdet(a)[1], save_ans=False, register=True)
+_logdet.defvjp(lambda g, ans, a: _as_matrix_cotangent(g) * _mT(_inv(a)))
+_logdet.defjvp(lambda t, ans, a: _sum(_mT(_inv(a)) * t, axis=(-2, -1)))
 
 
 def det(a):
@@ -136,8 +143,9 @@ def det(a):
 
 
 def slogdet(a):
-    """``numpy.linalg.slogdet``: ``(sign, logabsdet)``. The sign is piecewise constant and
-    carries no derivative; ``logabsdet`` has gradient ``inv(A)^T``.
+    """``numpy.linalg.slogdet``: ``(sign, logabsdet)``. For real A the sign is piecewise
+    constant and carries no derivative; ``logabsdet`` has gradient ``inv(A)^T``. For complex A
+    the sign (a unit complex number) is differentiable: exp(i Im(log det A)).
 
     Example:
         >>> import chainrule as cr, numpy as np
@@ -146,6 +154,11 @@ def slogdet(a):
     """
     if not isinstance(a, Tracer):
         return np.linalg.slogdet(a)
+    if is_complex(a):
+        from chainrule.ops.complex import imag
+        from chainrule.ops.elementwise import exp
+
+        return SlogdetResult(exp(imag(_logdet(a)) * 1j), _logabsdet(a))
     return SlogdetResult(np.linalg.slogdet(primal(a))[0], _logabsdet(a))
 
 
