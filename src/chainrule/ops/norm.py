@@ -6,7 +6,8 @@ singular-value orders 2, -2 and 'nuc' (the ``svd_values`` primitive of ops/svd.p
 complex: d s_i = Re(u_i^H dA v_i)).
 
 Conventions at kinks: a norm is a cone at zero; where the vector (or the sum of ``|x|**p``) is
-exactly zero the derivative is taken as 0 (the minimum-norm subgradient), like ``abs'(0) = 0``.
+exactly zero the derivative is taken as 0 (the minimum-norm subgradient), like ``abs'(0) = 0``;
+so do zero singular values (orders 2, -2, 'nuc') and, for p < 1, zero entries (``_cusp_norm``).
 Orders inf/-inf/1/-1 inherit the tie convention of ``max``/``min`` (ties share equally).
 """
 
@@ -53,19 +54,43 @@ def _vector_norm(x, ord, axis, keepdims):
         return np.sum((xp != 0).astype(xp.dtype), axis=axis, keepdims=keepdims)
     if ord == 1:
         return _sum(abs(x), axis=axis, keepdims=keepdims)
+    if ord < 1:
+        cusp = _cusp_norm(abs(x), ord, axis, keepdims)
+        if cusp is not None:
+            return cusp
     s = _sum(abs(x) ** ord, axis=axis, keepdims=keepdims)
     return _pow0(s, 1.0 / ord) if ord > 1 else s ** (1.0 / ord)
+
+
+def _cusp_norm(ax, ord, axis, keepdims):
+    """The p-norm (p < 1) of |x| with exact zeros, or None without them. |x_i|^p has an
+    infinite slope (0 < p < 1) or a pole (p < 0) at x_i = 0: zero entries get derivative 0 (the
+    symmetric choice, like abs'(0) = 0), and for p < 0 a zero entry makes the norm 0 (NumPy's
+    value) with derivative 0 for that slice."""
+    zero = np.asarray(primal(ax)) == 0
+    if not zero.any():
+        return None
+    z = zero.astype(ax.dtype)
+    safe = ax * (1 - z) + z
+    if ord > 0:
+        return _sum(safe**ord * (1 - z), axis=axis, keepdims=keepdims) ** (1.0 / ord)
+    hit = np.any(zero, axis=axis, keepdims=keepdims).astype(ax.dtype)
+    return _sum(safe**ord, axis=axis, keepdims=keepdims) ** (1.0 / ord) * (1 - hit)
 
 
 def _singular_values(y):
     """Singular values of the stack ``y`` (..., m, n), differentiable (ops/svd.py).
 
-    At a zero or repeated singular value the rule gives one subgradient of the norm (the
-    values' sum and extremes are not differentiable there).
+    Zero singular values get derivative 0 (the module's convention at kinks); at repeated
+    ones the rule gives one subgradient of the norm.
     """
     from chainrule.ops.svd import svdvals
 
-    return svdvals(y)
+    s = svdvals(y)
+    zero = np.asarray(primal(s)) == 0
+    if zero.any():  # a norm's kink: zero singular values get derivative 0 (see above)
+        s = s * (1 - zero.astype(s.dtype))
+    return s
 
 
 def _svd_norm(x, ord, row, col):
