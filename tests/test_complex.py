@@ -174,3 +174,16 @@ def test_predicates_and_real_if_close_are_numpy_values():
     assert np.isreal(z).tolist() == cr.numpy.isreal(z).tolist()
     out = cr.jvp(lambda z: np.real_if_close(z[:2]), (z,), (np.ones(3, complex),))[0]
     assert out.dtype == np.float64
+
+
+def test_numerical_grad_of_complex_inputs_follows_the_convention():
+    z = np.array([1 + 2j, 0.5 - 1j])
+    f = lambda z: np.sum(np.abs(z) ** 3 * np.real(z))  # noqa: E731
+    np.testing.assert_allclose(cr.numerical_grad(f, z), cr.grad(f)(z), rtol=1e-8)
+
+
+def test_trace_table_of_a_complex_intermediate():
+    table = cr.trace(lambda x: np.abs(x * (1 + 2j)) ** 2, 1.5)
+    text = table.to_markdown()
+    assert "(1+2j)" in text and "1.5+3j" in text and "3-6j" in text
+    assert "| 15 |" in text.replace("  ", " ")

@@ -14,7 +14,7 @@ from chainrule.anomaly import AnomalyError, detect_anomaly
 from chainrule.check import CheckReport, GradientCheckError, check_grad, numerical_grad
 from chainrule.explain import graph, trace
 from chainrule.jacobians import hessian, hvp, jacobian
-from chainrule.primitive import Primitive, primitive
+from chainrule.primitive import NoDerivativeError, Primitive, primitive
 from chainrule.transforms import (
     elementwise_grad,
     grad,
@@ -41,6 +41,7 @@ __all__ = [
     "AnomalyError",
     "CheckReport",
     "GradientCheckError",
+    "NoDerivativeError",
     "Primitive",
     "check_grad",
     "detect_anomaly",

@@ -23,7 +23,8 @@ EPS = 1e-5  # central differences: truncation ~eps^2, rounding ~1e-16/eps
 def numerical_grad(f: Callable, *args: Any, argnums: int | Sequence[int] = 0, eps: float = EPS):
     """Gradient of a scalar black-box ``f`` by central differences, entry by entry, in float64.
 
-    Costs two evaluations of ``f`` per input entry. Returns arrays shaped like the arguments.
+    Costs two evaluations of ``f`` per input entry (four for a complex entry, whose gradient
+    is ``df/dx - i df/dy``). Returns arrays shaped like the arguments.
 
     Example:
         >>> import numpy as np
@@ -32,20 +33,24 @@ def numerical_grad(f: Callable, *args: Any, argnums: int | Sequence[int] = 0, ep
         array([ 3., 12.])
     """
     nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
-    base = [np.array(a, dtype=np.float64) for a in args]
+    base = [_as_float64(np.array(a)) for a in args]
     grads = []
     for n in nums:
         x = base[n]
         g = np.zeros_like(x)
         flat, gflat = x.reshape(-1), g.reshape(-1)
+        # complex entries: dL/dx - i dL/dy, the library's convention (ops/complex.py)
+        steps = (1.0, -1j) if x.dtype.kind == "c" else (1.0,)
         for i in range(flat.size):
             old = flat[i]
-            flat[i] = old + eps
-            hi = float(np.sum(f(*base)))
-            flat[i] = old - eps
-            lo = float(np.sum(f(*base)))
-            flat[i] = old
-            gflat[i] = (hi - lo) / (2 * eps)
+            for step in steps:
+                d = eps * (1j if step == -1j else 1.0)
+                flat[i] = old + d
+                hi = float(np.real(np.sum(f(*base))))
+                flat[i] = old - d
+                lo = float(np.real(np.sum(f(*base))))
+                flat[i] = old
+                gflat[i] += step * (hi - lo) / (2 * eps)
         grads.append(g)
     return grads[0] if isinstance(argnums, int) else tuple(grads)
 

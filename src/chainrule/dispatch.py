@@ -11,10 +11,20 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.primitive import NoDerivativeError
 from chainrule.tracer import Tracer
 
 UFUNCS: dict[Any, Any] = {}
 FUNCS: dict[Any, Any] = {}
+# NumPy functions whose result may be a view of their first argument (views.py follows them).
+VIEW_FUNCS = frozenset(
+    getattr(np, name) for name in (
+        "reshape", "transpose", "swapaxes", "moveaxis", "rollaxis", "ravel", "squeeze",
+        "expand_dims", "diagonal", "real", "imag", "atleast_1d", "atleast_2d", "atleast_3d",
+        "broadcast_to", "flip", "fliplr", "flipud", "split", "array_split", "hsplit",
+        "vsplit", "dsplit", "matrix_transpose", "unstack",
+    ) if hasattr(np, name)
+)
 
 # ufunc.reduce / ufunc.accumulate methods with a differentiable equivalent.
 _UFUNC_METHODS = {
@@ -32,7 +42,7 @@ def build_tables() -> None:
     (called once, at the end of ``chainrule.numpy``'s import)."""
     from chainrule import numpy as cnp
 
-    for module, namespace in ((np, cnp), (np.linalg, cnp.linalg)):
+    for module, namespace in ((np, cnp), (np.linalg, cnp.linalg), (np.fft, cnp.fft)):
         for name in namespace.__all__:
             target = getattr(module, name, None)
             if target is None:
@@ -53,8 +63,8 @@ def _traced_args(args: Any) -> str:
     return ", ".join(found) or "traced values"
 
 
-def no_derivative(name: str, args: Any) -> TypeError:
-    return TypeError(
+def no_derivative(name: str, args: Any) -> NoDerivativeError:
+    return NoDerivativeError(
         f"{name} has no derivative rule in chainrule (called on {_traced_args(args)}). "
         f"If you do not need the derivative through it, apply it to cr.stop_gradient(x); "
         f"otherwise define it as a primitive with its own rule: "
@@ -95,7 +105,7 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
     return f(*inputs)
 
 
-def unsupported_function(func: Any, args: tuple) -> TypeError:
+def unsupported_function(func: Any, args: tuple) -> NoDerivativeError:
     """The error for a NumPy function with no chainrule equivalent (``Tracer.__array_function__``
     dispatches the others through ``FUNCS``)."""
     return no_derivative(f"{_public_module(func)}.{func.__name__}", args)

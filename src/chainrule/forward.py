@@ -10,7 +10,7 @@ from typing import Any
 
 from chainrule.deferred import Deferred, run
 from chainrule.levels import new_level
-from chainrule.primitive import Primitive
+from chainrule.primitive import NoDerivativeError, Primitive
 from chainrule.tracer import Tracer
 
 
@@ -53,7 +53,7 @@ class ForwardTrace:
         for pos, t in tracers:
             rule = rules[pos] if pos < len(rules) else None
             if rule is None:
-                raise TypeError(
+                raise NoDerivativeError(
                     f"{prim.name}: no forward-mode (JVP) rule for argument {pos}. Define one with "
                     f"{prim.name}.defjvp(...), use reverse mode, or wrap that argument in "
                     "cr.stop_gradient(...)."

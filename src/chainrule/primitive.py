@@ -149,6 +149,14 @@ def primitive(impl: Callable[..., Any]) -> Primitive:
     return Primitive(getattr(impl, "__name__", "primitive"), impl)
 
 
+class NoDerivativeError(NotImplementedError, TypeError):
+    """A function, or a primitive's mode, with no derivative rule in chainrule.
+
+    A ``NotImplementedError`` as in autograd and JAX; also a ``TypeError``, which it was before,
+    so existing ``except TypeError`` callers keep working.
+    """
+
+
 class OperationError(Exception):
     """An error raised inside a primitive, re-raised once with the operation and its inputs."""
 

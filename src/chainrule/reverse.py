@@ -16,7 +16,7 @@ import numpy as np
 from chainrule.broadcast import unbroadcast
 from chainrule.describe import describe
 from chainrule.levels import new_level
-from chainrule.primitive import Primitive, annotated
+from chainrule.primitive import NoDerivativeError, Primitive, annotated
 from chainrule.tracer import Tracer
 
 # A tape entry is a tuple (fast to build): the primitive (None for an input), its static
@@ -147,8 +147,8 @@ def _cast_cotangent(c: Any, dtype: np.dtype) -> Any:
     return c.astype(dtype)
 
 
-def _missing_rule(prim: Primitive, pos: int) -> TypeError:
-    return TypeError(
+def _missing_rule(prim: Primitive, pos: int) -> NoDerivativeError:
+    return NoDerivativeError(
         f"{prim.name}: no reverse-mode (VJP) rule for argument {pos}. Define one with "
         f"{prim.name}.defvjp(...), or wrap that argument in cr.stop_gradient(...)."
     )

@@ -16,7 +16,8 @@ import numpy as np
 class Tracer:
     """Base class of the values flowing through a function under differentiation."""
 
-    __slots__ = ("_value", "_trace", "__weakref__")
+    # _views / _base: NumPy view relations between tracers (views.py), set only where made.
+    __slots__ = ("_value", "_trace", "_views", "_base", "__weakref__")
     __array_priority__ = 1000.0
 
     # --- what it is -------------------------------------------------------------------------
@@ -100,6 +101,8 @@ class Tracer:
         f = FUNCS.get(func)
         if f is None:
             raise dispatch.unsupported_function(func, args)
+        if func in VIEW_FUNCS and args and args[0] is self:
+            return views.link_if_view(self, f(*args, **kwargs))
         return f(*args, **kwargs)
 
     # --- operators: each routes to its chainrule.numpy function -----------------------
@@ -183,13 +186,16 @@ class Tracer:
 
     # --- indexing ---------------------------------------------------------------------------
     def __getitem__(self, index: Any) -> Any:
-        return cnp.getitem(self, index)
+        out = cnp.getitem(self, index)
+        if out.__class__ is self.__class__ and views.is_view_index(index, self.ndim):
+            views.link(self, out, index)
+        return out
 
     def __setitem__(self, index: Any, value: Any) -> None:
         """``x[i] = v`` on a traced array: a functional index update rebinding this tracer.
 
-        Other tracers that were views of ``x`` (``y = x[0:2]``) are not updated: unlike NumPy,
-        traced slices are copies.
+        As in NumPy, views of ``x`` (``y = x[0:2]``) show the update and, if ``x`` is itself a
+        view, the array it views is updated too (``views.py``).
         """
         new = cnp.index_update(self, index, value)
         if type(new) is not type(self) or new._trace is not self._trace:
@@ -198,7 +204,26 @@ class Tracer:
                 "belongs to an outer one, so x cannot be updated in place. Build a new array "
                 "instead: x = cr.numpy.index_update(x, index, v)."
             )
-        self._rebind(new)
+        views.assign(self, new, "x[...] = v")
+
+    # In-place operators update this tracer object (and its views), as NumPy updates the array.
+    def __iadd__(self, o):
+        return views.in_place(self, cnp.add(self, o), "+=")
+
+    def __isub__(self, o):
+        return views.in_place(self, cnp.subtract(self, o), "-=")
+
+    def __imul__(self, o):
+        return views.in_place(self, cnp.multiply(self, o), "*=")
+
+    def __itruediv__(self, o):
+        return views.in_place(self, cnp.divide(self, o), "/=")
+
+    def __ipow__(self, o):
+        return views.in_place(self, cnp.power(self, o), "**=")
+
+    def __imatmul__(self, o):
+        return views.in_place(self, cnp.matmul(self, o), "@=")
 
     def _alias(self) -> Tracer:
         """A new tracer object for the same recorded value: an independent "copy" that a later
@@ -215,19 +240,21 @@ class Tracer:
     # --- ndarray methods --------------------------------------------------------------------
     @property
     def T(self):
-        return cnp.transpose(self)
+        return views.link_if_view(self, cnp.transpose(self))
 
     @property
     def mT(self):
-        return cnp.swapaxes(self, -1, -2)
+        return views.link_if_view(self, cnp.swapaxes(self, -1, -2))
 
     @property
     def real(self):
-        return cnp.real(self)
+        if self.dtype.kind != "c":  # NumPy: x.real is x itself for real x
+            return self
+        return views.link_if_view(self, cnp.real(self))
 
     @property
     def imag(self):
-        return cnp.imag(self)
+        return views.link_if_view(self, cnp.imag(self))
 
     @property
     def flat(self):
@@ -264,22 +291,24 @@ class Tracer:
         return cnp.dot(self, o)
 
     def reshape(self, *shape, order="C"):
-        return cnp.reshape(self, shape[0] if len(shape) == 1 else shape, order=order)
+        out = cnp.reshape(self, shape[0] if len(shape) == 1 else shape, order=order)
+        return views.link_if_view(self, out)
 
     def transpose(self, *axes):
-        return cnp.transpose(self, axes[0] if len(axes) == 1 else (axes or None))
+        return views.link_if_view(
+            self, cnp.transpose(self, axes[0] if len(axes) == 1 else (axes or None)))
 
     def swapaxes(self, a, b):
-        return cnp.swapaxes(self, a, b)
+        return views.link_if_view(self, cnp.swapaxes(self, a, b))
 
     def ravel(self, order="C"):
-        return cnp.ravel(self, order=order)
+        return views.link_if_view(self, cnp.ravel(self, order=order))
 
     def flatten(self, order="C"):
         return cnp.ravel(self, order=order)
 
     def squeeze(self, axis=None):
-        return cnp.squeeze(self, axis)
+        return views.link_if_view(self, cnp.squeeze(self, axis))
 
     def clip(self, min=None, max=None):
         return cnp.clip(self, min, max)
@@ -291,7 +320,7 @@ class Tracer:
         return cnp.take(self, indices, axis)
 
     def diagonal(self, offset=0, axis1=0, axis2=1):
-        return cnp.diagonal(self, offset, axis1, axis2)
+        return views.link_if_view(self, cnp.diagonal(self, offset, axis1, axis2))
 
     def trace(self, offset=0, axis1=0, axis2=1):
         return cnp.trace(self, offset, axis1, axis2)
@@ -351,8 +380,8 @@ def primal(x: Any) -> Any:
     return x
 
 
-from chainrule import dispatch  # noqa: E402
+from chainrule import dispatch, views  # noqa: E402
 from chainrule import numpy as cnp  # noqa: E402
 from chainrule.deferred import Deferred  # noqa: E402
-from chainrule.dispatch import FUNCS, UFUNCS  # noqa: E402  (filled by chainrule.numpy)
+from chainrule.dispatch import FUNCS, UFUNCS, VIEW_FUNCS  # noqa: E402  (filled by chainrule.numpy)
 from chainrule.primitive import Primitive  # noqa: E402

@@ -113,14 +113,16 @@ def _record(f: Callable, args: tuple, argnums: tuple[int, ...], op: str):
                 nodes.append(trace.leaf(leaf))
             args[n] = tree_unflatten(spec, nodes)
         boxed.append((spec, nodes))
+    # Taken before f runs: an in-place update inside f (x[0] = 5) rebinds the input's tracer to
+    # a new node, but the derivative is wanted with respect to the input itself.
+    leaf_ids = [(spec, [t._node for t in nodes], [t._value for t in nodes])
+                for spec, nodes in boxed]
     try:
         out = f(*args)
     finally:
         trace.alive = False
     tape = trace.tape
     trace.tape = None  # leaked tracers must not keep the graph alive
-    leaf_ids = [(spec, [t._node for t in nodes], [t._value for t in nodes])
-                for spec, nodes in boxed]
     return trace, tape, leaf_ids, out
 
 

@@ -35,6 +35,9 @@ class Spec:
              identically zero almost everywhere and FD is meaningless, e.g. abs, max).
     kink:    the function has kinks: use the seed's looser ratio 1e-3 (section 3.2.10).
     modes:   derivative modes to check.
+    covers:  the public functions this spec checks, for the README's coverage table
+             (``tests/coverage_table.py``); by default the first word of ``name`` (after a
+             leading "complex-"); a dotted word names its namespace ("stats.gamma").
     complex: sample every input complex (real and imaginary parts from ``domain``); the
              checks then differentiate along real and imaginary directions, and the float32
              case runs in complex64.
@@ -51,6 +54,14 @@ class Spec:
     kink: bool = False
     modes: tuple[str, ...] = field(default=("fwd", "rev"))
     complex: bool = False
+    covers: tuple[str, ...] = ()
+
+    def covered(self) -> tuple[str, ...]:
+        """The function names this spec checks (see ``covers``)."""
+        if self.covers:
+            return self.covers
+        words = self.name.split("-")
+        return (words[1] if words[0] == "complex" and len(words) > 1 else words[0],)
 
     def inputs(self, case: int, seed: int = 0) -> list[np.ndarray]:
         """Float64 (complex128 with ``complex``) inputs for case ``case``."""

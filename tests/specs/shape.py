@@ -97,4 +97,10 @@ SPECS = [
     Spec("pad-traced-value", lambda x, c: cnp.pad(x, (2, 1), constant_values=c),
          lambda x, c: np.pad(x, (2, 1), constant_values=c), ((M, ()),),
          ("concatenate", "broadcast_to")),
+    Spec("array", lambda a, b: cnp.array([a, 2.0 * b, a * b]),
+         lambda a, b: np.array([a, 2.0 * b, a * b]), (((), ()), ((3,), (3,))), ()),
+    Spec("asarray", lambda a: cnp.asarray([a, a * a]) ** 2,
+         lambda a: np.asarray([a, a * a]) ** 2, (((2,),),), ()),
+    Spec("matrix_transpose", lambda a: cnp.linalg.matrix_transpose(a) ** 2,
+         lambda a: np.linalg.matrix_transpose(a) ** 2, (((2, 3, 4),), ((3, 2),)), ()),
 ]

@@ -23,10 +23,19 @@ def number(x: Any, digits: int = 4) -> str:
     """A real number rounded to ``digits`` decimals, trailing zeros dropped; numbers too small
     or too large for that are written in scientific notation rather than shown as 0.
 
+    A complex number is written ``re+imj`` from its parts (``re`` omitted when 0).
+
     Example:
         >>> number(0.1024, 2), number(-1.0), number(1.25), number(-0.0001, 2)
         ('0.1', '-1', '1.25', '-1.0e-04')
+        >>> number(1.5 - 2j), number(2j), number(np.complex128(3))
+        ('1.5-2j', '2j', '3+0j')
     """
+    if np.iscomplexobj(x):
+        re, im = number(np.real(x), digits), number(np.imag(x), digits)
+        if re == "0" and im != "0":
+            return f"{im}j"
+        return f"{re}{'' if im.startswith('-') else '+'}{im}j"
     x = float(x)
     if not np.isfinite(x):
         return str(x)
@@ -68,11 +77,12 @@ def constant(x: Any, digits: int = 4) -> str:
     """
     if isinstance(x, bool | str | type(None)):
         return repr(x) if isinstance(x, str) else str(x)
-    if isinstance(x, int | float | np.generic | np.ndarray):
+    if isinstance(x, int | float | complex | np.generic | np.ndarray):
         a = np.asarray(x)
-        if a.dtype.kind in "iuf":
+        if a.dtype.kind in "iufc":
             text = value(a, digits)
-            return f"({text})" if a.ndim == 0 and text.startswith("-") else text
+            bracket = a.ndim == 0 and (text.startswith("-") or a.dtype.kind == "c")
+            return f"({text})" if bracket else text
         if a.dtype.kind == "b" and a.ndim == 0:
             return str(bool(a))
         return f"{a.dtype} array {a.shape}"

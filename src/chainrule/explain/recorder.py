@@ -166,13 +166,16 @@ def run_recorded(f: Callable[..., Any], inputs: list[Any]) -> tuple[Recorder, li
     raise_if_traced(inputs)
     rec = Recorder()
     boxed = [None if leaves is None else [rec.leaf(x) for x in leaves] for leaves in inputs]
+    # The inputs' own nodes, kept apart: an in-place update inside f (x[0] = 5) rebinds the
+    # tracer that f received.
+    leaves = [None if b is None else [t._alias() for t in b] for b in boxed]
     token = _ACTIVE.set((*_ACTIVE.get(), rec))
     try:
         out = f(boxed)
     finally:
         rec.alive = False
         _ACTIVE.reset(token)
-    return rec, boxed, out
+    return rec, leaves, out
 
 
 def raise_if_traced(inputs: list[Any]) -> None:

@@ -89,6 +89,8 @@ def adjoints(tape: list, seeds: dict[int, np.ndarray]) -> list[np.ndarray | None
             parent_shape, parent_dtype = tape[j][5], tape[j][6]
             if c.shape != parent_shape:
                 c = unbroadcast(c, parent_shape)
+            if c.dtype.kind == "c" and parent_dtype.kind != "c":
+                c = c.real  # a complex cotangent reaching a real input (ops/complex.py)
             c = c.astype(parent_dtype, copy=False)
             cts[j] = c if cts[j] is None else cts[j] + c
     result: list[Any] = []

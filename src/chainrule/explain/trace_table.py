@@ -212,7 +212,7 @@ def _as_float(x: Any) -> np.ndarray | None:
         return None
     if isinstance(x, int | float):
         return np.asarray(x, dtype=np.float64)
-    if isinstance(x, np.ndarray | np.generic) and x.dtype.kind == "f":
+    if isinstance(x, np.ndarray | np.generic) and x.dtype.kind in "fc":
         return np.asarray(x)
     return None
 

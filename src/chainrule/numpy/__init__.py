@@ -13,13 +13,15 @@ Example:
 """
 
 from chainrule import dispatch as _dispatch
-from chainrule.numpy import linalg
+from chainrule.numpy import fft, linalg
 from chainrule.numpy.constant import *  # noqa: F403
 from chainrule.numpy.constant import __all__ as _constant
 from chainrule.ops.arithmetic import *  # noqa: F403
 from chainrule.ops.arithmetic import __all__ as _arithmetic
 from chainrule.ops.complex import *  # noqa: F403
 from chainrule.ops.complex import __all__ as _complex
+from chainrule.ops.convolve import *  # noqa: F403
+from chainrule.ops.convolve import __all__ as _convolve
 from chainrule.ops.elementwise import *  # noqa: F403
 from chainrule.ops.elementwise import __all__ as _elementwise
 from chainrule.ops.indexing import *  # noqa: F403
@@ -34,6 +36,7 @@ from chainrule.ops.shape import __all__ as _shape
 __all__ = [
     *_arithmetic, *_complex, *_elementwise, *_reduce, *_shape, *_indexing, *_linalg,
     *_constant, "linalg",
+    *_convolve, "fft",
 ]
 
 _dispatch.build_tables()

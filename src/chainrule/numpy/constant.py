@@ -19,6 +19,7 @@ _NONDIFFERENTIABLE = [
     "less", "less_equal", "greater", "greater_equal", "equal", "not_equal",
     "logical_and", "logical_or", "logical_not", "logical_xor",
     "isfinite", "isnan", "isinf", "isposinf", "isneginf", "signbit", "isclose", "allclose",
+    "iscomplex", "isreal",
     "array_equal", "array_equiv", "any", "all", "count_nonzero",
     # piecewise constant (zero derivative)
     "floor", "ceil", "round", "around", "rint", "trunc", "fix", "floor_divide",

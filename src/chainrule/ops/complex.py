@@ -24,8 +24,7 @@ import numpy as np
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
 
-__all__ = ["real", "imag", "conj", "conjugate", "angle", "sign", "real_if_close", "iscomplex",
-           "isreal"]
+__all__ = ["real", "imag", "conj", "conjugate", "angle", "sign", "real_if_close"]
 
 
 def _is_complex(x: Any) -> bool:
@@ -158,17 +157,7 @@ def sign(x: Any, /, out: Any = None, **kwargs: Any) -> Any:
     return x / (where(zero, 1.0, r) if zero.any() else r)
 
 
-# --- predicates and real_if_close ---------------------------------------------------------------
-def iscomplex(x: Any) -> Any:
-    """``numpy.iscomplex``: a boolean constant per entry (imaginary part non-zero)."""
-    return np.iscomplex(primal(x))
-
-
-def isreal(x: Any) -> Any:
-    """``numpy.isreal``: a boolean constant per entry (imaginary part zero)."""
-    return np.isreal(primal(x))
-
-
+# --- real_if_close ----------------------------------------------------------------------------
 def real_if_close(a: Any, tol: float = 100) -> Any:
     """``numpy.real_if_close``: the real part when every imaginary part is within ``tol``
     machine epsilons of zero, else ``a`` unchanged. The choice depends on the values only
