@@ -91,3 +91,17 @@ SPECS += [
          lambda a: np.linalg.matrix_power(a, -3), (((3, 3),),), ("matmul", "inv"),
          complex=True, domain=(0.5, 1.0)),
 ]
+SPECS += [
+    Spec("vecdot-complex", lambda a, b: np.linalg.vecdot(a, b),
+         lambda a, b: np.linalg.vecdot(a, b), (((3, 2), (2,)),), (), complex=True),
+    Spec("vector_norm-complex", lambda x: np.linalg.vector_norm(x, axis=(0, 1), ord=3),
+         lambda x: np.linalg.vector_norm(x, axis=(0, 1), ord=3), (((2, 3),),), ("sum",),
+         complex=True),
+    Spec("tensorinv-complex", lambda a: np.linalg.tensorinv(a, ind=1),
+         lambda a: np.linalg.tensorinv(a, ind=1), (((4, 2, 2),),), ("inv",), complex=True),
+    Spec("multi_dot-complex", lambda a, b, c: np.linalg.multi_dot([a, b, c]),
+         lambda a, b, c: np.linalg.multi_dot([a, b, c]), (((3,), (3, 4), (4, 2)),),
+         ("matmul",), complex=True),
+    Spec("matrix_transpose-complex", lambda a: np.linalg.matrix_transpose(a) ** 2,
+         lambda a: np.linalg.matrix_transpose(a) ** 2, (((2, 3, 4),),), (), complex=True),
+]

@@ -321,5 +321,14 @@ def matrix_transpose(x, /):
 
 
 def vecdot(x1, x2, /, *, axis=-1):
-    """``numpy.linalg.vecdot`` (real): ``sum(x1 * x2, axis)`` with broadcasting."""
-    return _sum(_arr(x1) * _arr(x2), axis=axis)
+    """``numpy.linalg.vecdot``: ``sum(conj(x1) * x2, axis)`` with broadcasting (x1 is
+    conjugated when complex, as NumPy does).
+
+    Example:
+        >>> import chainrule as cr, numpy as np
+        >>> z = np.array([1 + 2j])  # |z|^2: the gradient 2x - 2iy
+        >>> complex(cr.grad(lambda z: np.real(np.linalg.vecdot(z, z)))(z)[0])
+        (2-4j)
+    """
+    x1 = _arr(x1)
+    return _sum(cj(x1) * _arr(x2), axis=axis)
