@@ -22,6 +22,8 @@ from chainrule.ops.complex import *  # noqa: F403
 from chainrule.ops.complex import __all__ as _complex
 from chainrule.ops.convolve import *  # noqa: F403
 from chainrule.ops.convolve import __all__ as _convolve
+from chainrule.ops.cross import *  # noqa: F403
+from chainrule.ops.cross import __all__ as _cross
 from chainrule.ops.elementwise import *  # noqa: F403
 from chainrule.ops.elementwise import __all__ as _elementwise
 from chainrule.ops.indexing import *  # noqa: F403
@@ -36,7 +38,7 @@ from chainrule.ops.shape import __all__ as _shape
 __all__ = [
     *_arithmetic, *_complex, *_elementwise, *_reduce, *_shape, *_indexing, *_linalg,
     *_constant, "linalg",
-    *_convolve, "fft",
+    *_convolve, "fft", *_cross,
 ]
 
 _dispatch.build_tables()
