@@ -260,7 +260,8 @@ def eigh(a, UPLO="L"):
 
     Only the ``UPLO`` triangle of A is read, and the derivative is that of the function NumPy
     computes (the gradient is triangular); eigenvector derivatives need distinct eigenvalues.
-    Eigenvector signs are arbitrary, so differentiate sign-invariant quantities (v v^T, v**2).
+    Eigenvector signs (complex: phases) are arbitrary, so differentiate invariant quantities
+    (v v^H, |v|**2); complex Hermitian input works the same way (conjugate transposes).
 
     Example:
         >>> import chainrule as cr, numpy as np

@@ -82,11 +82,12 @@ def _col(s):
     return reshape(s, s.shape + (1,))
 
 
-def _reduced(a, hermitian):
-    """U1 (..., M, K), s (..., K), V (..., N, K) of the thin SVD, as chainrule values."""
-    u = _svd_u(a, full_matrices=False, hermitian=hermitian)
-    vh = _svd_vh(a, full_matrices=False, hermitian=hermitian)
-    return u, _svd_values(a, hermitian=hermitian), mH(vh)
+def _reduced(a, hermitian, u=True, s=True, v=True):
+    """U1 (..., M, K), s (..., K), V (..., N, K) of the thin SVD, as chainrule values; the
+    parts not asked for are None (each is one LAPACK call)."""
+    return (_svd_u(a, full_matrices=False, hermitian=hermitian) if u else None,
+            _svd_values(a, hermitian=hermitian) if s else None,
+            mH(_svd_vh(a, full_matrices=False, hermitian=hermitian)) if v else None)
 
 
 def _check_nonzero(s, a, side: str) -> None:
@@ -164,34 +165,34 @@ def _left_vjp(g, w, s, v, side, a):
 
 
 def _u_jvp(t, ans, a, full_matrices, hermitian):
-    _, s, v = _reduced(a, hermitian)
+    _, s, v = _reduced(a, hermitian, u=False)
     return _left_jvp(t, ans, s, v, "left singular vectors (U)", a)
 
 
 def _u_vjp(g, ans, a, full_matrices, hermitian):
-    _, s, v = _reduced(a, hermitian)
+    _, s, v = _reduced(a, hermitian, u=False)
     return _left_vjp(g, ans, s, v, "left singular vectors (U)", a)
 
 
 # Vh = V^H, and V is the left factor of A^H = V S U^H.
 def _vh_jvp(t, ans, a, full_matrices, hermitian):
-    u, s, _ = _reduced(a, hermitian)
+    u, s, _ = _reduced(a, hermitian, v=False)
     return mH(_left_jvp(mH(t), mH(ans), s, u, "right singular vectors (Vh)", a))
 
 
 def _vh_vjp(g, ans, a, full_matrices, hermitian):
-    u, s, _ = _reduced(a, hermitian)
+    u, s, _ = _reduced(a, hermitian, v=False)
     return mH(_left_vjp(mH(g), mH(ans), s, u, "right singular vectors (Vh)", a))
 
 
 # ds_i = Re(u_i^H dA v_i)   =>   A_bar = conj(U diag(s_bar) V^H)
 def _values_jvp(t, ans, a, hermitian):
-    u, _, v = _reduced(a, hermitian)
+    u, _, v = _reduced(a, hermitian, s=False)
     return re(_sum(cj(u) * matmul(t, v), axis=-2))
 
 
 def _values_vjp(g, ans, a, hermitian):
-    u, _, v = _reduced(a, hermitian)
+    u, _, v = _reduced(a, hermitian, s=False)
     return cj(matmul(u * _row(g), mH(v)))
 
 
