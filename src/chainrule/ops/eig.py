@@ -129,7 +129,9 @@ def eig(a):
     """``numpy.linalg.eig``: ``(eigenvalues, eigenvectors)`` of a square (stack of) matrices.
 
     The vectors are NumPy's (unit norm, largest component real) and so is their derivative;
-    see the module docstring. Repeated eigenvalues raise.
+    see the module docstring. That real component's sign is not kept continuous by LAPACK, so
+    compare with finite differences through sign-invariant quantities (v * v, v v^T).
+    Repeated eigenvalues raise.
 
     Example:
         >>> import chainrule as cr, numpy as np
