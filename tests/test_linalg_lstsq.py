@@ -97,3 +97,15 @@ def test_errors_like_numpy():
         cr.grad(lambda m: np.linalg.pinv(m).sum())(np.ones(3))
     with pytest.raises(np.linalg.LinAlgError):
         cr.grad(lambda m: np.linalg.lstsq(m, np.ones(2))[0].sum())(np.ones((2, 2, 2)))
+
+
+def test_a_cutoff_that_drops_nonzero_singular_values_raises():
+    a = np.diag([3.0, 1.0])
+    with pytest.raises(np.linalg.LinAlgError, match="discards singular values that are not"):
+        cr.grad(lambda m: np.linalg.pinv(m, rtol=0.5).sum())(a)
+    with pytest.raises(np.linalg.LinAlgError, match="lstsq: the cutoff"):
+        cr.grad(lambda m: np.linalg.lstsq(m, np.ones(2), rcond=0.5)[0].sum())(a)
+    # exact zeros are fine: the rank-1 derivative, e.g. along A[1, 0] = e:
+    # pinv([[3, 0], [e, 0]]) = [[3, e], [0, 0]] / (9 + e^2), whose sum has slope 1/9
+    g = cr.grad(lambda m: np.linalg.pinv(m, rtol=0.5).sum())(np.diag([3.0, 0.0]))
+    np.testing.assert_allclose(g, [[-1 / 9, 1 / 9], [1 / 9, 0.0]], atol=1e-12)

@@ -13,9 +13,11 @@ and the least-squares solution x = A^+ b follows by the product rule, with r = b
 Both rules are written with the ``pinv`` primitive and matmul, so they differentiate again;
 complex matrices use conjugate transposes (X^H for X^T).
 Full-rank inputs (the usual case) are covered completely. For a rank-deficient A the formulas
-are those of the constant-rank manifold: they treat the singular values under the cutoff
-(``rcond``/``rtol`` times the largest) as exact zeros; a finite difference along a direction
-that changes the rank has no limit (pinv is discontinuous there), so no derivative can match it.
+are those of the constant-rank manifold: the singular values under the cutoff (``rcond``/
+``rtol`` times the largest) must be zero to rounding, and a cutoff that discards larger ones
+raises (that truncation's derivative is not implemented). A finite difference along a
+direction that changes the rank has no limit (pinv is discontinuous there), so no derivative
+can match it.
 """
 
 from __future__ import annotations
@@ -44,8 +46,30 @@ def _pinv_impl(a, rcond, hermitian):
     return xp.linalg.pinv(a, rtol=rcond)
 
 
+def _check_truncation(a, rcond, op: str) -> None:
+    """Raise where the cutoff discards singular values that are not zero to rounding: the
+    constant-rank formula would then be wrong (the discarded directions still move)."""
+    ap = np.asarray(primal(a))
+    s = np.linalg.svd(ap, compute_uv=False)
+    if s.size == 0:
+        return
+    top = np.max(s, axis=-1, keepdims=True)
+    cutoff = np.asarray(rcond)[..., None] * top
+    rounding = 10 * max(ap.shape[-2:]) * np.finfo(s.dtype).eps * top
+    dropped = (s <= cutoff) & (s > rounding)
+    if np.any(dropped):
+        raise np.linalg.LinAlgError(
+            f"{op}: the cutoff (rcond/rtol = {rcond!r}) discards singular values that are not "
+            f"zero (the largest dropped: {s[dropped].max()!r}, of a largest "
+            f"{np.max(top)!r}); the derivative of that truncation is not implemented. Use a "
+            "smaller rcond/rtol (the default keeps every value above rounding) or project "
+            "onto the kept singular subspace with svd explicitly."
+        )
+
+
 # Complex A: conjugate transposes (^H), and the VJP in the standard gradient (ops/conjugate.py).
 def _pinv_jvp(t, ans, a, rcond, hermitian):
+    _check_truncation(a, rcond, "pinv")
     x, tt = ans, mH(t)
     first = -matmul(matmul(x, t), x)
     second = matmul(matmul(x, mH(x)), tt - matmul(tt, matmul(a, x)))
@@ -54,6 +78,7 @@ def _pinv_jvp(t, ans, a, rcond, hermitian):
 
 
 def _pinv_vjp(g, ans, a, rcond, hermitian):
+    _check_truncation(a, rcond, "pinv")
     x, g = ans, cj(g)
     gt = mH(g)
     first = -matmul(matmul(mH(x), g), mH(x))
@@ -113,6 +138,7 @@ def _lstsq_impl(a, b, rcond):
 
 
 def _lstsq_parts(ans, a, b, rcond):
+    _check_truncation(a, rcond, "lstsq")
     x = _pinv(a, rcond=rcond, hermitian=False)
     return x, b - matmul(a, ans)
 
