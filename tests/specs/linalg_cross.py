@@ -19,3 +19,11 @@ SPECS = [
          lambda m: np.linalg.diagonal(m, offset=-1) ** 2, (((2, 3, 3),),), ("diagonal",),
          covers=("diagonal",)),
 ]
+SPECS += [
+    Spec("trace-linalg-complex", lambda m: np.linalg.trace(m) ** 2,
+         lambda m: np.linalg.trace(m) ** 2, (((2, 3, 3),),), ("diagonal",), complex=True,
+         covers=("trace",)),
+    Spec("diagonal-linalg-complex", lambda m: np.linalg.diagonal(m) ** 2,
+         lambda m: np.linalg.diagonal(m) ** 2, (((2, 3, 4),),), ("diagonal",), complex=True,
+         covers=("diagonal",)),
+]
