@@ -11,7 +11,6 @@ import itertools
 
 import numpy as np
 import pytest
-import scipy.special
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -279,26 +278,28 @@ def test_average_with_traced_weights_and_returned():
 
 # --- logsumexp ---------------------------------------------------------------------------
 def test_logsumexp_is_stable_and_its_gradient_is_softmax():
+    special = pytest.importorskip("scipy.special", reason="SciPy (optional) is the reference")
     x = np.array([1000.0, 1000.0, 999.0])
     value = cnp.logsumexp(x)
     assert np.isfinite(value)
-    assert value == pytest.approx(scipy.special.logsumexp(x), rel=1e-15)
+    assert value == pytest.approx(special.logsumexp(x), rel=1e-15)
     g = cr.grad(cnp.logsumexp)(x)
-    np.testing.assert_allclose(g, scipy.special.softmax(x), rtol=1e-14)
+    np.testing.assert_allclose(g, special.softmax(x), rtol=1e-14)
     assert np.all(np.isfinite(cr.grad(cnp.logsumexp)(-x)))
     x = np.array([[1000.0, -1000.0], [0.0, 1.0]])
     g = cr.grad(lambda x: np.sum(cnp.logsumexp(x, axis=1, keepdims=True)))(x)
-    np.testing.assert_allclose(g, scipy.special.softmax(x, axis=1), rtol=1e-14)
+    np.testing.assert_allclose(g, special.softmax(x, axis=1), rtol=1e-14)
     # second order: the softmax Jacobian diag(p) - p p^T
-    p = scipy.special.softmax(x[1])
+    p = special.softmax(x[1])
     np.testing.assert_allclose(cr.hessian(cnp.logsumexp)(x[1]), np.diag(p) - np.outer(p, p))
 
 
 def test_logsumexp_b_sign_and_empty_slots():
+    special = pytest.importorskip("scipy.special", reason="SciPy (optional) is the reference")
     a = np.array([1.0, 2.0, 3.0])
     b = np.array([1.0, -3.0, 0.5])
     value, sign = cnp.logsumexp(a, b=b, return_sign=True)
-    want, want_sign = scipy.special.logsumexp(a, b=b, return_sign=True)
+    want, want_sign = special.logsumexp(a, b=b, return_sign=True)
     assert value == pytest.approx(want) and sign == want_sign
     g = cr.grad(lambda b: cnp.logsumexp(a, b=b, return_sign=True)[0])(b)
     np.testing.assert_allclose(g, np.exp(a) / np.sum(b * np.exp(a)))

@@ -7,6 +7,7 @@ raises an error naming the function, never a silently wrong derivative.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
@@ -90,8 +91,12 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
         kwargs.setdefault("axis", 0)  # NumPy's default for ufunc.reduce / accumulate
         return getattr(cnp, name)(*inputs, **kwargs)
     f = UFUNCS.get(ufunc)
+    if f is None and _scipy_ufunc(ufunc):
+        import chainrule.scipy.special  # noqa: F401  (registers SciPy's ufuncs in UFUNCS)
+
+        f = UFUNCS.get(ufunc)
     if f is None:
-        raise no_derivative(f"numpy.{ufunc.__name__}", inputs)
+        raise no_derivative(_ufunc_name(ufunc), inputs)
     if kwargs:
         dtype = kwargs.pop("dtype", None)
         if kwargs:
@@ -103,6 +108,22 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
         out = f(*inputs)
         return out.astype(dtype) if dtype is not None else out
     return f(*inputs)
+
+
+def _scipy_ufunc(ufunc: Any) -> bool:
+    """Whether ``ufunc`` is one of ``scipy.special``'s (SciPy is never imported from here:
+    only an already imported ``scipy.special`` is looked at, so ``import chainrule`` stays
+    cheap)."""
+    for module in ("scipy.special", "scipy.special._ufuncs"):  # zeta's ufunc is _ufuncs._zeta
+        found = sys.modules.get(module)
+        if found is not None and getattr(found, ufunc.__name__, None) is ufunc:
+            return True
+    return False
+
+
+def _ufunc_name(ufunc: Any) -> str:
+    name = ufunc.__name__
+    return f"scipy.special.{name.lstrip('_')}" if _scipy_ufunc(ufunc) else f"numpy.{name}"
 
 
 def unsupported_function(func: Any, args: tuple) -> NoDerivativeError:

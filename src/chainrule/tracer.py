@@ -77,7 +77,10 @@ class Tracer:
         return self._refuse(
             "Converting it to a plain NumPy array (np.asarray, np.array, or assigning it into "
             "an ndarray)",
-            "Build arrays from traced values with cr.numpy.array([...]) or np.stack([...]).",
+            "Build arrays from traced values with cr.numpy.array([...]) or np.stack([...]). "
+            "SciPy functions that are not ufuncs convert their input this way: call their "
+            "chainrule.scipy twins instead (chainrule.scipy.special.logsumexp, "
+            "chainrule.scipy.stats.norm.logpdf, chainrule.scipy.linalg.expm, ...).",
         )
 
     def __bool__(self) -> bool:

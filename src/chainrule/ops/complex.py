@@ -57,7 +57,7 @@ def real(val: Any) -> Any:
     """
     if not isinstance(val, Tracer):
         return np.real(val)
-    return _real(val) if _is_complex(val) else val._alias()
+    return _real(val) if _is_complex(val) else val  # NumPy: the real array itself
 
 
 def imag(val: Any) -> Any:

@@ -1,0 +1,254 @@
+"""The gamma family of ``scipy.special``: gamma, gammaln, rgamma, digamma and polygamma, the
+regularized incomplete gamma functions, beta, betaln and the regularized incomplete beta.
+
+Derivatives (DLMF 5.2, 5.15, 8.8.13, 5.12, 8.17.19):
+
+* gamma' = gamma psi,   gammaln' = psi (gammaln = log|gamma|),   rgamma' = -rgamma psi
+* psi' = polygamma(1, .),   polygamma(n, .)' = polygamma(n + 1, .)  (n is a constant order)
+* poch(z, m) = gamma(z + m) / gamma(z):  d/dz = poch (psi(z + m) - psi(z)),  d/dm = poch psi(z + m)
+* gammainc(a, x) = P(a, x):  d/dx = x^(a-1) e^(-x) / gamma(a);  gammaincc = 1 - P: the negative
+* beta(a, b):  d/da = beta (psi(a) - psi(a + b));  betaln: d/da = psi(a) - psi(a + b)
+* betainc(a, b, x) = I_x(a, b):  d/dx = x^(a-1) (1 - x)^(b-1) / beta(a, b)
+
+The incomplete functions are differentiated in x only: their derivatives in the shapes a, b
+have no closed form (they are series or integrals of their own), so a traced shape raises an
+error naming it rather than being treated as a constant. The implementations call
+``scipy.special`` directly (not Array API functions: NumPy arrays only).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import scipy.special as sc
+
+from chainrule.ops.define import elementwise
+from chainrule.ops.elementwise import exp
+from chainrule.ops.special_common import apply, constant_argument, real_only, traced
+from chainrule.ops.special_error import xlog1py, xlogy
+
+__all__ = [
+    "gamma", "gammaln", "rgamma", "digamma", "psi", "polygamma", "poch",
+    "gammainc", "gammaincc", "beta", "betaln", "betainc",
+]
+
+
+def _polygamma_impl(x, n):
+    # scipy.special.polygamma computes in float64; the result keeps the dtype of x.
+    out = sc.polygamma(n, x)
+    return np.asarray(out, dtype=np.result_type(x, 1.0))
+
+
+# polygamma(n, x) with the order n a constant parameter: d/dx = polygamma(n + 1, x).
+def _dpolygamma(ans, x, *, n):
+    return _polygamma(x, n=n + 1)
+
+
+_polygamma = elementwise("polygamma", _polygamma_impl, _dpolygamma, save_ans=False)
+_digamma = elementwise("digamma", sc.psi, lambda ans, x: _polygamma(x, n=1), save_ans=False)
+_gamma = elementwise("gamma", sc.gamma, lambda ans, x: ans * _digamma(x))
+_gammaln = elementwise("gammaln", sc.gammaln, lambda ans, x: _digamma(x), save_ans=False)
+_rgamma = elementwise("rgamma", sc.rgamma, lambda ans, x: -ans * _digamma(x))
+
+
+def gamma(x: Any, /, **kwargs: Any) -> Any:
+    """``scipy.special.gamma``; gamma'(x) = gamma(x) psi(x).
+
+    Example:
+        >>> import chainrule as cr
+        >>> from chainrule.scipy import special
+        >>> round(float(cr.grad(special.gamma)(1.0)), 6)  # -Euler's constant
+        -0.577216
+    """
+    return apply("gamma", _gamma, sc.gamma, (x,), kwargs)
+
+
+def gammaln(x: Any, /, **kwargs: Any) -> Any:
+    """``scipy.special.gammaln`` = log|gamma(x)|; its derivative is psi(x).
+
+    Example:
+        >>> import chainrule as cr
+        >>> from chainrule.scipy import special
+        >>> round(float(cr.grad(special.gammaln)(2.0)), 6)  # 1 - Euler's constant
+        0.422784
+    """
+    return apply("gammaln", _gammaln, sc.gammaln, (x,), kwargs)
+
+
+def rgamma(x: Any, /, **kwargs: Any) -> Any:
+    """``scipy.special.rgamma`` = 1 / gamma(x); rgamma' = -rgamma psi (not finite at the
+    non-positive integers, where psi has its poles).
+
+    Example:
+        >>> import chainrule as cr
+        >>> from chainrule.scipy import special
+        >>> round(float(cr.grad(special.rgamma)(1.0)), 6)
+        0.577216
+    """
+    return apply("rgamma", _rgamma, sc.rgamma, (x,), kwargs)
+
+
+def digamma(x: Any, /, **kwargs: Any) -> Any:
+    """``scipy.special.digamma`` (``psi``), the derivative of gammaln; psi' = polygamma(1, x).
+
+    Example:
+        >>> import math
+        >>> import chainrule as cr
+        >>> from chainrule.scipy import special
+        >>> round(float(cr.grad(special.digamma)(1.0)) - math.pi ** 2 / 6, 12)
+        0.0
+    """
+    return apply("digamma", _digamma, sc.psi, (x,), kwargs)
+
+
+psi = digamma
+
+
+def polygamma(n: Any, x: Any) -> Any:
+    """``scipy.special.polygamma``: the n-th derivative of psi (n a non-negative integer, a
+    constant); its derivative in x is polygamma(n + 1, x). The result keeps the dtype of x.
+
+    Example:
+        >>> import chainrule as cr
+        >>> from chainrule.scipy import special
+        >>> round(float(cr.grad(lambda x: special.polygamma(1, x))(1.0)), 6)  # -2 zeta(3)
+        -2.404114
+    """
+    constant_argument("polygamma", "the order n", n, "n is a discrete order")
+    n = np.asarray(n)
+    if not traced(x):
+        return _polygamma_impl(x, n)
+    real_only("polygamma", x)
+    return _polygamma(x, n=n)
+
+
+_poch = elementwise(
+    "poch", sc.poch,
+    lambda ans, z, m: ans * (_digamma(z + m) - _digamma(z)),
+    lambda ans, z, m: ans * _digamma(z + m),
+)
+
+
+def poch(z: Any, m: Any, /, **kwargs: Any) -> Any:
+    """``scipy.special.poch``, the rising factorial gamma(z + m) / gamma(z), differentiable in
+    both arguments: d/dz = poch (psi(z + m) - psi(z)), d/dm = poch psi(z + m).
+
+    Example:
+        >>> import chainrule as cr
+        >>> from chainrule.scipy import special
+        >>> float(cr.grad(special.poch, argnums=1)(1.0, 1.0))  # d/dm gamma(1 + m) at m = 1
+        0.42278433509846713
+    """
+    return apply("poch", _poch, sc.poch, (z, m), kwargs)
+
+
+# --- incomplete gamma -------------------------------------------------------------------------
+# d P(a, x) / dx = x^(a-1) e^(-x) / gamma(a), as exp((a - 1) log x - x - gammaln a); xlogy keeps
+# the value 1 at x = 0 for a = 1 (where (a - 1) log x would be 0 * -inf).
+def _incomplete_gamma_density(ans, a, x):
+    return exp(xlogy(a - 1.0, x) - x - _gammaln(a))
+
+
+_gammainc = elementwise("gammainc", sc.gammainc, None, _incomplete_gamma_density, save_ans=False)
+_gammaincc = elementwise(
+    "gammaincc", sc.gammaincc, None,
+    lambda ans, a, x: -_incomplete_gamma_density(ans, a, x), save_ans=False,
+)
+_NO_SHAPE_DERIVATIVE = "its derivative in the shape has no closed form"
+
+
+def gammainc(a: Any, x: Any, /, **kwargs: Any) -> Any:
+    """``scipy.special.gammainc``, the regularized lower incomplete gamma P(a, x),
+    differentiable in x (d/dx = x^(a-1) e^(-x) / gamma(a)); the shape a must be a constant.
+
+    Example:
+        >>> import math
+        >>> import chainrule as cr
+        >>> from chainrule.scipy import special
+        >>> round(float(cr.grad(special.gammainc, argnums=1)(1.0, 0.5)) - math.exp(-0.5), 12)
+        0.0
+    """
+    constant_argument("gammainc", "the shape a", a, _NO_SHAPE_DERIVATIVE)
+    return apply("gammainc", _gammainc, sc.gammainc, (a, x), kwargs)
+
+
+def gammaincc(a: Any, x: Any, /, **kwargs: Any) -> Any:
+    """``scipy.special.gammaincc`` = 1 - gammainc(a, x), differentiable in x only.
+
+    Example:
+        >>> import math
+        >>> import chainrule as cr
+        >>> from chainrule.scipy import special
+        >>> round(float(cr.grad(special.gammaincc, argnums=1)(1.0, 0.5)) + math.exp(-0.5), 12)
+        0.0
+    """
+    constant_argument("gammaincc", "the shape a", a, _NO_SHAPE_DERIVATIVE)
+    return apply("gammaincc", _gammaincc, sc.gammaincc, (a, x), kwargs)
+
+
+# --- beta -------------------------------------------------------------------------------------
+def _dlogbeta(a, b):
+    """d log|B(a, b)| / da = psi(a) - psi(a + b)."""
+    return _digamma(a) - _digamma(a + b)
+
+
+_beta = elementwise(
+    "beta", sc.beta,
+    lambda ans, a, b: ans * _dlogbeta(a, b), lambda ans, a, b: ans * _dlogbeta(b, a),
+)
+_betaln = elementwise(
+    "betaln", sc.betaln,
+    lambda ans, a, b: _dlogbeta(a, b), lambda ans, a, b: _dlogbeta(b, a), save_ans=False,
+)
+
+
+def _incomplete_beta_density(ans, a, b, x):
+    # x^(a-1) (1 - x)^(b-1) / B(a, b), through logarithms (xlogy/xlog1py: 0 log 0 = 0).
+    return exp(xlogy(a - 1.0, x) + xlog1py(b - 1.0, -x) - _betaln(a, b))
+
+
+_betainc = elementwise(
+    "betainc", sc.betainc, None, None, _incomplete_beta_density, save_ans=False
+)
+
+
+def beta(a: Any, b: Any, /, **kwargs: Any) -> Any:
+    """``scipy.special.beta`` = gamma(a) gamma(b) / gamma(a + b);
+    d/da = beta(a, b) (psi(a) - psi(a + b)).
+
+    Example:
+        >>> import chainrule as cr
+        >>> from chainrule.scipy import special
+        >>> float(cr.grad(special.beta)(1.0, 1.0))  # psi(1) - psi(2) = -1
+        -1.0
+    """
+    return apply("beta", _beta, sc.beta, (a, b), kwargs)
+
+
+def betaln(a: Any, b: Any, /, **kwargs: Any) -> Any:
+    """``scipy.special.betaln`` = log|beta(a, b)|; d/da = psi(a) - psi(a + b).
+
+    Example:
+        >>> import chainrule as cr
+        >>> from chainrule.scipy import special
+        >>> round(float(cr.grad(special.betaln, argnums=1)(1.0, 1.0)), 12)
+        -1.0
+    """
+    return apply("betaln", _betaln, sc.betaln, (a, b), kwargs)
+
+
+def betainc(a: Any, b: Any, x: Any, /, **kwargs: Any) -> Any:
+    """``scipy.special.betainc``, the regularized incomplete beta I_x(a, b), differentiable
+    in x (d/dx = x^(a-1) (1-x)^(b-1) / beta(a, b)); the shapes a and b must be constants.
+
+    Example:
+        >>> import chainrule as cr
+        >>> from chainrule.scipy import special
+        >>> round(float(cr.grad(special.betainc, argnums=2)(2.0, 1.0, 0.5)), 12)  # 2 x
+        1.0
+    """
+    constant_argument("betainc", "the shape a", a, _NO_SHAPE_DERIVATIVE)
+    constant_argument("betainc", "the shape b", b, _NO_SHAPE_DERIVATIVE)
+    return apply("betainc", _betainc, sc.betainc, (a, b, x), kwargs)
+
