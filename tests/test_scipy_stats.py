@@ -143,9 +143,12 @@ def test_multivariate_normal_derivatives():
     dev = x - mean
     grad_x = cr.grad(lambda x: stats.multivariate_normal.logpdf(x, mean, cov))(x)
     np.testing.assert_allclose(grad_x, -inv @ dev, rtol=1e-12)
-    # d/dcov = (inv dev dev^T inv - inv) / 2, the symmetric gradient.
+    # d/dcov = (inv dev dev^T inv - inv) / 2 along symmetric directions. SciPy (and NumPy's
+    # cholesky) read only the lower triangle, so the gradient of the function computed is
+    # that symmetric one folded onto the lower triangle: tril(G) + tril(G, -1).
     grad_cov = cr.grad(lambda c: stats.multivariate_normal.logpdf(x, mean, c))(cov)
-    np.testing.assert_allclose(grad_cov, 0.5 * (inv @ np.outer(dev, dev) @ inv - inv),
+    sym = 0.5 * (inv @ np.outer(dev, dev) @ inv - inv)
+    np.testing.assert_allclose(grad_cov, np.tril(sym) + np.tril(sym, -1),
                                rtol=1e-11, atol=1e-13)
     # Second order through the Cholesky factor, both modes.
     points = RNG.normal(size=(2, 3))

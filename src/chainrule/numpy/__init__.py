@@ -26,6 +26,8 @@ from chainrule.ops.counting import *  # noqa: F403
 from chainrule.ops.counting import __all__ as _counting
 from chainrule.ops.creation import *  # noqa: F403
 from chainrule.ops.creation import __all__ as _creation
+from chainrule.ops.cross import *  # noqa: F403
+from chainrule.ops.cross import __all__ as _cross
 from chainrule.ops.differences import *  # noqa: F403
 from chainrule.ops.differences import __all__ as _differences
 from chainrule.ops.elementwise import *  # noqa: F403
@@ -52,7 +54,7 @@ from chainrule.ops.shape import __all__ as _shape
 __all__ = [
     *_arithmetic, *_complex, *_elementwise, *_reduce, *_shape, *_indexing, *_linalg,
     *_constant, "linalg",
-    *_convolve, "fft",
+    *_convolve, "fft", *_cross,
     *_creation, *_counting, *_differences, *_elementwise_more, *_nanreduce, *_order_statistics,
     *_pieces, *_polynomials,
 ]

@@ -6,18 +6,26 @@ matrices (..., M, M). References: Giles 2008, "An extended collection of matrix 
 results for forward and reverse mode AD"; Murray 2016, "Differentiation of the Cholesky
 decomposition"; Magnus & Neudecker for the eigenvector derivative.
 
-Symmetric inputs (cholesky, eigh, eigvalsh): LAPACK reads one triangle only, so the derivative
-treats the input as the symmetric matrix  sym(A) = (A + A^T) / 2: tangents are symmetrised and
-cotangents come back symmetric, matching finite differences taken along symmetric directions.
+Symmetric inputs (cholesky, eigh, eigvalsh): LAPACK reads one triangle only, so what NumPy
+computes is a function of the symmetric matrix built from that triangle,
+T(A) = tril(A) + tril(A, -1)^T (or the triu version). The derivatives are those of
+A -> f(T(A)): tangents enter as T(dA) and cotangents leave through the adjoint
+T*(M) = tril(M) + tril(M^T, -1), so they agree with finite differences along ANY direction,
+symmetric or not (the cotangent is triangular). eigh/eigvalsh read the triangle ``UPLO`` names,
+cholesky the lower triangle (``upper=True``: the upper one); tests/test_linalg_triangle.py
+checks both against finite differences of NumPy on non-symmetric input.
 """
 
 from __future__ import annotations
 
 import functools
+import operator
 
 import numpy as np
 
 from chainrule.describe import describe
+from chainrule.ops.conjugate import cj, is_complex, mH, re
+from chainrule.ops.gaps import inverse_gaps
 from chainrule.ops.matmul import _arr, _mT, matmul
 from chainrule.ops.reduce import sum as _sum
 from chainrule.ops.shape import reshape
@@ -29,8 +37,36 @@ SlogdetResult = type(np.linalg.slogdet(np.eye(1)))
 EighResult = type(np.linalg.eigh(np.eye(1)))
 
 
-def _sym(x):
-    return (x + _mT(x)) * 0.5
+def _masks(x, lower):
+    """The triangle read (diagonal included) and the strict triangle mirrored from it."""
+    n = x.shape[-1]
+    read, strict = np.tri(n, dtype=x.dtype), np.tri(n, k=-1, dtype=x.dtype)
+    return (read, strict) if lower else (read.T, strict.T)
+
+
+def _seen(x, lower):
+    """T(x): the symmetric (Hermitian) matrix LAPACK sees when it reads one triangle of
+    ``x``; for complex x the diagonal's imaginary part is ignored, as LAPACK does."""
+    read, strict = _masks(x, lower)
+    if not is_complex(x):
+        return x * read + _mT(x * strict)
+    return x * strict + mH(x * strict) + re(x) * (read - strict).real
+
+
+def _seen_adjoint(m, lower):
+    """T*(m): the adjoint of ``_seen`` (under Re(sum(m * dT)), ops/complex.py), mapping a
+    cotangent of T(x) to one of ``x``."""
+    read, strict = _masks(m, lower)
+    if not is_complex(m):
+        return m * read + _mT(m) * strict
+    return (m + mH(m)) * strict + re(m) * (read - strict).real
+
+
+def _uplo(UPLO):
+    uplo = str(UPLO).upper()
+    if uplo not in ("L", "U"):
+        raise ValueError("UPLO argument must be 'L' or 'U'")
+    return uplo
 
 
 def _as_matrix_cotangent(g):
@@ -91,7 +127,14 @@ _det.defjvp(lambda t, ans, a: ans * _sum(_mT(_inv(a)) * t, axis=(-2, -1)))
 _logabsdet = Primitive("logabsdet", lambda a: np.linalg.slogdet(a)[1], save_ans=False,
                        register=True)
 _logabsdet.defvjp(lambda g, ans, a: _as_matrix_cotangent(g) * _mT(_inv(a)))
-_logabsdet.defjvp(lambda t, ans, a: _sum(_mT(_inv(a)) * t, axis=(-2, -1)))
+_logabsdet.defjvp(lambda t, ans, a: re(_sum(_mT(_inv(a)) * t, axis=(-2, -1))))  # complex: Re
+
+# Complex A: the sign det/|det| moves too. log det = log(sign) + logabsdet is holomorphic with
+# d log det = tr(A^-1 dA); the sign is exp(i Im(log det)), computed without forming det.
+_logdet = Primitive("logdet_complex", lambda a: np.log(np.linalg.slogdet(a)[0])
+                    + np.linalg.slogdet(a)[1], save_ans=False, register=True)
+_logdet.defvjp(lambda g, ans, a: _as_matrix_cotangent(g) * _mT(_inv(a)))
+_logdet.defjvp(lambda t, ans, a: _sum(_mT(_inv(a)) * t, axis=(-2, -1)))
 
 
 def det(a):
@@ -100,8 +143,9 @@ def det(a):
 
 
 def slogdet(a):
-    """``numpy.linalg.slogdet``: ``(sign, logabsdet)``. The sign is piecewise constant and
-    carries no derivative; ``logabsdet`` has gradient ``inv(A)^T``.
+    """``numpy.linalg.slogdet``: ``(sign, logabsdet)``. For real A the sign is piecewise
+    constant and carries no derivative; ``logabsdet`` has gradient ``inv(A)^T``. For complex A
+    the sign (a unit complex number) is differentiable: exp(i Im(log det A)).
 
     Example:
         >>> import chainrule as cr, numpy as np
@@ -110,6 +154,11 @@ def slogdet(a):
     """
     if not isinstance(a, Tracer):
         return np.linalg.slogdet(a)
+    if is_complex(a):
+        from chainrule.ops.complex import imag
+        from chainrule.ops.elementwise import exp
+
+        return SlogdetResult(exp(imag(_logdet(a)) * 1j), _logabsdet(a))
     return SlogdetResult(np.linalg.slogdet(primal(a))[0], _logabsdet(a))
 
 
@@ -121,18 +170,22 @@ def _phi(x):
     return x * mask.astype(x.dtype)
 
 
+# NumPy's cholesky reads the lower triangle for upper=False, the upper one for upper=True.
+# Complex A = L L^H: the same rules with conjugate transposes, in the standard gradient
+# (cotangents conjugated in and out, ops/conjugate.py); upper=True returns U = L^H.
 def _cholesky_vjp(g, ans, a, upper):
-    # dL = L Phi(L^-1 dA L^-T)   =>   A_bar = sym(L^-T Phi(L^T L_bar) L^-1)
-    L, g = (_mT(ans), _mT(g)) if upper else (ans, g)
+    # dL = L Phi(L^-1 dS L^-H)   =>   S_bar = L^-H Phi(L^H L_bar) L^-1,  A_bar = T*(S_bar)
+    L, g = (mH(ans), mH(g)) if upper else (ans, g)
     Linv = _inv(L)
-    return _sym(matmul(matmul(_mT(Linv), _phi(matmul(_mT(L), g))), Linv))
+    s_bar = matmul(matmul(mH(Linv), _phi(matmul(mH(L), cj(g)))), Linv)
+    return _seen_adjoint(cj(s_bar), not upper)
 
 
 def _cholesky_jvp(t, ans, a, upper):
-    L = _mT(ans) if upper else ans
+    L = mH(ans) if upper else ans
     Linv = _inv(L)
-    dL = matmul(L, _phi(matmul(matmul(Linv, _sym(t)), _mT(Linv))))
-    return _mT(dL) if upper else dL
+    dL = matmul(L, _phi(matmul(matmul(Linv, _seen(t, not upper)), mH(Linv))))
+    return mH(dL) if upper else dL
 
 
 _cholesky = Primitive("cholesky", lambda a, upper: np.linalg.cholesky(a, upper=upper),
@@ -142,40 +195,54 @@ _cholesky.defjvp(_cholesky_jvp)
 
 
 def cholesky(a, /, *, upper=False):
-    """``numpy.linalg.cholesky``: L with A = L L^T (``upper=True``: U = L^T). The derivative
-    treats A as symmetric (see the module docstring)."""
+    """``numpy.linalg.cholesky``: L with A = L L^T (``upper=True``: U = L^T). Only one
+    triangle of A is read, and the derivative is that of the function NumPy computes (see the
+    module docstring): the gradient is triangular.
+
+    Example:
+        >>> import chainrule as cr, numpy as np
+        >>> logdet = lambda a: 2 * np.log(np.diagonal(np.linalg.cholesky(a))).sum()
+        >>> g = cr.grad(logdet)(np.array([[4.0, 2.0], [2.0, 2.0]]))  # tril of 2 inv(A) - diag
+        >>> (np.round(g, 12) + 0.0).tolist()
+        [[0.5, 0.0], [-1.0, 1.0]]
+    """
     return _cholesky(a, upper=bool(upper))
 
 
 # --- eigh ---------------------------------------------------------------------------------
 # A = V diag(w) V^T:  dw = diag(V^T dA V),  dV = V (F o (V^T dA V)),  F_ij = 1/(w_j - w_i)
-# (i != j, F_ii = 0). Repeated eigenvalues make F infinite: eigenvector derivatives are then
-# undefined (the eigenvectors themselves are not unique), and give inf/nan.
+# (i != j, F_ii = 0). Repeated eigenvalues make F infinite: the eigenvectors are not unique
+# there and have no derivative, so the rules raise (ops/gaps.py).
 def _eigh_F(w):
-    n = w.shape[-1]
-    eye = np.eye(n, dtype=w.dtype)
-    diff = reshape(w, w.shape[:-1] + (1, n)) - reshape(w, w.shape + (1,))  # w_j - w_i
-    return (1.0 - eye) / (diff + eye)
+    return inverse_gaps(w, "eigh", "eigenvectors",
+                        "The eigenvectors are not unique there: differentiate the eigenvalues "
+                        "(eigvalsh) or a function of the eigenspace that does not depend on "
+                        "the choice of vectors instead.", "eigenvalues")
 
 
+# The input seen is S = T(A) (UPLO's triangle); rules differentiate S and map through T, T*.
+# Complex Hermitian A = V diag(w) V^H: conjugate transposes, dw_i = Re(v_i^H dS v_i), and the
+# eigenvector phases fixed by diag(V^H dV) = 0 (differentiate phase-invariant functions).
 def _eigvalsh_vjp(g, ans, a, UPLO):
     v = _eigh_vectors(a, UPLO=UPLO)
-    return matmul(v * reshape(g, g.shape[:-1] + (1, g.shape[-1])), _mT(v))  # V diag(g) V^T
+    vgv = matmul(v * reshape(g, g.shape[:-1] + (1, g.shape[-1])), mH(v))  # V diag(g) V^H
+    return _seen_adjoint(cj(vgv), UPLO == "L")
 
 
 def _eigvalsh_jvp(t, ans, a, UPLO):
     v = _eigh_vectors(a, UPLO=UPLO)
-    return _sum(v * matmul(t, v), axis=-2)  # v_i^T t v_i = v_i^T sym(t) v_i
+    return re(_sum(cj(v) * matmul(_seen(t, UPLO == "L"), v), axis=-2))  # v_i^H T(t) v_i
 
 
 def _eigh_vectors_vjp(g, ans, a, UPLO):
     w = _eigvalsh(a, UPLO=UPLO)
-    return _sym(matmul(matmul(ans, _eigh_F(w) * matmul(_mT(ans), g)), _mT(ans)))
+    m = matmul(matmul(ans, _eigh_F(w) * matmul(mH(ans), cj(g))), mH(ans))
+    return _seen_adjoint(cj(m), UPLO == "L")
 
 
 def _eigh_vectors_jvp(t, ans, a, UPLO):
     w = _eigvalsh(a, UPLO=UPLO)
-    return matmul(ans, _eigh_F(w) * matmul(matmul(_mT(ans), _sym(t)), ans))
+    return matmul(ans, _eigh_F(w) * matmul(matmul(mH(ans), _seen(t, UPLO == "L")), ans))
 
 
 _eigvalsh = Primitive("eigvalsh", lambda a, UPLO: np.linalg.eigvalsh(a, UPLO), save_ans=False,
@@ -191,8 +258,10 @@ _eigh_vectors.defjvp(_eigh_vectors_jvp)
 def eigh(a, UPLO="L"):
     """``numpy.linalg.eigh``: ``(eigenvalues, eigenvectors)`` of a symmetric matrix.
 
-    Derivatives treat A as symmetric; eigenvector derivatives need distinct eigenvalues.
-    Eigenvector signs are arbitrary, so differentiate sign-invariant quantities (v v^T, v**2).
+    Only the ``UPLO`` triangle of A is read, and the derivative is that of the function NumPy
+    computes (the gradient is triangular); eigenvector derivatives need distinct eigenvalues.
+    Eigenvector signs (complex: phases) are arbitrary, so differentiate invariant quantities
+    (v v^H, |v|**2); complex Hermitian input works the same way (conjugate transposes).
 
     Example:
         >>> import chainrule as cr, numpy as np
@@ -201,12 +270,14 @@ def eigh(a, UPLO="L"):
     """
     if not isinstance(a, Tracer):
         return np.linalg.eigh(a, UPLO)
+    UPLO = _uplo(UPLO)
     return EighResult(_eigvalsh(a, UPLO=UPLO), _eigh_vectors(a, UPLO=UPLO))
 
 
 def eigvalsh(a, UPLO="L"):
-    """``numpy.linalg.eigvalsh``: gradient ``V diag(w_bar) V^T`` (A treated as symmetric)."""
-    return _eigvalsh(a, UPLO=UPLO)
+    """``numpy.linalg.eigvalsh``: gradient ``T*(V diag(w_bar) V^T)`` (only the ``UPLO``
+    triangle is read, see the module docstring)."""
+    return _eigvalsh(a, UPLO=_uplo(UPLO))
 
 
 # --- composed -----------------------------------------------------------------------------
@@ -224,7 +295,10 @@ def matrix_power(a, n):
     a = _arr(a)
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
         raise ValueError(f"matrix_power: expected a stack of square matrices, got a {describe(a)}")
-    n = int(n)
+    try:
+        n = operator.index(n)
+    except TypeError as e:  # NumPy's message; int(1.5) would silently truncate
+        raise TypeError("exponent must be an integer") from e
     if n == 0:  # the identity: a constant
         return np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape).copy()
     if n < 0:
@@ -248,5 +322,14 @@ def matrix_transpose(x, /):
 
 
 def vecdot(x1, x2, /, *, axis=-1):
-    """``numpy.linalg.vecdot`` (real): ``sum(x1 * x2, axis)`` with broadcasting."""
-    return _sum(_arr(x1) * _arr(x2), axis=axis)
+    """``numpy.linalg.vecdot``: ``sum(conj(x1) * x2, axis)`` with broadcasting (x1 is
+    conjugated when complex, as NumPy does).
+
+    Example:
+        >>> import chainrule as cr, numpy as np
+        >>> z = np.array([1 + 2j])  # |z|^2: the gradient 2x - 2iy
+        >>> complex(cr.grad(lambda z: np.real(np.linalg.vecdot(z, z)))(z)[0])
+        (2-4j)
+    """
+    x1 = _arr(x1)
+    return _sum(cj(x1) * _arr(x2), axis=axis)

@@ -2,11 +2,12 @@
 
 Vector orders: 2 (``sqrt(sum(x**2))``), 1, inf, -inf, any other p (``sum(|x|**p)**(1/p)``) and
 0 (a count of non-zero entries: a constant). Matrix orders: 'fro', 1, -1, inf, -inf, and the
-singular-value orders 2, -2 and 'nuc' (values from NumPy's SVD, derivatives through
-``eigvalsh`` of the Gram matrix, see ``_singular_values``).
+singular-value orders 2, -2 and 'nuc' (the ``svd_values`` primitive of ops/svd.py, real or
+complex: d s_i = Re(u_i^H dA v_i)).
 
 Conventions at kinks: a norm is a cone at zero; where the vector (or the sum of ``|x|**p``) is
-exactly zero the derivative is taken as 0 (the minimum-norm subgradient), like ``abs'(0) = 0``.
+exactly zero the derivative is taken as 0 (the minimum-norm subgradient), like ``abs'(0) = 0``;
+so do zero singular values (orders 2, -2, 'nuc') and, for p < 1, zero entries (``_cusp_norm``).
 Orders inf/-inf/1/-1 inherit the tie convention of ``max``/``min`` (ties share equally).
 """
 
@@ -18,10 +19,8 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
 from chainrule import numpy as cnp
-from chainrule.describe import describe
 from chainrule.ops.reduce import _as_array, _sqrt0, _sum, max, min
 from chainrule.ops.shape import reshape, transpose
-from chainrule.primitive import NoDerivativeError
 from chainrule.tracer import primal
 
 _inf = float("inf")
@@ -55,28 +54,43 @@ def _vector_norm(x, ord, axis, keepdims):
         return np.sum((xp != 0).astype(xp.dtype), axis=axis, keepdims=keepdims)
     if ord == 1:
         return _sum(abs(x), axis=axis, keepdims=keepdims)
+    if ord < 1:
+        cusp = _cusp_norm(abs(x), ord, axis, keepdims)
+        if cusp is not None:
+            return cusp
     s = _sum(abs(x) ** ord, axis=axis, keepdims=keepdims)
     return _pow0(s, 1.0 / ord) if ord > 1 else s ** (1.0 / ord)
 
 
+def _cusp_norm(ax, ord, axis, keepdims):
+    """The p-norm (p < 1) of |x| with exact zeros, or None without them. |x_i|^p has an
+    infinite slope (0 < p < 1) or a pole (p < 0) at x_i = 0: zero entries get derivative 0 (the
+    symmetric choice, like abs'(0) = 0), and for p < 0 a zero entry makes the norm 0 (NumPy's
+    value) with derivative 0 for that slice."""
+    zero = np.asarray(primal(ax)) == 0
+    if not zero.any():
+        return None
+    z = zero.astype(ax.dtype)
+    safe = ax * (1 - z) + z
+    if ord > 0:
+        return _sum(safe**ord * (1 - z), axis=axis, keepdims=keepdims) ** (1.0 / ord)
+    hit = np.any(zero, axis=axis, keepdims=keepdims).astype(ax.dtype)
+    return _sum(safe**ord, axis=axis, keepdims=keepdims) ** (1.0 / ord) * (1 - hit)
+
+
 def _singular_values(y):
-    """Singular values of the stack ``y`` (..., m, n), ascending, differentiable.
+    """Singular values of the stack ``y`` (..., m, n), differentiable (ops/svd.py).
 
-    Values: NumPy's SVD. Derivatives: ``sqrt(eigvalsh(y^T y))`` (the smaller Gram matrix),
-    whose rule is differentiable to every order; d sigma_i = u_i^T dY v_i. Singular values that
-    are zero get derivative 0 (the norm's kink), and tiny ones lose accuracy in the derivative
-    because the Gram matrix squares the condition number.
+    Zero singular values get derivative 0 (the module's convention at kinks); at repeated
+    ones the rule gives one subgradient of the norm.
     """
-    from chainrule.numpy import linalg
+    from chainrule.ops.svd import svdvals
 
-    m, n = y.shape[-2:]
-    yt = transpose(y, (*range(y.ndim - 2), y.ndim - 1, y.ndim - 2))
-    lam = linalg.eigvalsh(cnp.matmul(yt, y) if m >= n else cnp.matmul(y, yt))
-    flat = np.asarray(primal(lam)) <= 0
-    z = flat.astype(lam.dtype)
-    s = cnp.sqrt(lam * (1 - z) + z) * (1 - z) if flat.any() else cnp.sqrt(lam)
-    exact = np.linalg.svd(np.asarray(primal(y)), compute_uv=False)[..., ::-1]
-    return s + (exact - np.asarray(primal(s)))
+    s = svdvals(y)
+    zero = np.asarray(primal(s)) == 0
+    if zero.any():  # a norm's kink: zero singular values get derivative 0 (see above)
+        s = s * (1 - zero.astype(s.dtype))
+    return s
 
 
 def _svd_norm(x, ord, row, col):
@@ -102,12 +116,6 @@ def _matrix_norm(x, ord, axis, keepdims):
         pick = max if ord in (1, _inf) else min
         ret = pick(_sum(abs(x), axis=(summed,), keepdims=False), axis=other)
     elif ord in (2, -2, "nuc"):
-        if x.dtype.kind == "c":
-            raise NoDerivativeError(
-                f"norm(ord={ord!r}) of a complex matrix ({describe(x)}) has no derivative "
-                "rule yet; use ord='fro', 1 or inf, or differentiate the real and imaginary "
-                "parts as a real block matrix [[re, -im], [im, re]] (same singular values)."
-            )
         ret = _svd_norm(x, ord, row, col)
     else:
         raise ValueError("Invalid norm order for matrices.")

@@ -6,9 +6,11 @@ differentiable in x and in every parameter.
   (SciPy's layout: shape (K,) or (K, N)), or K - 1 of them (the last is 1 - their sum).
 * multivariate_normal(mean, cov): with the Cholesky factor cov = L L^T and z = L^-1 (x - mean),
   logpdf = -(d log(2 pi) + 2 sum log diag L + |z|^2) / 2. SciPy factors cov by eigh instead;
-  the values agree to rounding for positive definite cov. The derivative in cov treats it as
-  symmetric (chainrule's cholesky rule). Singular cov (``allow_singular=True``) is refused on
-  traced values: its density lives on a subspace whose derivative chainrule does not give.
+  the values agree to rounding for positive definite cov. Both read only cov's lower
+  triangle, and the derivative in cov is that of the function computed (chainrule's cholesky
+  rule): lower-triangular, the off-diagonal entries counting twice. Singular cov
+  (``allow_singular=True``) is refused on traced values: its density lives on a subspace
+  whose derivative chainrule does not give.
 """
 
 from __future__ import annotations

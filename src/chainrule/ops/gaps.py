@@ -1,0 +1,58 @@
+"""Spectral gaps: the ``1 / (w_j - w_i)`` matrices of eigen and singular vector derivatives.
+
+The derivative of an eigenvector (or singular vector) couples it to every other one with weight
+``1 / (w_j - w_i)`` (Magnus & Neudecker; Townsend 2016 for the SVD). Where two values coincide
+the vectors are not unique and have no derivative: rather than let an infinity or NaN reach the
+user, the rules raise ``RepeatedValuesError`` naming the operation and the values.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule.describe import describe
+from chainrule.ops.shape import reshape
+from chainrule.tracer import primal
+
+
+class RepeatedValuesError(ValueError):
+    """Eigen or singular vectors were differentiated where their values coincide."""
+
+
+def check_distinct(w, op: str, what: str, advice: str, values: str = "values") -> None:
+    """Raise ``RepeatedValuesError`` where two of the ``values`` along the last axis of ``w``
+    agree to rounding (|w_i - w_j| <= n eps max|w|), naming ``op`` and the input.
+
+    Example:
+        >>> import numpy as np
+        >>> check_distinct(np.array([1.0, 2.0]), "eigh", "eigenvectors", "")
+    """
+    wp = np.asarray(primal(w))
+    n = wp.shape[-1]
+    if n < 2:
+        return
+    gaps = np.abs(wp[..., :, None] - wp[..., None, :])
+    scale = np.max(np.abs(wp), axis=-1, keepdims=True)[..., None]
+    tol = n * np.finfo(wp.dtype).eps * scale
+    bad = (gaps <= tol) & ~np.eye(n, dtype=bool)
+    if bad.any():
+        where = np.argwhere(bad)[0]
+        raise RepeatedValuesError(
+            f"{op}: the {what} have no derivative at this input: two {values} are equal "
+            f"({wp[tuple(where[:-1])].item()!r}, in a {describe(w)}). {advice}"
+        )
+
+
+def inverse_gaps(w, op: str, what: str, advice: str, values: str = "values"):
+    """F with F_ij = 1 / (w_j - w_i) off the diagonal and 0 on it, for the stack ``w``
+    (..., n) -> (..., n, n); raises ``RepeatedValuesError`` where two values coincide.
+
+    Example:
+        >>> inverse_gaps(np.array([1.0, 3.0]), "eigh", "eigenvalues", "").tolist()
+        [[0.0, 0.5], [-0.5, 0.0]]
+    """
+    check_distinct(w, op, what, advice, values)
+    n = w.shape[-1]
+    eye = np.eye(n, dtype=np.asarray(primal(w)).dtype)
+    diff = reshape(w, w.shape[:-1] + (1, n)) - reshape(w, w.shape + (1,))  # w_j - w_i
+    return (1.0 - eye) / (diff + eye)
