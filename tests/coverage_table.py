@@ -106,11 +106,19 @@ def _covered_words(spec: Spec, module: str, namespace: str) -> set[str]:
     return words
 
 
+def _namespace_constants(namespace: str) -> set[str]:
+    """Functions of a namespace with no derivative to carry (``CONSTANTS`` of its module;
+    ``chainrule.numpy``'s constant lists)."""
+    if namespace == "chainrule.numpy":
+        return _constant_names()
+    return set(getattr(importlib.import_module(namespace), "CONSTANTS", ()))
+
+
 def rows(namespace: str) -> list[Row] | None:
     functions = _public_functions(namespace)
     if functions is None:
         return None
-    constants = _constant_names() if namespace == "chainrule.numpy" else set()
+    constants = _namespace_constants(namespace)
     table = {n: Row(n) for n in functions if n not in constants}
     for module, module_specs in _specs_by_module().items():
         for spec in module_specs:
@@ -173,6 +181,12 @@ def markdown() -> str:
     lines += ["Constants in `chainrule.numpy` (piecewise constant, predicates, indices and "
               "creation: no derivative to carry): " + ", ".join(f"`{n}`" for n in constants)
               + ".", ""]
+    for namespace in NAMESPACES:
+        if namespace != "chainrule.numpy" and _public_functions(namespace) is not None:
+            names = sorted(_namespace_constants(namespace))
+            if names:
+                lines += [f"Constants in `{namespace}`: "
+                          + ", ".join(f"`{n}`" for n in names) + ".", ""]
     return "\n".join(lines)
 
 

@@ -15,6 +15,7 @@ from chainrule.ops import reduce as _reduce
 from chainrule.ops import svd as _svd
 
 __all__: list[str] = []
+CONSTANTS = ("matrix_rank",)  # no derivative to carry: an integer
 for _module in (_linalg, _reduce, _svd, _qr, _lstsq, _composed, _eig, _cross):
     for _name in getattr(_module, "LINALG_ALL", ()):
         globals()[_name] = getattr(_module, _name)

@@ -48,6 +48,7 @@ from chainrule.scipy._logsumexp import *  # noqa: F403
 from chainrule.scipy._logsumexp import __all__ as _logsumexp
 from chainrule.tracer import primal as _primal
 
+CONSTANTS = ("gammasgn",)  # piecewise constant: no derivative to carry
 __all__ = [
     *_error_functions, *_distributions, *_gamma_family, "gammasgn", "multigammaln", *_bessel,
     *_logsumexp,
