@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import namespace
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
 
@@ -34,15 +35,25 @@ def _is_complex(x: Any) -> bool:
 # --- real and imaginary parts, conjugate --------------------------------------------------
 # All three are real-linear, so their JVP applies the same map to the tangent. The VJP of the
 # real part returns the real cotangent, which the engine casts to the complex input's dtype.
-_real = Primitive("real", np.real, save_args=False, save_ans=False, register=True)
+# Implementations in the operand's array namespace (DESIGN.md principle 5): the Array API
+# standard has real, imag and conj; its angle is atan2(imag, real), as NumPy computes it.
+def _angle_impl(z: Any) -> Any:
+    xp = namespace(z)
+    return np.angle(z) if xp is np else xp.atan2(xp.imag(z), xp.real(z))
+
+
+_real = Primitive("real", lambda x: namespace(x).real(x), save_args=False, save_ans=False,
+                  register=True)
 _real.defvjp(lambda g, ans, x: g)
 _real.defjvp(lambda t, ans, x: _real(t))
 
-_imag = Primitive("imag", np.imag, save_args=False, save_ans=False, register=True)
+_imag = Primitive("imag", lambda x: namespace(x).imag(x), save_args=False, save_ans=False,
+                  register=True)
 _imag.defvjp(lambda g, ans, x: g * -1j)  # g first: a NumPy scalar times 1j stays NumPy
 _imag.defjvp(lambda t, ans, x: _imag(t))
 
-_conj = Primitive("conj", np.conjugate, save_args=False, save_ans=False, register=True)
+_conj = Primitive("conj", lambda x: namespace(x).conj(x), save_args=False, save_ans=False,
+                  register=True)
 _conj.defvjp(lambda g, ans, x: _conj(g))
 _conj.defjvp(lambda t, ans, x: _conj(t))
 
@@ -109,7 +120,7 @@ def _where_zero(r2: Any) -> Any:
     return where(zero, np.inf, r2) if zero.any() else r2
 
 
-_angle = Primitive("angle", np.angle, save_ans=False, register=True)
+_angle = Primitive("angle", _angle_impl, save_ans=False, register=True)
 _angle.defvjp(lambda g, ans, z: g * _conj(z * 1j) * _inverse_square_modulus(z))
 _angle.defjvp(lambda t, ans, z: _imag(_conj(z) * t) * _inverse_square_modulus(z))
 
