@@ -13,12 +13,12 @@ from chainrule import data, diagnose, explain, figures, nn, optim, train  # abov
 from chainrule.anomaly import AnomalyError, detect_anomaly
 from chainrule.check import CheckReport, GradientCheckError, check_grad, numerical_grad
 from chainrule.explain import graph, trace
+from chainrule.holomorphic import holomorphic_grad
 from chainrule.jacobians import hessian, hvp, jacobian
 from chainrule.primitive import NoDerivativeError, Primitive, primitive
 from chainrule.transforms import (
     elementwise_grad,
     grad,
-    holomorphic_grad,
     jvp,
     stop_gradient,
     value_and_grad,

@@ -264,45 +264,6 @@ def _check_scalar(out: Any, f: Callable) -> None:
     )
 
 
-def holomorphic_grad(f: Callable, argnums: ArgNums = 0) -> Callable:
-    """``f`` holomorphic, returning a complex scalar -> its complex derivative ``f'(z)``.
-
-    With the library's convention (``chainrule/ops/complex.py``) this is the VJP of the
-    cotangent 1. The result is right only where ``f`` is holomorphic (complex-differentiable);
-    for other functions differentiate a real quantity with ``grad``. Real inputs are refused:
-    give them a complex dtype.
-
-    Example:
-        >>> import numpy as np
-        >>> import chainrule as cr
-        >>> complex(cr.holomorphic_grad(lambda z: z ** 3)(np.complex128(1 + 1j)))
-        6j
-    """
-
-    @functools.wraps(f)
-    def holomorphic_grad_f(*args: Any, **kwargs: Any):
-        fk = functools.partial(f, **kwargs) if kwargs else f
-        nums = _argnums_tuple(argnums, len(args), "holomorphic_grad")
-        for n in nums:
-            for leaf in tree_flatten(args[n])[0]:
-                if np.result_type(leaf).kind != "c":
-                    raise TypeError(
-                        f"holomorphic_grad: argument {n} is a {describe(leaf)}; a complex "
-                        "derivative needs complex inputs. Pass it as complex (e.g. "
-                        "x.astype(complex)), or use cr.grad for real inputs."
-                    )
-        out, back = vjp(lambda *xs: fk(*_place(args, nums, xs)), *(args[n] for n in nums))
-        if np.size(out) != 1 or np.result_type(out).kind != "c":
-            raise TypeError(
-                f"holomorphic_grad({getattr(f, '__name__', 'f')}): the function must return a "
-                f"complex scalar, but it returned a {describe(out)}."
-            )
-        g = back(np.ones(np.shape(out), dtype=np.result_type(out)))
-        return g[0] if isinstance(argnums, int) else g
-
-    return holomorphic_grad_f
-
-
 def grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> Callable:
     """``f`` (returning a scalar) -> its gradient function, by reverse mode (backpropagation).
 

@@ -13,6 +13,7 @@ traced float32 arguments stay float32.
 
 from __future__ import annotations
 
+import abc
 import math
 from typing import Any
 
@@ -84,7 +85,7 @@ class Frozen:
         return lambda x: method(x, *self._args, **self._kwds)
 
 
-class LocScaleDistribution:
+class LocScaleDistribution(abc.ABC):
     """A continuous location-scale family (subclasses give the standardized pieces)."""
 
     shapes: tuple[str, ...] = ()
@@ -104,14 +105,16 @@ class LocScaleDistribution:
         return Frozen(self, ("logpdf", "pdf", "cdf", "logcdf"), args, kwds)
 
     # --- the standardized pieces (arguments may be traced) --------------------------------
+    @abc.abstractmethod
     def _logpdf(self, z: Any, *shapes: Any) -> Any:
-        raise NotImplementedError
+        """log f(z) of the standardized distribution."""
 
     def _pdf(self, z: Any, *shapes: Any) -> Any:
         return cnp.exp(self._logpdf(z, *shapes))
 
+    @abc.abstractmethod
     def _cdf(self, z: Any, *shapes: Any) -> Any:
-        raise NotImplementedError
+        """F(z) of the standardized distribution."""
 
     def _logcdf(self, z: Any, *shapes: Any) -> Any:
         return cnp.log(self._cdf(z, *shapes))
