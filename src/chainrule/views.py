@@ -92,15 +92,15 @@ def assign(x: Any, new: Any, what: str) -> None:
 
 
 def _assign(x: Any, new: Any) -> None:
+    link_ = getattr(x, "_base", None)
+    if link_ is not None:  # a view: update its base, whose refresh re-derives x and its views
+        from chainrule.ops.indexing import index_update
+
+        base, index = link_
+        _assign(base, index_update(base, index, new))
+        return
     x._rebind(new)
     _refresh(x)
-    link_ = getattr(x, "_base", None)
-    if link_ is not None:
-        base = link_[0]
-        if base._trace.alive:
-            from chainrule.ops.indexing import index_update
-
-            _assign(base, index_update(base, link_[1], x))
 
 
 def _refresh(x: Any) -> None:
@@ -119,8 +119,6 @@ def _check_family(x: Any, what: str) -> None:
     link_ = getattr(x, "_base", None)
     while link_ is not None:
         base = link_[0]
-        if not base._trace.alive:
-            return
         if link_[1] is UNFOLLOWABLE:
             raise _unfollowable(what, x, base, "the array it is a view of")
         _check_views(base, what, x)
