@@ -187,3 +187,13 @@ def test_trace_table_of_a_complex_intermediate():
     text = table.to_markdown()
     assert "(1+2j)" in text and "1.5+3j" in text and "3-6j" in text
     assert "| 15 |" in text.replace("  ", " ")
+
+
+def test_holomorphic_hessian():
+    z = np.array([1 + 2j, 0.5 - 1j])
+    h = cr.hessian(lambda z: np.sum(np.exp(z) * z[0]), holomorphic=True)(z)
+    e = np.exp(z)
+    expected = np.array([[e[0] * z[0] + 2 * e[0], e[1]], [e[1], e[1] * z[0]]])
+    np.testing.assert_allclose(h, expected, rtol=1e-13)
+    with pytest.raises(TypeError, match="holomorphic=True"):
+        cr.hessian(lambda z: np.sum(z ** 2))(z)

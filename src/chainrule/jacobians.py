@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.holomorphic import holomorphic_grad
 from chainrule.transforms import ArgNums, _argnums_tuple, _jvp, _place, grad, jvp, vjp
 from chainrule.tree import tree_flatten, tree_unflatten
 
@@ -93,7 +94,8 @@ def _refuse_complex(args: tuple, op: str) -> None:
         raise TypeError(
             f"{op}: a differentiated input is complex. Second derivatives of a real function "
             "of complex inputs mix z and conj(z); pass the real and imaginary parts as "
-            "separate real arrays (f(x, y) with z = x + 1j * y)."
+            "separate real arrays (f(x, y) with z = x + 1j * y), or, for a holomorphic f, "
+            "use cr.hessian(f, holomorphic=True)."
         )
 
 
@@ -146,15 +148,22 @@ def _reverse(g: Callable, wrt: tuple):
     return blocks, out_leaves, out_def
 
 
-def hessian(f: Callable, argnums: ArgNums = 0) -> Callable:
+def hessian(f: Callable, argnums: ArgNums = 0, holomorphic: bool = False) -> Callable:
     """``f`` (scalar) -> its Hessian, forward-over-reverse; shape ``x.shape + x.shape``.
+
+    With ``holomorphic=True`` (complex inputs, ``f`` complex-differentiable) it is the complex
+    Hessian d^2 f / dz_i dz_j; real functions of complex inputs are refused (see ``jacobian``).
 
     Example:
         >>> import numpy as np
         >>> import chainrule as cr
         >>> cr.hessian(lambda x: x[0] ** 2 * x[1])(np.array([1.0, 2.0])).tolist()
         [[4.0, 2.0], [2.0, 0.0]]
+        >>> cr.hessian(lambda z: np.sum(z ** 3), holomorphic=True)(np.array([1j])).tolist()
+        [[6j]]
     """
+    if holomorphic:
+        return jacobian(holomorphic_grad(f, argnums), argnums, mode="fwd", holomorphic=True)
     hess = jacobian(grad(f, argnums), argnums, mode="fwd")
 
     @functools.wraps(f)
