@@ -73,7 +73,14 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
 
 
 def linalg_cross(x1, x2, /, *, axis=-1):
-    """``numpy.linalg.cross``: 3-vectors only."""
+    """``numpy.linalg.cross``: 3-vectors only.
+
+    Example:
+        >>> import chainrule as cr, numpy as np
+        >>> e1, e2 = np.eye(3)[0], np.eye(3)[1]
+        >>> cr.grad(lambda a: np.linalg.cross(a, e2)[2])(e1).tolist()  # c_z = a_x b_y - a_y b_x
+        [1.0, 0.0, 0.0]
+    """
     if not (isinstance(x1, Tracer) or isinstance(x2, Tracer)):
         return np.linalg.cross(x1, x2, axis=axis)
     x1, x2 = _arr(x1), _arr(x2)
@@ -85,12 +92,24 @@ def linalg_cross(x1, x2, /, *, axis=-1):
 
 
 def linalg_trace(x, /, *, offset=0, dtype=None):
-    """``numpy.linalg.trace``: the trace of each matrix of a stack (last two axes)."""
+    """``numpy.linalg.trace``: the trace of each matrix of a stack (last two axes).
+
+    Example:
+        >>> import chainrule as cr, numpy as np
+        >>> cr.grad(lambda a: np.linalg.trace(a).sum())(np.ones((2, 2, 2)))[0].tolist()
+        [[1.0, 0.0], [0.0, 1.0]]
+    """
     return _trace(x, offset, -2, -1, dtype)
 
 
 def linalg_diagonal(x, /, *, offset=0):
-    """``numpy.linalg.diagonal``: the diagonal of each matrix of a stack (last two axes)."""
+    """``numpy.linalg.diagonal``: the diagonal of each matrix of a stack (last two axes).
+
+    Example:
+        >>> import chainrule as cr, numpy as np
+        >>> cr.grad(lambda a: np.linalg.diagonal(a, offset=1).sum())(np.ones((2, 2))).tolist()
+        [[0.0, 1.0], [0.0, 0.0]]
+    """
     return _diagonal(x, offset, -2, -1)
 
 

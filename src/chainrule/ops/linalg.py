@@ -56,7 +56,14 @@ def dot(a, b, out=None):
 
 
 def vdot(a, b, /):
-    """``numpy.vdot``: the dot product of the flattened arrays, conjugating ``a`` if complex."""
+    """``numpy.vdot``: the dot product of the flattened arrays, conjugating ``a`` if complex.
+
+    Example:
+        >>> import chainrule as cr, numpy as np
+        >>> b = np.array([1j, 2.0])
+        >>> cr.grad(lambda a: np.vdot(a, b).real)(np.array([1 + 0j, 1 + 0j]))  # Re(conj(a) b)
+        array([0.-1.j, 2.-0.j])
+    """
     a = _arr(a)
     if np.result_type(a).kind == "c":
         from chainrule.ops.complex import conj
