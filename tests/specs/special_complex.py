@@ -31,9 +31,9 @@ def _box(real, imag):
     return sample
 
 
-def _unary(name, label=None, **options):
+def _unary(name, label=None, prim=None, **options):
     f = getattr(sc, name)
-    return Spec(f"complex-special-{label or name}", lambda z: f(z), f, UNARY, (name,),
+    return Spec(f"complex-special-{label or name}", lambda z: f(z), f, UNARY, (prim or name,),
                 complex=True, covers=(name,), **options)
 
 
@@ -66,7 +66,7 @@ SPECS = [] if sc is None else [
     _unary("rgamma", "rgamma-left", sample=_box((-2.8, -2.2), (-1.0, 1.0))),
     _unary("loggamma", domain=(0.3, 3.0)),
     _unary("digamma", domain=(0.3, 3.0)),
-    _unary("psi", "psi-left", sample=_box((-1.7, -1.3), (0.3, 1.5))),
+    _unary("psi", "psi-left", "digamma", sample=_box((-1.7, -1.3), (0.3, 1.5))),
     # Bessel functions of complex argument and real order (a constant)
     _ordered("jv", 2.5, "jv", "jv-2.5", domain=(0.3, 3.0)),
     _ordered("jn", 2, "jv", "jn-2", domain=(-2.0, 2.0)),
