@@ -7,6 +7,7 @@ Empty without SciPy (an optional extra).
 """
 
 
+import chainrule.numpy as cnp
 from tests.specs.base import Spec
 
 try:
@@ -90,5 +91,17 @@ SPECS = [] if sc is None else [
     _both("logsumexp-phase", lambda m, a: m.logsumexp(a, axis=0, return_sign=True)[1],
           VECTOR_MATRIX, sample=_box(_RE, _IM)),
     _both("softmax", lambda m, a: m.softmax(a, axis=-1), VECTOR_MATRIX),
+    # chainrule.numpy's own logsumexp (ops/reduce.py) gives SciPy's complex values too
+    Spec("complex-numpy-logsumexp", lambda a, b: cnp.logsumexp(a, axis=-1, b=b),
+         lambda a, b: sc.logsumexp(a, axis=-1, b=b), (((2, 3), (2, 3)), ((3,), ())), (),
+         sample=_box((-2.0, 2.0), (-0.5, 0.5)), complex=True, covers=("logsumexp",)),
+    Spec("complex-numpy-logsumexp-phase",
+         lambda a: cnp.logsumexp(a, axis=0, return_sign=True)[1],
+         lambda a: sc.logsumexp(a, axis=0, return_sign=True)[1], VECTOR_MATRIX, (),
+         sample=_box(_RE, _IM), complex=True, covers=("logsumexp",)),
+    Spec("complex-numpy-logsumexp-sign",
+         lambda a: cnp.logsumexp(a, return_sign=True)[0],
+         lambda a: sc.logsumexp(a, return_sign=True)[0], VECTOR_MATRIX, (),
+         sample=_box(_RE, _IM), complex=True, covers=("logsumexp",)),
     _both("log_softmax", lambda m, a: m.log_softmax(a, axis=-1), VECTOR_MATRIX),
 ]
