@@ -218,7 +218,7 @@ def yv(v: Any, x: Any, /, **kwargs: Any) -> Any:
         >>> import chainrule as cr
         >>> from chainrule.scipy import special
         >>> import scipy.special as sc
-        >>> float(cr.grad(lambda x: special.yv(0, x))(1.0)) == float(-sc.y1(1.0))
+        >>> bool(abs(cr.grad(lambda x: special.yv(0, x))(1.0) + sc.y1(1.0)) < 1e-15)
         True
     """
     return _with_order("yv", _yv, sc.yv, v, x, kwargs, "v")
@@ -310,7 +310,7 @@ def kv(v: Any, x: Any, /, **kwargs: Any) -> Any:
         >>> import chainrule as cr
         >>> from chainrule.scipy import special
         >>> import scipy.special as sc
-        >>> float(cr.grad(lambda x: special.kv(0, x))(1.0)) == float(-sc.k1(1.0))
+        >>> bool(abs(cr.grad(lambda x: special.kv(0, x))(1.0) + sc.k1(1.0)) < 1e-15)
         True
     """
     return _with_order("kv", _kv, sc.kv, v, x, kwargs, "v")
