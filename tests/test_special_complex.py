@@ -203,3 +203,11 @@ def test_logsumexp_complex_sign_is_the_differentiable_phase():
 def test_functions_scipy_keeps_real_refuse_complex(call, name):
     with pytest.raises(TypeError, match=rf"scipy\.special\.{name}: .*real arguments only"):
         cr.grad(lambda x: call(x * (1 + 1j)).real)(1.5)
+
+
+def test_public_polygamma_stays_real_like_scipy():
+    # chainrule computes psi^(n) at complex points for the rules of psi, but its public
+    # polygamma is SciPy's: complex z raises there, traced or not.
+    with pytest.raises(TypeError):
+        csp.polygamma(1, 1.0 + 1.0j)
+    assert csp.polygamma(1, 2.0) == sc.polygamma(1, 2.0)

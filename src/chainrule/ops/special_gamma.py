@@ -47,8 +47,11 @@ def _polygamma_impl(x, n):
     # points) takes chainrule's own (ops/special_polygamma.py).
     if np.iscomplexobj(x):
         return polygamma_complex(n, x)
-    out = sc.polygamma(n, x)
-    return np.asarray(out, dtype=np.result_type(x, 1.0))
+    return _scipy_polygamma(x, n)
+
+
+def _scipy_polygamma(x, n):
+    return np.asarray(sc.polygamma(n, x), dtype=np.result_type(x, 1.0))
 
 
 # polygamma(n, x) with the order n a constant parameter: d/dx = polygamma(n + 1, x).
@@ -144,7 +147,7 @@ def polygamma(n: Any, x: Any) -> Any:
     constant_argument("polygamma", "the order n", n, "n is a discrete order")
     n = np.asarray(n)
     if not traced(x):
-        return _polygamma_impl(x, n)
+        return _scipy_polygamma(x, n)  # real only, as SciPy's (complex x raises its TypeError)
     real_only("polygamma", x)
     return _polygamma(x, n=n)
 
