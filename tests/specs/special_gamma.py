@@ -53,6 +53,7 @@ SPECS = [] if sc is None else [
     _unary("gamma", (-0.8, -0.2), "gamma-negative"),
     _unary("gammaln", (0.2, 4.0)),
     _unary("gammaln", (-1.8, -1.2), "gammaln-negative"),
+    _unary("loggamma", (0.2, 4.0)),
     _unary("rgamma", (0.2, 4.0)),
     _unary("rgamma", (-0.8, -0.2), "rgamma-negative"),
     Spec("special-digamma", lambda x: sc.digamma(x), sc.digamma, UNARY, ("digamma",),

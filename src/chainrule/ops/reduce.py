@@ -335,7 +335,9 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
 
     The slot's maximum ``m`` is subtracted before ``exp`` and added back after ``log``; ``m``
     is a constant (stop-gradient): the result does not depend on it, so the derivative is
-    exactly ``softmax(a)`` (times ``b``), computed from ``exp(a - m) <= 1``.
+    exactly ``softmax(a)`` (times ``b``), computed from ``exp(a - m) <= 1``. Complex values
+    follow SciPy: the principal log (imaginary part in (-pi, pi]), and with ``return_sign``
+    log|sum| and the phase sum / |sum| (differentiable).
 
     Example:
         >>> import numpy as np, chainrule as cr, chainrule.numpy as cnp
@@ -350,6 +352,9 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
         # entries with weight 0 do not take part (scipy's convention); shift by the others
         ap = np.where(np.asarray(primal(b)) == 0, -np.inf, ap)
     axes = _axes(axis, ap.ndim)
+    # Complex values shift by the largest real part (a real constant), so log's principal
+    # branch gives SciPy's complex result, its imaginary part in (-pi, pi].
+    ap = np.real(ap)
     if ap.size:
         shift = np.max(ap, axis=axes, keepdims=True)
         shift = np.where(np.isfinite(shift), shift, 0)
@@ -364,7 +369,10 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
         shift = np.squeeze(shift, axis=axes)
     with np.errstate(divide="ignore"):  # an empty or all -inf slot gives -inf, as in scipy
         if return_sign:
-            return cnp.log(abs(s)) + shift, np.sign(np.asarray(primal(s)))
+            ps = np.asarray(primal(s))
+            # a complex sum's sign is its phase s / |s|: no constant, it carries a derivative
+            sign = s / abs(s) if np.iscomplexobj(ps) and isinstance(s, Tracer) else np.sign(ps)
+            return cnp.log(abs(s)) + shift, sign
         return cnp.log(s) + shift
 
 

@@ -1,13 +1,22 @@
-"""Bessel functions of ``scipy.special`` of real argument x: J (j0, j1, jn/jv), Y (y0, y1, yn),
-I (i0, i1, iv, the scaled ive) and K (k0, k1).
+"""Bessel functions of ``scipy.special``: J (j0, j1, jn/jv), Y (y0, y1, yn, yv), I (i0, i1, iv,
+the scaled ive) and K (k0, k1, kv).
 
 The order is a constant (a parameter of the primitive; a traced order raises). Derivatives in x
 come from the recurrences of DLMF 10.6.1, 10.6.2 and 10.29.1, 10.29.3:
 
 * C_v' = (C_{v-1} - C_{v+1}) / 2 for C = J, Y;   j0' = -j1,  y0' = -y1
 * I_v' = (I_{v-1} + I_{v+1}) / 2;   i0' = i1
+* K_v' = -(K_{v-1} + K_{v+1}) / 2;   k0' = -k1,   k1' = -(k0 + k1 / x)
 * ive(v, x) = iv(v, x) exp(-|x|):  ive' = (ive_{v-1} + ive_{v+1}) / 2 - sign(x) ive_v
-* k0' = -k1,   k1' = -(k0 + k1 / x)
+
+jv, yv, iv and kv also take complex x, as SciPy's do (real order): they are holomorphic off the
+branch cut on the negative real axis, so the same rules hold under chainrule's convention
+(g * f'(z), no conjugate). SciPy's complex ive is iv(v, z) exp(-|Re z|): the factor is not
+holomorphic. With D = (ive_{v-1} + ive_{v+1}) / 2 and s = sign(Re z), its differential is
+d ive = D dz - s ive d(Re z), so the JVP is t D - s ive Re(t) and the VJP (the cotangent
+dL/dx - i dL/dy of the convention: g a + conj(g b) for d ive = a dz + b d(conj z)) is
+g D - s Re(g ive); both are the real rule for real x. The other functions (j0 ... k1, yn) are
+real in SciPy and refuse complex traced values.
 
 Each derivative is another Bessel primitive, so every order of derivative is available. The
 first-order functions use the general order at 2 (j1' = (j0 - J_2) / 2), which is finite at
@@ -22,6 +31,7 @@ from typing import Any
 import numpy as np
 import scipy.special as sc
 
+from chainrule.ops.complex import real
 from chainrule.ops.define import elementwise
 from chainrule.ops.special_common import (
     apply,
@@ -30,9 +40,12 @@ from chainrule.ops.special_common import (
     real_only,
     traced,
 )
+from chainrule.primitive import Primitive
 from chainrule.tracer import primal
 
-__all__ = ["j0", "j1", "jn", "jv", "y0", "y1", "yn", "i0", "i1", "iv", "ive", "k0", "k1"]
+__all__ = [
+    "j0", "j1", "jn", "jv", "y0", "y1", "yn", "yv", "i0", "i1", "iv", "ive", "k0", "k1", "kv",
+]
 
 
 # --- primitives of general order v (a parameter) ----------------------------------------------
@@ -44,12 +57,31 @@ def _dyn(ans, x, *, n):
     return 0.5 * (_yn(x, n=n - 1) - _yn(x, n=n + 1))
 
 
+def _dyv(ans, x, *, v):
+    return 0.5 * (_yv(x, v=v - 1) - _yv(x, v=v + 1))
+
+
 def _div(ans, x, *, v):
     return 0.5 * (_iv(x, v=v - 1) + _iv(x, v=v + 1))
 
 
-def _dive(ans, x, *, v):
-    return 0.5 * (_ive(x, v=v - 1) + _ive(x, v=v + 1)) - np.sign(primal(x)) * ans
+def _dkv(ans, x, *, v):
+    return -0.5 * (_kv(x, v=v - 1) + _kv(x, v=v + 1))
+
+
+# ive: its holomorphic part D and the sign of Re x (see the module docstring).
+def _ive_parts(x, v):
+    return 0.5 * (_ive(x, v=v - 1) + _ive(x, v=v + 1)), np.sign(np.real(primal(x)))
+
+
+def _ive_vjp(g, ans, x, *, v):
+    d, s = _ive_parts(x, v)
+    return g * d - s * real(g * ans)
+
+
+def _ive_jvp(t, ans, x, *, v):
+    d, s = _ive_parts(x, v)
+    return t * d - s * ans * real(t)
 
 
 def _in_dtype_of_x(ufunc):
@@ -65,8 +97,12 @@ def _in_dtype_of_x(ufunc):
 
 _jv = elementwise("jv", _in_dtype_of_x(sc.jv), _djv, save_ans=False)
 _yn = elementwise("yn", _in_dtype_of_x(sc.yn), _dyn, save_ans=False)
+_yv = elementwise("yv", _in_dtype_of_x(sc.yv), _dyv, save_ans=False)
 _iv = elementwise("iv", _in_dtype_of_x(sc.iv), _div, save_ans=False)
-_ive = elementwise("ive", _in_dtype_of_x(sc.ive), _dive)
+_kv = elementwise("kv", _in_dtype_of_x(sc.kv), _dkv, save_ans=False)
+_ive = Primitive("ive", _in_dtype_of_x(sc.ive), register=True)
+_ive.defvjp(_ive_vjp)
+_ive.defjvp(_ive_jvp)
 
 # --- orders 0 and 1 ---------------------------------------------------------------------------
 _j0 = elementwise("j0", sc.j0, lambda ans, x: -_j1(x), save_ans=False)
@@ -80,14 +116,15 @@ _k1 = elementwise("k1", sc.k1, lambda ans, x: -(_k0(x) + ans / x))
 
 
 def _with_order(name: str, prim: Any, ufunc: Any, order: Any, x: Any, kwargs: dict,
-                key: str) -> Any:
+                key: str, complex_ok: bool = True) -> Any:
     """``ufunc(order, x)``, differentiable in x; the order is a constant. On traced values
-    the result has the floating dtype of x."""
+    the result has the floating dtype of x; complex x is refused unless ``complex_ok``."""
     constant_argument(name, "the order", order, "Bessel functions are differentiated in x only")
     if not traced(x):
         return ufunc(order, x, **kwargs)
     no_options(name, kwargs)
-    real_only(name, x)
+    if not complex_ok:
+        real_only(name, x)
     # Python numbers stay as they are (they keep float32 float32); sequences become arrays.
     if not isinstance(order, int | float | np.ndarray | np.generic):
         order = np.asarray(order)
@@ -119,8 +156,8 @@ def j1(x: Any, /, **kwargs: Any) -> Any:
 
 
 def jv(v: Any, x: Any, /, **kwargs: Any) -> Any:
-    """``scipy.special.jv`` (and ``jn``), J_v of real order v (a constant);
-    d/dx = (J_{v-1} - J_{v+1}) / 2.
+    """``scipy.special.jv`` (and ``jn``), J_v of real order v (a constant) and real or complex
+    x; d/dx = (J_{v-1} - J_{v+1}) / 2.
 
     Example:
         >>> import chainrule as cr
@@ -170,7 +207,21 @@ def yn(n: Any, x: Any, /, **kwargs: Any) -> Any:
         >>> float(cr.grad(lambda x: special.yn(0, x))(1.0)) == float(-sc.y1(1.0))
         True
     """
-    return _with_order("yn", _yn, sc.yn, n, x, kwargs, "n")
+    return _with_order("yn", _yn, sc.yn, n, x, kwargs, "n", complex_ok=False)
+
+
+def yv(v: Any, x: Any, /, **kwargs: Any) -> Any:
+    """``scipy.special.yv``, Y_v of real order v (a constant) and x > 0 or complex x;
+    d/dx = (Y_{v-1} - Y_{v+1}) / 2.
+
+    Example:
+        >>> import chainrule as cr
+        >>> from chainrule.scipy import special
+        >>> import scipy.special as sc
+        >>> bool(abs(cr.grad(lambda x: special.yv(0, x))(1.0) + sc.y1(1.0)) < 1e-15)
+        True
+    """
+    return _with_order("yv", _yv, sc.yv, v, x, kwargs, "v")
 
 
 def i0(x: Any, /, **kwargs: Any) -> Any:
@@ -198,7 +249,8 @@ def i1(x: Any, /, **kwargs: Any) -> Any:
 
 
 def iv(v: Any, x: Any, /, **kwargs: Any) -> Any:
-    """``scipy.special.iv``, I_v of real order v (a constant); d/dx = (I_{v-1} + I_{v+1}) / 2.
+    """``scipy.special.iv``, I_v of real order v (a constant) and real or complex x;
+    d/dx = (I_{v-1} + I_{v+1}) / 2.
 
     Example:
         >>> import chainrule as cr
@@ -210,8 +262,8 @@ def iv(v: Any, x: Any, /, **kwargs: Any) -> Any:
 
 
 def ive(v: Any, x: Any, /, **kwargs: Any) -> Any:
-    """``scipy.special.ive`` = iv(v, x) exp(-|x|); d/dx = (ive_{v-1} + ive_{v+1}) / 2
-    - sign(x) ive_v.
+    """``scipy.special.ive`` = iv(v, x) exp(-|x|) (exp(-|Re z|) for complex z: not
+    holomorphic, see the module docstring); d/dx = (ive_{v-1} + ive_{v+1}) / 2 - sign(x) ive_v.
 
     Example:
         >>> import chainrule as cr
@@ -248,3 +300,17 @@ def k1(x: Any, /, **kwargs: Any) -> Any:
         True
     """
     return apply("k1", _k1, sc.k1, (x,), kwargs)
+
+
+def kv(v: Any, x: Any, /, **kwargs: Any) -> Any:
+    """``scipy.special.kv``, K_v of real order v (a constant) and x > 0 or complex x;
+    d/dx = -(K_{v-1} + K_{v+1}) / 2.
+
+    Example:
+        >>> import chainrule as cr
+        >>> from chainrule.scipy import special
+        >>> import scipy.special as sc
+        >>> bool(abs(cr.grad(lambda x: special.kv(0, x))(1.0) + sc.k1(1.0)) < 1e-15)
+        True
+    """
+    return _with_order("kv", _kv, sc.kv, v, x, kwargs, "v")

@@ -5,6 +5,11 @@ itself on plain values (every ufunc keyword allowed) and its chainrule primitive
 Arguments that are constants by nature (a Bessel order, the ``n`` of ``polygamma``) and
 arguments whose derivative has no closed form (the shape ``a`` of ``gammainc``) refuse traced
 values with an error naming them, instead of silently treating them as constants.
+
+Complex arguments: where SciPy defines a function for complex numbers and it is holomorphic
+there (erf, gamma, psi, the Bessel functions J, Y, I, K of complex argument ...), its rule
+``g * f'(z)`` is the real one under chainrule's convention (no conjugate), so the same primitive
+serves both (``complex_ok=True``). Every other function refuses complex traced values.
 """
 
 from __future__ import annotations
@@ -43,12 +48,15 @@ def real_only(name: str, *args: Any) -> None:
             )
 
 
-def apply(name: str, prim: Primitive, ufunc: Any, args: tuple, kwargs: dict) -> Any:
-    """``ufunc(*args, **kwargs)`` on plain values, ``prim(*args)`` when one is traced."""
+def apply(name: str, prim: Primitive, ufunc: Any, args: tuple, kwargs: dict,
+          complex_ok: bool = False) -> Any:
+    """``ufunc(*args, **kwargs)`` on plain values, ``prim(*args)`` when one is traced; complex
+    traced values are refused unless ``complex_ok`` (the rule holds for complex arguments)."""
     if not traced(*args):
         return ufunc(*args, **kwargs)
     no_options(name, kwargs)
-    real_only(name, *args)
+    if not complex_ok:
+        real_only(name, *args)
     return prim(*args)
 
 

@@ -12,8 +12,11 @@ Derivatives (DLMF 7.2, 7.18; the t density from DLMF 8.17 with x = df / (df + t^
   the normal density where df = inf; in df it has no closed form: a traced df raises an error
   naming it.
 
-The implementations call ``scipy.special`` directly (not Array API functions: NumPy arrays
-only).
+ndtr and log_ndtr also take complex arguments, as SciPy's do: they are holomorphic (log_ndtr
+away from the zeros of ndtr and its log's branch cut), so the same rules hold; exp(-log_ndtr)
+is 1 / ndtr on every branch of the log. ndtri and stdtr are real in SciPy and refuse complex
+traced values. The implementations call ``scipy.special`` directly (not Array API functions:
+NumPy arrays only).
 """
 
 from __future__ import annotations
@@ -80,7 +83,7 @@ def ndtr(x: Any, /, **kwargs: Any) -> Any:
         >>> round(float(cr.grad(special.ndtr)(0.0)), 6)
         0.398942
     """
-    return apply("ndtr", _ndtr, sc.ndtr, (x,), kwargs)
+    return apply("ndtr", _ndtr, sc.ndtr, (x,), kwargs, complex_ok=True)
 
 
 def log_ndtr(x: Any, /, **kwargs: Any) -> Any:
@@ -93,7 +96,7 @@ def log_ndtr(x: Any, /, **kwargs: Any) -> Any:
         >>> round(float(cr.grad(special.log_ndtr)(-40.0)), 3)
         40.025
     """
-    return apply("log_ndtr", _log_ndtr, sc.log_ndtr, (x,), kwargs)
+    return apply("log_ndtr", _log_ndtr, sc.log_ndtr, (x,), kwargs, complex_ok=True)
 
 
 def ndtri(p: Any, /, **kwargs: Any) -> Any:

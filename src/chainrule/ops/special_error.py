@@ -11,8 +11,11 @@ Derivatives (DLMF 7.10, 7.17 for the error functions and their inverses):
 * entr(x) = -x log x (0 at 0, -inf below):  entr'(x) = -(log x + 1)
 
 Each rule is written with chainrule's functions, so the derivative of a derivative is recorded
-as well. The implementations call ``scipy.special`` directly: these functions are not in the
-Array API standard, so they run on NumPy arrays only.
+as well. erf, erfc, xlogy and xlog1py also take complex arguments, as SciPy's do: they are
+holomorphic (away from the branch cut of log on y <= 0, resp. y <= -1), so the same rules hold
+(chainrule's convention: g * f'(z), no conjugate). erfinv, erfcinv, expit, logit and entr are
+real in SciPy and refuse complex traced values. The implementations call ``scipy.special``
+directly: these functions are not in the Array API standard, so they run on NumPy arrays only.
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ def erf(x: Any, /, **kwargs: Any) -> Any:
         >>> round(float(cr.grad(special.erf)(0.0)), 6)
         1.128379
     """
-    return apply("erf", _erf, sc.erf, (x,), kwargs)
+    return apply("erf", _erf, sc.erf, (x,), kwargs, complex_ok=True)
 
 
 def erfc(x: Any, /, **kwargs: Any) -> Any:
@@ -69,7 +72,7 @@ def erfc(x: Any, /, **kwargs: Any) -> Any:
         >>> round(float(cr.grad(special.erfc)(0.0)), 6)
         -1.128379
     """
-    return apply("erfc", _erfc, sc.erfc, (x,), kwargs)
+    return apply("erfc", _erfc, sc.erfc, (x,), kwargs, complex_ok=True)
 
 
 def erfinv(y: Any, /, **kwargs: Any) -> Any:
@@ -155,7 +158,7 @@ def xlogy(x: Any, y: Any, /, **kwargs: Any) -> Any:
         >>> round(float(cr.grad(special.xlogy)(0.0, np.e)), 6)
         1.0
     """
-    return apply("xlogy", _xlogy, sc.xlogy, (x, y), kwargs)
+    return apply("xlogy", _xlogy, sc.xlogy, (x, y), kwargs, complex_ok=True)
 
 
 def xlog1py(x: Any, y: Any, /, **kwargs: Any) -> Any:
@@ -167,7 +170,7 @@ def xlog1py(x: Any, y: Any, /, **kwargs: Any) -> Any:
         >>> float(cr.grad(special.xlog1py, argnums=1)(2.0, 1.0))
         1.0
     """
-    return apply("xlog1py", _xlog1py, sc.xlog1py, (x, y), kwargs)
+    return apply("xlog1py", _xlog1py, sc.xlog1py, (x, y), kwargs, complex_ok=True)
 
 
 def entr(x: Any, /, **kwargs: Any) -> Any:

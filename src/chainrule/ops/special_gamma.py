@@ -10,6 +10,12 @@ Derivatives (DLMF 5.2, 5.15, 8.8.13, 5.12, 8.17.19):
 * beta(a, b):  d/da = beta (psi(a) - psi(a + b));  betaln: d/da = psi(a) - psi(a + b)
 * betainc(a, b, x) = I_x(a, b):  d/dx = x^(a-1) (1 - x)^(b-1) / beta(a, b)
 
+Complex arguments (as SciPy's): gamma, rgamma, loggamma and psi are holomorphic away from their
+poles (and loggamma's branch cut), so the same rules hold under chainrule's convention
+(g * f'(z), no conjugate); psi' at complex points is chainrule's own polygamma
+(ops/special_polygamma.py), SciPy's being real only. gammaln, polygamma (as a public function),
+poch, the beta and incomplete functions are real in SciPy and refuse complex traced values.
+
 The incomplete functions are differentiated in x only: their derivatives in the shapes a, b
 have no closed form (they are series or integrals of their own), so a traced shape raises an
 error naming it rather than being treated as a constant. The implementations call
@@ -27,17 +33,25 @@ from chainrule.ops.define import elementwise
 from chainrule.ops.elementwise import exp
 from chainrule.ops.special_common import apply, constant_argument, real_only, traced
 from chainrule.ops.special_error import xlog1py, xlogy
+from chainrule.ops.special_polygamma import polygamma_complex
 
 __all__ = [
-    "gamma", "gammaln", "rgamma", "digamma", "psi", "polygamma", "poch",
+    "gamma", "gammaln", "loggamma", "rgamma", "digamma", "psi", "polygamma", "poch",
     "gammainc", "gammaincc", "beta", "betaln", "betainc",
 ]
 
 
 def _polygamma_impl(x, n):
-    # scipy.special.polygamma computes in float64; the result keeps the dtype of x.
-    out = sc.polygamma(n, x)
-    return np.asarray(out, dtype=np.result_type(x, 1.0))
+    # scipy.special.polygamma computes in float64; the result keeps the dtype of x. SciPy's is
+    # real only: complex x (reached from the rules of psi, gamma, rgamma, loggamma at complex
+    # points) takes chainrule's own (ops/special_polygamma.py).
+    if np.iscomplexobj(x):
+        return polygamma_complex(n, x)
+    return _scipy_polygamma(x, n)
+
+
+def _scipy_polygamma(x, n):
+    return np.asarray(sc.polygamma(n, x), dtype=np.result_type(x, 1.0))
 
 
 # polygamma(n, x) with the order n a constant parameter: d/dx = polygamma(n + 1, x).
@@ -49,6 +63,7 @@ _polygamma = elementwise("polygamma", _polygamma_impl, _dpolygamma, save_ans=Fal
 _digamma = elementwise("digamma", sc.psi, lambda ans, x: _polygamma(x, n=1), save_ans=False)
 _gamma = elementwise("gamma", sc.gamma, lambda ans, x: ans * _digamma(x))
 _gammaln = elementwise("gammaln", sc.gammaln, lambda ans, x: _digamma(x), save_ans=False)
+_loggamma = elementwise("loggamma", sc.loggamma, lambda ans, x: _digamma(x), save_ans=False)
 _rgamma = elementwise("rgamma", sc.rgamma, lambda ans, x: -ans * _digamma(x))
 
 
@@ -61,7 +76,7 @@ def gamma(x: Any, /, **kwargs: Any) -> Any:
         >>> round(float(cr.grad(special.gamma)(1.0)), 6)  # -Euler's constant
         -0.577216
     """
-    return apply("gamma", _gamma, sc.gamma, (x,), kwargs)
+    return apply("gamma", _gamma, sc.gamma, (x,), kwargs, complex_ok=True)
 
 
 def gammaln(x: Any, /, **kwargs: Any) -> Any:
@@ -76,6 +91,20 @@ def gammaln(x: Any, /, **kwargs: Any) -> Any:
     return apply("gammaln", _gammaln, sc.gammaln, (x,), kwargs)
 
 
+def loggamma(x: Any, /, **kwargs: Any) -> Any:
+    """``scipy.special.loggamma``, the principal branch of log gamma(z) for complex z (gammaln's
+    value for x > 0, nan for real x < 0); its derivative is psi(z). Holomorphic off the
+    branch cut on the negative real axis.
+
+    Example:
+        >>> import chainrule as cr
+        >>> from chainrule.scipy import special
+        >>> round(float(cr.grad(special.loggamma)(2.0)), 6)  # psi(2)
+        0.422784
+    """
+    return apply("loggamma", _loggamma, sc.loggamma, (x,), kwargs, complex_ok=True)
+
+
 def rgamma(x: Any, /, **kwargs: Any) -> Any:
     """``scipy.special.rgamma`` = 1 / gamma(x); rgamma' = -rgamma psi (not finite at the
     non-positive integers, where psi has its poles).
@@ -86,7 +115,7 @@ def rgamma(x: Any, /, **kwargs: Any) -> Any:
         >>> round(float(cr.grad(special.rgamma)(1.0)), 6)
         0.577216
     """
-    return apply("rgamma", _rgamma, sc.rgamma, (x,), kwargs)
+    return apply("rgamma", _rgamma, sc.rgamma, (x,), kwargs, complex_ok=True)
 
 
 def digamma(x: Any, /, **kwargs: Any) -> Any:
@@ -99,7 +128,7 @@ def digamma(x: Any, /, **kwargs: Any) -> Any:
         >>> round(float(cr.grad(special.digamma)(1.0)) - math.pi ** 2 / 6, 12)
         0.0
     """
-    return apply("digamma", _digamma, sc.psi, (x,), kwargs)
+    return apply("digamma", _digamma, sc.psi, (x,), kwargs, complex_ok=True)
 
 
 psi = digamma
@@ -118,7 +147,7 @@ def polygamma(n: Any, x: Any) -> Any:
     constant_argument("polygamma", "the order n", n, "n is a discrete order")
     n = np.asarray(n)
     if not traced(x):
-        return _polygamma_impl(x, n)
+        return _scipy_polygamma(x, n)  # real only, as SciPy's (complex x raises its TypeError)
     real_only("polygamma", x)
     return _polygamma(x, n=n)
 

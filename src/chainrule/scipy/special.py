@@ -1,4 +1,9 @@
-"""``chainrule.scipy.special``: differentiable ``scipy.special`` functions of real arguments.
+"""``chainrule.scipy.special``: differentiable ``scipy.special`` functions.
+
+Real arguments throughout; complex ones where SciPy takes them and the function is holomorphic
+(erf, erfc, ndtr, log_ndtr, xlogy, xlog1py, gamma, rgamma, loggamma, psi, jv, yv, iv, kv; also
+ive, whose exp(-|Re z|) factor has its own rule, and logsumexp, softmax, log_softmax with SciPy's
+complex semantics). The functions SciPy keeps real refuse complex traced values by name.
 
 SciPy's special functions are NumPy ufuncs, so unmodified code calling ``scipy.special.erf(x)``
 on a traced ``x`` reaches these functions through ``__array_ufunc__``: importing this module
