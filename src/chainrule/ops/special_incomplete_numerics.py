@@ -33,7 +33,9 @@ from __future__ import annotations
 import numpy as np
 import scipy.special as sc
 
-EPS = 1e-15  # relative change of every component that counts as converged
+EPS = 1e-13  # relative change of every component that counts as converged
+EPS_LOG = 1e-12  # ... and of a log-derivative (a derivative over the value)
+FLOOR = 1e-15  # ... or its absolute change
 SERIES_EPS = 1e-17  # relative size of a series' last term
 MAX_TERMS = 100_000
 
@@ -107,6 +109,7 @@ def _continued_fraction(coefficients, n_entries: int, what: str, *params):
     a_prev, a_cur = a_cur, a_cur * beta1 + a_prev
     b_prev, b_cur = b_cur, b_cur * beta1 + b_prev
     f = a_cur / b_cur
+    moved_before = np.ones(n_entries, dtype=bool)
     for k in range(2, MAX_TERMS):
         alpha, beta = coefficients(k, idx)
         a_prev, a_cur = a_cur, a_cur * beta + a_prev * alpha
@@ -115,19 +118,25 @@ def _continued_fraction(coefficients, n_entries: int, what: str, *params):
         a_prev, a_cur, b_prev, b_cur = (a_prev.scale(s), a_cur.scale(s), b_prev.scale(s),
                                         b_cur.scale(s))
         new = a_cur / b_cur
-        moved = np.zeros(len(idx), dtype=bool)
-        for p, q in zip(new.c, f.c, strict=True):
-            moved |= np.abs(p - q) > EPS * np.abs(p) + 1e-300
+        # Converged: the value to EPS relative, its log-derivatives c / f to EPS_LOG relative or
+        # FLOOR absolute (rounding noise of the derivative recurrences sits near 1e-16 there),
+        # over two steps in a row (an even step of the beta fraction can barely move).
+        moved = np.abs(new.c[0] - f.c[0]) > EPS * np.abs(new.c[0])
+        for p, q in zip(new.c[1:], f.c[1:], strict=True):
+            gp, gq = p / new.c[0], q / f.c[0]
+            moved |= np.abs(gp - gq) > EPS_LOG * np.abs(gp) + FLOOR
         f = new
-        done = ~moved
+        done = ~moved & ~moved_before
+        moved_before = moved
         if done.any():
             for comp, part in zip(out, f.c, strict=True):
                 comp[idx[done]] = part[done]
             if done.all():
                 return Jet(*out)
-            idx = idx[moved]
-            f, a_prev, a_cur, b_prev, b_cur = (j.take(moved) for j in
-                                               (f, a_prev, a_cur, b_prev, b_cur))
+            keep = ~done
+            idx, moved_before = idx[keep], moved_before[keep]
+            f, a_prev, a_cur, b_prev, b_cur = (j.take(keep) for j in
+                                              (f, a_prev, a_cur, b_prev, b_cur))
     raise _not_converged(what, MAX_TERMS, *(p[idx] for p in params))
 
 
