@@ -191,6 +191,33 @@ def test_stdtr_df_derivative_matches_quadrature(df, t):
     _close(float(cr.grad(cr.grad(sc.stdtr))(df, t)), (4 * diffs[1] - diffs[0]) / 3, 1e-6)
 
 
+@pytest.mark.parametrize("df", [200.0, 250.0])
+@pytest.mark.parametrize("order", [1, 2])
+def test_stdtr_df_large_df_quadrature_agrees_with_betainc(df, order, monkeypatch):
+    """From df = 200 on the derivatives are integrated (special_student_numerics.py); there
+    the two independent methods agree."""
+    from chainrule.ops import special_student
+
+    t = np.array([-300.0, -30.0, -8.0, -1.0, -0.1, 0.01, 0.5, 2.0, 12.0])
+    v = np.full(t.shape, df)
+    integrated = special_student._stdtr_ddf_impl(v, t, order=order)
+    monkeypatch.setattr(special_student, "LARGE_DF", np.inf)
+    through_betainc = special_student._stdtr_ddf_impl(v, t, order=order)
+    # each within about 1e-10 of the truth
+    np.testing.assert_allclose(integrated, through_betainc, rtol=2e-10, atol=1e-300)
+
+
+def test_stdtr_df_mixed_partial_is_the_density_derivative():
+    ts = pytest.importorskip("scipy.stats").t
+    for df, t in ((3.0, 0.5), (40.0, -2.0), (1e4, 1.5), (1e6, 3.0)):
+        h = 1e-3 * df
+        fd = (ts.pdf(t, df + h) - ts.pdf(t, df - h)) / (2 * h)
+        got = cr.grad(cr.grad(sc.stdtr), argnums=1)(df, t)
+        _close(float(got), fd, 1e-5)
+        fd2 = (ts.pdf(t, df + h) - 2 * ts.pdf(t, df) + ts.pdf(t, df - h)) / h ** 2
+        _close(float(cr.grad(cr.grad(cr.grad(sc.stdtr)), argnums=1)(df, t)), fd2, 1e-4)
+
+
 def test_stdtr_df_edges():
     assert cr.grad(sc.stdtr)(3.0, 0.0) == 0.0
     assert cr.grad(sc.stdtr)(np.inf, 1.0) == 0.0

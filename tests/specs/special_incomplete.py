@@ -1,9 +1,10 @@
 """Specs of the incomplete gamma and beta functions and stdtr differentiated in their shapes
-(ops/special_incomplete.py, ops/special_distributions.py), their derivative primitives
-(gammainc_da, betainc_dab, stdtr_ddf), rgamma at the poles of gamma, and the scipy.stats CDFs
-now differentiable in every parameter. Inputs sample the regions of each expansion: small a
-(0.1..1), large a (about 50), x below, around and far above a; betainc with a, b in 0.2..20 and
-x near 0, inside and near 1. Empty without SciPy (an optional extra).
+(ops/special_incomplete.py, ops/special_student.py), their derivative primitives
+(gammainc_da, betainc_dab, stdtr_ddf, t_density_ddf), rgamma at the poles of gamma, and the
+scipy.stats CDFs now differentiable in every parameter. Inputs sample the regions of each
+expansion: small a (0.1..1), large a (about 50), x below, around and far above a; betainc with
+a, b in 0.2..20 and x near 0, inside and near 1; df from 0.2 to 3000. Empty without SciPy
+(an optional extra).
 """
 
 import numpy as np
@@ -14,12 +15,12 @@ try:
     import scipy.special as sc
     import scipy.stats as ss
 
-    from chainrule.ops.special_distributions import _stdtr_ddf
     from chainrule.ops.special_incomplete import _betainc_dab, _gammainc_da
     from chainrule.ops.special_incomplete_numerics import (
         betainc_shape_derivatives,
         gammainc_shape_derivatives,
     )
+    from chainrule.ops.special_student import _stdtr_ddf, _t_density_ddf
     from chainrule.scipy import stats
 except ImportError:  # SciPy not installed
     sc = ss = stats = None
@@ -65,8 +66,9 @@ def _beta_inputs(rng, shapes):
 
 
 def _stdtr_inputs(rng, shapes):
+    """df small, moderate and large (from 200 on integrated rather than through betainc)."""
     df = _regime(rng, shapes[0], lambda r: r.uniform(0.5, 3.0), lambda r: r.uniform(5.0, 40.0),
-                 lambda r: r.uniform(0.2, 0.5))
+                 lambda r: r.uniform(0.2, 0.5), lambda r: r.uniform(250.0, 3000.0))
     return [df, rng.uniform(-4.0, 4.0, size=shapes[1])]
 
 
@@ -158,10 +160,14 @@ SPECS = [] if sc is None else [
             lambda a, b, x, ij=(i, j): betainc_shape_derivatives(a, b, x)[ij],
             (np.array([0.6, 2.0, 9.0]), np.array([3.0, 0.4, 1.5])))
       for i, j in ((2, 0), (1, 1), (0, 2))),
-    Spec("special-stdtr_ddf-2-t", lambda t: _stdtr_ddf(np.asarray([0.7, 3.0, 25.0], t.dtype), t,
-                                                       order=2),
-         _cast(lambda t: _stdtr_ddf.impl(np.array([0.7, 3.0, 25.0]), t, order=2)),
-         (((3,),), ((2, 3),)), ("stdtr_ddf",), domain=(-3.0, 3.0), covers=("stdtr",)),
+    Spec("special-t_density_ddf-1", lambda df, t: _t_density_ddf(df, t, order=1),
+         _cast(lambda df, t: _t_density_ddf.impl(df, t, order=1)), PAIRS, ("t_density_ddf",),
+         sample=_stdtr_inputs, order=1, covers=("stdtr",)),
+    *(Spec(f"special-{name}-2-t",
+           lambda t, p=prim: p(np.asarray([0.7, 3.0, 25.0, 900.0], t.dtype), t, order=2),
+           _cast(lambda t, p=prim: p.impl(np.array([0.7, 3.0, 25.0, 900.0]), t, order=2)),
+           (((4,),), ((2, 4),)), (name,), domain=(-3.0, 3.0), covers=("stdtr",))
+      for name, prim in (("stdtr_ddf", _stdtr_ddf), ("t_density_ddf", _t_density_ddf))),
     # rgamma at the poles of gamma (exactly the non-positive integers) and beside them.
     Spec("special-rgamma-poles", lambda x: sc.rgamma(x), sc.rgamma, (((4,),), ((2, 4),)),
          ("rgamma",), sample=lambda rng, shapes: [

@@ -213,6 +213,53 @@ def gammainc_shape_derivatives(a, x) -> tuple[np.ndarray, np.ndarray]:
     return d1, d2
 
 
+# --- differences of digamma and trigamma -------------------------------------------------------
+# psi(z + s) - psi(z) and psi1(z + s) - psi1(z) for large z lose the digits their difference
+# (about s / z) has in common; from z >= 10 they are taken term by term from the asymptotic
+# series (DLMF 5.11.2 and its derivative) psi(z) ~ log z - 1/(2z) - sum_k B_2k / (2k z^2k),
+# psi1(z) ~ 1/z + 1/(2z^2) + sum_k B_2k / z^(2k+1), each term's difference through
+# (z + s)^-m - z^-m = z^-m expm1(-m log1p(s/z)).
+_BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6)
+
+
+def psi_shift(z, s):
+    """psi(z + s) - psi(z) (z > 0, s >= 0), accurate where s << z.
+
+    Example:
+        >>> float(psi_shift(1e8, 0.5) * 2e8)  # about 1/(2z) * 2z
+        0.9999999975
+    """
+    z, s = np.broadcast_arrays(np.asarray(z, dtype=np.float64), np.asarray(s, dtype=np.float64))
+    out = np.array(sc.psi(z + s) - sc.psi(z))
+    big = z >= 10
+    if big.any():
+        zb, r = z[big], np.log1p(s[big] / z[big])
+        d = r + 0.5 * s[big] / (zb * (zb + s[big]))
+        for k, b2k in enumerate(_BERNOULLI, start=1):
+            d -= b2k / (2 * k) * zb ** (-2 * k) * np.expm1(-2 * k * r)
+        out[big] = d
+    return out
+
+
+def psi1_shift(z, s):
+    """psi1(z + s) - psi1(z) (z > 0, s >= 0), accurate where s << z.
+
+    Example:
+        >>> float(psi1_shift(1e8, 0.5) * 2e16)  # about -s / z^2 * 2 z^2
+        -0.999999985
+    """
+    z, s = np.broadcast_arrays(np.asarray(z, dtype=np.float64), np.asarray(s, dtype=np.float64))
+    out = np.array(sc.polygamma(1, z + s) - sc.polygamma(1, z))
+    big = z >= 10
+    if big.any():
+        zb, r = z[big], np.log1p(s[big] / z[big])
+        d = -s[big] / (zb * (zb + s[big])) + 0.5 * zb ** -2.0 * np.expm1(-2 * r)
+        for k, b2k in enumerate(_BERNOULLI, start=1):
+            d += b2k * zb ** (-2.0 * k - 1) * np.expm1(-(2 * k + 1) * r)
+        out[big] = d
+    return out
+
+
 # --- incomplete beta ---------------------------------------------------------------------------
 def _beta_fraction(a: np.ndarray, b: np.ndarray, x: np.ndarray) -> Jet:
     """The jet in (a, b) of log I_x(a, b) from the continued fraction (x < (a+1)/(a+b+2))."""
@@ -241,11 +288,11 @@ def _beta_fraction(a: np.ndarray, b: np.ndarray, x: np.ndarray) -> Jet:
     lx, l1x = np.log(x), np.log1p(-x)
     # log I = a log x + b log(1-x) - log a - betaln(a, b) + log K
     return Jet(sc.betainc(a, b, x),
-               lx - 1 / a - sc.psi(a) + sc.psi(a + b) + ga,
-               l1x - sc.psi(b) + sc.psi(a + b) + gb,
-               1 / (a * a) - sc.polygamma(1, a) + pab + faa / f - ga * ga,
+               lx - 1 / a + psi_shift(a, b) + ga,
+               l1x + psi_shift(b, a) + gb,
+               1 / (a * a) + psi1_shift(a, b) + faa / f - ga * ga,
                pab + fab / f - ga * gb,
-               -sc.polygamma(1, b) + pab + fbb / f - gb * gb)
+               psi1_shift(b, a) + fbb / f - gb * gb)
 
 
 def betainc_shape_derivatives(a, b, x) -> dict[tuple[int, int], np.ndarray]:

@@ -24,10 +24,11 @@ import math
 import numpy as np
 
 from chainrule import numpy as cnp
-from chainrule.ops.special_distributions import log_ndtr, ndtr, stdtr, t_log_density
+from chainrule.ops.special_distributions import log_ndtr, ndtr, stdtr
 from chainrule.ops.special_error import xlog1py, xlogy
 from chainrule.ops.special_gamma import betaln, gammaln
 from chainrule.ops.special_incomplete import betainc, gammainc
+from chainrule.ops.special_student import t_log_density
 from chainrule.scipy._distribution import LocScaleDistribution
 from chainrule.tracer import primal
 
