@@ -21,6 +21,8 @@ standard evaluations of the functions themselves are (Numerical Recipes 6.2 and 
   included), the method of Boik & Robison-Cox (1998, "Derivatives of the incomplete beta
   function", J. Statistical Software 3(1)); elsewhere I_x(a, b) = 1 - I_{1-x}(b, a).
 
+The digamma and trigamma differences psi(a+b) - psi(a) in these formulas come from their
+asymptotic series where a is large (``psi_shift``), not from a difference of two close numbers.
 Derivatives are carried as second-order jets in (a, b): value, gradient and Hessian. The
 recurrences are rescaled every step (a common factor of A_n and B_n cancels in A_n / B_n, also
 in its derivatives). Loops run over terms, on the whole array at once, on the entries not yet
@@ -227,7 +229,7 @@ def psi_shift(z, s):
 
     Example:
         >>> float(psi_shift(1e8, 0.5) * 2e8)  # about 1/(2z) * 2z
-        0.9999999975
+        1.0000000025
     """
     z, s = np.broadcast_arrays(np.asarray(z, dtype=np.float64), np.asarray(s, dtype=np.float64))
     out = np.array(sc.psi(z + s) - sc.psi(z))
@@ -246,7 +248,7 @@ def psi1_shift(z, s):
 
     Example:
         >>> float(psi1_shift(1e8, 0.5) * 2e16)  # about -s / z^2 * 2 z^2
-        -0.999999985
+        -1.000000005
     """
     z, s = np.broadcast_arrays(np.asarray(z, dtype=np.float64), np.asarray(s, dtype=np.float64))
     out = np.array(sc.polygamma(1, z + s) - sc.polygamma(1, z))
