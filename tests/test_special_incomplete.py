@@ -171,6 +171,22 @@ def test_betainc_closed_forms():
         np.full(3, 3.0)), -(1 - x) ** 3 * np.log1p(-x), rtol=1e-12)
 
 
+@pytest.mark.parametrize("a", [1e-6, 1e-3, 0.05, 500.0])
+def test_betainc_closed_forms_at_extreme_shapes(a):
+    """I_x(a, 1) = x^a and I_x(1, b) = 1 - (1-x)^b for tiny and large shapes (the continued
+    fraction's a/a and the digamma differences are cancelled analytically)."""
+    x = np.array([1e-10, 0.1, 0.3, 1 - 1e-9])
+    grad = cr.elementwise_grad(lambda a: sc.betainc(a, 1.0, x))
+    np.testing.assert_allclose(grad(np.full(4, a)), x ** a * np.log(x), rtol=1e-10, atol=1e-13)
+    np.testing.assert_allclose(cr.elementwise_grad(grad)(np.full(4, a)),
+                               x ** a * np.log(x) ** 2, rtol=1e-9, atol=1e-13)
+    y = 1 - x
+    z = 1 - y  # x as y holds it
+    grad_b = cr.elementwise_grad(lambda b: sc.betainc(1.0, b, y))
+    np.testing.assert_allclose(grad_b(np.full(4, a)), -z ** a * np.log(z), rtol=1e-10,
+                               atol=1e-13)
+
+
 def test_betainc_hessian_is_symmetric_in_both_modes():
     v = np.array([0.7, 4.0, 0.3])
     fwd_rev = cr.hessian(lambda v: sc.betainc(v[0], v[1], v[2]))(v)

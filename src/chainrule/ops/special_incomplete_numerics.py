@@ -276,7 +276,9 @@ def _beta_fraction(a: np.ndarray, b: np.ndarray, x: np.ndarray) -> Jet:
         if n == 0:
             return None, c(1.0)
         m = n // 2
-        if n % 2:  # d_{2m+1} = -(a+m)(a+b+m) x / ((a+2m)(a+2m+1))
+        if n == 1:  # d_1 = -(a+b) x / (a+1), the factor a cancelled (a jet of a/a is noisy)
+            d = (a_ + b_).scale(-x_) / (a_ + c(1))
+        elif n % 2:  # d_{2m+1} = -(a+m)(a+b+m) x / ((a+2m)(a+2m+1))
             d = ((a_ + c(m)) * (a_ + b_ + c(m))).scale(-x_) / (
                 (a_ + c(2 * m)) * (a_ + c(2 * m + 1)))
         else:  # d_{2m} = m(b-m) x / ((a+2m-1)(a+2m))
@@ -288,11 +290,17 @@ def _beta_fraction(a: np.ndarray, b: np.ndarray, x: np.ndarray) -> Jet:
     ga, gb = fa / f, fb / f
     pab = sc.polygamma(1, a + b)
     lx, l1x = np.log(x), np.log1p(-x)
+    # d/da of -log a - betaln(a, b) and its second derivative: for a < 1 as
+    # psi(a+b) - psi(a+1) and psi1(a+b) - psi1(a+1) (psi(a) = psi(a+1) - 1/a: no 1/a to cancel)
+    small = a < 1
+    la = np.where(small, sc.psi(a + b) - sc.psi(a + 1), psi_shift(a, b) - 1 / a)
+    laa = np.where(small, sc.polygamma(1, a + b) - sc.polygamma(1, a + 1),
+                   1 / (a * a) + psi1_shift(a, b))
     # log I = a log x + b log(1-x) - log a - betaln(a, b) + log K
     return Jet(sc.betainc(a, b, x),
-               lx - 1 / a + psi_shift(a, b) + ga,
+               lx + la + ga,
                l1x + psi_shift(b, a) + gb,
-               1 / (a * a) + psi1_shift(a, b) + faa / f - ga * ga,
+               laa + faa / f - ga * ga,
                pab + fab / f - ga * gb,
                psi1_shift(b, a) + fbb / f - gb * gb)
 
