@@ -95,7 +95,7 @@ def _in_x(name, prim_call, ref, a_args):
 
 def _stats(name, method, ours, theirs, shapes, sample):
     return Spec(f"stats-{name}-{method}-shapes", ours, _cast(theirs), shapes, (), sample=sample,
-                covers=(name,))
+                covers=(f"stats.{name}",))
 
 
 def _stats_specs():
