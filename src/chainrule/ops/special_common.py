@@ -2,9 +2,8 @@
 
 SciPy's special functions are NumPy ufuncs. Each public function here runs the SciPy ufunc
 itself on plain values (every ufunc keyword allowed) and its chainrule primitive on traced ones.
-Arguments that are constants by nature (a Bessel order, the ``n`` of ``polygamma``) and
-arguments whose derivative has no closed form (the shape ``a`` of ``gammainc``) refuse traced
-values with an error naming them, instead of silently treating them as constants.
+Arguments that are constants by nature (a Bessel order, the ``n`` of ``polygamma``) refuse
+traced values with an error naming them, instead of silently treating them as constants.
 
 Complex arguments: where SciPy defines a function for complex numbers and it is holomorphic
 there (erf, gamma, psi, the Bessel functions J, Y, I, K of complex argument ...), its rule

@@ -1,43 +1,42 @@
-"""The gamma family of ``scipy.special``: gamma, gammaln, rgamma, digamma and polygamma, the
-regularized incomplete gamma functions, beta, betaln and the regularized incomplete beta.
+"""The gamma family of ``scipy.special``: gamma, gammaln, rgamma, digamma and polygamma, poch,
+beta and betaln (the incomplete gamma and beta functions are in ``special_incomplete.py``).
 
-Derivatives (DLMF 5.2, 5.15, 8.8.13, 5.12, 8.17.19):
+Derivatives (DLMF 5.2, 5.15, 5.12):
 
-* gamma' = gamma psi,   gammaln' = psi (gammaln = log|gamma|),   rgamma' = -rgamma psi
+* gamma' = gamma psi,   gammaln' = psi (gammaln = log|gamma|),   rgamma' = -rgamma psi, which
+  is 0 * inf at the poles of gamma: for x < 1/2 rgamma' comes from the reflection formula
+  rgamma(x) = sin(pi x) gamma(1 - x) / pi (DLMF 5.5.3), finite there: rgamma'(-n) = (-1)^n n!
 * psi' = polygamma(1, .),   polygamma(n, .)' = polygamma(n + 1, .)  (n is a constant order)
 * poch(z, m) = gamma(z + m) / gamma(z):  d/dz = poch (psi(z + m) - psi(z)),  d/dm = poch psi(z + m)
-* gammainc(a, x) = P(a, x):  d/dx = x^(a-1) e^(-x) / gamma(a);  gammaincc = 1 - P: the negative
 * beta(a, b):  d/da = beta (psi(a) - psi(a + b));  betaln: d/da = psi(a) - psi(a + b)
-* betainc(a, b, x) = I_x(a, b):  d/dx = x^(a-1) (1 - x)^(b-1) / beta(a, b)
 
 Complex arguments (as SciPy's): gamma, rgamma, loggamma and psi are holomorphic away from their
 poles (and loggamma's branch cut), so the same rules hold under chainrule's convention
 (g * f'(z), no conjugate); psi' at complex points is chainrule's own polygamma
 (ops/special_polygamma.py), SciPy's being real only. gammaln, polygamma (as a public function),
-poch, the beta and incomplete functions are real in SciPy and refuse complex traced values.
+poch, beta and betaln are real in SciPy and refuse complex traced values.
 
-The incomplete functions are differentiated in x only: their derivatives in the shapes a, b
-have no closed form (they are series or integrals of their own), so a traced shape raises an
-error naming it rather than being treated as a constant. The implementations call
-``scipy.special`` directly (not Array API functions: NumPy arrays only).
+The implementations call ``scipy.special`` directly (not Array API functions: NumPy arrays
+only).
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 import scipy.special as sc
 
 from chainrule.ops.define import elementwise
-from chainrule.ops.elementwise import exp
+from chainrule.ops.elementwise import cos, sin, where
 from chainrule.ops.special_common import apply, constant_argument, real_only, traced
-from chainrule.ops.special_error import xlog1py, xlogy
 from chainrule.ops.special_polygamma import polygamma_complex
+from chainrule.tracer import primal
 
 __all__ = [
     "gamma", "gammaln", "loggamma", "rgamma", "digamma", "psi", "polygamma", "poch",
-    "gammainc", "gammaincc", "beta", "betaln", "betainc",
+    "beta", "betaln",
 ]
 
 
@@ -64,7 +63,30 @@ _digamma = elementwise("digamma", sc.psi, lambda ans, x: _polygamma(x, n=1), sav
 _gamma = elementwise("gamma", sc.gamma, lambda ans, x: ans * _digamma(x))
 _gammaln = elementwise("gammaln", sc.gammaln, lambda ans, x: _digamma(x), save_ans=False)
 _loggamma = elementwise("loggamma", sc.loggamma, lambda ans, x: _digamma(x), save_ans=False)
-_rgamma = elementwise("rgamma", sc.rgamma, lambda ans, x: -ans * _digamma(x))
+
+
+def _drgamma(ans, x):
+    """rgamma' = -rgamma psi; for real -170 < x < 1/2 (where gamma(1 - x) is finite) the
+    derivative of sin(pi x) gamma(1 - x) / pi, with sin(pi x) = (-1)^n sin(pi r) for x = n + r,
+    n the nearest integer (r exact): finite and accurate at and near the poles, to any order.
+    Complex z: -rgamma psi (holomorphic away from the poles)."""
+    if x.dtype.kind == "c":
+        return -ans * _digamma(x)
+    xp = np.asarray(primal(x))
+    near = (xp < 0.5) & (xp > -170.0)
+    if not near.any():
+        return -ans * _digamma(x)
+    n = np.round(np.where(near, xp, 0.0)).astype(xp.dtype)
+    sign = np.where(n % 2 == 0, 1.0, -1.0).astype(xp.dtype)
+    low = where(near, x, 0.0)
+    r = low - n
+    g = _gamma(1.0 - low)
+    reflected = sign * g * (cos(math.pi * r) - sin(math.pi * r) / math.pi * _digamma(1.0 - low))
+    high = where(near, 1.0, x)
+    return where(near, reflected, -ans * _digamma(high))
+
+
+_rgamma = elementwise("rgamma", sc.rgamma, _drgamma)
 
 
 def gamma(x: Any, /, **kwargs: Any) -> Any:
@@ -106,8 +128,8 @@ def loggamma(x: Any, /, **kwargs: Any) -> Any:
 
 
 def rgamma(x: Any, /, **kwargs: Any) -> Any:
-    """``scipy.special.rgamma`` = 1 / gamma(x); rgamma' = -rgamma psi (not finite at the
-    non-positive integers, where psi has its poles).
+    """``scipy.special.rgamma`` = 1 / gamma(x); rgamma' = -rgamma psi, finite at the
+    non-positive integers too: rgamma'(-n) = (-1)^n n! (through the reflection formula).
 
     Example:
         >>> import chainrule as cr
@@ -172,50 +194,6 @@ def poch(z: Any, m: Any, /, **kwargs: Any) -> Any:
     return apply("poch", _poch, sc.poch, (z, m), kwargs)
 
 
-# --- incomplete gamma -------------------------------------------------------------------------
-# d P(a, x) / dx = x^(a-1) e^(-x) / gamma(a), as exp((a - 1) log x - x - gammaln a); xlogy keeps
-# the value 1 at x = 0 for a = 1 (where (a - 1) log x would be 0 * -inf).
-def _incomplete_gamma_density(ans, a, x):
-    return exp(xlogy(a - 1.0, x) - x - _gammaln(a))
-
-
-_gammainc = elementwise("gammainc", sc.gammainc, None, _incomplete_gamma_density, save_ans=False)
-_gammaincc = elementwise(
-    "gammaincc", sc.gammaincc, None,
-    lambda ans, a, x: -_incomplete_gamma_density(ans, a, x), save_ans=False,
-)
-_NO_SHAPE_DERIVATIVE = "its derivative in the shape has no closed form"
-
-
-def gammainc(a: Any, x: Any, /, **kwargs: Any) -> Any:
-    """``scipy.special.gammainc``, the regularized lower incomplete gamma P(a, x),
-    differentiable in x (d/dx = x^(a-1) e^(-x) / gamma(a)); the shape a must be a constant.
-
-    Example:
-        >>> import math
-        >>> import chainrule as cr
-        >>> from chainrule.scipy import special
-        >>> round(float(cr.grad(special.gammainc, argnums=1)(1.0, 0.5)) - math.exp(-0.5), 12)
-        0.0
-    """
-    constant_argument("gammainc", "the shape a", a, _NO_SHAPE_DERIVATIVE)
-    return apply("gammainc", _gammainc, sc.gammainc, (a, x), kwargs)
-
-
-def gammaincc(a: Any, x: Any, /, **kwargs: Any) -> Any:
-    """``scipy.special.gammaincc`` = 1 - gammainc(a, x), differentiable in x only.
-
-    Example:
-        >>> import math
-        >>> import chainrule as cr
-        >>> from chainrule.scipy import special
-        >>> round(float(cr.grad(special.gammaincc, argnums=1)(1.0, 0.5)) + math.exp(-0.5), 12)
-        0.0
-    """
-    constant_argument("gammaincc", "the shape a", a, _NO_SHAPE_DERIVATIVE)
-    return apply("gammaincc", _gammaincc, sc.gammaincc, (a, x), kwargs)
-
-
 # --- beta -------------------------------------------------------------------------------------
 def _dlogbeta(a, b):
     """d log|B(a, b)| / da = psi(a) - psi(a + b)."""
@@ -229,16 +207,6 @@ _beta = elementwise(
 _betaln = elementwise(
     "betaln", sc.betaln,
     lambda ans, a, b: _dlogbeta(a, b), lambda ans, a, b: _dlogbeta(b, a), save_ans=False,
-)
-
-
-def _incomplete_beta_density(ans, a, b, x):
-    # x^(a-1) (1 - x)^(b-1) / B(a, b), through logarithms (xlogy/xlog1py: 0 log 0 = 0).
-    return exp(xlogy(a - 1.0, x) + xlog1py(b - 1.0, -x) - _betaln(a, b))
-
-
-_betainc = elementwise(
-    "betainc", sc.betainc, None, None, _incomplete_beta_density, save_ans=False
 )
 
 
@@ -265,19 +233,3 @@ def betaln(a: Any, b: Any, /, **kwargs: Any) -> Any:
         -1.0
     """
     return apply("betaln", _betaln, sc.betaln, (a, b), kwargs)
-
-
-def betainc(a: Any, b: Any, x: Any, /, **kwargs: Any) -> Any:
-    """``scipy.special.betainc``, the regularized incomplete beta I_x(a, b), differentiable
-    in x (d/dx = x^(a-1) (1-x)^(b-1) / beta(a, b)); the shapes a and b must be constants.
-
-    Example:
-        >>> import chainrule as cr
-        >>> from chainrule.scipy import special
-        >>> round(float(cr.grad(special.betainc, argnums=2)(2.0, 1.0, 0.5)), 12)  # 2 x
-        1.0
-    """
-    constant_argument("betainc", "the shape a", a, _NO_SHAPE_DERIVATIVE)
-    constant_argument("betainc", "the shape b", b, _NO_SHAPE_DERIVATIVE)
-    return apply("betainc", _betainc, sc.betainc, (a, b, x), kwargs)
-

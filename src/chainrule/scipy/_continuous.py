@@ -12,8 +12,9 @@ Standardized pieces (z = (x - loc) / scale):
 * chi2(df): logpdf = xlogy(df/2-1, z) - z/2 - gammaln(df/2) - df log(2)/2,
   cdf = gammainc(df/2, z/2)  (SciPy's chdtr, to the bit)
 
-The CDFs of t, beta, gamma and chi2 are not differentiable in their shapes (no closed form): a
-traced shape there raises an error naming it.
+The CDFs of t, beta, gamma and chi2 are differentiable in their shapes too (to second order):
+their derivatives have no closed form and come from the series and continued fractions of
+``ops/special_incomplete_numerics.py``.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ import math
 import numpy as np
 
 from chainrule import numpy as cnp
-from chainrule.ops.special_distributions import log_ndtr, ndtr, stdtr, t_log_density
+from chainrule.ops.special_distributions import log_ndtr, ndtr, stdtr
 from chainrule.ops.special_error import xlog1py, xlogy
-from chainrule.ops.special_gamma import betainc, betaln, gammainc, gammaln
+from chainrule.ops.special_gamma import betaln, gammaln
+from chainrule.ops.special_incomplete import betainc, gammainc
+from chainrule.ops.special_student import t_log_density
 from chainrule.scipy._distribution import LocScaleDistribution
 from chainrule.tracer import primal
 
@@ -62,8 +65,7 @@ class _Norm(LocScaleDistribution):
 
 
 class _T(LocScaleDistribution):
-    """``scipy.stats.t``: Student's t, ``logpdf(x, df, loc=0, scale=1)`` etc.; ``cdf`` and
-    ``logcdf`` are not differentiable in df.
+    """``scipy.stats.t``: Student's t, ``logpdf(x, df, loc=0, scale=1)`` etc.
 
     Example:
         >>> import chainrule as cr
@@ -73,7 +75,6 @@ class _T(LocScaleDistribution):
     """
 
     shapes = ("df",)
-    cdf_constants = ("df",)
 
     @staticmethod
     def _normal_where_infinite(z, df, of_t, of_normal):
@@ -97,8 +98,7 @@ class _T(LocScaleDistribution):
 
 
 class _Beta(LocScaleDistribution):
-    """``scipy.stats.beta``: ``logpdf(x, a, b, loc=0, scale=1)`` etc. on [0, 1]; ``cdf`` and
-    ``logcdf`` are not differentiable in a and b.
+    """``scipy.stats.beta``: ``logpdf(x, a, b, loc=0, scale=1)`` etc. on [0, 1].
 
     Example:
         >>> import chainrule as cr
@@ -110,7 +110,6 @@ class _Beta(LocScaleDistribution):
     shapes = ("a", "b")
     support = (0.0, 1.0)
     interior = 0.5
-    cdf_constants = ("a", "b")
 
     def _logpdf(self, z, a, b):
         return xlog1py(b - 1.0, -z) + xlogy(a - 1.0, z) - betaln(a, b)
@@ -123,8 +122,7 @@ class _Beta(LocScaleDistribution):
 
 
 class _Gamma(LocScaleDistribution):
-    """``scipy.stats.gamma``: ``logpdf(x, a, loc=0, scale=1)`` etc. on x >= 0; ``cdf`` and
-    ``logcdf`` are not differentiable in a.
+    """``scipy.stats.gamma``: ``logpdf(x, a, loc=0, scale=1)`` etc. on x >= 0.
 
     Example:
         >>> import chainrule as cr
@@ -136,7 +134,6 @@ class _Gamma(LocScaleDistribution):
     shapes = ("a",)
     support = (0.0, math.inf)
     interior = 1.0
-    cdf_constants = ("a",)
 
     def _logpdf(self, z, a):
         return xlogy(a - 1.0, z) - z - gammaln(a)
@@ -149,8 +146,7 @@ class _Gamma(LocScaleDistribution):
 
 
 class _Chi2(LocScaleDistribution):
-    """``scipy.stats.chi2``: ``logpdf(x, df, loc=0, scale=1)`` etc. on x >= 0; ``cdf`` and
-    ``logcdf`` are not differentiable in df.
+    """``scipy.stats.chi2``: ``logpdf(x, df, loc=0, scale=1)`` etc. on x >= 0.
 
     Example:
         >>> import chainrule as cr
@@ -162,7 +158,6 @@ class _Chi2(LocScaleDistribution):
     shapes = ("df",)
     support = (0.0, math.inf)
     interior = 1.0
-    cdf_constants = ("df",)
 
     def _logpdf(self, z, df):
         return xlogy(df / 2.0 - 1, z) - z / 2.0 - gammaln(df / 2.0) - (_LOG2 * df) / 2.0

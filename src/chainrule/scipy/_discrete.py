@@ -16,7 +16,8 @@ import numpy as np
 from chainrule import numpy as cnp
 from chainrule.ops.special_common import real_only, traced
 from chainrule.ops.special_error import xlogy
-from chainrule.ops.special_gamma import gammaincc, gammaln
+from chainrule.ops.special_gamma import gammaln
+from chainrule.ops.special_incomplete import gammaincc
 from chainrule.scipy._distribution import Frozen, in_dtype, plain_array, refuse_traced, replace
 from chainrule.tracer import primal
 

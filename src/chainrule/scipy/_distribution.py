@@ -91,8 +91,6 @@ class LocScaleDistribution(abc.ABC):
     shapes: tuple[str, ...] = ()
     support: tuple[float, float] = (-math.inf, math.inf)
     interior: float = 0.0  # a point inside the standardized support
-    cdf_constants: tuple[str, ...] = ()  # shapes the CDF is not differentiable in
-    cdf_reason = "the derivative of the CDF in it has no closed form"
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -194,10 +192,6 @@ class LocScaleDistribution(abc.ABC):
 
             return getattr(getattr(scipy.stats, self.name), method)(x, *args, **kwds)
         real_only(f"scipy.stats.{self.name}.{method}", x, loc, scale, *shapes)
-        if method in ("cdf", "logcdf"):
-            for name, value in zip(self.shapes, shapes, strict=True):
-                if name in self.cdf_constants:
-                    refuse_traced(f"{self.name}.{method}", name, value, self.cdf_reason)
         z = (plain_array(x) - loc) / scale
         zp = np.asarray(primal(z))
         valid = np.asarray(self._valid(*(primal(s) for s in shapes)) & (primal(scale) > 0))

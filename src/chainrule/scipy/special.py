@@ -11,8 +11,9 @@ registers them in ``dispatch.UFUNCS`` (``dispatch`` imports it by itself the fir
 ufunc meets a traced value). ``logsumexp``, ``softmax``, ``log_softmax`` and ``multigammaln``
 are not ufuncs: SciPy converts their input to a plain array, so call them from here.
 
-Orders (Bessel orders, polygamma's n), multigammaln's dimension and the shapes of the incomplete
-gamma and beta functions are constants: a traced value there raises an error naming it.
+Orders (Bessel orders, polygamma's n) and multigammaln's dimension are constants: a traced
+value there raises an error naming it. The shapes of the incomplete gamma and beta functions
+(and stdtr's df) are differentiable to second order.
 
 Example:
     >>> import numpy as np
@@ -49,14 +50,16 @@ from chainrule.ops.special_error import __all__ as _error_functions
 from chainrule.ops.special_gamma import *  # noqa: F403
 from chainrule.ops.special_gamma import __all__ as _gamma_family
 from chainrule.ops.special_gamma import gammaln as _gammaln
+from chainrule.ops.special_incomplete import *  # noqa: F403
+from chainrule.ops.special_incomplete import __all__ as _incomplete
 from chainrule.scipy._logsumexp import *  # noqa: F403
 from chainrule.scipy._logsumexp import __all__ as _logsumexp
 from chainrule.tracer import primal as _primal
 
 CONSTANTS = ("gammasgn",)  # piecewise constant: no derivative to carry
 __all__ = [
-    *_error_functions, *_distributions, *_gamma_family, "gammasgn", "multigammaln", *_bessel,
-    *_logsumexp,
+    *_error_functions, *_distributions, *_gamma_family, *_incomplete, "gammasgn", "multigammaln",
+    *_bessel, *_logsumexp,
 ]
 
 

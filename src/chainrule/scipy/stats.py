@@ -6,8 +6,8 @@ refuses, so differentiable code calls these objects, which share SciPy's names a
 ``stats.poisson.logpmf(k, mu)``, ``stats.multivariate_normal.logpdf(x, mean, cov)``.
 Plain arguments run SciPy itself; traced ones compose chainrule's special functions in SciPy's
 formulas, differentiable in x and in the parameters (loc, scale, df, a, b, mu, alpha, mean,
-cov), except where a derivative has no closed form (a CDF in its shape parameters), which
-raises an error naming the parameter.
+cov); the CDFs of t, beta, gamma and chi2 in their shapes to second order (series and continued
+fractions, no closed form). A discrete argument (poisson's k) raises an error naming it.
 
 Example:
     >>> import numpy as np
