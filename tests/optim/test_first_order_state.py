@@ -65,7 +65,7 @@ def test_checkpoint_mid_run_resumes_bit_for_bit(name, tmp_path):
 
 
 def test_state_from_arrays_rejects_mismatches():
-    tx = optim.adam()
+    tx = optim.scale_by_adam()  # state (count, F, A): 3 arrays
     template = tx.init({"w": np.zeros(3)})
     arrays = optim.state_to_arrays(template)
     with pytest.raises(ValueError, match="has 3 arrays but 2 were given"):

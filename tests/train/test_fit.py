@@ -169,7 +169,7 @@ def test_optimizer_object_receives_the_final_state():
     X, y = iris_petals()
     opt = optim.Optimizer(optim.adam(0.01))
     fit(mlp(), nn.softmax_cross_entropy, (X, y), opt, epochs=3)
-    assert int(opt.state.count) == 3
+    assert int(opt.state[0].count) == 3
 
 
 def test_progress_bar_only_on_a_terminal_unless_forced(capsys):

@@ -1,6 +1,10 @@
 """Optimizers for chainrule (seed 003, section 3.5): small gradient transformations
 ``(init, update)`` that compose with ``chain``, and an ``Optimizer`` face that holds the state.
-Second-order methods live in ``chainrule.optim.second_order`` (``minimize`` is re-exported).
+The named optimizers (``sgd`` ... ``adamw``) are chains of
+one-idea transformations (``check_finite``, ``add_decayed_weights``, ``scale_by_learning_rate``,
+``scale_by_momentum``, ``scale_by_nesterov``, ``scale_by_adagrad``, ``scale_by_rms``,
+``scale_by_adadelta``, ``scale_by_adam``), as in optax. Second-order methods live in
+``chainrule.optim.second_order`` (``minimize`` is re-exported).
 
 Example (Adam with clipping and a cosine schedule, on a dict of parameters):
     >>> import numpy as np
@@ -46,17 +50,26 @@ from chainrule.optim.clipping import (
     clip_value,
     global_norm,
 )
-from chainrule.optim.first_order import (
+from chainrule.optim.elementary import (
     CountState,
     MomentumState,
+    add_decayed_weights,
     add_weight_decay,
+    check_finite,
     decoupled_weight_decay,
-    momentum,
-    nesterov,
-    sgd,
+    scale_by_learning_rate,
+    scale_by_momentum,
+    scale_by_nesterov,
 )
+from chainrule.optim.first_order import momentum, nesterov, sgd
 from chainrule.optim.groups import MultiTransformState, multi_transform
 from chainrule.optim.optimizer import Optimizer
+from chainrule.optim.preconditioners import (
+    scale_by_adadelta,
+    scale_by_adagrad,
+    scale_by_adam,
+    scale_by_rms,
+)
 from chainrule.optim.schedules import (
     PlateauState,
     ReduceLROnPlateau,
@@ -90,10 +103,12 @@ __all__ = [
     "adagrad",
     "adam",
     "adamw",
+    "add_decayed_weights",
     "add_weight_decay",
     "apply_updates",
     "averaged_params",
     "chain",
+    "check_finite",
     "clip_by_global_norm",
     "clip_by_leaf_norm",
     "clip_by_value",
@@ -114,6 +129,13 @@ __all__ = [
     "polyak_averaging",
     "rmsprop",
     "rmsprop_nesterov",
+    "scale_by_adadelta",
+    "scale_by_adagrad",
+    "scale_by_adam",
+    "scale_by_learning_rate",
+    "scale_by_momentum",
+    "scale_by_nesterov",
+    "scale_by_rms",
     "set_to_zero",
     "sgd",
     "state_from_arrays",

@@ -8,44 +8,12 @@ are checked for NaN/inf by default (``check_finite=True``, ``NonFiniteGradientEr
 
 from __future__ import annotations
 
-import math
-from typing import Any, NamedTuple
-
-import numpy as np
-
 from chainrule.optim.base import GradientTransformation, LearningRate
-from chainrule.optim.leaves import (
-    decayed_gradients,
-    next_count,
-    param_leaves,
-    zero_count,
-    zeros_like_leaves,
-)
-from chainrule.optim.validation import (
-    check_common,
-    check_decay,
-    check_nonnegative,
-    learning_rate_at,
-)
-from chainrule.tree import tree_unflatten
+from chainrule.optim.elementary import add_decayed_weights, decoupled_weight_decay
+from chainrule.optim.first_order import named
+from chainrule.optim.preconditioners import AdamState, scale_by_adam
 
-Leaves = list[np.ndarray]  # one array per parameter leaf, in cr.tree_flatten order
-
-
-class AdamState(NamedTuple):
-    """The state of ``adam`` and ``adamw``: the step count, F and A.
-
-    Example:
-        >>> import numpy as np
-        >>> from chainrule.optim import adam
-        >>> state = adam().init({"W": np.zeros((2, 3)), "b": np.zeros(3)})
-        >>> state.count.dtype.name, [a.shape for a in state.first_moment]
-        ('int64', [(2, 3), (3,)])
-    """
-
-    count: np.ndarray
-    first_moment: Leaves  # the seed's F_i (eq. 3.45)
-    second_moment: Leaves  # the seed's A_i (eq. 3.44)
+__all__ = ["AdamState", "adam", "adamw"]
 
 
 def adam(learning_rate: LearningRate = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
@@ -71,8 +39,9 @@ def adam(learning_rate: LearningRate = 1e-3, beta1: float = 0.9, beta2: float = 
         >>> tx.update(np.array([5.0, -0.2]), tx.init(np.zeros(2)))[0].round(12).tolist()
         [-0.1, 0.1]
     """
-    return _adam("adam", learning_rate, beta1, beta2, eps, eps_inside_sqrt, weight_decay, 0.0,
-                 check_finite)
+    return named("adam", check_finite, add_decayed_weights(weight_decay),
+                 scale_by_adam(beta1, beta2, eps, eps_inside_sqrt=eps_inside_sqrt,
+                               learning_rate=learning_rate))
 
 
 def adamw(learning_rate: LearningRate = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
@@ -89,39 +58,7 @@ def adamw(learning_rate: LearningRate = 1e-3, beta1: float = 0.9, beta2: float =
         >>> tx.update(np.array([3.0]), tx.init(w), w)[0].tolist()   # -0.1 - 0.1 * 0.5 * 2
         [-0.2]
     """
-    return _adam("adamw", learning_rate, beta1, beta2, eps, eps_inside_sqrt, 0.0, weight_decay,
-                 check_finite)
-
-
-def _adam(op: str, learning_rate: LearningRate, beta1: float, beta2: float, eps: float,
-          eps_inside_sqrt: bool, coupled_wd: float, decoupled_wd: float,
-          check_finite: bool) -> GradientTransformation:
-    learning_rate, eps, coupled_wd, _ = check_common(op, learning_rate, eps, coupled_wd)
-    decoupled_wd = check_nonnegative(op, "weight_decay", decoupled_wd)
-    beta1 = check_decay(op, "beta1", beta1)
-    beta2 = check_decay(op, "beta2", beta2)
-
-    def init(params: Any) -> AdamState:
-        return AdamState(zero_count(), zeros_like_leaves(params), zeros_like_leaves(params))
-
-    def update(grads: Any, state: AdamState, params: Any = None) -> tuple[Any, AdamState]:
-        g, treedef = decayed_gradients(op, grads, state.first_moment, params, state.count,
-                                       coupled_wd, check_finite)
-        lr = learning_rate_at(learning_rate, state.count)
-        t = int(state.count) + 1
-        first = [beta1 * f + (1 - beta1) * gi for f, gi in zip(state.first_moment, g, strict=True)]
-        second = [beta2 * a + (1 - beta2) * gi * gi
-                  for a, gi in zip(state.second_moment, g, strict=True)]
-        if eps_inside_sqrt:  # the seed: alpha_t = alpha sqrt(1 - rho^t) / (1 - rho_f^t)
-            alpha_t = lr * math.sqrt(1 - beta2**t) / (1 - beta1**t)
-            steps = [-alpha_t * f / np.sqrt(a + eps) for f, a in zip(first, second, strict=True)]
-        else:  # PyTorch / optax: alpha F_hat / (sqrt(A_hat) + eps)
-            step_size, root_c2 = lr / (1 - beta1**t), math.sqrt(1 - beta2**t)
-            steps = [-step_size * f / (np.sqrt(a) / root_c2 + eps)
-                     for f, a in zip(first, second, strict=True)]
-        if decoupled_wd:  # AdamW: - alpha lambda W, outside Adam's normalisation
-            p = param_leaves(op, params, g, "decoupled weight decay")
-            steps = [s - lr * decoupled_wd * w for s, w in zip(steps, p, strict=True)]
-        return tree_unflatten(treedef, steps), AdamState(next_count(state.count), first, second)
-
-    return GradientTransformation(init, update)
+    return named("adamw", check_finite,
+                 scale_by_adam(beta1, beta2, eps, eps_inside_sqrt=eps_inside_sqrt,
+                               learning_rate=learning_rate),
+                 decoupled_weight_decay(weight_decay, learning_rate))

@@ -10,77 +10,36 @@ Conventions follow the seed; where PyTorch and optax differ, an option gives the
 * ``initial_accumulator`` is the starting value of A: 0 in the seed and PyTorch (optax's
   AdaGrad starts at 0.1).
 
-The optimizers check their gradients for NaN/inf by default (``check_finite=True``) and raise
-``NonFiniteGradientError`` (a ``FloatingPointError``) naming the step and the leaf index.
+Each is a ``chain`` of the transformations in ``elementary.py`` and ``preconditioners.py``
+(``check_finite``, ``add_decayed_weights``, ``scale_by_adagrad`` / ``scale_by_rms`` /
+``scale_by_adadelta``, momentum). The optimizers check their gradients for NaN/inf by default
+(``check_finite=True``) and raise ``NonFiniteGradientError`` (a ``FloatingPointError``)
+naming the step and the leaf index.
 ``weight_decay`` is coupled L2 decay (``g <- g + lambda W``), except in ``adamw``.
 """
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
-
-import numpy as np
-
 from chainrule.optim.base import GradientTransformation, LearningRate
-from chainrule.optim.leaves import (
-    decayed_gradients,
-    moved,
-    next_count,
-    zero_count,
-    zeros_like_leaves,
+from chainrule.optim.elementary import (
+    add_decayed_weights,
+    scale_by_learning_rate,
+    scale_by_momentum,
+    scale_by_nesterov,
 )
-from chainrule.optim.validation import check_common, check_decay, learning_rate_at
-from chainrule.tree import tree_unflatten
+from chainrule.optim.first_order import named
+from chainrule.optim.preconditioners import (
+    AdaDeltaState,
+    AdaGradState,
+    RMSPropState,
+    scale_by_adadelta,
+    scale_by_adagrad,
+    scale_by_rms,
+)
+from chainrule.optim.validation import check_decay
 
-Leaves = list[np.ndarray]  # one array per parameter leaf, in cr.tree_flatten order
-
-
-class AdaGradState(NamedTuple):
-    """AdaGrad's state: the step count and A (one array per parameter leaf).
-
-    Example:
-        >>> import numpy as np
-        >>> from chainrule.optim import adagrad
-        >>> adagrad().init({"w": np.zeros(2)}).sum_sq
-        [array([0., 0.])]
-    """
-
-    count: np.ndarray
-    sum_sq: Leaves  # the seed's A_i: the sum of squared partial derivatives (eq. 3.40)
-
-
-class RMSPropState(NamedTuple):
-    """The state of ``rmsprop`` and ``rmsprop_nesterov``.
-
-    Example:
-        >>> import numpy as np
-        >>> from chainrule.optim import rmsprop
-        >>> rmsprop().init(np.zeros(2)).velocity is None     # no momentum, no velocity
-        True
-    """
-
-    count: np.ndarray
-    mean_sq: Leaves  # the seed's A_i: exponential average of squared derivatives (eq. 3.41)
-    velocity: Leaves | None  # the seed's V (parameter units); None when there is no momentum
-
-
-class AdaDeltaState(NamedTuple):
-    """AdaDelta's state: the step count, A and delta.
-
-    Example:
-        >>> import numpy as np
-        >>> from chainrule.optim import adadelta
-        >>> adadelta().init(np.zeros(3))._fields
-        ('count', 'mean_sq', 'mean_sq_delta')
-    """
-
-    count: np.ndarray
-    mean_sq: Leaves  # A_i
-    mean_sq_delta: Leaves  # delta_i: exponential average of the squared increments (eq. 3.43)
-
-
-def _rms(a: Any, eps: float, inside: bool) -> Any:
-    return np.sqrt(a + eps) if inside else np.sqrt(a) + eps
+__all__ = ["AdaDeltaState", "AdaGradState", "RMSPropState", "adadelta", "adagrad", "rmsprop",
+           "rmsprop_nesterov"]
 
 
 def adagrad(learning_rate: LearningRate = 1e-2, eps: float = 1e-8, *,
@@ -101,23 +60,10 @@ def adagrad(learning_rate: LearningRate = 1e-2, eps: float = 1e-8, *,
         >>> tx.update(np.array([2.0, -0.5]), tx.init(np.zeros(2)))[0].tolist()  # -0.1 sign(g)
         [-0.1, 0.1]
     """
-    op = "adagrad"
-    learning_rate, eps, weight_decay, initial_accumulator = check_common(
-        op, learning_rate, eps, weight_decay, initial_accumulator)
-
-    def init(params: Any) -> AdaGradState:
-        return AdaGradState(zero_count(), zeros_like_leaves(params, initial_accumulator))
-
-    def update(grads: Any, state: AdaGradState, params: Any = None
-               ) -> tuple[Any, AdaGradState]:
-        g, treedef = decayed_gradients(op, grads, state.sum_sq, params, state.count,
-                                       weight_decay, check_finite)
-        lr = learning_rate_at(learning_rate, state.count)
-        sum_sq = [a + gi * gi for a, gi in zip(state.sum_sq, g, strict=True)]
-        steps = [-lr * gi / _rms(a, eps, eps_inside_sqrt) for a, gi in zip(sum_sq, g, strict=True)]
-        return tree_unflatten(treedef, steps), AdaGradState(next_count(state.count), sum_sq)
-
-    return GradientTransformation(init, update)
+    return named("adagrad", check_finite, add_decayed_weights(weight_decay),
+                 scale_by_adagrad(eps, eps_inside_sqrt=eps_inside_sqrt,
+                                  initial_accumulator=initial_accumulator,
+                                  learning_rate=learning_rate))
 
 
 def rmsprop(learning_rate: LearningRate = 1e-2, rho: float = 0.9, eps: float = 1e-8, *,
@@ -143,33 +89,11 @@ def rmsprop(learning_rate: LearningRate = 1e-2, rho: float = 0.9, eps: float = 1
         >>> tx.update(np.array([3.0]), tx.init(np.zeros(1)))[0].tolist()  # A = 0.25 * 9
         [-0.02]
     """
-    op = "rmsprop"
-    learning_rate, eps, weight_decay, initial_accumulator = check_common(
-        op, learning_rate, eps, weight_decay, initial_accumulator)
-    rho = check_decay(op, "rho", rho)
-    momentum = check_decay(op, "momentum", momentum)
-
-    def init(params: Any) -> RMSPropState:
-        velocity = zeros_like_leaves(params) if momentum > 0 else None
-        return RMSPropState(zero_count(), zeros_like_leaves(params, initial_accumulator),
-                            velocity)
-
-    def update(grads: Any, state: RMSPropState, params: Any = None
-               ) -> tuple[Any, RMSPropState]:
-        g, treedef = decayed_gradients(op, grads, state.mean_sq, params, state.count,
-                                       weight_decay, check_finite)
-        lr = learning_rate_at(learning_rate, state.count)
-        mean_sq = [rho * a + (1 - rho) * gi * gi for a, gi in zip(state.mean_sq, g, strict=True)]
-        steps = [-lr * gi / _rms(a, eps, eps_inside_sqrt)
-                 for a, gi in zip(mean_sq, g, strict=True)]
-        velocity = None
-        if momentum > 0:
-            steps = velocity = [momentum * v + s
-                                for v, s in zip(state.velocity, steps, strict=True)]
-        return tree_unflatten(treedef, steps), RMSPropState(next_count(state.count), mean_sq,
-                                                            velocity)
-
-    return GradientTransformation(init, update)
+    check_decay("rmsprop", "momentum", momentum)
+    rms = scale_by_rms(rho, eps, eps_inside_sqrt=eps_inside_sqrt,
+                       initial_accumulator=initial_accumulator, learning_rate=learning_rate)
+    smooth = (scale_by_momentum(momentum),) if momentum > 0 else ()
+    return named("rmsprop", check_finite, add_decayed_weights(weight_decay), rms, *smooth)
 
 
 def rmsprop_nesterov(learning_rate: LearningRate = 1e-2, rho: float = 0.9, beta: float = 0.9,
@@ -195,31 +119,11 @@ def rmsprop_nesterov(learning_rate: LearningRate = 1e-2, rho: float = 0.9, beta:
         >>> u.tolist(), tx.lookahead(np.zeros(1), state).tolist()
         ([-0.02], [-0.01])
     """
-    op = "rmsprop_nesterov"
-    learning_rate, eps, weight_decay, initial_accumulator = check_common(
-        op, learning_rate, eps, weight_decay, initial_accumulator)
-    rho = check_decay(op, "rho", rho)
-    beta = check_decay(op, "beta", beta)
-
-    def init(params: Any) -> RMSPropState:
-        return RMSPropState(zero_count(), zeros_like_leaves(params, initial_accumulator),
-                            zeros_like_leaves(params))
-
-    def lookahead(params: Any, state: RMSPropState) -> Any:
-        return moved(params, state.velocity, beta)
-
-    def update(grads: Any, state: RMSPropState, params: Any = None
-               ) -> tuple[Any, RMSPropState]:
-        g, treedef = decayed_gradients(op, grads, state.mean_sq, params, state.count,
-                                       weight_decay, check_finite)
-        lr = learning_rate_at(learning_rate, state.count)
-        mean_sq = [rho * a + (1 - rho) * gi * gi for a, gi in zip(state.mean_sq, g, strict=True)]
-        velocity = [beta * v - lr * gi / _rms(a, eps, eps_inside_sqrt)
-                    for v, a, gi in zip(state.velocity, mean_sq, g, strict=True)]
-        return tree_unflatten(treedef, velocity), RMSPropState(next_count(state.count), mean_sq,
-                                                               velocity)
-
-    return GradientTransformation(init, update, lookahead)
+    check_decay("rmsprop_nesterov", "beta", beta)
+    rms = scale_by_rms(rho, eps, eps_inside_sqrt=eps_inside_sqrt,
+                       initial_accumulator=initial_accumulator, learning_rate=learning_rate)
+    return named("rmsprop_nesterov", check_finite, add_decayed_weights(weight_decay), rms,
+                 scale_by_nesterov(beta, form="seed"))
 
 
 def adadelta(learning_rate: LearningRate = 1.0, rho: float = 0.9, eps: float = 1e-6, *,
@@ -244,24 +148,5 @@ def adadelta(learning_rate: LearningRate = 1.0, rho: float = 0.9, eps: float = 1
         >>> tx.update(np.array([1.0]), tx.init(np.zeros(1)))[0].round(6).tolist()
         [-0.140028]
     """
-    op = "adadelta"
-    learning_rate, eps, weight_decay, _ = check_common(op, learning_rate, eps, weight_decay)
-    rho = check_decay(op, "rho", rho)
-
-    def init(params: Any) -> AdaDeltaState:
-        return AdaDeltaState(zero_count(), zeros_like_leaves(params), zeros_like_leaves(params))
-
-    def update(grads: Any, state: AdaDeltaState, params: Any = None
-               ) -> tuple[Any, AdaDeltaState]:
-        g, treedef = decayed_gradients(op, grads, state.mean_sq, params, state.count,
-                                       weight_decay, check_finite)
-        lr = learning_rate_at(learning_rate, state.count)
-        mean_sq = [rho * a + (1 - rho) * gi * gi for a, gi in zip(state.mean_sq, g, strict=True)]
-        delta = [np.sqrt(d + eps) / np.sqrt(a + eps) * gi
-                 for d, a, gi in zip(state.mean_sq_delta, mean_sq, g, strict=True)]
-        mean_sq_delta = [rho * d + (1 - rho) * dw * dw
-                         for d, dw in zip(state.mean_sq_delta, delta, strict=True)]
-        return (tree_unflatten(treedef, [-lr * dw for dw in delta]),
-                AdaDeltaState(next_count(state.count), mean_sq, mean_sq_delta))
-
-    return GradientTransformation(init, update)
+    return named("adadelta", check_finite, add_decayed_weights(weight_decay),
+                 scale_by_adadelta(rho, eps), scale_by_learning_rate(learning_rate))

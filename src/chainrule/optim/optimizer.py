@@ -41,7 +41,7 @@ class Optimizer:
         >>> opt, w = Optimizer(nesterov(0.1, beta=0.5)), np.array([1.0])
         >>> for _ in range(2):
         ...     w = opt.step(w, cr.grad(loss))
-        >>> w.round(4).tolist(), int(opt.state.count)
+        >>> w.round(4).tolist(), int(opt.state[0].count)
         ([0.56], 2)
     """
 
@@ -118,7 +118,7 @@ class Optimizer:
             >>> w = opt.step(np.zeros(2), np.ones(2))
             >>> again = Optimizer(adam(0.1))
             >>> again.load_state_arrays(w, opt.state_arrays())
-            >>> int(again.state.count)
+            >>> int(again.state[0].count)
             1
         """
         self.state = state_from_arrays(self.transformation.init(params), arrays)

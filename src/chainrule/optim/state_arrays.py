@@ -23,7 +23,7 @@ def state_to_arrays(state: Any) -> list[np.ndarray]:
         >>> import numpy as np
         >>> from chainrule.optim import adam, state_to_arrays
         >>> [a.shape for a in state_to_arrays(adam().init({"w": np.zeros(3)}))]
-        [(), (3,), (3,)]
+        [(), (), (3,), (3,)]
     """
     leaves = tree_flatten(state)[0]
     for k, leaf in enumerate(leaves):
@@ -48,7 +48,7 @@ def state_from_arrays(template_state: Any, arrays: Sequence[np.ndarray]) -> Any:
         >>> tx = momentum(0.1)
         >>> _, state = tx.update(np.ones(2), tx.init(np.zeros(2)))
         >>> restored = state_from_arrays(tx.init(np.zeros(2)), state_to_arrays(state))
-        >>> int(restored.count), restored.velocity[0].tolist()
+        >>> int(restored[0].count), restored[-1].velocity[0].tolist()   # a chain's state
         (1, [-0.1, -0.1])
     """
     template_leaves, treedef = tree_flatten(template_state)
