@@ -62,7 +62,7 @@ OPTIMIZERS = {
     "gd (sgd)": grid(lambda lr: optim.sgd(lr), {"lr": BOWL_LR}, {"lr": [2e-3, 1e-3]}),
     "momentum": grid(lambda lr, beta: optim.momentum(lr, beta),
                      {"lr": BOWL_LR, "beta": BETAS}, {"lr": [2e-3, 1e-3], "beta": [0.9]}),
-    "nesterov (seed)": grid(lambda lr, beta: optim.nesterov(lr, beta),
+    "nesterov (seed)": grid(lambda lr, beta: optim.nesterov_lookahead(lr, beta),
                             {"lr": BOWL_LR, "beta": BETAS}, {"lr": [2e-3, 1e-3], "beta": [0.9]}),
     "nesterov (pytorch)": grid(lambda lr, beta: optim.momentum(lr, beta, nesterov=True),
                                {"lr": BOWL_LR, "beta": BETAS},
@@ -147,7 +147,7 @@ def main() -> int:
     for lr in (0.15, 0.2, 0.24):
         gd_steps, _, gd_flips = best_setting(optim.sgd, {"lr": [lr]}, f, w0, budget)
         cells = []
-        for make in (optim.momentum, optim.nesterov):
+        for make in (optim.momentum, optim.nesterov_lookahead):
             steps, setting, flips = best_setting(make, {"lr": [lr], "beta": BETAS}, f, w0, budget)
             cells.append("diverges" if steps is None
                          else f"{steps} ({flips}, beta={setting['beta']:g})")

@@ -28,8 +28,8 @@ SETTINGS = {
     "sgd": (lambda: optim.sgd(0.1), 60, lambda: optim.sgd(2e-3), 11000),
     "momentum": (lambda: optim.momentum(0.1, 0.5), 40, lambda: optim.momentum(2e-3, 0.9), 1200),
     "nesterov": (lambda: optim.nesterov(0.1, 0.5), 40, lambda: optim.nesterov(1e-3, 0.9), 2100),
-    "nesterov reformulated": (lambda: optim.momentum(0.1, 0.5, nesterov=True), 40,
-                              lambda: optim.momentum(1e-3, 0.9, nesterov=True), 2100),
+    "nesterov_lookahead": (lambda: optim.nesterov_lookahead(0.1, 0.5), 40,
+                           lambda: optim.nesterov_lookahead(1e-3, 0.9), 2100),
     "adagrad": (lambda: optim.adagrad(1.0), 20, lambda: optim.adagrad(0.5), 11000),
     "rmsprop": (lambda: optim.rmsprop(optim.exponential_decay(0.1, 1e-3)), 60,
                 lambda: optim.rmsprop(optim.exponential_decay(0.01, 1e-3)), 8000),
@@ -77,5 +77,6 @@ def test_momentum_and_nesterov_beat_gradient_descent_on_the_elliptical_bowl():
     # GD at a slightly smaller rate.
     gd, _ = steps_to_target(optim.sgd(0.2), elliptical_bowl, BOWL_START, 500)
     heavy, _ = steps_to_target(optim.momentum(0.2, 0.3), elliptical_bowl, BOWL_START, 500)
-    nest, _ = steps_to_target(optim.nesterov(0.15, 0.5), elliptical_bowl, BOWL_START, 500)
+    nest, _ = steps_to_target(optim.nesterov_lookahead(0.15, 0.5), elliptical_bowl,
+                              BOWL_START, 500)
     assert gd == 16 and heavy < gd and nest < gd

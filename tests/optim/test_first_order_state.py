@@ -23,6 +23,7 @@ MAKERS = {
     "sgd": lambda: optim.sgd(optim.step_decay(0.1, 0.5, 4)),
     "momentum": lambda: optim.momentum(0.05, 0.9),
     "nesterov": lambda: optim.nesterov(0.05, 0.9, weight_decay=1e-3),
+    "nesterov_lookahead": lambda: optim.nesterov_lookahead(0.05, 0.9, weight_decay=1e-3),
     "adagrad": lambda: optim.adagrad(0.3),
     "rmsprop": lambda: optim.rmsprop(0.01, momentum=0.5),
     "rmsprop_nesterov": lambda: optim.rmsprop_nesterov(0.01),
@@ -32,7 +33,7 @@ MAKERS = {
         optim.adam(optim.linear_warmup(optim.cosine_decay(0.1, 20), 3)),
         optim.polyak_averaging(0.9)),
     "adamw groups": lambda: optim.multi_transform(
-        {"w": optim.adamw(0.05), "b": optim.nesterov(0.02)}, {"W": "w", "b": "b"}),
+        {"w": optim.adamw(0.05), "b": optim.nesterov_lookahead(0.02)}, {"W": "w", "b": "b"}),
 }
 
 
@@ -113,13 +114,13 @@ def test_optimizer_on_a_module_pytree_and_a_callable_gradient_tree():
 
 
 def test_chain_lookahead_and_errors():
-    tx = optim.chain(optim.clip_global_norm(10.0), optim.nesterov(0.1, 0.5))
+    tx = optim.chain(optim.clip_global_norm(10.0), optim.nesterov_lookahead(0.1, 0.5))
     w = np.array([1.0])
     state = tx.init(w)
-    u, state = tx.update(np.array([2.0]), state, w)
+    u, state = tx.update(optim.LookaheadGradient(w, np.array([2.0])), state, w)
     np.testing.assert_allclose(tx.lookahead(w + u, state), w + u + 0.5 * u)
     with pytest.raises(ValueError, match="at most one"):
-        optim.chain(optim.nesterov(0.1), optim.rmsprop_nesterov())
+        optim.chain(optim.nesterov_lookahead(0.1), optim.rmsprop_nesterov())
     with pytest.raises(TypeError, match="argument 1 is a function"):
         optim.chain(optim.sgd(0.1), lambda g: g)
     with pytest.raises(ValueError, match="state of 2 parts"):
@@ -130,10 +131,10 @@ def test_chain_lookahead_and_errors():
 def test_multi_transform_groups_rates_freezing_and_errors():
     params = {"a": np.ones(2), "b": np.ones(3), "c": np.ones(1)}
     labels = {"a": "slow", "b": "fast", "c": "frozen"}
-    tx = optim.multi_transform({"slow": optim.sgd(0.01), "fast": optim.nesterov(1.0, 0.5),
+    tx = optim.multi_transform({"slow": optim.sgd(0.01), "fast": optim.nesterov_lookahead(1.0, 0.5),
                                 "frozen": optim.set_to_zero()}, labels)
     opt = optim.Optimizer(tx)
-    new = opt.step(params, {k: np.ones_like(v) for k, v in params.items()})
+    new = opt.step(params, lambda point: {k: np.ones_like(v) for k, v in point.items()})
     np.testing.assert_allclose(new["a"], 0.99)
     np.testing.assert_allclose(new["b"], 0.0)
     np.testing.assert_allclose(new["c"], 1.0)
@@ -141,8 +142,9 @@ def test_multi_transform_groups_rates_freezing_and_errors():
     np.testing.assert_allclose(look["b"], -0.5)
     assert look["a"] is new["a"]
     bad = {"a": np.ones(2), "b": np.array([1.0, np.inf, 1.0]), "c": np.ones(1)}
-    with pytest.raises(FloatingPointError, match=r"nesterov \(group 'fast'\).*step 1.*leaf 1 "):
-        opt.step(new, bad)
+    with pytest.raises(FloatingPointError,
+                       match=r"nesterov_lookahead \(group 'fast'\).*step 1.*leaf 1 "):
+        opt.step(new, lambda point: bad)
     with pytest.raises(ValueError, match="label 'medium', which has no transformation"):
         optim.multi_transform({"x": optim.sgd(1.0)}, {"a": "medium"}).init({"a": np.ones(1)})
     with pytest.raises(ValueError, match="labels have 1 leaves"):

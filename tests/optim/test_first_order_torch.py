@@ -85,14 +85,15 @@ def test_pytorch_nesterov_parameters_are_the_seeds_lookahead_points():
         return (1 - w[0]) ** 2 + 100 * (w[1] - w[0] ** 2) ** 2
 
     alpha, beta = 1e-3, 0.9
-    tx, w = optim.nesterov(alpha, beta), np.array([-1.2, 1.0])
+    tx, w = optim.nesterov_lookahead(alpha, beta), np.array([-1.2, 1.0])
     state = tx.init(w)
     p = torch.tensor(w, dtype=torch.float64, requires_grad=True)
     opt = torch.optim.SGD([p], lr=alpha, momentum=beta, nesterov=True)
     for _ in range(20):
         point = tx.lookahead(w, state)
         np.testing.assert_allclose(p.detach().numpy(), point, rtol=1e-12)
-        u, state = tx.update(cr.grad(loss)(point), state, w)
+        g = optim.LookaheadGradient(point, cr.grad(loss)(point))
+        u, state = tx.update(g, state, w)
         w = optim.apply_updates(w, u)
         opt.zero_grad()
         ((1 - p[0]) ** 2 + 100 * (p[1] - p[0] ** 2) ** 2).backward()

@@ -35,13 +35,13 @@ SAME_RATE_BETA = 0.2
 TUNED = {
     "gd": ("gradient descent, α=0.2", lambda: optim.sgd(0.2)),
     "momentum": ("momentum, α=2/9, β=1/9", lambda: optim.momentum(2 / 9, 1 / 9)),
-    "nesterov": ("Nesterov, α=0.15, β=0.5", lambda: optim.nesterov(0.15, 0.5)),
+    "nesterov": ("Nesterov, α=0.15, β=0.5", lambda: optim.nesterov_lookahead(0.15, 0.5)),
     "adam": ("Adam, α=0.1", lambda: optim.adam(0.1)),
 }
 ROSENBROCK = {
     "gd": ("gradient descent, α=1e-3", lambda: optim.sgd(1e-3)),
     "momentum": ("momentum, α=1e-3, β=0.9", lambda: optim.momentum(1e-3, 0.9)),
-    "nesterov": ("Nesterov, α=1e-3, β=0.9", lambda: optim.nesterov(1e-3, 0.9)),
+    "nesterov": ("Nesterov, α=1e-3, β=0.9", lambda: optim.nesterov_lookahead(1e-3, 0.9)),
     "adam": ("Adam, α=0.1", lambda: optim.adam(0.1)),
 }
 

@@ -34,6 +34,7 @@ from chainrule.optim.averaging import AverageState, averaged_params, polyak_aver
 from chainrule.optim.base import (
     EmptyState,
     GradientTransformation,
+    LookaheadGradient,
     NonFiniteGradientError,
     Schedule,
     apply_updates,
@@ -61,7 +62,7 @@ from chainrule.optim.elementary import (
     scale_by_momentum,
     scale_by_nesterov,
 )
-from chainrule.optim.first_order import momentum, nesterov, sgd
+from chainrule.optim.first_order import momentum, nesterov, nesterov_lookahead, sgd
 from chainrule.optim.groups import MultiTransformState, multi_transform
 from chainrule.optim.optimizer import Optimizer
 from chainrule.optim.preconditioners import (
@@ -90,6 +91,7 @@ __all__ = [
     "CountState",
     "EmptyState",
     "GradientTransformation",
+    "LookaheadGradient",
     "MomentumState",
     "MultiTransformState",
     "NonFiniteGradientError",
@@ -126,6 +128,7 @@ __all__ = [
     "momentum",
     "multi_transform",
     "nesterov",
+    "nesterov_lookahead",
     "polyak_averaging",
     "rmsprop",
     "rmsprop_nesterov",

@@ -101,7 +101,9 @@ def rmsprop_nesterov(learning_rate: LearningRate = 1e-2, rho: float = 0.9, beta:
                      initial_accumulator: float = 0.0, weight_decay: float = 0.0,
                      check_finite: bool = True) -> GradientTransformation:
     """RMSProp with Nesterov momentum (seed 003, section 3.5.3.3); the gradient ``g`` must be
-    taken at the lookahead point ``W + beta V`` (``tx.lookahead(params, state)``):
+    taken at the lookahead point ``W + beta V`` (``tx.lookahead(params, state)``) and passed as
+    ``LookaheadGradient(point, g)`` (plain gradients raise; ``Optimizer.step(params, grad_fn)``
+    and ``train.fit`` do this for you):
 
         ``A_i <- rho A_i + (1 - rho) g_i^2`` (eq. 3.42);
         ``v_i <- beta v_i - alpha / sqrt(A_i + eps) g_i;  w_i <- w_i + v_i``
@@ -112,18 +114,19 @@ def rmsprop_nesterov(learning_rate: LearningRate = 1e-2, rho: float = 0.9, beta:
 
     Example:
         >>> import numpy as np
-        >>> from chainrule.optim import rmsprop_nesterov
-        >>> tx = rmsprop_nesterov(0.01, rho=0.75, beta=0.5, eps=0.0)
-        >>> state = tx.init(np.zeros(1))
-        >>> u, state = tx.update(np.array([3.0]), state)
-        >>> u.tolist(), tx.lookahead(np.zeros(1), state).tolist()
+        >>> from chainrule.optim import LookaheadGradient, rmsprop_nesterov
+        >>> tx, w = rmsprop_nesterov(0.01, rho=0.75, beta=0.5, eps=0.0), np.zeros(1)
+        >>> state = tx.init(w)
+        >>> g = LookaheadGradient(tx.lookahead(w, state), np.array([3.0]))  # V = 0: at w
+        >>> u, state = tx.update(g, state, w)
+        >>> u.tolist(), tx.lookahead(w, state).tolist()
         ([-0.02], [-0.01])
     """
     check_decay("rmsprop_nesterov", "beta", beta)
     rms = scale_by_rms(rho, eps, eps_inside_sqrt=eps_inside_sqrt,
                        initial_accumulator=initial_accumulator, learning_rate=learning_rate)
     return named("rmsprop_nesterov", check_finite, add_decayed_weights(weight_decay), rms,
-                 scale_by_nesterov(beta, form="seed"))
+                 scale_by_nesterov(beta, form="seed", name="rmsprop_nesterov"))
 
 
 def adadelta(learning_rate: LearningRate = 1.0, rho: float = 0.9, eps: float = 1e-6, *,

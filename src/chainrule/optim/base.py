@@ -7,9 +7,11 @@ leaves are NumPy arrays); ``update(grads, state, params=None)`` turns gradients 
 Everything works on pytrees of parameters (dicts, lists, modules registered with
 ``cr.register_pytree_node``).
 
-A transformation that needs the gradient somewhere other than at the parameters (Nesterov
-momentum, seed 003 section 3.5.2.1) also carries ``lookahead(params, state)``: the point at
-which the training loop must evaluate the gradient before calling ``update``.
+A transformation that needs the gradient somewhere other than at the parameters (the seed's
+form of Nesterov momentum, seed 003 section 3.5.2.1: ``nesterov_lookahead``,
+``rmsprop_nesterov``) also carries ``lookahead(params, state)``: the point at which the training
+loop must evaluate the gradient. Its ``update`` accepts only ``LookaheadGradient(point, grads)``
+and checks ``point``: the ordinary gradient would silently turn it into plain momentum.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from chainrule.tree import tree_map
+from chainrule.tree import tree_flatten, tree_map
 
 Schedule = Callable[[int], float]
 """A learning rate as a function of the step count (updates applied so far, from 0)."""
@@ -86,6 +88,68 @@ class NonFiniteGradientError(FloatingPointError):
         )
 
 
+class LookaheadGradient:
+    """Gradients ``grads`` taken at ``point``: what ``update`` of a lookahead transformation
+    requires, with ``point == tx.lookahead(params, state)`` (checked, leaf by leaf).
+    ``Optimizer.step(params, grad_fn)`` and ``train.fit`` build it for you.
+
+    Example:
+        >>> import numpy as np
+        >>> import chainrule as cr
+        >>> from chainrule.optim import LookaheadGradient, nesterov_lookahead
+        >>> loss = lambda w: np.sum(w ** 2)
+        >>> tx, w = nesterov_lookahead(0.1, beta=0.5), np.array([1.0])
+        >>> state = tx.init(w)
+        >>> point = tx.lookahead(w, state)
+        >>> u, state = tx.update(LookaheadGradient(point, cr.grad(loss)(point)), state, w)
+        >>> u.tolist()
+        [-0.2]
+    """
+
+    __slots__ = ("grads", "point")
+
+    def __init__(self, point: Any, grads: Any) -> None:
+        self.point, self.grads = point, grads
+
+    def __repr__(self) -> str:
+        return f"LookaheadGradient(point={self.point!r}, grads={self.grads!r})"
+
+
+def lookahead_gradient(op: str, grads: Any, params: Any,
+                       lookahead: Callable[[Any], Any]) -> Any:
+    """The gradients inside ``grads`` (a ``LookaheadGradient``), after checking that they were
+    taken at ``lookahead(params)``; a clear error otherwise (never a silent plain-momentum step).
+
+    Example:
+        >>> import numpy as np
+        >>> from chainrule.optim.base import lookahead_gradient
+        >>> lookahead_gradient("nesterov_lookahead", np.ones(1), np.zeros(1), lambda p: p)
+        Traceback (most recent call last):
+        ...
+        TypeError: nesterov_lookahead: update needs the gradient at the lookahead point ...
+    """
+    if not isinstance(grads, LookaheadGradient):
+        raise TypeError(
+            f"{op}: update needs the gradient at the lookahead point W + beta V, passed as "
+            "LookaheadGradient(point, grads) with point = tx.lookahead(params, state); got "
+            f"plain gradients ({type(grads).__name__}). The ordinary gradient at W would "
+            "silently make this plain momentum. Optimizer.step(params, grad_fn) and train.fit "
+            "do the lookahead for you; nesterov() takes the ordinary gradient."
+        )
+    if params is None:
+        raise ValueError(f"{op}: update(grads, state, params) needs the parameters, to check "
+                         "the lookahead point")
+    got, got_def = tree_flatten(grads.point)
+    want, want_def = tree_flatten(lookahead(params))
+    if got_def != want_def or not all(
+            np.array_equal(a, b) for a, b in zip(got, want, strict=True)):
+        raise ValueError(
+            f"{op}: the gradient was taken at a point that is not the lookahead point "
+            "tx.lookahead(params, state) of these parameters and this state; take it there"
+        )
+    return grads.grads
+
+
 # --- composition ---------------------------------------------------------------------------
 def chain(*transforms: GradientTransformation) -> GradientTransformation:
     """Apply ``transforms`` one after the other; the state is the tuple of their states.
@@ -122,8 +186,13 @@ def chain(*transforms: GradientTransformation) -> GradientTransformation:
                 f"chain: expected a state of {len(transforms)} parts (from this chain's init), "
                 f"got {type(state).__name__}"
             )
+        point = None
+        if isinstance(grads, LookaheadGradient) and with_lookahead:
+            point, grads = grads.point, grads.grads  # for the member that looks ahead
         new_state = []
-        for t, s in zip(transforms, state, strict=True):
+        for k, (t, s) in enumerate(zip(transforms, state, strict=True)):
+            if point is not None and k == with_lookahead[0]:
+                grads = LookaheadGradient(point, grads)
             grads, s = t.update(grads, s, params)
             new_state.append(s)
         return grads, tuple(new_state)

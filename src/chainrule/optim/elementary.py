@@ -18,7 +18,12 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from chainrule.optim.base import EmptyState, GradientTransformation, LearningRate
+from chainrule.optim.base import (
+    EmptyState,
+    GradientTransformation,
+    LearningRate,
+    lookahead_gradient,
+)
 from chainrule.optim.leaves import (
     coupled_decay,
     gradient_leaves,
@@ -203,14 +208,20 @@ def scale_by_momentum(beta: float = 0.9) -> GradientTransformation:
                                   _velocity_update(op, beta, False))
 
 
-def scale_by_nesterov(beta: float = 0.9, *, form: str = "pytorch") -> GradientTransformation:
+def scale_by_nesterov(beta: float = 0.9, *, form: str = "pytorch", name: str = "scale_by_nesterov"
+                      ) -> GradientTransformation:
     """Nesterov momentum (seed 003, section 3.5.2.1), in one of two forms with the same
     iterates (see ``nesterov``):
 
     * ``form="pytorch"`` (Sutskever et al. 2013, PyTorch's ``SGD(nesterov=True)``):
       ``V <- beta V + u;  u <- beta V + u``, with the gradient at the current parameters;
     * ``form="seed"``: the seed's ``V <- beta V + u;  u <- V``, where ``u`` must come from the
-      gradient at the lookahead point ``W + beta V`` (``tx.lookahead(params, state)``).
+      gradient at the lookahead point ``W + beta V`` (``tx.lookahead(params, state)``), passed
+      as ``LookaheadGradient(point, grads)``; anything else raises (``name`` is the name the
+      errors give).
+
+    ``chain(scale_by_nesterov(b), scale_by_learning_rate(lr))`` is exactly PyTorch's
+    ``SGD(nesterov=True)``; with the learning rate first the velocity is in the seed's units.
 
     Example:
         >>> import numpy as np
@@ -234,4 +245,11 @@ def scale_by_nesterov(beta: float = 0.9, *, form: str = "pytorch") -> GradientTr
     def lookahead(params: Any, state: MomentumState) -> Any:
         return moved(params, state.velocity, beta)
 
-    return GradientTransformation(init, _velocity_update(op, beta, False), lookahead)
+    momentum_update = _velocity_update(op, beta, False)
+
+    def update(grads: Any, state: MomentumState, params: Any = None
+               ) -> tuple[Any, MomentumState]:
+        grads = lookahead_gradient(name, grads, params, lambda p: lookahead(p, state))
+        return momentum_update(grads, state, params)
+
+    return GradientTransformation(init, update, lookahead)

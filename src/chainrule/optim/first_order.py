@@ -26,7 +26,7 @@ from chainrule.optim.elementary import (
 from chainrule.optim.elementary import check_finite as finite_check
 
 __all__ = ["CountState", "MomentumState", "add_weight_decay", "decoupled_weight_decay",
-           "momentum", "named", "nesterov", "sgd"]
+           "momentum", "named", "nesterov", "nesterov_lookahead", "sgd"]
 
 
 def named(name: str, check_finite: bool, *transforms: GradientTransformation
@@ -71,7 +71,7 @@ def momentum(learning_rate: LearningRate, beta: float = 0.9, *, nesterov: bool =
     ``nesterov=True`` is PyTorch's reformulation of Nesterov momentum, which takes the gradient
     at the current parameters: ``V <- beta V - alpha g;  W <- W + beta V - alpha g``. Its
     parameters follow exactly the lookahead points ``W + beta V`` of the seed's form
-    (``nesterov(...)``, section 3.5.2.1) when the learning rate is constant.
+    (``nesterov_lookahead(...)``, section 3.5.2.1); it is ``nesterov(...)``.
 
     PyTorch and optax keep the velocity without the learning rate (``b <- beta b + g``,
     ``W <- W - alpha_t b``); at a constant rate that is the same trajectory (``V = -alpha b``).
@@ -95,29 +95,63 @@ def momentum(learning_rate: LearningRate, beta: float = 0.9, *, nesterov: bool =
 
 def nesterov(learning_rate: LearningRate, beta: float = 0.9, *, weight_decay: float = 0.0,
              check_finite: bool = True) -> GradientTransformation:
-    """Nesterov momentum exactly as the seed writes it (seed 003, section 3.5.2.1):
+    """Nesterov momentum (seed 003, section 3.5.2.1) in the form that takes the ordinary
+    gradient, at the current parameters (Sutskever et al. 2013; PyTorch's ``nesterov=True``):
 
-        ``V <- beta V - alpha dL(W + beta V)/dW;  W <- W + V``
+        ``V <- beta V - alpha dL(P)/dP;  P <- P + beta V - alpha dL(P)/dP``
 
-    The gradient must be taken at the lookahead point ``W + beta V``: get it from
-    ``tx.lookahead(params, state)`` (``Optimizer.step(params, grad_fn)`` does this for you), then
-    pass that gradient to ``update``. For the formulation that needs no lookahead (PyTorch's),
-    use ``momentum(..., nesterov=True)``.
+    The seed writes ``V <- beta V - alpha dL(W + beta V)/dW;  W <- W + V``, which needs the
+    gradient at the lookahead point. With ``P = W + beta V`` the two are the same method: the
+    parameters P held here are exactly the seed's lookahead points (for any learning-rate
+    schedule, as V is kept in parameter units), P_0 = W_0, and the seed's W is ``P - beta V``.
+    The seed's form itself is ``nesterov_lookahead``. Same as ``momentum(..., nesterov=True)``.
 
     Example:
         >>> import numpy as np
         >>> import chainrule as cr
         >>> from chainrule.optim import nesterov, apply_updates
         >>> loss = lambda w: np.sum(w ** 2)
-        >>> tx, w = nesterov(0.1, beta=0.5), np.array([1.0])
+        >>> tx, p = nesterov(0.1, beta=0.5), np.array([1.0])
+        >>> state = tx.init(p)
+        >>> for _ in range(2):
+        ...     u, state = tx.update(cr.grad(loss)(p), state, p)   # the ordinary gradient
+        ...     p = apply_updates(p, u)
+        >>> p.round(4).tolist()               # the seed's W + beta V: 0.56 + 0.5 * (-0.24)
+        [0.44]
+    """
+    return named("nesterov", check_finite, add_decayed_weights(weight_decay),
+                 scale_by_learning_rate(learning_rate), scale_by_nesterov(beta))
+
+
+def nesterov_lookahead(learning_rate: LearningRate, beta: float = 0.9, *,
+                       weight_decay: float = 0.0, check_finite: bool = True
+                       ) -> GradientTransformation:
+    """Nesterov momentum exactly as the seed writes it (seed 003, section 3.5.2.1):
+
+        ``V <- beta V - alpha dL(W + beta V)/dW;  W <- W + V``
+
+    The gradient must be taken at the lookahead point ``W + beta V``, ``tx.lookahead(params,
+    state)``, and passed as ``LookaheadGradient(point, grads)``: plain gradients raise a
+    TypeError, a gradient taken elsewhere a ValueError (the ordinary gradient would silently
+    give plain momentum). ``Optimizer.step(params, grad_fn)`` and ``train.fit`` do this for you.
+    ``nesterov`` is the same method without the lookahead.
+
+    Example:
+        >>> import numpy as np
+        >>> import chainrule as cr
+        >>> from chainrule.optim import LookaheadGradient, nesterov_lookahead, apply_updates
+        >>> loss = lambda w: np.sum(w ** 2)
+        >>> tx, w = nesterov_lookahead(0.1, beta=0.5), np.array([1.0])
         >>> state = tx.init(w)
         >>> for _ in range(2):
-        ...     g = cr.grad(loss)(tx.lookahead(w, state))     # gradient at W + beta V
+        ...     point = tx.lookahead(w, state)                    # W + beta V
+        ...     g = LookaheadGradient(point, cr.grad(loss)(point))
         ...     u, state = tx.update(g, state, w)
         ...     w = apply_updates(w, u)
         >>> w.round(4).tolist()                                # 0.8, then 0.8 - 0.1 - 0.14
         [0.56]
     """
-    return named("nesterov", check_finite, add_decayed_weights(weight_decay),
-                 scale_by_learning_rate(learning_rate), scale_by_nesterov(beta, form="seed"))
-
+    op = "nesterov_lookahead"
+    return named(op, check_finite, add_decayed_weights(weight_decay),
+                 scale_by_learning_rate(learning_rate),
+                 scale_by_nesterov(beta, form="seed", name=op))

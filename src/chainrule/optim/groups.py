@@ -12,7 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
-from chainrule.optim.base import GradientTransformation, NonFiniteGradientError
+from chainrule.optim.base import (
+    GradientTransformation,
+    LookaheadGradient,
+    NonFiniteGradientError,
+)
 from chainrule.tree import tree_flatten, tree_unflatten
 
 
@@ -35,7 +39,8 @@ def multi_transform(transforms: Mapping[Any, GradientTransformation],
     """Apply ``transforms[label]`` to the leaves labelled ``label``.
 
     A non-finite gradient error from a group is raised again with the leaf index in the whole
-    gradient tree. Groups with a lookahead (``nesterov``) move only their own leaves.
+    gradient tree. Groups with a lookahead (``nesterov_lookahead``) move only their own
+    leaves, and get their part of a ``LookaheadGradient``.
 
     Example:
         >>> import numpy as np
@@ -80,6 +85,9 @@ def multi_transform(transforms: Mapping[Any, GradientTransformation],
 
     def update(grads: Any, state: MultiTransformState, params: Any = None
                ) -> tuple[Any, MultiTransformState]:
+        point = None
+        if isinstance(grads, LookaheadGradient):
+            point, grads = tree_flatten(grads.point)[0], grads.grads
         g_leaves, treedef, index = groups(grads)
         p_leaves = None if params is None else tree_flatten(params)[0]
         out = list(g_leaves)
@@ -87,9 +95,11 @@ def multi_transform(transforms: Mapping[Any, GradientTransformation],
         for label, t in transforms.items():
             idx = index[label]
             sub_p = None if p_leaves is None else [p_leaves[k] for k in idx]
+            sub_g = [g_leaves[k] for k in idx]
+            if point is not None and t.lookahead is not None:
+                sub_g = LookaheadGradient([point[k] for k in idx], sub_g)
             try:
-                sub_u, new_inner[label] = t.update([g_leaves[k] for k in idx],
-                                                   state.inner[label], sub_p)
+                sub_u, new_inner[label] = t.update(sub_g, state.inner[label], sub_p)
             except NonFiniteGradientError as e:
                 raise NonFiniteGradientError(f"{e.optimizer} (group {label!r})", e.step,
                                              idx[e.leaf_index], e.detail) from None

@@ -105,10 +105,3 @@ def moved(params: Any, steps: list[np.ndarray], scale: float) -> Any:
     leaves, treedef = tree_flatten(params)
     return tree_unflatten(treedef, [p + scale * s for p, s in zip(leaves, steps, strict=True)])
 
-
-def decayed_gradients(op: str, grads: Any, like: list[np.ndarray], params: Any,
-                      count: np.ndarray, weight_decay: float, check_finite: bool
-                      ) -> tuple[list[Any], TreeDef]:
-    """``gradient_leaves`` (checked against ``like``) with coupled weight decay added."""
-    g, treedef = gradient_leaves(op, grads, count, check_finite, like)
-    return coupled_decay(op, g, params, weight_decay), treedef

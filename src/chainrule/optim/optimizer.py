@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.optim.averaging import averaged_params
-from chainrule.optim.base import GradientTransformation, apply_updates
+from chainrule.optim.base import GradientTransformation, LookaheadGradient, apply_updates
 from chainrule.optim.state_arrays import state_from_arrays, state_to_arrays
 from chainrule.tree import tree_flatten
 
@@ -29,16 +29,17 @@ class Optimizer:
 
     ``step(params, grads)`` returns the new parameters. ``grads`` may instead be a gradient
     function ``grad_fn(point) -> grads``: it is evaluated at ``lookahead(params)``, which is
-    the parameters themselves except for lookahead methods (``nesterov``,
+    the parameters themselves except for lookahead methods (``nesterov_lookahead``,
     ``rmsprop_nesterov``), where it is the seed's ``W + beta V``. A training loop can do the
-    same by hand: ``g = grad(loss)(opt.lookahead(params), batch); params = opt.step(params, g)``.
+    same by hand: ``point = opt.lookahead(params)``, then
+    ``opt.step(params, LookaheadGradient(point, grad(loss)(point, batch)))``.
 
     Example:
         >>> import numpy as np
         >>> import chainrule as cr
-        >>> from chainrule.optim import Optimizer, nesterov
+        >>> from chainrule.optim import Optimizer, nesterov_lookahead
         >>> loss = lambda w: np.sum(w ** 2)
-        >>> opt, w = Optimizer(nesterov(0.1, beta=0.5)), np.array([1.0])
+        >>> opt, w = Optimizer(nesterov_lookahead(0.1, beta=0.5)), np.array([1.0])
         >>> for _ in range(2):
         ...     w = opt.step(w, cr.grad(loss))
         >>> w.round(4).tolist(), int(opt.state[0].count)
@@ -66,9 +67,9 @@ class Optimizer:
 
         Example:
             >>> import numpy as np
-            >>> from chainrule.optim import Optimizer, nesterov
-            >>> opt = Optimizer(nesterov(0.1, beta=0.5))
-            >>> w = opt.step(np.array([0.0]), np.array([1.0]))   # V = -0.1
+            >>> from chainrule.optim import Optimizer, nesterov_lookahead
+            >>> opt = Optimizer(nesterov_lookahead(0.1, beta=0.5))
+            >>> w = opt.step(np.array([0.0]), lambda w: np.array([1.0]))   # V = -0.1
             >>> opt.lookahead(w).tolist()                         # W + beta V
             [-0.15000000000000002]
         """
@@ -84,7 +85,10 @@ class Optimizer:
         if self.state is None:
             self.init(params)
         if _is_gradient_function(grads):
-            grads = grads(self.lookahead(params))
+            point = self.lookahead(params)
+            grads = grads(point)
+            if self.transformation.lookahead is not None:
+                grads = LookaheadGradient(point, grads)
         updates, state = self.transformation.update(grads, self.state, params)
         self.state = state
         return apply_updates(params, updates)

@@ -25,6 +25,7 @@ from chainrule.data import BatchIterator
 from chainrule.nn import Module
 from chainrule.optim import (
     GradientTransformation,
+    LookaheadGradient,
     NonFiniteGradientError,
     Optimizer,
     apply_updates,
@@ -173,7 +174,8 @@ def fit(model: Module, loss: Loss, data: Any, optimizer: GradientTransformation 
     depends on the weights goes in ``penalty(model)`` (e.g. ``lambda m: nn.l2_penalty(m,
     1e-3, n)``), added to the training loss. ``optimizer`` is a ``GradientTransformation`` of
     ``chainrule.optim`` (``optim.adam(1e-3)``) or an ``Optimizer`` (its state is replaced);
-    methods with a lookahead point (``optim.nesterov``) get their gradient there. The
+    methods with a lookahead point (``optim.nesterov_lookahead``, ``optim.rmsprop_nesterov``)
+    get their gradient there. The
     optimizer works on the list of parameter arrays in ``model.parameters()`` order (flat
     lists are much cheaper to traverse than module trees), so labels for
     ``optim.multi_transform`` are a list with one label per ``model.named_parameters()``.
@@ -312,6 +314,8 @@ def _stepper(loss: Loss, penalty: Callable[[Module], Any] | None, want_output: b
         tx, params = run.transformation, run.params
         point = params if tx.lookahead is None else tx.lookahead(params, run.opt_state)
         (value, out), grads = value_and_grad(point, xb, yb)
+        if tx.lookahead is not None:  # the lookahead methods check where grads were taken
+            grads = LookaheadGradient(point, grads)
         value = float(value)
         if not np.isfinite(value):
             _diverged(run, "loss", value, where)
