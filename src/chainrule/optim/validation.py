@@ -79,16 +79,3 @@ def learning_rate_at(learning_rate: LearningRate, count: np.ndarray) -> float:
         return float(learning_rate(int(count)))
     return float(learning_rate)
 
-
-def check_common(op: str, learning_rate: LearningRate, eps: float, weight_decay: float,
-                 initial_accumulator: float = 0.0) -> tuple[LearningRate, float, float, float]:
-    """The hyperparameters every adaptive method has, checked, as Python floats.
-
-    Example:
-        >>> from chainrule.optim.validation import check_common
-        >>> check_common("adam", 1e-3, 1e-8, 0)
-        (0.001, 1e-08, 0.0, 0.0)
-    """
-    return (check_learning_rate(op, learning_rate), check_nonnegative(op, "eps", eps),
-            check_nonnegative(op, "weight_decay", weight_decay),
-            check_nonnegative(op, "initial_accumulator", initial_accumulator))
