@@ -281,3 +281,23 @@ def test_predict_on_a_csv_without_header_row(tmp_path):
     assert status == 2 and err.count("\n") == 1
     assert "holds only numbers" in err
     assert "'petal length (cm),petal width (cm)'" in err  # the header the model needs
+
+
+@pytest.mark.parametrize("kind", ["png", "pickle", "random", "latin-1", "huge field"])
+def test_a_csv_that_is_not_csv_text_gives_one_line(tmp_path, kind):
+    content = {"png": FOREIGN["png"][0], "pickle": FOREIGN["pickle"][0],
+               "random": bytes(range(130, 250)), "latin-1": "name,café\n1,2\n".encode("latin-1"),
+               "huge field": b"petal_length,petal_width,kind\n" + b"x" * 200_000 + b",1,a\n",
+               }[kind]
+    path = tmp_path / "table.csv"
+    path.write_bytes(content)
+    assert run(["train", "--out", str(tmp_path), "--name", "r", "--epochs", "2",
+                "--quiet"])[0] == 0
+    for command in (["train", "--data", str(path), "--quiet"],
+                    ["predict", str(tmp_path / "r" / "checkpoint.npz"), str(path)]):
+        status, _, err = run(command)
+        assert_one_line_error(command[0], status, err, str(path))
+        assert ("field larger than field limit" if kind == "huge field"
+                else "is not UTF-8 text") in err
+    if kind == "latin-1":
+        assert "text in an encoding other than UTF-8 (first line 'name,café')" in err

@@ -23,7 +23,8 @@ ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip archive with entries / an em
 SIGNATURES = (
     (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
     (b"%PDF", "a PDF document"), (b"\x1f\x8b", "gzip-compressed data"),
-    (b"\x89HDF", "an HDF5 file"), (b"PK", "a damaged zip archive"),
+    (b"\x89HDF", "an HDF5 file"), (b"PK\x03\x04", "a zip archive (a .npz file?)"),
+    (b"PK", "a damaged zip archive"),
 )
 
 
@@ -52,14 +53,17 @@ def describe_bytes(data: bytes) -> str:
             return kind
     if len(data) > 1 and data[0] == 0x80 and 2 <= data[1] <= 5:
         return "a Python pickle"
-    head = data[:2048]
+    head, encoding = data[:2048], ""
     try:
         text = head.decode("utf-8")
     except UnicodeDecodeError as error:  # a character cut at the end of the sample is fine
         text = head[:error.start].decode("utf-8") if error.start > len(head) - 4 else None
-    if text is not None and text.strip() and all(c.isprintable() or c in "\t\n\r\f"
-                                                 for c in text):
+        if text is None:
+            text, encoding = head.decode("latin-1"), " in an encoding other than UTF-8"
+    if text.strip() and all(c.isprintable() or c in "\t\n\r\f" for c in text):
         stripped = text.lstrip()
+        if encoding:
+            return f"text{encoding} (first line {stripped.splitlines()[0][:40]!r})"
         if stripped[0] in "{[":
             return "JSON text"
         if stripped[0] == "<":

@@ -24,7 +24,7 @@ from chainrule.data import (
     load_dataset,
     stratified_split,
 )
-from chainrule.data.csv_errors import CSVError, check_header
+from chainrule.data.csv_errors import CSVError, check_header, guarded
 from chainrule.data.preprocessing import Preprocessor
 
 PREPROCESS = {"standardize": Standardizer, "minmax": MinMaxScaler, "whiten": PCAWhitener}
@@ -131,13 +131,14 @@ def read_feature_rows(path: str, features: list[str]) -> np.ndarray:
         raise UsageError(f"cannot read {path!r}: no such file")
     with open(path, newline="", encoding="utf-8-sig") as f:
         reader = csv.reader(f)
-        header = [h.strip() for h in next(reader, [])]
+        rows_of = guarded(reader, path, path)
+        header = [h.strip() for h in next(rows_of, [])]
         if not header:
             raise UsageError(f"{path}: the file is empty; expected a header row naming columns")
         check_header(header, path, example=",".join(features))
         cols = [pick(header, name, path) for name in features]
         rows = []
-        for row in reader:
+        for row in rows_of:
             if not row:
                 continue
             if len(row) != len(header):

@@ -4,12 +4,17 @@ A hint such as "choose other columns with ``features=``" helps a Python caller o
 but not someone at the command line, where the same choice is ``--features``. ``CSVError``
 carries both: ``str(error)`` has the Python hint and ``error.for_command_line()`` the command
 line's. ``check_header`` catches a file without a header row, whose first data row would
-otherwise be taken for column names and silently lost.
+otherwise be taken for column names and silently lost; ``guarded`` reports a file that is not
+CSV text at all (an image, a checkpoint) in one line naming it.
 """
 
 from __future__ import annotations
 
+import csv
 import math
+from collections.abc import Iterator
+
+from chainrule.arrayfiles import describe_bytes
 
 
 class CSVError(ValueError):
@@ -88,3 +93,25 @@ def check_header(header: list[str], where: str, example: str | None = None) -> N
     raise CSVError(f"{where}, line 1: the first line {shown!r} holds only numbers, so it is "
                    "data, not a header row naming the columns (which chainrule needs to choose "
                    f"and match columns by name); add a header line such as {example!r}")
+
+
+def guarded(reader, path: str, where: str) -> Iterator[list[str]]:
+    """The rows of the ``csv.reader`` ``reader`` of the file ``path``; bytes that are not
+    UTF-8 text, or that the csv module cannot split (a field over its size limit), raise
+    ``CSVError`` naming the file and line instead of ``UnicodeDecodeError`` / ``csv.Error``.
+
+    Example:
+        >>> import csv, io
+        >>> from chainrule.data.csv_errors import guarded
+        >>> list(guarded(csv.reader(io.StringIO("a,b\\n1,2\\n")), "t.csv", "t.csv"))
+        [['a', 'b'], ['1', '2']]
+    """
+    try:
+        yield from reader
+    except UnicodeDecodeError as error:
+        with open(path, "rb") as f:
+            kind = describe_bytes(f.read(2048))
+        raise CSVError(f"{where}: the file is not UTF-8 text ({error.reason}); it looks like "
+                       f"{kind}; give a CSV text file (save it as UTF-8)") from None
+    except csv.Error as error:
+        raise CSVError(f"{where}, line {reader.line_num}: {error}; is it a CSV file?") from None

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from chainrule.arrayfiles import read_arrays
-from chainrule.data.csv_errors import CSVError, check_header
+from chainrule.data.csv_errors import CSVError, check_header, guarded
 from chainrule.data.datasets import Dataset
 from chainrule.files import write_atomically
 
@@ -131,7 +131,8 @@ def load_csv(
         classification = True
     with open(name, newline="", encoding="utf-8-sig") as f:
         reader = csv.reader(f, delimiter=delimiter)
-        header = next(reader, None)
+        rows_of = guarded(reader, name, where)
+        header = next(rows_of, None)
         if header is None:
             raise ValueError(f"{where}: the file is empty; expected a header row naming columns")
         header = [h.strip() for h in header]
@@ -150,7 +151,7 @@ def load_csv(
         rows: list[list[float]] = []
         raw_targets: list[str] = []
         lines: list[int] = []
-        for row in reader:
+        for row in rows_of:
             if not row:
                 continue
             line = reader.line_num
