@@ -1,6 +1,16 @@
 """Claim: chainrule's second-order methods need no more evaluations than SciPy's and find the
 same minimum, given the same exact derivatives.
 
+Acceptance (issue 11; a single start measures rounding luck, see ``--spread`` below):
+
+* BFGS, L-BFGS and nonlinear CG: on each problem, the median evaluations over 11 perturbed
+  starts (every coordinate moved by 1 % of max(1, |x0_i|), normal) is at most 1.10x SciPy's
+  median over the same starts, both stopping at the same gradient norm;
+* over the wider set, each method's total evaluations (runs both sides solve) are at most
+  SciPy's, with no more unsolved runs than SciPy's ("solved": gradient norm reached and the
+  global minimum value 0 within 1e-8);
+* Newton and Hessian-free against Newton-CG on the nominal starts, as below.
+
 Problems (Moré, Garbow & Hillstrom 1981 and SciPy's ``rosen``): the chained Rosenbrock
 function in 2 dimensions from (-1.2, 1) and in 10 and 100 dimensions from (-1.2, ..., -1.2),
 Beale's function from (1, 1), and the extended Powell singular function in 4 and 20 dimensions
@@ -30,18 +40,20 @@ The methods run with their defaults, which were chosen on another problem set
 (``tune_second_order.py`` on ``tuning_problems.py``: Moré-Garbow-Hillstrom functions, none of
 these), not on these problems; so a MISS here is reported as measured, not tuned away.
 
-``--more`` adds a wider set (Rosenbrock in 2 and 10 dimensions from four starting points, in
-100 from two and in 20 from four random ones; Beale from two points; Powell in 4, 20 and 40
-dimensions) and prints, per pair, the total evaluations over the runs where both reached the
-same minimum and how often ours needed no more: a check that the table is not a lucky pick.
+The wider set (Rosenbrock in 2 and 10 dimensions from four starting points, in 100 from two and
+in 20 from four random ones; Beale from two points; Powell in 4, 20 and 40 dimensions) prints,
+per pair, the unsolved runs of each side, the total evaluations over the runs both solved and
+how often ours needed no more: a check that the table is not a lucky pick.
 
-``--spread`` runs each problem again from 11 starts within 1e-8 (relative) of its start, for
-BFGS, L-BFGS and CG, and prints the median and range of both sides' evaluations: how much of a
-single count is rounding luck (the extended Powell function in 20-D is five copies of the 4-D
-one, identical in exact arithmetic).
+The spread table runs each problem again from 11 perturbed starts (``--scale``, relative,
+default 1e-2) for BFGS, L-BFGS and CG, and prints the median and range of both sides'
+evaluations and the verdict. Perturbations of 1e-8 (the earlier sessions') mostly sample
+rounding: the extended Powell function in 20-D is five copies of the 4-D one, identical in exact
+arithmetic, yet SciPy's L-BFGS-B needs 68 evaluations there and 104 on the 4-D copy.
 
-Run: .venv/bin/python benchmarks/second_order.py [--more] [--spread]
-(about 10 s; 40 s with --more; 20 s more with --spread)
+Run: .venv/bin/python benchmarks/second_order.py [--nominal-only] [--scale S]
+(all three tables, about 2 minutes; ``--nominal-only``: the nominal table alone, about 10 s;
+``--scale 1e-8`` reproduces the rounding-only spread of the earlier sessions)
 """
 
 from __future__ import annotations
@@ -210,12 +222,20 @@ def main() -> int:
             print(f"  {'PASS' if ok else 'MISS'}  {mine} vs {their}: evals {a.evals} vs "
                   f"{b.evals} (HVP/Hessians {a.nhev} vs {b.nhev}){note}")
             verdicts.append(ok)
-    print(f"\n{sum(verdicts)} of {len(verdicts)} comparisons PASS; "
+    print(f"\nNominal starts (for reference; Newton and Hessian-free are judged here): "
+          f"{sum(verdicts)} of {len(verdicts)} comparisons PASS; "
           f"{time.perf_counter() - start:.1f} s")
-    if "--more" in sys.argv[1:]:
-        wider(more_problems())
-    if "--spread" in sys.argv[1:]:
-        spread(PROBLEMS, starts=11)
+    if "--nominal-only" in sys.argv[1:]:
+        return 0
+    args = sys.argv[1:]
+    scale = float(args[args.index("--scale") + 1]) if "--scale" in args else SCALE
+    newton_ok = all(ok for ok, (mine, _) in zip(verdicts, PAIRS * len(PROBLEMS), strict=True)
+                    if mine in ("newton", "hessian-free"))
+    spread_ok = spread(PROBLEMS, starts=11, scale=scale)
+    wider_ok = wider(more_problems())
+    print(f"\nACCEPTANCE (issue 11): spread medians {'PASS' if spread_ok else 'MISS'}, wider "
+          f"set {'PASS' if wider_ok else 'MISS'}, Newton/Hessian-free nominal "
+          f"{'PASS' if newton_ok else 'MISS'}")
     return 0
 
 
@@ -234,48 +254,73 @@ def _comparable(a: Row, b: Row) -> bool:
     return not {"not converged", "other minimum"} & set(compare(a, b)[1])
 
 
-def wider(problems) -> None:
+def _solved(row: Row) -> bool:
+    """Gradient norm reached at the global minimum (value 0 for every problem here)."""
+    return row.success and row.fun <= 1e-8
+
+
+def wider(problems) -> bool:
+    """Totals over the wider set; True when every method passes (see the module doc)."""
     start = time.perf_counter()
-    print(f"\nWider set ({len(problems)} runs per method): total evals where both reached the "
-          "same minimum, and runs where ours needed no more")
+    print(f"\nWider set ({len(problems)} runs per method): unsolved runs, total evals over the "
+          "runs both solved, and runs where ours needed no more")
     runs = [({m: run_ours(m, f, x0, xs) for m in OURS},
              {m: run_scipy(m, f, x0, xs) for m in SCIPYS}) for _, f, x0, xs in problems]
+    verdicts = []
     for mine, their in PAIRS:
-        total_a = total_b = wins = count = 0
+        total_a = total_b = wins = count = lost_a = lost_b = 0
         for ours, theirs in runs:
             a, b = ours[mine], theirs[their]
-            if not _comparable(a, b):
+            lost_a, lost_b = lost_a + (not _solved(a)), lost_b + (not _solved(b))
+            if not (_solved(a) and _solved(b)):
                 continue
             count += 1
             total_a, total_b = total_a + a.evals, total_b + b.evals
             wins += a.evals <= b.evals
-        print(f"  {mine:>13} vs {their:<10} evals {total_a:6} vs {total_b:6}   no more "
-              f"evals in {wins} of {count} comparable runs")
+        ok = total_a <= total_b and lost_a <= lost_b
+        verdicts.append(ok)
+        print(f"  {'PASS' if ok else 'MISS'}  {mine:>13} vs {their:<10} unsolved {lost_a:2} vs "
+              f"{lost_b:2}   evals {total_a:6} vs {total_b:6}   no more evals in {wins} of "
+              f"{count} runs both solved")
     print(f"  ({time.perf_counter() - start:.1f} s)")
+    return all(verdicts)
 
 
-def spread(problems, starts: int) -> None:
-    """How much each count owes to rounding: every problem again from ``starts`` points within
-    1e-8 (relative) of its start, for the pairs whose trajectories are long."""
+SCALE = 1e-2  # relative perturbation of the starts in the spread table
+MEDIAN_RATIO = 1.10  # acceptance: our median evals at most this times SciPy's
+
+
+def spread(problems, starts: int, scale: float) -> bool:
+    """Each problem from ``starts`` perturbed points (every coordinate moved by ``scale`` times
+    max(1, |x0_i|), normal), BFGS, L-BFGS and CG: medians and ranges of both sides' evaluations
+    over the runs each side solves, and the verdict. True when every pair passes."""
     begin = time.perf_counter()
     rng = np.random.default_rng(1)
-    print(f"\nSpread: each problem from {starts} starts within 1e-8 of x0; evals as median "
-          "[min-max], ours vs SciPy, and the share of starts where ours needed no more")
+    print(f"\nSpread: each problem from {starts} starts moved by {scale:g} (relative); evals as "
+          f"median [min-max] of solved runs, ours vs SciPy; PASS when our median <= "
+          f"{MEDIAN_RATIO:.2f}x SciPy's")
+    verdicts = []
     for title, fun, x0, x_star in problems:
-        shifts = [x0 + 1e-8 * np.maximum(1.0, np.abs(x0)) * rng.standard_normal(x0.shape)
+        shifts = [x0 + scale * np.maximum(1.0, np.abs(x0)) * rng.standard_normal(x0.shape)
                   for _ in range(starts)]
         for mine, their in (("bfgs", "BFGS"), ("lbfgs", "L-BFGS-B"), ("cg", "CG")):
             runs = [(run_ours(mine, fun, x, x_star), run_scipy(their, fun, x, x_star))
                     for x in shifts]
-            pairs = [(a.evals, b.evals) for a, b in runs if _comparable(a, b)]
-            if not pairs:
-                print(f"  {title:<17} {mine:>6} vs {their:<9} no comparable runs")
+            a = np.array([r.evals for r, _ in runs if _solved(r)])
+            b = np.array([r.evals for _, r in runs if _solved(r)])
+            if not len(a) or not len(b):
+                verdicts.append(len(a) >= len(b))
+                print(f"  {title:<17} {mine:>6} vs {their:<9} solved {len(a)} vs {len(b)} of "
+                      f"{starts}")
                 continue
-            a, b = np.array(pairs).T
-            print(f"  {title:<17} {mine:>6} vs {their:<9} {np.median(a):6.0f} [{a.min()}-"
-                  f"{a.max()}] vs {np.median(b):6.0f} [{b.min()}-{b.max()}]   no more in "
-                  f"{np.sum(a <= b)} of {len(a)}")
+            ratio = np.median(a) / np.median(b)
+            ok = ratio <= MEDIAN_RATIO and len(a) >= len(b)
+            verdicts.append(ok)
+            print(f"  {'PASS' if ok else 'MISS'}  {title:<17} {mine:>6} vs {their:<9} "
+                  f"{np.median(a):6.0f} [{a.min()}-{a.max()}] vs {np.median(b):6.0f} "
+                  f"[{b.min()}-{b.max()}]  ratio {ratio:.2f}  solved {len(a)} vs {len(b)}")
     print(f"  ({time.perf_counter() - begin:.1f} s)")
+    return all(verdicts)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """The ``chainrule`` command (also ``python -m chainrule``): train, evaluate, predict, demo.
 
-Bad input (an unreadable file, an unknown column, labels the model has no output for, an
-option value out of range) is reported in one line on stderr with exit status 2; training that
-diverges (a non-finite loss) exits with status 1.
+Bad input (an unreadable, damaged or foreign file, an unknown column, labels the model has no
+output for, an option value out of range, an existing run folder without ``--overwrite``) is
+reported in one line on stderr with exit status 2; training that diverges (a non-finite loss)
+exits with status 1.
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ EPILOG_TRAIN = """examples:
       --lr 0.001 --batch-size 32 --epochs 30
   chainrule train --data moons --hidden 16,16 --activation tanh --epochs 300
   chainrule train --data my.csv --target label --features width,height --quiet
+  chainrule train --name iris --overwrite
+                                       replace the run folder runs/iris/
   chainrule train --resume runs/NAME/checkpoint.npz --epochs 1000
+                                       train on to 1000 epochs in all (the new total)
 """
 EPILOG = """examples:
   chainrule train                      train the seeds' Iris network, write runs/<time>/
@@ -106,7 +110,7 @@ def _train_parser(sub) -> None:
                        epilog=EPILOG_TRAIN, formatter_class=argparse.RawDescriptionHelpFormatter)
     g = p.add_argument_group("data")
     g.add_argument("--data", help="iris, digits, spirals, moons, xor, blobs or FILE.csv "
-                   "(default: iris with petal length and width)")
+                   "with a header row (default: iris with petal length and width)")
     g.add_argument("--target", help="target column of a CSV file: name or index (default: last)")
     g.add_argument("--features", help="feature columns, names or 0-based indices separated by "
                    "commas (default: all)")
@@ -134,9 +138,13 @@ def _train_parser(sub) -> None:
     g.add_argument("--seed", type=_seed, help="seeds the split, weights and batches (default 0)")
     g = p.add_argument_group("output")
     g.add_argument("--out", help="folder holding run folders (default: runs)")
-    g.add_argument("--name", help="run folder name (default: the date and time)")
+    g.add_argument("--name", help="run folder name (default: the date and time); an existing "
+                   "run folder is refused unless --overwrite is given")
+    g.add_argument("--overwrite", action="store_true", help="let --name replace an existing "
+                   "run: the files an earlier run wrote there are deleted first")
     g.add_argument("--resume", metavar="CHECKPOINT", help="continue a run from its checkpoint "
-                   "(settings come from the checkpoint; --epochs is the new total)")
+                   "(settings come from the checkpoint; --epochs is the new total, so it must "
+                   "exceed the epochs already trained)")
     g.add_argument("--checkpoint-every", type=_positive_int, metavar="N",
                    help="epochs between checkpoints (default: a tenth of the epochs)")
     g.add_argument("--diagnose", action="store_true", help="record gradient norms per layer, "

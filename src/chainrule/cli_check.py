@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.arrayfiles import read_arrays
 from chainrule.check import check_grad
 from chainrule.cli_data import UsageError
 from chainrule.primitive import Primitive
@@ -138,27 +139,24 @@ def _from_file(name: str, ref: str) -> np.ndarray:
     if sep and head.lower().endswith(".npz"):
         path, key = head, tail
     try:
-        loaded = np.load(path, allow_pickle=False)
+        loaded = read_arrays(path, npy=True, where=f"--at {name}=@{ref}: ",
+                             advice="give a file written by numpy.save or numpy.savez")
     except OSError as error:
         raise UsageError(f"--at {name}=@{ref}: cannot read {path!r} "
                          f"({error.strerror or error}); give an existing .npy or .npz file"
                          ) from None
-    except ValueError as error:
-        raise UsageError(f"--at {name}=@{ref}: {path!r} is not a NumPy .npy/.npz file of "
-                         f"numbers ({error})") from None
     if isinstance(loaded, np.ndarray):
         if key is not None:
             raise UsageError(f"--at {name}=@{ref}: {path!r} is a .npy file; drop ':{key}'")
         return loaded
-    with loaded:
-        keys = list(loaded.files)
-        if key is None and len(keys) == 1:
-            key = keys[0]
-        if key is None or key not in keys:
-            want = "name the array" if key is None else f"it has no array {key!r}"
-            raise UsageError(f"--at {name}=@{ref}: {want}; its arrays are {keys} "
-                             f"(write @{path}:KEY)")
-        return loaded[key]
+    keys = list(loaded)
+    if key is None and len(keys) == 1:
+        key = keys[0]
+    if key is None or key not in keys:
+        want = "name the array" if key is None else f"it has no array {key!r}"
+        raise UsageError(f"--at {name}=@{ref}: {want}; its arrays are {keys} "
+                         f"(write @{path}:KEY)")
+    return loaded[key]
 
 
 def parse_value(name: str, text: str, integer_ok: bool = False) -> np.ndarray:

@@ -24,6 +24,7 @@ from chainrule.data import (
     load_dataset,
     stratified_split,
 )
+from chainrule.data.csv_errors import CSVError, check_header, guarded
 from chainrule.data.preprocessing import Preprocessor
 
 PREPROCESS = {"standardize": Standardizer, "minmax": MinMaxScaler, "whiten": PCAWhitener}
@@ -83,8 +84,11 @@ def load(config: dict[str, Any]) -> Dataset:
         target = config.get("target")
         target = -1 if target is None else (int(target) if re.fullmatch(r"-?\d+", str(target))
                                              else target)
-        data = load_csv(source, target=target, features=features,
-                        class_names=config.get("class_names"))
+        try:
+            data = load_csv(source, target=target, features=features,
+                            class_names=config.get("class_names"))
+        except CSVError as error:  # the command line's hint instead of load_csv's keyword
+            raise UsageError(error.for_command_line().removeprefix("load_csv: ")) from None
     else:
         if source.lower() not in dataset_names() or source.lower() == "sine":
             choices = [n for n in dataset_names() if n != "sine"]
@@ -127,12 +131,14 @@ def read_feature_rows(path: str, features: list[str]) -> np.ndarray:
         raise UsageError(f"cannot read {path!r}: no such file")
     with open(path, newline="", encoding="utf-8-sig") as f:
         reader = csv.reader(f)
-        header = [h.strip() for h in next(reader, [])]
+        rows_of = guarded(reader, path, path)
+        header = [h.strip() for h in next(rows_of, [])]
         if not header:
             raise UsageError(f"{path}: the file is empty; expected a header row naming columns")
+        check_header(header, path, example=",".join(features))
         cols = [pick(header, name, path) for name in features]
         rows = []
-        for row in reader:
+        for row in rows_of:
             if not row:
                 continue
             if len(row) != len(header):

@@ -15,7 +15,15 @@ import numpy as np
 
 from chainrule import cli_data, optim
 from chainrule.diagnose import Diagnostics
-from chainrule.train import Checkpointer, ProgressBar, evaluate, fit, load_checkpoint, plots
+from chainrule.train import (
+    Checkpoint,
+    Checkpointer,
+    ProgressBar,
+    evaluate,
+    fit,
+    load_checkpoint,
+    plots,
+)
 from chainrule.train.metrics import predict_classes
 from chainrule.train.mlp import make_loss, mlp_from_config
 
@@ -28,6 +36,11 @@ OPTIMIZERS = {
 DEFAULTS = {"hidden": [16], "activation": "sigmoid", "loss": None, "optimizer": "sgd",
             "lr": None, "epochs": 500, "batch_size": None, "init": None, "batchnorm": False,
             "dropout": 0.0, "preprocess": "standardize", "seed": 0, "val": 0.2, "test": 0.2}
+# what a checkpoint's config must hold for evaluate / predict / --resume to rebuild the run
+RUN_KEYS = ("model", "data", "target", "features", "class_names", "task", *DEFAULTS)
+# the files a run writes into its folder (replaced by --overwrite)
+RUN_FILES = ("checkpoint.npz", "metrics.json", "history.json", "loss.png",
+             "decision_boundary.png", "diagnostics.json", "gradient_norms.png", "activations.png")
 
 
 def _config(args: argparse.Namespace) -> dict[str, Any]:
@@ -54,14 +67,67 @@ def _optimizer(config: dict[str, Any]) -> optim.GradientTransformation:
     return OPTIMIZERS[config["optimizer"]][0](config["lr"])
 
 
+def load_run(path: str) -> Checkpoint:
+    """The checkpoint ``path`` of a run of ``chainrule train`` (for ``evaluate``, ``predict``
+    and ``train --resume``). A damaged or foreign file, or a checkpoint saved from Python
+    without the run's settings, raises a one-line ValueError naming the file."""
+    ckpt = load_checkpoint(path)
+    missing = [k for k in RUN_KEYS if k not in ckpt.config]
+    if missing:
+        raise cli_data.UsageError(
+            f"{path!r} was not written by 'chainrule train' (its config lacks "
+            f"{', '.join(missing[:4])}{', ...' if len(missing) > 4 else ''}, which describe "
+            "the network and data); load it in Python with load_checkpoint instead")
+    return ckpt
+
+
+def _check_name(args: argparse.Namespace) -> None:
+    """Refuse a ``--name`` that is not a plain folder name, or that names an existing run
+    folder without ``--overwrite`` (which would replace that run)."""
+    if args.name is None:
+        return
+    name = args.name
+    if name in ("", ".", "..") or any(sep and sep in name for sep in ("/", os.sep, os.altsep)):
+        raise cli_data.UsageError(f"--name: {name!r} is not a folder name; give a plain name "
+                                  "such as iris-adam (--out chooses the parent folder)")
+    path = os.path.join(args.out or "runs", name)
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise cli_data.UsageError(f"--name: {path!r} exists and is not a folder")
+    if os.path.exists(path) and not args.overwrite:
+        raise cli_data.UsageError(f"--name: the run folder {path!r} already exists; choose "
+                                  "another --name, or add --overwrite to replace that run")
+
+
 def _run_dir(args: argparse.Namespace) -> str:
+    """Create the run folder; with ``--overwrite``, an existing one loses the files an earlier
+    run wrote there (others are left alone)."""
     base = args.out or "runs"
     name = args.name or time.strftime("%Y%m%d-%H%M%S")
     path, k = os.path.join(base, name), 2
     while os.path.exists(path) and not args.name:
         path, k = os.path.join(base, f"{name}-{k}"), k + 1
+    if args.name and args.overwrite and os.path.isdir(path):
+        for old in RUN_FILES:
+            if os.path.isfile(os.path.join(path, old)):
+                os.remove(os.path.join(path, old))
     os.makedirs(path, exist_ok=True)
     return path
+
+
+def _check_epochs(path: str, total: int, done: int, given: int | None) -> None:
+    """Refuse to resume a run that has already trained ``total`` epochs or more (it would
+    train nothing); ``--epochs`` is the new total, not a number of further epochs."""
+    if total > done:
+        return
+    if given is None:
+        raise cli_data.UsageError(
+            f"--resume: {path!r} has already trained all {done} of its epochs, so there is "
+            f"nothing to train; give the new total with --epochs, e.g. --epochs {2 * done} to "
+            f"train {done} more")
+    raise cli_data.UsageError(
+        f"--resume: {path!r} has already trained {done} epochs, so --epochs {given} leaves "
+        "nothing to train (--epochs is the new total, not a number of further epochs); give "
+        f"--epochs {done + given} to train {given} more")
 
 
 def _write_json(path: str, data: Any) -> None:
@@ -88,12 +154,14 @@ def prepared(config: dict[str, Any], preprocessing=None):
 def run_train(args: argparse.Namespace) -> int:
     resume = None
     if args.resume:
-        resume = load_checkpoint(args.resume)
+        resume = load_run(args.resume)
         config = dict(resume.config)
         if args.epochs is not None:
             config["epochs"] = args.epochs
+        _check_epochs(args.resume, config["epochs"], resume.epoch, args.epochs)
         run_dir = os.path.dirname(os.path.abspath(args.resume))
     else:
+        _check_name(args)
         config = _config(args)
         run_dir = None
     data, raw, parts, pre = prepared(config, resume.preprocessing if resume else None)

@@ -12,19 +12,16 @@ import sys
 import numpy as np
 
 from chainrule import cli_data
-from chainrule.cli_train import prepared
+from chainrule.cli_train import load_run, prepared
 from chainrule.data import Dataset
-from chainrule.train import evaluate, load_checkpoint, predict
+from chainrule.train import evaluate, predict
 from chainrule.train.metrics import predict_classes
 from chainrule.train.mlp import make_loss, mlp_from_config
 
 
 def _restore(path: str):
-    ckpt = load_checkpoint(path)
+    ckpt = load_run(path)
     config = dict(ckpt.config)
-    if "model" not in config:
-        raise cli_data.UsageError(f"{path!r} was not written by 'chainrule train' (its config "
-                                  "does not describe the network); load it in Python instead")
     model = ckpt.load_into(mlp_from_config(config["model"]))
     return ckpt, config, model
 

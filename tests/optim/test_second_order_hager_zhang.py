@@ -16,7 +16,7 @@ from chainrule.optim.second_order.hager_zhang import (
     next_step,
 )
 from chainrule.optim.second_order.line_search import strong_wolfe
-from chainrule.optim.second_order.objective import Objective, Run
+from chainrule.optim.second_order.objective import Objective, SolverRun
 
 CG_DESCENT = {"beta": "hz", "line_search": "hager-zhang", "initial_step": "hager-zhang",
               "c1": 0.1, "c2": 0.9}
@@ -183,7 +183,7 @@ def trigonometric_bowl(x):  # smooth, non-quadratic, minimum 0 at 0
 
 def test_every_direction_has_sufficient_descent():
     obj = RecordingObjective(trigonometric_bowl, np.linspace(-1.0, 1.2, 10))
-    res = nonlinear_cg(obj, Run(obj, "cg", 1e-8, 500, None), restart=10_000, **CG_DESCENT)
+    res = nonlinear_cg(obj, SolverRun(obj, "cg", 1e-8, 500, None), restart=10_000, **CG_DESCENT)
     assert res.success, res.message
     assert len(obj.pairs) == res.nit > 10
     for g, d in obj.pairs:

@@ -94,7 +94,7 @@ def test_not_a_checkpoint(tmp_path):
         load_checkpoint(bad)
     text = tmp_path / "t.npz"
     text.write_text("hello")
-    with pytest.raises(ValueError, match="not a readable"):
+    with pytest.raises(ValueError, match="is not a NumPy .npz file: it looks like text"):
         load_checkpoint(text)
     with pytest.raises(FileNotFoundError):
         load_checkpoint(tmp_path / "missing.npz")

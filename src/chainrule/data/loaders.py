@@ -15,6 +15,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from chainrule.arrayfiles import read_arrays
+from chainrule.data.csv_errors import CSVError, check_header, guarded
 from chainrule.data.datasets import Dataset
 from chainrule.files import write_atomically
 
@@ -76,9 +78,10 @@ def _cell(row: list[str], i: int, header: list[str], where: str, line: int, nume
         return text
     value = _number(text)
     if value is None:
-        raise ValueError(
+        raise CSVError(
             f"{where}, line {line}, column {header[i]!r}: {text!r} is not a finite number; "
-            "feature columns must be numeric (choose others with features=)"
+            "feature columns must be numeric", " (choose others with features=)",
+            " (choose others with --features)"
         )
     return value
 
@@ -108,7 +111,8 @@ def load_csv(
     skipped; empty fields and NA, N/A, NaN, null, none, ? count as missing values.
 
     Raises ValueError naming the file, line and column for a row with the wrong number of
-    fields, a missing value, a non-numeric feature or an unknown class name.
+    fields, a missing value, a non-numeric feature or an unknown class name, and for a first
+    line of numbers only (a file without a header row, which would lose its first row).
 
     Example:
         >>> import os, tempfile
@@ -127,10 +131,12 @@ def load_csv(
         classification = True
     with open(name, newline="", encoding="utf-8-sig") as f:
         reader = csv.reader(f, delimiter=delimiter)
-        header = next(reader, None)
+        rows_of = guarded(reader, name, where)
+        header = next(rows_of, None)
         if header is None:
             raise ValueError(f"{where}: the file is empty; expected a header row naming columns")
         header = [h.strip() for h in header]
+        check_header(header, where)
         t = _column(target, header, where, "target")
         if features is None:
             cols = [i for i in range(len(header)) if i != t]
@@ -145,7 +151,7 @@ def load_csv(
         rows: list[list[float]] = []
         raw_targets: list[str] = []
         lines: list[int] = []
-        for row in reader:
+        for row in rows_of:
             if not row:
                 continue
             line = reader.line_num
@@ -172,9 +178,10 @@ def _targets(raw, lines, where, column, classification, class_names):
         index = {c: i for i, c in enumerate(names)}
         bad = next((i for i, text in enumerate(raw) if text not in index), None)
         if bad is not None:
-            raise ValueError(
+            raise CSVError(
                 f"{where}, line {lines[bad]}, column {column!r}: class {raw[bad]!r} is not one "
-                f"of the given class_names {list(names)}"
+                f"of the classes {list(names)}", " (the given class_names)",
+                " (those the model was trained on)"
             )
         return np.array([index[text] for text in raw], dtype=np.int64), names
     if not classification:
@@ -281,17 +288,12 @@ def load_npz(
     """
     name = os.fspath(path)
     where = f"load_npz: {name}"
-    try:
-        with np.load(name, allow_pickle=False) as archive:
-            keys = list(archive.keys())
-            for key in (x_key, y_key):
-                if key not in keys:
-                    raise ValueError(f"{where}: no array named {key!r}; the archive has {keys}")
-            stored = {k: archive[k] for k in keys}
-    except ValueError as error:
-        if "pickle" in str(error).lower():
-            raise ValueError(f"{where}: holds object arrays, which are not loaded") from error
-        raise
+    stored = read_arrays(name, where=f"{where}: ", advice="save the data with save_npz or "
+                         "numpy.savez (numeric arrays, no object arrays)")
+    keys = list(stored)
+    for key in (x_key, y_key):
+        if key not in keys:
+            raise ValueError(f"{where}: no array named {key!r}; the archive has {keys}")
     X, y = _as_table(where, stored[x_key], stored[y_key])
     if not (np.issubdtype(X.dtype, np.integer) or np.issubdtype(X.dtype, np.floating)):
         raise ValueError(f"{where}: array {x_key!r} must be numeric, got dtype {X.dtype}")

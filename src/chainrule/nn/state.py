@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from chainrule.arrayfiles import DamagedFileError, read_arrays
 from chainrule.files import write_atomically
 from chainrule.tracer import primal
 
@@ -147,13 +148,18 @@ def read_state(path: str | os.PathLike) -> tuple[dict[str, np.ndarray], dict[str
         >>> nn.read_state(f)[1]["module"]
         'Linear'
     """
-    with np.load(os.fspath(path), allow_pickle=False) as z:
-        if META_KEY not in z.files:
-            raise ValueError(f"load: {os.fspath(path)!r} is not a chainrule module file (it has "
-                             f"no {META_KEY!r} entry); use np.load to read arbitrary .npz files")
+    z = read_arrays(path, where="load: ", advice="save the module again with Module.save")
+    if META_KEY not in z:
+        raise DamagedFileError(f"load: {os.fspath(path)!r} is not a chainrule module file (it "
+                               f"has no {META_KEY!r} entry); use np.load to read arbitrary "
+                               ".npz files")
+    try:
         meta = json.loads(bytes(z[META_KEY]).decode())
-        order = meta.get("keys", [k for k in z.files if k != META_KEY])
+        order = meta.get("keys", [k for k in z if k != META_KEY])
         arrays = {k: z[k] for k in order}
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise DamagedFileError(f"load: {os.fspath(path)!r} has a malformed header "
+                               f"({type(error).__name__}: {error})") from None
     return arrays, meta
 
 

@@ -8,8 +8,8 @@ weights of ``EarlyStopping``), the fitted preprocessing, and a free-form JSON ``
 command line stores how to rebuild the model there). Arrays are stored under prefixed names
 (``model/``, ``optimizer/``, ``preprocessing/``, ``callback/<i>/``) and everything else in one
 JSON entry. Files are written to a temporary file in the same directory and moved into place
-with ``os.replace`` (a crash never leaves half a checkpoint) and read with
-``allow_pickle=False``.
+with ``os.replace`` (a crash never leaves half a checkpoint) and read, checksums verified
+and without pickle, by ``chainrule.arrayfiles.read_arrays``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from chainrule.arrayfiles import DamagedFileError, read_arrays
 from chainrule.data import MeanCenterer, MinMaxScaler, PCAWhitener, Standardizer
 from chainrule.data.preprocessing import Preprocessor
 from chainrule.files import write_atomically
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 
 FORMAT = "chainrule.train.checkpoint"
 META = "__checkpoint__"
+ADVICE = ("use an intact checkpoint.npz (chainrule train writes one in each run folder), or "
+          "train again")
 PREPROCESSORS: dict[str, type[Preprocessor]] = {
     c.__name__: c for c in (Standardizer, MinMaxScaler, PCAWhitener, MeanCenterer)}
 
@@ -198,7 +201,9 @@ def save_checkpoint(path: str | os.PathLike, model: Module, *, run: Run | None =
 
 
 def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
-    """Read a file written by ``save_checkpoint`` (no pickle); see ``Checkpoint``.
+    """Read a file written by ``save_checkpoint`` (no pickle); see ``Checkpoint``. A damaged,
+    truncated or foreign file raises ``chainrule.arrayfiles.DamagedFileError`` (a ValueError)
+    with one line naming the file and the problem.
 
     Example:
         >>> import os, tempfile
@@ -212,32 +217,50 @@ def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
     """
     path = os.fspath(path)
     try:
-        z = np.load(path, allow_pickle=False)
+        z = read_arrays(path, where="load_checkpoint: ", advice=ADVICE)
     except FileNotFoundError:
         raise FileNotFoundError(f"load_checkpoint: no such file {path!r}") from None
-    except (OSError, ValueError) as error:
-        raise ValueError(f"load_checkpoint: {path!r} is not a readable .npz file ({error})") \
-            from None
-    with z:
-        if META not in z.files:
-            raise ValueError(f"load_checkpoint: {path!r} is not a chainrule training checkpoint "
-                             f"(no {META!r} entry)")
-        meta = json.loads(bytes(z[META]).decode())
-        if meta.get("format") != FORMAT:
-            raise ValueError(f"load_checkpoint: {path!r} has format {meta.get('format')!r}, "
-                             f"expected {FORMAT!r}")
-        model_state = {k: z[f"model/{k}"] for k in meta["model_keys"]}
-        opt = [z[f"optimizer/{i:05d}"] for i in range(meta["optimizer_leaves"])]
-        cbs = [(c["values"], {k: z[f"callback/{i}/{k}"] for k in c["keys"]})
-               for i, c in enumerate(meta["callbacks"])]
-        pre = None
-        if meta["preprocessing"] is not None:
-            cls = PREPROCESSORS.get(meta["preprocessing"]["class"])
-            if cls is None:
-                raise ValueError(f"load_checkpoint: unknown preprocessing "
-                                 f"{meta['preprocessing']['class']!r} in {path!r}")
-            pre = cls().set_state({k: z[f"preprocessing/{k}"]
-                                   for k in meta["preprocessing"]["keys"]})
+    if META not in z:
+        raise DamagedFileError(f"load_checkpoint: {path!r} is not a chainrule training "
+                               f"checkpoint: {_foreign(z)}; {ADVICE}")
+    try:
+        return _checkpoint(path, z)
+    except DamagedFileError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+        raise DamagedFileError(f"load_checkpoint: {path!r} has a malformed checkpoint header "
+                               f"({type(error).__name__}: {error}); {ADVICE}") from None
+
+
+def _foreign(z: dict[str, np.ndarray]) -> str:
+    """What a .npz without a checkpoint header holds, in words."""
+    from chainrule.nn.state import META_KEY
+
+    if META_KEY in z:
+        return "it is a module file written by Module.save (load it with chainrule.nn.load)"
+    names = sorted(z)
+    shown = ", ".join(names[:6]) + (f", ... ({len(names)} arrays)" if len(names) > 6 else "")
+    return f"it has no {META!r} entry, only the arrays [{shown}]"
+
+
+def _checkpoint(path: str, z: dict[str, np.ndarray]) -> Checkpoint:
+    meta = json.loads(bytes(z[META]).decode())
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        found = meta.get("format") if isinstance(meta, dict) else None
+        raise DamagedFileError(f"load_checkpoint: {path!r} has format {found!r}, expected "
+                               f"{FORMAT!r}; {ADVICE}")
+    model_state = {k: z[f"model/{k}"] for k in meta["model_keys"]}
+    opt = [z[f"optimizer/{i:05d}"] for i in range(meta["optimizer_leaves"])]
+    cbs = [(c["values"], {k: z[f"callback/{i}/{k}"] for k in c["keys"]})
+           for i, c in enumerate(meta["callbacks"])]
+    pre = None
+    if meta["preprocessing"] is not None:
+        cls = PREPROCESSORS.get(meta["preprocessing"]["class"])
+        if cls is None:
+            raise DamagedFileError(f"load_checkpoint: unknown preprocessing "
+                                   f"{meta['preprocessing']['class']!r} in {path!r}")
+        pre = cls().set_state({k: z[f"preprocessing/{k}"]
+                               for k in meta["preprocessing"]["keys"]})
     return Checkpoint(path, model_state, opt, int(meta["epoch"]), meta["iterator"], meta["rng"],
                       History.from_dict(meta["history"]), meta["config"], cbs, pre,
                       meta["architecture"], [c["class"] for c in meta["callbacks"]])

@@ -22,7 +22,7 @@ from chainrule.optim.second_order.line_search import LineSearchResult, strong_wo
 from chainrule.optim.second_order.minimize import METHODS, method_options, minimize
 from chainrule.optim.second_order.more_thuente import more_thuente
 from chainrule.optim.second_order.newton import adapt_damping, damped_newton_step
-from chainrule.optim.second_order.objective import Objective, Run, gradient_norm
+from chainrule.optim.second_order.objective import Objective, SolverRun, gradient_norm
 from chainrule.optim.second_order.quasi_newton import bfgs_update, two_loop_direction
 from chainrule.optim.second_order.result import OptimizeResult
 
@@ -32,7 +32,7 @@ __all__ = [
     "METHODS",
     "Objective",
     "OptimizeResult",
-    "Run",
+    "SolverRun",
     "adapt_damping",
     "bfgs_update",
     "cg_beta",

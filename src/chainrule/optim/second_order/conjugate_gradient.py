@@ -18,7 +18,7 @@ from collections.abc import Callable
 import numpy as np
 
 from chainrule.optim.second_order.hager_zhang import first_step, next_step
-from chainrule.optim.second_order.objective import Objective, Run
+from chainrule.optim.second_order.objective import Objective, SolverRun
 from chainrule.optim.second_order.result import OptimizeResult
 from chainrule.optim.second_order.step_rules import check_step_options, next_trial_step, search
 
@@ -160,7 +160,7 @@ def cg_beta(rule: str, g: np.ndarray, g_old: np.ndarray, d: np.ndarray) -> float
 
 def nonlinear_cg(
     obj: Objective,
-    run: Run,
+    run: SolverRun,
     beta: str = "hs-dy",
     c1: float = 1e-4,
     c2: float = 0.1,

@@ -39,7 +39,7 @@ import numpy as np
 
 from chainrule.optim.second_order.conjugate_gradient import conjugate_gradient
 from chainrule.optim.second_order.newton import adapt_damping, model_line_step
-from chainrule.optim.second_order.objective import Objective, Run
+from chainrule.optim.second_order.objective import Objective, SolverRun
 from chainrule.optim.second_order.result import OptimizeResult
 
 _RESOLVES = 3  # re-solves with more damping after negative curvature, per outer step
@@ -51,7 +51,7 @@ class _NonFiniteProduct(Exception):
 
 def hessian_free(
     obj: Objective,
-    run: Run,
+    run: SolverRun,
     damping: float = 0.0,
     cg_maxiter: int | None = None,
     warm_start: float = 0.0,

@@ -12,7 +12,7 @@ from typing import Any
 from chainrule.optim.second_order.conjugate_gradient import nonlinear_cg
 from chainrule.optim.second_order.hessian_free import hessian_free
 from chainrule.optim.second_order.newton import newton
-from chainrule.optim.second_order.objective import Objective, Run
+from chainrule.optim.second_order.objective import Objective, SolverRun
 from chainrule.optim.second_order.quasi_newton import bfgs, lbfgs
 from chainrule.optim.second_order.result import OptimizeResult
 
@@ -122,5 +122,5 @@ def minimize(
     obj = Objective(fun, x0, args)
     if maxiter is None:
         maxiter = 15000 if name == "lbfgs" else 200 * obj.size
-    run = Run(obj, name, float(tol), int(maxiter), callback)
+    run = SolverRun(obj, name, float(tol), int(maxiter), callback)
     return solver(obj, run, **opts)

@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.optim.second_order.line_search import strong_wolfe
-from chainrule.optim.second_order.objective import Objective, Run
+from chainrule.optim.second_order.objective import Objective, SolverRun
 from chainrule.optim.second_order.result import OptimizeResult
 
 _MAX_RAISES = 60  # raises of the damping in one iteration before giving up
@@ -102,7 +102,7 @@ def damped_newton_step(
 
 
 def newton(
-    obj: Objective, run: Run, damping: float = 0.0, c1: float = 1e-4, c2: float = 0.9
+    obj: Objective, run: SolverRun, damping: float = 0.0, c1: float = 1e-4, c2: float = 0.9
 ) -> OptimizeResult:
     """Damped Newton's method on the exact Hessian (``method="newton"``).
 

@@ -131,13 +131,13 @@ def gradient_norm(g: np.ndarray) -> float:
     return float(np.max(np.abs(g))) if g.size else 0.0
 
 
-class Run:
+class SolverRun:
     """One run's bookkeeping: iteration count, stopping tests, callback and the result.
 
     Example:
         >>> import numpy as np
         >>> obj = Objective(lambda x: np.sum(x ** 2), np.ones(2))
-        >>> run = Run(obj, "demo", tol=1e-6, maxiter=10, callback=None)
+        >>> run = SolverRun(obj, "demo", tol=1e-6, maxiter=10, callback=None)
         >>> f, g = obj.value_and_grad(obj.x0)
         >>> run.check(obj.x0, f, g) is None  # not converged, finite, iterations left
         True

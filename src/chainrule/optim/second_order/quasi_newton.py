@@ -34,7 +34,7 @@ from collections import deque
 
 import numpy as np
 
-from chainrule.optim.second_order.objective import Objective, Run, gradient_norm
+from chainrule.optim.second_order.objective import Objective, SolverRun, gradient_norm
 from chainrule.optim.second_order.result import OptimizeResult
 from chainrule.optim.second_order.step_rules import check_step_options, next_trial_step, search
 
@@ -98,7 +98,7 @@ def _curvature_ok(s: np.ndarray, y: np.ndarray) -> bool:
 
 def bfgs(
     obj: Objective,
-    run: Run,
+    run: SolverRun,
     c1: float = 1e-4,
     c2: float = 0.9,
     scale_identity: bool = True,
@@ -163,7 +163,7 @@ def bfgs(
 
 def lbfgs(
     obj: Objective,
-    run: Run,
+    run: SolverRun,
     history: int = 10,
     c1: float = 1e-4,
     c2: float = 0.7,
