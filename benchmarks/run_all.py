@@ -24,6 +24,7 @@ SCRIPTS = [
     "bench_mlp_small.py",
     "bench_hvp.py",
     "bench_memory.py",
+    "import_time.py",
 ]
 PROFILED = {"bench_tiny_graph.py", "bench_elementwise_chain.py", "bench_mlp_small.py"}
 

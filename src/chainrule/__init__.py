@@ -9,10 +9,11 @@ Example:
     [0.0, 0.6397]
 """
 
-from chainrule import data, diagnose, explain, figures, nn, optim, train  # above the core
+import importlib
+from typing import Any
+
 from chainrule.anomaly import AnomalyError, detect_anomaly
 from chainrule.check import CheckReport, GradientCheckError, check_grad, numerical_grad
-from chainrule.explain import graph, trace
 from chainrule.holomorphic import holomorphic_grad
 from chainrule.jacobians import hessian, hvp, jacobian
 from chainrule.primitive import NoDerivativeError, Primitive, primitive
@@ -27,6 +28,23 @@ from chainrule.transforms import (
 from chainrule.tree import register_pytree_node, tree_flatten, tree_leaves, tree_map, tree_unflatten
 
 __version__ = "0.1.0"
+
+# The packages above the core load on first use (PEP 562), so ``import chainrule`` costs the
+# engine and the NumPy face only, not training, figures or plotting.
+_SUBPACKAGES = ("data", "diagnose", "explain", "figures", "nn", "optim", "train")
+_FROM_EXPLAIN = ("graph", "trace")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"chainrule.{name}")
+    if name in _FROM_EXPLAIN:
+        return getattr(importlib.import_module("chainrule.explain"), name)
+    raise AttributeError(f"module 'chainrule' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 __all__ = [
     "data",
