@@ -10,7 +10,8 @@ FIRST = [
     "chainrule.deferred", "chainrule.dispatch", "chainrule.broadcast", "chainrule.transforms",
     "chainrule.jacobians", "chainrule.check", "chainrule.numpy", "chainrule.ops.shape",
     "chainrule.ops.reduce", "chainrule.ops.linalg", "chainrule.ops.indexing",
-    "chainrule.explain.sweeps", "chainrule.nn", "chainrule.optim", "chainrule.train",
+    "chainrule.sweeps", "chainrule.tape", "chainrule.explain.adjoint_column", "chainrule.nn",
+    "chainrule.optim", "chainrule.train",
     "chainrule.anomaly", "chainrule.diagnose", "chainrule.figures",
 ]
 

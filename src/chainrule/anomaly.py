@@ -123,7 +123,7 @@ class CheckedReverseTrace(ReverseTrace):
 
     def check_vjp(self, node: int, prim: Any, pos: int, g: Any, c: Any, args: tuple,
                   ans: Any) -> None:
-        """Called by the backward sweep after each VJP rule (see ``reverse.backward``)."""
+        """Called by the backward sweep after each VJP rule (see ``chainrule.sweeps.backward``)."""
         if _finite(c) or not _finite(g):
             return
         origin = self.origins.get(node)

@@ -1,10 +1,8 @@
-"""Reverse mode: record a tape while the function runs, then sweep it backwards (adjoints).
+"""Reverse mode: record a tape while the function runs (``chainrule.tape``), then sweep it
+backwards (``chainrule.sweeps.backward``).
 
-The tape is a list of nodes in creation order, which is already a topological order of the graph,
-so the backward sweep is a plain loop (no recursion: chains of 100,000 operations are fine). Each
-node keeps only what its VJP rules need; during a one-shot sweep every node and cotangent is
-dropped as soon as it has been used, so memory falls while the sweep runs (seed 000, "reverse
-mode: keep the values in the forward pass, use them in the backward pass").
+Each record keeps only what its VJP rules need (seed 000, "reverse mode: keep the values in the
+forward pass, use them in the backward pass").
 """
 
 from __future__ import annotations
@@ -13,17 +11,11 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.broadcast import unbroadcast
 from chainrule.describe import describe
 from chainrule.levels import new_level
-from chainrule.primitive import NoDerivativeError, Primitive, annotated
+from chainrule.primitive import Primitive, annotated
+from chainrule.tape import TapeEntry, new_entry
 from chainrule.tracer import Tracer
-
-# A tape entry is a tuple (fast to build): the primitive (None for an input), its static
-# parameters, the primal inputs its VJP rules need (None where the primitive saves none), its
-# output (if needed), the (argument position, tape index) of each traced input, and the output's
-# shape and dtype (to sum broadcast cotangents back and keep the input's precision).
-PRIM, PARAMS, ARGS, ANS, PARENTS, SHAPE, DTYPE = range(7)
 
 
 class ReverseTrace:
@@ -34,12 +26,13 @@ class ReverseTrace:
 
     def __init__(self) -> None:
         self.level = new_level()
-        self.tape: list[tuple | None] = []
+        self.tape: list[TapeEntry | None] = []
         self.alive = True
 
     def leaf(self, value: Any) -> ReverseTracer:
         """Box an input so that operations on it are recorded."""
-        self.tape.append((None, None, None, value, (), value.shape, value.dtype))
+        self.tape.append(new_entry(TapeEntry, (None, None, None, value, (), value.shape,
+                                               value.dtype)))
         return ReverseTracer(value, self, len(self.tape) - 1)
 
     def process(self, prim: Primitive, args, params, nested: bool) -> Any:
@@ -62,7 +55,7 @@ class ReverseTrace:
                 raise annotated(e, prim, vals, params) from e
         tape = self.tape
         node = len(tape)
-        tape.append((
+        tape.append(new_entry(TapeEntry, (
             prim,
             params,
             vals if prim.save_args else (None,) * i,
@@ -70,7 +63,7 @@ class ReverseTrace:
             parents,
             ans.shape,
             ans.dtype,
-        ))
+        )))
         return ReverseTracer(ans, self, node)
 
 
@@ -88,70 +81,6 @@ class ReverseTracer(Tracer):
         self._value = new._value
         self._trace = new._trace
         self._node = new._node
-
-
-def backward(tape: list, seeds: dict[int, Any], keep: bool, check=None) -> dict[int, Any]:
-    """Propagate adjoints from ``seeds`` (tape index -> cotangent) down to the leaves.
-
-    Returns the cotangent of every reached leaf. With ``keep=False`` the tape is consumed: each
-    entry is released right after its rules have run, each cotangent right after it is used.
-    ``check(node, prim, pos, g, c, args, ans)``, when given, sees every cotangent a rule returns
-    (``detect_anomaly`` uses it).
-    """
-    cts: list[Any] = [None] * len(tape)
-    for i, g in seeds.items():
-        cts[i] = g if cts[i] is None else cts[i] + g
-    leaves: dict[int, Any] = {}
-    for i in range(max(seeds), -1, -1):
-        g = cts[i]
-        if g is None:
-            if not keep:
-                tape[i] = None
-            continue
-        cts[i] = None
-        prim, params, args, ans, parents, _, _ = tape[i]
-        if not keep:
-            tape[i] = None
-        if prim is None:
-            leaves[i] = g
-            continue
-        rules = prim.vjp
-        for pos, j in parents:
-            try:
-                rule = rules[pos]
-            except IndexError:
-                rule = None
-            if rule is None:
-                raise _missing_rule(prim, pos)
-            c = rule(g, ans, *args, **params) if params else rule(g, ans, *args)
-            if check is not None:
-                check(i, prim, pos, g, c, args, ans)
-            parent = tape[j]
-            if c.shape != parent[SHAPE]:
-                c = unbroadcast(c, parent[SHAPE])
-            dtype = parent[DTYPE]
-            if c.dtype is not dtype and c.dtype != dtype:  # builtin dtypes are singletons
-                c = _cast_cotangent(c, dtype)
-            prev = cts[j]
-            cts[j] = c if prev is None else prev + c
-    return leaves
-
-
-def _cast_cotangent(c: Any, dtype: np.dtype) -> Any:
-    """A cotangent in its input's dtype: a complex one reaching a real input keeps its real
-    part (ops/complex.py: dL/dx is the real part of the complex cotangent)."""
-    if c.dtype.kind == "c" and dtype.kind != "c":
-        c = c.real
-        if c.dtype == dtype:
-            return c
-    return c.astype(dtype)
-
-
-def _missing_rule(prim: Primitive, pos: int) -> NoDerivativeError:
-    return NoDerivativeError(
-        f"{prim.name}: no reverse-mode (VJP) rule for argument {pos}. Define one with "
-        f"{prim.name}.defvjp(...), or wrap that argument in cr.stop_gradient(...)."
-    )
 
 
 def check_cotangent(ct: Any, ref_shape, ref_dtype, where: str) -> np.ndarray | Tracer:

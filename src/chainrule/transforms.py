@@ -16,7 +16,8 @@ from chainrule import anomaly
 from chainrule.deferred import Deferred
 from chainrule.describe import describe
 from chainrule.forward import ForwardTracer
-from chainrule.reverse import ReverseTrace, ReverseTracer, backward, check_cotangent
+from chainrule.reverse import ReverseTrace, ReverseTracer, check_cotangent
+from chainrule.sweeps import backward
 from chainrule.tracer import Tracer, primal
 from chainrule.tree import (
     NOT_PLAIN,

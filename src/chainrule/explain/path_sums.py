@@ -142,15 +142,15 @@ def path_sums(
     labels = {b[0]._node: n for n, b in zip(names, boxed, strict=True) if b is not None}
     node_names, k = [], 0
     for i, entry in enumerate(tape):
-        if entry[0] is None:
+        if entry.prim is None:
             node_names.append(labels[i])
         else:
             k += 1
             node_names.append(f"v{k}")
-        if int(np.prod(entry[5])) != 1:
-            what = "an input" if entry[0] is None else f"{entry[0].name}(...)"
+        if int(np.prod(entry.shape)) != 1:
+            what = "an input" if entry.prim is None else f"{entry.prim.name}(...)"
             raise ValueError(
-                f"{_OP}: node {node_names[i]} = {what} has shape {tuple(entry[5])}; path "
+                f"{_OP}: node {node_names[i]} = {what} has shape {tuple(entry.shape)}; path "
                 "enumeration is defined here for scalar graphs (every value one number). For "
                 "arrays use cr.explain.trace, which shows each node's tangent and adjoint."
             )
@@ -184,19 +184,19 @@ def _relevant_edges(tape: list, source: int, target: int) -> list[tuple[int, int
     from_source = [False] * len(tape)
     from_source[source] = True
     for i, entry in enumerate(tape):
-        if i > source and any(from_source[j] for _, j in entry[4]):
+        if i > source and any(from_source[j] for _, j in entry.parents):
             from_source[i] = True
     to_target = [False] * len(tape)
     to_target[target] = True
     for i in range(target, -1, -1):
         if to_target[i]:
-            for _, j in tape[i][4]:
+            for _, j in tape[i].parents:
                 to_target[j] = True
     edges = []
     for i, entry in enumerate(tape):
-        if not (from_source[i] and to_target[i]) or entry[0] is None:
+        if not (from_source[i] and to_target[i]) or entry.prim is None:
             continue
-        for pos, j in entry[4]:
+        for pos, j in entry.parents:
             if from_source[j] and to_target[j]:
                 edges.append((j, i, _local_derivative(tape, i, pos, j)))
     return edges
@@ -204,7 +204,8 @@ def _relevant_edges(tape: list, source: int, target: int) -> list[tuple[int, int
 
 def _local_derivative(tape: list, i: int, pos: int, j: int) -> float:
     """z(j, i) = d y(i) / d y(j): the JVP rule of argument ``pos`` with a unit tangent."""
-    prim, params, args, ans = tape[i][:4]
+    entry = tape[i]
+    prim, params, args, ans = entry.prim, entry.params, entry.args, entry.ans
     try:
         rule = prim.jvp[pos]
     except IndexError:
@@ -212,7 +213,7 @@ def _local_derivative(tape: list, i: int, pos: int, j: int) -> float:
     if rule is None:
         raise ValueError(f"{_OP}: {prim.name} has no JVP rule for argument {pos}, so the local "
                          "derivative of that edge is unknown; the path sum cannot be formed.")
-    unit = np.ones(tape[j][5], tape[j][6])
+    unit = np.ones(tape[j].shape, tape[j].dtype)
     return np.asarray(rule(unit, ans, *args, **params)).reshape(-1)[0].item()
 
 

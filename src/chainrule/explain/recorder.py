@@ -19,6 +19,7 @@ import numpy as np
 from chainrule.describe import describe
 from chainrule.primitive import Primitive, annotated
 from chainrule.reverse import ReverseTrace, ReverseTracer
+from chainrule.tape import TapeEntry
 from chainrule.tracer import Tracer
 from chainrule.tree import tree_leaves
 
@@ -41,8 +42,8 @@ class Group:
 class Recorder(ReverseTrace):
     """A reverse trace whose tape keeps every operation's full inputs and output.
 
-    Tape entries have the layout of ``chainrule.reverse`` (prim, params, args, ans, parents,
-    shape, dtype), with ``args`` and ``ans`` always present; ``group_of[i]`` is the index in
+    Tape entries are ``chainrule.tape.TapeEntry`` records with ``args`` and ``ans`` always
+    present; ``group_of[i]`` is the index in
     ``groups`` of the step call that recorded entry ``i`` (None outside any step).
 
     Example:
@@ -50,7 +51,7 @@ class Recorder(ReverseTrace):
         >>> rec = Recorder()
         >>> x = rec.leaf(np.array(2.0))
         >>> y = 3.0 * x
-        >>> [e[0].name if e[0] else "input" for e in rec.tape], rec.tape[1][2]
+        >>> [e.prim.name if e.prim else "input" for e in rec.tape], rec.tape[1].args
         (['input', 'multiply'], [3.0, array(2.)])
     """
 
@@ -85,7 +86,7 @@ class Recorder(ReverseTrace):
         except (ValueError, TypeError, IndexError) as e:
             raise annotated(e, prim, vals, params) from e
         ans = ans if isinstance(ans, np.ndarray | np.generic) else np.asarray(ans)
-        self.tape.append((prim, params, vals, ans, parents, ans.shape, ans.dtype))
+        self.tape.append(TapeEntry(prim, params, vals, ans, parents, ans.shape, ans.dtype))
         self.group_of.append(self._open)
         return ReverseTracer(ans, self, len(self.tape) - 1)
 
@@ -160,7 +161,7 @@ def run_recorded(f: Callable[..., Any], inputs: list[Any]) -> tuple[Recorder, li
     Example:
         >>> import numpy as np
         >>> rec, boxed, out = run_recorded(lambda b: b[0][0] * 2.0, [[np.array(3.0)]])
-        >>> len(rec.tape), float(rec.tape[-1][3])
+        >>> len(rec.tape), float(rec.tape[-1].ans)
         (2, 6.0)
     """
     raise_if_traced(inputs)

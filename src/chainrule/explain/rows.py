@@ -74,12 +74,12 @@ def build_rows(
         gid = group_of[i]
         visible[i] = gid is None or i in step_output or i in outputs
     for i, entry in enumerate(tape):  # an inner value used outside its step stays visible
-        for _, j in entry[4]:
+        for _, j in entry.parents:
             if group_of[j] is not None and group_of[j] != group_of[i] and j not in step_output:
                 visible[j] = True
     for i in range(n - 1, -1, -1):  # an atomic row's operands must have names
         if visible[i] and i not in step_output:
-            for _, j in tape[i][4]:
+            for _, j in tape[i].parents:
                 visible[j] = True
 
     names: dict[int, str] = {}
@@ -115,7 +115,7 @@ def build_rows(
             latex = formatting.expression(prim.name, params, ops_tex, latex=True)
             pname, kind, deps = prim.name, "op", tuple(j for _, j in parents)
         rows.append(Row(
-            name=names[i], expression=text, value=np.asarray(tape[i][3]), tangent=tangents[i],
+            name=names[i], expression=text, value=np.asarray(tape[i].ans), tangent=tangents[i],
             adjoint=adjoints[i], primitive=pname,
             parents=tuple(dict.fromkeys(names[j] for j in deps if j in names)), kind=kind,
             latex=latex, node=i,
@@ -145,5 +145,5 @@ def _group_inputs(rec: Recorder) -> list[tuple[int, ...]]:
     for i, entry in enumerate(rec.tape):
         gid = rec.group_of[i]
         if gid is not None:
-            deps[gid] += [j for _, j in entry[4] if rec.group_of[j] != gid]
+            deps[gid] += [j for _, j in entry.parents if rec.group_of[j] != gid]
     return [tuple(dict.fromkeys(d)) for d in deps]

@@ -14,8 +14,9 @@ from typing import IO, Any
 
 import numpy as np
 
+from chainrule import sweeps
 from chainrule.describe import describe
-from chainrule.explain import render, sweeps
+from chainrule.explain import adjoint_column, render
 from chainrule.explain.recorder import raise_if_traced, run_recorded
 from chainrule.explain.rows import Row, build_rows
 from chainrule.reverse import ReverseTracer
@@ -154,8 +155,9 @@ def trace(
     out_values = [np.asarray(o._value) if n is not None else np.asarray(o)
                   for o, n in zip(out_leaves, out_nodes, strict=True)]
     seeds, seed_text = _adjoint_seeds(cotangent, out_def, out_nodes, out_values)
-    tangents = sweeps.tangents(tape, {i: np.ones(tape[i][5], tape[i][6]) for i in ids[wrt_n]})
-    adjoints = sweeps.adjoints(tape, seeds)
+    tangents = sweeps.tangents(tape, {i: np.ones(tape[i].shape, tape[i].dtype)
+                                       for i in ids[wrt_n]})
+    adjoints = adjoint_column.adjoints(tape, seeds)
     rows = build_rows(rec, labels, tangents, adjoints, [n for n in out_nodes if n is not None])
     by_node = {r.node: r.name for r in rows}
     single = len(out_leaves) == 1 and out_def.num_leaves == 1 and not isinstance(out, tuple)
