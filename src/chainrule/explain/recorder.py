@@ -14,12 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from chainrule.describe import describe
-from chainrule.primitive import Primitive, annotated
+from chainrule.primitive import Primitive
 from chainrule.reverse import ReverseTrace, ReverseTracer
-from chainrule.tape import TapeEntry
 from chainrule.tracer import Tracer
 from chainrule.tree import tree_leaves
 
@@ -69,26 +66,20 @@ class Recorder(ReverseTrace):
         return super().leaf(value)
 
     def process(self, prim: Primitive, args, params, nested: bool) -> Any:
-        vals = list(args)
-        parents = []
-        for i, a in enumerate(args):
-            if a.__class__ is ReverseTracer and a._trace is self:
-                vals[i] = a._value
-                parents.append((i, a._node))
-            if nested or isinstance(vals[i], Tracer):
+        vals = [a._value if a.__class__ is ReverseTracer and a._trace is self else a
+                for a in args]
+        for a, v in zip(args, vals, strict=True):
+            if nested or isinstance(v, Tracer):
                 raise TypeError(
                     f"cr.explain.trace: {prim.name} received a value traced by another "
                     f"transformation ({describe(a)}). Trace tables show concrete values: call "
                     "cr.explain.trace on plain NumPy inputs, outside cr.grad/cr.jvp."
                 )
-        try:
-            ans = prim.impl(*vals, **params)
-        except (ValueError, TypeError, IndexError) as e:
-            raise annotated(e, prim, vals, params) from e
-        ans = ans if isinstance(ans, np.ndarray | np.generic) else np.asarray(ans)
-        self.tape.append(TapeEntry(prim, params, vals, ans, parents, ans.shape, ans.dtype))
+        out = super().process(prim, args, params, False)
+        # the record as reverse mode keeps it, with every input and the output (the table's)
+        self.tape[-1] = self.tape[-1]._replace(args=vals, ans=out._value)
         self.group_of.append(self._open)
-        return ReverseTracer(ans, self, len(self.tape) - 1)
+        return out
 
 
 def step(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
