@@ -12,6 +12,7 @@ Example:
 import importlib
 from typing import Any
 
+from chainrule import numpy  # the NumPy face, installed on traced values as it loads
 from chainrule.anomaly import AnomalyError, detect_anomaly
 from chainrule.check import CheckReport, GradientCheckError, check_grad, numerical_grad
 from chainrule.holomorphic import holomorphic_grad
@@ -47,6 +48,7 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 __all__ = [
+    "numpy",
     "data",
     "diagnose",
     "explain",

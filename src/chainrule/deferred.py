@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from chainrule.errors import annotated
+
 if TYPE_CHECKING:
     from chainrule.primitive import Primitive
 
@@ -52,6 +54,4 @@ def run(prim: Primitive, vals: Any, params: dict) -> Any:
     try:
         return prim.impl(*vals, **params)
     except (ValueError, TypeError, IndexError) as e:
-        from chainrule.primitive import annotated
-
         raise annotated(e, prim, vals, params) from e

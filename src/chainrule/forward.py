@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from chainrule.backend import namespace
+from chainrule.broadcast import broadcast_array
 from chainrule.deferred import Deferred, run
 from chainrule.levels import new_level
 from chainrule.primitive import NoDerivativeError, Primitive
@@ -61,9 +65,10 @@ class ForwardTrace:
             contribution = rule(t, ans, *vals, **params)
             tangent = contribution if tangent is None else tangent + contribution
         if tangent.shape != ans.shape:
-            from chainrule import numpy as cnp
-
-            tangent = cnp.broadcast_to(tangent, ans.shape)
+            if isinstance(tangent, np.ndarray | np.generic):
+                tangent = broadcast_array(tangent, ans.shape)
+            else:  # traced (nested modes): its own namespace, the face's broadcast_to
+                tangent = namespace(tangent).broadcast_to(tangent, ans.shape)
         if tangent.dtype is not ans.dtype and tangent.dtype != ans.dtype:
             if tangent.dtype.kind == "c" and ans.dtype.kind != "c":
                 raise TypeError(

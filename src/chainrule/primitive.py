@@ -21,6 +21,9 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from chainrule.errors import annotated
+from chainrule.tracer import Tracer
+
 REGISTRY: dict[str, Primitive] = {}
 
 
@@ -157,42 +160,6 @@ class NoDerivativeError(NotImplementedError, TypeError):
     """
 
 
-class OperationError(Exception):
-    """An error raised inside a primitive, re-raised once with the operation and its inputs."""
-
-
-class OperationValueError(OperationError, ValueError):
-    pass
-
-
-class OperationTypeError(OperationError, TypeError):
-    pass
-
-
-class OperationIndexError(OperationError, IndexError):
-    pass
-
-
-_ANNOTATED = {ValueError: OperationValueError, TypeError: OperationTypeError,
-              IndexError: OperationIndexError}
-
-
-def annotated(e: Exception, prim: Primitive, args, params) -> Exception:
-    """The error ``e`` of a primitive's implementation, re-raised naming the operation."""
-    if isinstance(e, OperationError):
-        return e
-    from chainrule.describe import describe
-
-    inputs = ", ".join(describe(a) for a in args)
-    shown = {k: v for k, v in params.items() if not hasattr(v, "shape")}
-    where = f" with {shown}" if shown else ""
-    cls = next(c for base, c in _ANNOTATED.items() if isinstance(e, base))
-    return cls(
-        f"{prim.name} failed on ({inputs}){where}: {e}. Check the shapes and dtypes of "
-        f"the operands (NumPy broadcasting rules apply)."
-    )
-
-
 def raise_dead_tracer(op: str, tracer: Any) -> None:
     raise RuntimeError(
         f"{op}: this traced value ({tracer._describe()}) belongs to a {tracer._trace.kind} "
@@ -200,6 +167,3 @@ def raise_dead_tracer(op: str, tracer: Any) -> None:
         "the function being differentiated: return what you need from that function instead "
         "of keeping a traced value in a global, a closure or an attribute."
     )
-
-
-from chainrule.tracer import Tracer  # noqa: E402  (tracer.py imports this module)

@@ -12,8 +12,9 @@ from typing import Any
 import numpy as np
 
 from chainrule.describe import describe
+from chainrule.errors import annotated
 from chainrule.levels import new_level
-from chainrule.primitive import Primitive, annotated
+from chainrule.primitive import Primitive
 from chainrule.tape import TapeEntry, new_entry
 from chainrule.tracer import Tracer
 

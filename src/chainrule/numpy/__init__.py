@@ -60,3 +60,8 @@ __all__ = [
 ]
 
 _dispatch.build_tables()
+
+# Traced values get their NumPy face (operators, methods, protocols) now that it exists.
+from chainrule.numpy import array_methods as _array_methods  # noqa: E402
+
+_array_methods.install()

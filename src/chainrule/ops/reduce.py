@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
+from chainrule.broadcast import broadcast_array
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
 
@@ -124,7 +125,7 @@ def _sum_vjp(g, ans, x, axis, keepdims):
     if not isinstance(g, Tracer):  # a plain cotangent: nothing to record, no dispatch
         if g.ndim and not keepdims:
             g = g.reshape(_kept_shape(x.shape, axis))
-        return _broadcast_to_impl(g, x.shape)
+        return broadcast_array(g, x.shape)
     if g.ndim == 0:  # a total: the scalar broadcasts as it is
         return _broadcast_to(g, shape=x.shape)
     return _broadcast_to(_expand(g, x.shape, axis, keepdims), shape=x.shape)
@@ -380,5 +381,5 @@ from chainrule import numpy as cnp  # noqa: E402, I001
 from chainrule.ops.cumulative import cumprod, cumsum, prod  # noqa: E402, F401, I001
 from chainrule.ops.norm import norm  # noqa: E402, F401
 from chainrule.ops.shape import (  # noqa: E402, I001
-    _broadcast_to, _broadcast_to_impl, _reshape, broadcast_to, reshape, transpose,
+    _broadcast_to, _reshape, broadcast_to, reshape, transpose,
 )

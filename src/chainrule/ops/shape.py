@@ -8,12 +8,11 @@ movement (reshape back, sum over broadcast axes, inverse permutation). Joining a
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
-from chainrule.broadcast import unbroadcast
+from chainrule.broadcast import broadcast_array, unbroadcast
 from chainrule.ops.indexing import _axis, _constant_entry, _getitem
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer
@@ -43,17 +42,7 @@ def _broadcast_to_vjp(g, ans, x, shape):
     return unbroadcast(g, np.shape(x))
 
 
-def _broadcast_to_impl(x, shape):
-    # np.broadcast_to builds a read-only view at a cost of ~3 us; for results of up to 64 K
-    # entries, filling a new array is several times faster (values are never written anyway).
-    if math.prod(shape) > 1 << 16:
-        return np.broadcast_to(x, shape)
-    out = np.empty(shape, dtype=x.dtype if x.__class__ is np.ndarray else np.result_type(x))
-    out[...] = x
-    return out
-
-
-_broadcast_to = Primitive("broadcast_to", _broadcast_to_impl, save_ans=False, register=True)
+_broadcast_to = Primitive("broadcast_to", broadcast_array, save_ans=False, register=True)
 _broadcast_to.defvjp(_broadcast_to_vjp)
 _broadcast_to.defjvp(lambda t, ans, x, shape: _broadcast_to(t, shape=shape))
 
