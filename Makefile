@@ -23,6 +23,7 @@ run: $(BIN)/.installed
 
 test: $(BIN)/.installed-dev
 	$(BIN)/python -m ruff check src tests benchmarks examples
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/.installed-dev
