@@ -87,7 +87,7 @@ def _module_matches(module: str, prefixes: tuple[str, ...]) -> bool:
 
 
 def _constant_names() -> set[str]:
-    from chainrule.numpy import constant
+    from chainrule.ops import constant
 
     return {n for n in constant.__all__ if callable(getattr(constant, n, None))
             and not isinstance(getattr(constant, n), type)} - {

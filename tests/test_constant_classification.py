@@ -14,7 +14,7 @@ import pytest
 
 import chainrule as cr
 import chainrule.numpy as cnp
-from chainrule.numpy import constant
+from chainrule.ops import constant
 from chainrule.tracer import Tracer
 
 X = np.array([0.37, -1.24, 2.61, 0.83])  # generic: no ties, no value on a switching point

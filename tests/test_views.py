@@ -1,4 +1,4 @@
-"""Views and in-place updates of traced arrays compute NumPy's values (chainrule/views.py):
+"""Views and in-place updates of traced arrays compute NumPy's values (chainrule/numpy/views.py):
 basic-index views follow updates both ways, in-place operators update aliases, and views that
 cannot follow (reshape, transpose...) make the update raise instead of diverging from NumPy."""
 

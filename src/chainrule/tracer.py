@@ -14,11 +14,14 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.deferred import Deferred
+
 
 class Tracer:
     """Base class of the values flowing through a function under differentiation."""
 
-    # _views / _base: NumPy view relations between tracers (views.py), set only where made.
+    # _views / _base: NumPy view relations between tracers (chainrule/numpy/views.py), set
+    # only where made.
     __slots__ = ("_value", "_trace", "_views", "_base", "__weakref__")
 
     # --- what it is -------------------------------------------------------------------------
@@ -110,6 +113,3 @@ def primal(x: Any) -> Any:
     if x.__class__ is Deferred:
         x = x.force()
     return x
-
-
-from chainrule.deferred import Deferred  # noqa: E402

@@ -6,7 +6,7 @@ import numpy as np
 
 import chainrule as cr
 import chainrule.numpy as cnp
-from chainrule.ops.indexing import _scatter_add
+from chainrule.ops.getitem import _scatter_add
 from tests.specs.base import Spec
 
 V, M, T = (5,), (3, 4), (2, 3, 4)

@@ -14,6 +14,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from chainrule.explain.graph_model import Graph
 
+# The colours of both pictures of a graph (this drawing and the DOT text of graph_model.py).
+INPUT_FILL = "#dbe9f6"
+OUTPUT_FILL = "#fde2c8"
+HIGHLIGHT = "#c0392b"
+
 
 def layout(g: Graph) -> dict[str, tuple[float, float]]:
     """Node name -> (column, row) position of the layered layout.
@@ -66,7 +71,6 @@ def draw(g: Graph, fmt: str, highlight: str | None = None, digits: int = 3) -> b
             "neither is installed. Install one (e.g. pip install 'chainrule[plots]'), or save "
             "a .dot file instead."
         ) from e
-    from chainrule.explain.graph_model import _HIGHLIGHT, _INPUT_FILL, _OUTPUT_FILL
 
     pos = layout(g)
     marked = g.on_paths(highlight) if highlight is not None else set()
@@ -84,19 +88,19 @@ def draw(g: Graph, fmt: str, highlight: str | None = None, digits: int = 3) -> b
     inputs = {r.name for r in g.table.rows if r.kind == "input"}
     boxes = {}
     for name, (x, y) in pos.items():
-        fill = _OUTPUT_FILL if name in g.outputs else _INPUT_FILL if name in inputs else "white"
+        fill = OUTPUT_FILL if name in g.outputs else INPUT_FILL if name in inputs else "white"
         hot = name in marked
         boxes[name] = ax.text(
             x, -y, "\n".join(g.label(name, digits)), ha="center", va="center", fontsize=7,
             family="monospace",
-            bbox={"boxstyle": "round,pad=0.4", "fc": fill, "ec": _HIGHLIGHT if hot else "#333333",
+            bbox={"boxstyle": "round,pad=0.4", "fc": fill, "ec": HIGHLIGHT if hot else "#333333",
                   "lw": 2.0 if hot else 0.8},
         )
     for p, c in g.edges:
         hot = p in marked and c in marked
         ax.annotate(
             "", xy=(0.0, 0.5), xycoords=boxes[c], xytext=(1.0, 0.5), textcoords=boxes[p],
-            arrowprops={"arrowstyle": "->", "color": _HIGHLIGHT if hot else "#555555",
+            arrowprops={"arrowstyle": "->", "color": HIGHLIGHT if hot else "#555555",
                         "lw": 1.8 if hot else 0.8, "shrinkA": 2, "shrinkB": 2},
         )
     buffer = io.BytesIO()

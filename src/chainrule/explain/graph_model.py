@@ -16,12 +16,9 @@ from collections.abc import Callable
 from typing import Any
 
 from chainrule.explain import formatting
+from chainrule.explain.graph_draw import HIGHLIGHT, INPUT_FILL, OUTPUT_FILL, draw
 from chainrule.explain.trace_table import TraceTable, trace
 from chainrule.files import write_atomically
-
-_INPUT_FILL = "#dbe9f6"
-_OUTPUT_FILL = "#fde2c8"
-_HIGHLIGHT = "#c0392b"
 
 
 class Graph:
@@ -98,14 +95,14 @@ class Graph:
         for name in self.nodes:
             attrs = [f'label="{_escape(self.label(name, digits))}"']
             if name in inputs:
-                attrs.append(f'fillcolor="{_INPUT_FILL}"')
+                attrs.append(f'fillcolor="{INPUT_FILL}"')
             if name in self.outputs:
-                attrs += [f'fillcolor="{_OUTPUT_FILL}"', "peripheries=2"]
+                attrs += [f'fillcolor="{OUTPUT_FILL}"', "peripheries=2"]
             if name in marked:
-                attrs += [f'color="{_HIGHLIGHT}"', "penwidth=2.5"]
+                attrs += [f'color="{HIGHLIGHT}"', "penwidth=2.5"]
             lines.append(f'  "{name}" [{", ".join(attrs)}];')
         for parent, child in self.edges:
-            style = f' [color="{_HIGHLIGHT}", penwidth=2.5]' if {parent, child} <= marked else ""
+            style = f' [color="{HIGHLIGHT}", penwidth=2.5]' if {parent, child} <= marked else ""
             lines.append(f'  "{parent}" -> "{child}"{style};')
         lines.append("}")
         return "\n".join(lines) + "\n"
@@ -145,8 +142,6 @@ class Graph:
             raise RuntimeError("Graph.save(engine='dot'): the Graphviz 'dot' program is not "
                                "installed; install Graphviz, or use engine='matplotlib'.")
         else:
-            from chainrule.explain.graph_draw import draw
-
             data = draw(self, ext[1:], highlight, digits)
         write_atomically(path, lambda f: f.write(data), binary=True)
         return path

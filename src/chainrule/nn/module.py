@@ -24,7 +24,7 @@ a tree would flatten twice and come back as two independent copies, so do not do
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from typing import Any
 
 import numpy as np
@@ -312,6 +312,11 @@ class Module:
                 m.__dict__["_buffers"] = Buffers({k: v.copy() for k, v in m._buffers.items()})
         return new
 
+    def _put_arrays(self, new: dict[str, Any], params: Container[str]) -> None:
+        """Write ``new[name]`` into the parameters (names in ``params``) and buffers, in place
+        (``nn.state.load_state_dict`` has checked every key and shape first)."""
+        _assign(self, "", new, params)
+
     def state_dict(self) -> dict[str, np.ndarray]:
         """Copies of all parameters and buffers, keyed by dotted name (see ``nn.state``)."""
         from chainrule.nn.state import state_dict
@@ -345,3 +350,29 @@ class Module:
 
 
 register_pytree_node(Module, _flatten, _unflatten)
+
+
+def _assign(value: Any, path: str, new: dict[str, Any], params: Container[str]) -> Any:
+    """``value`` (a module, or a list, tuple or dict inside one) with the arrays of ``new``
+    written in place at their dotted names: parameters (names in ``params``) and buffers."""
+    if isinstance(value, Module):
+        for k, v in list(value.__dict__.items()):
+            if _is_tree(v, value, k):
+                nv = _assign(v, f"{path}.{k}" if path else k, new, params)
+                if nv is not v:
+                    object.__setattr__(value, k, nv)
+        for k in value.__dict__.get("_buffers", {}):
+            key = f"{path}.{k}" if path else k
+            if key in new:
+                value._buffers[k] = new[key]
+        return value
+    if type(value) is list:
+        value[:] = [_assign(v, f"{path}.{i}", new, params) for i, v in enumerate(value)]
+        return value
+    if type(value) is tuple:
+        return tuple(_assign(v, f"{path}.{i}", new, params) for i, v in enumerate(value))
+    if type(value) is dict:
+        for k in list(value):
+            value[k] = _assign(value[k], f"{path}.{k}", new, params)
+        return value
+    return new.get(path, value) if path in params else value

@@ -70,8 +70,6 @@ def load_state_dict(module: Module, state: dict[str, Any], strict: bool = True) 
         >>> bool((b.load_state_dict(a.state_dict()).W == a.W).all())
         True
     """
-    from chainrule.nn.module import Module, _is_tree
-
     params = dict(module.named_parameters())
     buffers = dict(module.named_buffers())
     expected = {**params, **buffers}
@@ -91,30 +89,7 @@ def load_state_dict(module: Module, state: dict[str, Any], strict: bool = True) 
             )
     new = {k: _checked(k, state[k], v) for k, v in expected.items() if k in state}
 
-    def assign(value: Any, path: str) -> Any:
-        if isinstance(value, Module):
-            for k, v in list(value.__dict__.items()):
-                if _is_tree(v, value, k):
-                    nv = assign(v, f"{path}.{k}" if path else k)
-                    if nv is not v:
-                        object.__setattr__(value, k, nv)
-            for k in value.__dict__.get("_buffers", {}):
-                key = f"{path}.{k}" if path else k
-                if key in new:
-                    value._buffers[k] = new[key]
-            return value
-        if type(value) is list:
-            value[:] = [assign(v, f"{path}.{i}") for i, v in enumerate(value)]
-            return value
-        if type(value) is tuple:
-            return tuple(assign(v, f"{path}.{i}") for i, v in enumerate(value))
-        if type(value) is dict:
-            for k in list(value):
-                value[k] = assign(value[k], f"{path}.{k}")
-            return value
-        return new.get(path, value) if path in params else value
-
-    assign(module, "")
+    module._put_arrays(new, params)
     return module
 
 

@@ -12,14 +12,14 @@ Example:
     1.0
 """
 
-from chainrule import dispatch as _dispatch
+from chainrule.numpy import dispatch as _dispatch
 from chainrule.numpy import fft, linalg
-from chainrule.numpy.constant import *  # noqa: F403
-from chainrule.numpy.constant import __all__ as _constant
 from chainrule.ops.arithmetic import *  # noqa: F403
 from chainrule.ops.arithmetic import __all__ as _arithmetic
 from chainrule.ops.complex import *  # noqa: F403
 from chainrule.ops.complex import __all__ as _complex
+from chainrule.ops.constant import *  # noqa: F403
+from chainrule.ops.constant import __all__ as _constant
 from chainrule.ops.convolve import *  # noqa: F403
 from chainrule.ops.convolve import __all__ as _convolve
 from chainrule.ops.counting import *  # noqa: F403
@@ -28,24 +28,34 @@ from chainrule.ops.creation import *  # noqa: F403
 from chainrule.ops.creation import __all__ as _creation
 from chainrule.ops.cross import *  # noqa: F403
 from chainrule.ops.cross import __all__ as _cross
+from chainrule.ops.cumulative import *  # noqa: F403
+from chainrule.ops.cumulative import __all__ as _cumulative
 from chainrule.ops.differences import *  # noqa: F403
 from chainrule.ops.differences import __all__ as _differences
 from chainrule.ops.elementwise import *  # noqa: F403
 from chainrule.ops.elementwise import __all__ as _elementwise
 from chainrule.ops.elementwise_more import *  # noqa: F403
 from chainrule.ops.elementwise_more import __all__ as _elementwise_more
+from chainrule.ops.getitem import *  # noqa: F403
+from chainrule.ops.getitem import __all__ as _getitem
 from chainrule.ops.indexing import *  # noqa: F403
 from chainrule.ops.indexing import __all__ as _indexing
+from chainrule.ops.join import *  # noqa: F403
+from chainrule.ops.join import __all__ as _join
 from chainrule.ops.linalg import *  # noqa: F403
 from chainrule.ops.linalg import __all__ as _linalg
 from chainrule.ops.nanreduce import *  # noqa: F403
 from chainrule.ops.nanreduce import __all__ as _nanreduce
 from chainrule.ops.order_statistics import *  # noqa: F403
 from chainrule.ops.order_statistics import __all__ as _order_statistics
+from chainrule.ops.padding import *  # noqa: F403
+from chainrule.ops.padding import __all__ as _padding
 from chainrule.ops.pieces import *  # noqa: F403
 from chainrule.ops.pieces import __all__ as _pieces
 from chainrule.ops.polynomials import *  # noqa: F403
 from chainrule.ops.polynomials import __all__ as _polynomials
+from chainrule.ops.power import *  # noqa: F403
+from chainrule.ops.power import __all__ as _power
 from chainrule.ops.reduce import *  # noqa: F403
 from chainrule.ops.reduce import __all__ as _reduce
 from chainrule.ops.shape import *  # noqa: F403
@@ -56,7 +66,8 @@ __all__ = [
     *_constant, "linalg",
     *_convolve, "fft", *_cross,
     *_creation, *_counting, *_differences, *_elementwise_more, *_nanreduce, *_order_statistics,
-    *_pieces, *_polynomials,
+    *_pieces, *_polynomials, *_power, *_join, *_padding, *_getitem,
+    *_cumulative,
 ]
 
 _dispatch.build_tables()

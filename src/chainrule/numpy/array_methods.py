@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from chainrule import dispatch, views
 from chainrule import numpy as cnp
-from chainrule.dispatch import FUNCS, UFUNCS, VIEW_FUNCS
+from chainrule.numpy import dispatch, views
+from chainrule.numpy.dispatch import FUNCS, UFUNCS, VIEW_FUNCS
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
 

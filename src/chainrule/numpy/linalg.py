@@ -6,17 +6,18 @@ same name), or in a ``LINALG`` dict where the ``numpy.linalg`` function differs 
 """
 
 from chainrule.ops import cross as _cross
+from chainrule.ops import decompositions as _decompositions
 from chainrule.ops import eig as _eig
 from chainrule.ops import linalg as _linalg
 from chainrule.ops import linalg_composed as _composed
 from chainrule.ops import lstsq as _lstsq
+from chainrule.ops import norm as _norm
 from chainrule.ops import qr as _qr
-from chainrule.ops import reduce as _reduce
 from chainrule.ops import svd as _svd
 
 __all__: list[str] = []
 CONSTANTS = ("matrix_rank",)  # no derivative to carry: an integer
-for _module in (_linalg, _reduce, _svd, _qr, _lstsq, _composed, _eig, _cross):
+for _module in (_linalg, _decompositions, _norm, _svd, _qr, _lstsq, _composed, _eig, _cross):
     for _name in getattr(_module, "LINALG_ALL", ()):
         globals()[_name] = getattr(_module, _name)
         __all__.append(_name)

@@ -22,10 +22,11 @@ from typing import Any
 import numpy as np
 
 from chainrule.backend import namespace
+from chainrule.ops.elementwise_binary import where
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
 
-__all__ = ["real", "imag", "conj", "conjugate", "angle", "sign", "real_if_close"]
+__all__ = ["real", "imag", "conj", "conjugate", "angle", "real_if_close"]
 
 
 def _is_complex(x: Any) -> bool:
@@ -114,8 +115,6 @@ def _inverse_square_modulus(z: Any) -> Any:
 
 
 def _where_zero(r2: Any) -> Any:
-    from chainrule.ops.elementwise import where
-
     zero = np.asarray(primal(r2)) == 0
     return where(zero, np.inf, r2) if zero.any() else r2
 
@@ -141,31 +140,6 @@ def angle(z: Any, deg: bool = False) -> Any:
         return np.angle(primal(z), deg=deg)
     theta = _angle(z)
     return theta * (180.0 / math.pi) if deg else theta
-
-
-# --- sign ------------------------------------------------------------------------------------
-def sign(x: Any, /, out: Any = None, **kwargs: Any) -> Any:
-    """``numpy.sign``. For real inputs it is piecewise constant: a constant (its derivative is
-    0 wherever it exists). For complex inputs NumPy gives ``z / |z|`` (0 at 0), which is
-    differentiable away from 0 and is composed as such.
-
-    Example:
-        >>> import numpy as np, chainrule as cr
-        >>> complex(cr.grad(lambda z: np.real(np.sign(z)))(np.complex128(1j)))
-        (1+0j)
-    """
-    if not isinstance(x, Tracer):
-        return np.sign(x, out=out, **kwargs)
-    if out is not None or kwargs:
-        raise TypeError(f"sign: the options {['out'] * (out is not None) + sorted(kwargs)} "
-                        f"are not supported on a {x._describe()}; use the returned value.")
-    if not _is_complex(x):
-        return np.sign(primal(x))
-    from chainrule.ops.elementwise import absolute, where
-
-    r = absolute(x)
-    zero = np.asarray(primal(r)) == 0
-    return x / (where(zero, 1.0, r) if zero.any() else r)
 
 
 # --- real_if_close ----------------------------------------------------------------------------

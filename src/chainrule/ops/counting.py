@@ -18,6 +18,12 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.ops import differences as _differences
+from chainrule.ops import elementwise as _elementwise
+from chainrule.ops import indexing as _indexing
+from chainrule.ops import reduce as _reduce
+from chainrule.ops import shape as _shape
+from chainrule.ops.getitem import _scatter_add
 from chainrule.tracer import Tracer, primal
 
 __all__ = ["unique", "histogram", "bincount"]
@@ -40,7 +46,7 @@ def unique(ar: Any, return_index: bool = False, return_inverse: bool = False,
     found = np.unique(primal(ar), True, return_inverse, return_counts, axis,
                       equal_nan=equal_nan, sorted=sorted)
     first = found[1]
-    values = cnp.ravel(ar)[first] if axis is None else cnp.take(ar, first, axis=axis)
+    values = _shape.ravel(ar)[first] if axis is None else _indexing.take(ar, first, axis=axis)
     wanted = (return_index, return_inverse, return_counts)
     if not any(wanted):
         return values
@@ -50,8 +56,8 @@ def unique(ar: Any, return_index: bool = False, return_inverse: bool = False,
 
 
 def _weights(weights: Any, dtype: Any) -> Any:
-    w = cnp.ravel(weights)
-    return w if w.dtype == dtype else cnp.astype(w, dtype)
+    w = _shape.ravel(weights)
+    return w if w.dtype == dtype else _elementwise.astype(w, dtype)
 
 
 def _segment_sum(w: Any, index: np.ndarray, length: int) -> Any:
@@ -105,7 +111,8 @@ def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None,  #
                             "number of bins is an integer constant")
         hist, _ = histogram(sample, np.asarray(primal(bins)), range, None, weights)
         if density:  # NumPy: n / db / n.sum() with db = diff(edges) in float64
-            hist = hist / cnp.astype(cnp.diff(bins), np.float64) / cnp.sum(hist)
+            widths = _elementwise.astype(_differences.diff(bins), np.float64)
+            hist = hist / widths / _reduce.sum(hist)
         return hist, bins
     if not isinstance(weights, Tracer):
         return np.histogram(sample, bins, range, density, primal(weights))
@@ -122,11 +129,7 @@ def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None,  #
     if not inside.all():
         w, index = w[np.flatnonzero(inside)], index[inside]
     hist = _segment_sum(w, index, n)
-    hist = hist if dtype == hist.dtype else cnp.astype(hist, dtype)
+    hist = hist if dtype == hist.dtype else _elementwise.astype(hist, dtype)
     if density:
-        hist = hist / np.diff(edges).astype(float) / cnp.sum(hist)
+        hist = hist / np.diff(edges).astype(float) / _reduce.sum(hist)
     return hist, edges
-
-
-from chainrule import numpy as cnp  # noqa: E402
-from chainrule.ops.indexing import _scatter_add  # noqa: E402

@@ -17,6 +17,10 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.ops import elementwise as _elementwise
+from chainrule.ops import indexing as _indexing
+from chainrule.ops import power as _power
+from chainrule.ops import shape as _shape
 from chainrule.tracer import Tracer, primal
 
 __all__ = ["linspace", "logspace", "geomspace", "full", "full_like", "meshgrid"]
@@ -63,7 +67,7 @@ def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, retste
     # Python numbers are weak (NEP 50), as in NumPy: float32 data stays float32.
     dt = np.result_type(*(v if type(v) in (int, float) else _array(v).dtype
                           for v in (start, stop)), 0.0)
-    start, stop = cnp.astype(_array(start), dt), cnp.astype(_array(stop), dt)
+    start, stop = _elementwise.astype(_array(start), dt), _elementwise.astype(_array(stop), dt)
     delta = stop - start
     div = num - 1 if endpoint else num
     y = np.arange(0, num, dtype=dt).reshape((-1,) + (1,) * delta.ndim)
@@ -78,11 +82,11 @@ def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, retste
         y = y * delta
     y = y + start
     if endpoint and num > 1:
-        y = cnp.index_update(y, -1, stop)
+        y = _indexing.index_update(y, -1, stop)
     if axis != 0:
-        y = cnp.moveaxis(y, 0, axis)
+        y = _shape.moveaxis(y, 0, axis)
     if dtype is not None:
-        y = cnp.astype(y, dtype)
+        y = _elementwise.astype(y, dtype)
     return (y, step) if retstep else y
 
 
@@ -102,17 +106,17 @@ def logspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, base: 
     if np.ndim(base):  # an array base broadcasts with the endpoints (NumPy's ndmin)
         ndmax = np.broadcast(*(np.empty(np.shape(a)) for a in (start, stop, base))).ndim
         start, stop, base = (_atleast(_array(a), ndmax) for a in (start, stop, base))
-        base = cnp.expand_dims(base, axis)
+        base = _shape.expand_dims(base, axis)
     y = linspace(start, stop, num=num, endpoint=endpoint, axis=axis)
-    out = cnp.power(base, y)
-    return out if dtype is None else cnp.astype(out, dtype)
+    out = _power.power(base, y)
+    return out if dtype is None else _elementwise.astype(out, dtype)
 
 
 def _atleast(a: Any, ndim: int) -> Any:
     """``a`` with leading length-1 axes up to ``ndim`` dimensions (NumPy's ``ndmin``)."""
     if a.ndim >= ndim:
         return a
-    return cnp.reshape(a, (1,) * (ndim - a.ndim) + a.shape)
+    return _shape.reshape(a, (1,) * (ndim - a.ndim) + a.shape)
 
 
 def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype: Any = None,
@@ -139,17 +143,17 @@ def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype
     if np.any(pstart == 0) or np.any(pstop == 0):
         raise ValueError("Geometric sequence cannot include zero")
     sign = np.sign(pstart).astype(dt)  # piecewise constant
-    start = cnp.astype(start, dt) / sign
-    stop = cnp.astype(stop, dt) / sign
-    out = logspace(cnp.log10(start), cnp.log10(stop), num=num, endpoint=endpoint, base=10.0,
-                   dtype=dt)
+    start = _elementwise.astype(start, dt) / sign
+    stop = _elementwise.astype(stop, dt) / sign
+    out = logspace(_elementwise.log10(start), _elementwise.log10(stop), num=num,
+                   endpoint=endpoint, base=10.0, dtype=dt)
     if num > 0:  # the end samples are the endpoints exactly (exp(log(x)) may differ from x)
-        out = cnp.index_update(out, 0, start)
+        out = _indexing.index_update(out, 0, start)
         if num > 1 and endpoint:
-            out = cnp.index_update(out, -1, stop)
+            out = _indexing.index_update(out, -1, stop)
     out = out * sign
-    out = cnp.moveaxis(out, 0, axis) if axis != 0 else out
-    return out if dtype is None else cnp.astype(out, dtype)
+    out = _shape.moveaxis(out, 0, axis) if axis != 0 else out
+    return out if dtype is None else _elementwise.astype(out, dtype)
 
 
 def full(shape: Any, fill_value: Any, dtype: Any = None, order: str = "C", *,
@@ -175,7 +179,7 @@ def _filled(shape: tuple, fill: Any, dtype: Any, op: str) -> Any:
     dtype = fill.dtype if dtype is None else np.dtype(dtype)
     if dtype.kind in "iub":  # rounding: piecewise constant
         return np.full(shape, np.asarray(primal(fill)), dtype)
-    return cnp.broadcast_to(cnp.astype(fill, dtype), shape)
+    return _shape.broadcast_to(_elementwise.astype(fill, dtype), shape)
 
 
 def full_like(a: Any, fill_value: Any, dtype: Any = None, order: str = "K", subok: bool = True,
@@ -216,13 +220,12 @@ def meshgrid(*xi: Any, copy: bool = True, sparse: bool = False, indexing: str = 
         shapes[i][i] = -1
     if indexing == "xy" and ndim > 1:  # the first two axes are swapped (Cartesian indexing)
         shapes[0][:2], shapes[1][:2] = [1, -1], [-1, 1]
-    grids = [cnp.reshape(x, tuple(s)) if isinstance(x, Tracer)
+    grids = [_shape.reshape(x, tuple(s)) if isinstance(x, Tracer)
              else np.asarray(x).reshape(s) for x, s in zip(xi, shapes, strict=True)]
     if not sparse:
         full_shape = np.broadcast_shapes(*(g.shape for g in grids))
-        grids = [cnp.broadcast_to(g, full_shape) if isinstance(g, Tracer)
+        grids = [_shape.broadcast_to(g, full_shape) if isinstance(g, Tracer)
                  else np.broadcast_to(g, full_shape).copy() for g in grids]
     return tuple(grids)
 
 
-from chainrule import numpy as cnp  # noqa: E402  (the namespace builds on these modules)

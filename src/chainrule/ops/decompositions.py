@@ -36,6 +36,12 @@ from chainrule.tracer import Tracer, primal
 SlogdetResult = type(np.linalg.slogdet(np.eye(1)))
 EighResult = type(np.linalg.eigh(np.eye(1)))
 
+# numpy.linalg functions (chainrule.numpy.linalg)
+LINALG_ALL = [
+    "inv", "solve", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "multi_dot",
+    "matrix_power", "matrix_transpose", "vecdot",
+]
+
 
 def _masks(x, lower):
     """The triangle read (diagonal included) and the strict triangle mirrored from it."""

@@ -15,6 +15,11 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.ops import cumulative as _running
+from chainrule.ops import elementwise as _elementwise
+from chainrule.ops import join as _join
+from chainrule.ops import reduce as _reduce
+from chainrule.ops import shape as _shape
 from chainrule.tracer import Tracer, primal
 
 __all__ = [
@@ -25,7 +30,7 @@ _NoValue: Any = np._NoValue
 
 
 def _array(a: Any) -> Any:
-    return a if isinstance(a, Tracer) else cnp.asarray(a)
+    return a if isinstance(a, Tracer) else _join.asarray(a)
 
 
 def _traced(*xs: Any) -> bool:
@@ -65,10 +70,10 @@ def diff(a: Any, n: int = 1, axis: int = -1, prepend: Any = _NoValue,
             if extra.ndim == 0:
                 shape = list(a.shape)
                 shape[axis] = 1
-                extra = cnp.broadcast_to(extra, tuple(shape))
+                extra = _shape.broadcast_to(extra, tuple(shape))
             parts.append(extra)
     if len(parts) > 1:
-        a = cnp.concatenate(parts, axis=axis)
+        a = _join.concatenate(parts, axis=axis)
     for _ in range(n):
         a = a[_along(a.ndim, axis, slice(1, None))] - a[_along(a.ndim, axis, slice(None, -1))]
     return a
@@ -84,13 +89,13 @@ def ediff1d(ary: Any, to_end: Any = None, to_begin: Any = None) -> Any:
     """
     if not _traced(ary, to_end, to_begin):
         return np.ediff1d(ary, to_end, to_begin)
-    out = diff(cnp.ravel(_array(ary)))
+    out = diff(_shape.ravel(_array(ary)))
 
     def joined(v: Any) -> list:  # NumPy casts the joined values to the array's dtype
-        return [] if v is None else [cnp.astype(cnp.ravel(_array(v)), out.dtype)]
+        return [] if v is None else [_elementwise.astype(_shape.ravel(_array(v)), out.dtype)]
 
     parts = [*joined(to_begin), out, *joined(to_end)]
-    return cnp.concatenate(parts) if len(parts) > 1 else out
+    return _join.concatenate(parts) if len(parts) > 1 else out
 
 
 def _axis(axis: Any, ndim: int) -> int:
@@ -139,13 +144,13 @@ def gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -> An
     if edge_order > 2:
         raise ValueError("'edge_order' greater than 2 not supported")
     otype = f.dtype if f.dtype.kind in "fc" else np.dtype(np.float64)
-    f = cnp.astype(f, otype)
+    f = _elementwise.astype(f, otype)
     outs = []
     for ax, d in zip(axes, _spacings(varargs, axes, f.shape), strict=True):
         if f.shape[ax] < edge_order + 1:
             raise ValueError("Shape of array too small to calculate a numerical gradient, "
                              "at least (edge_order + 1) elements are required.")
-        outs.append(cnp.astype(_gradient_axis(f, d, ax, edge_order), otype))
+        outs.append(_elementwise.astype(_gradient_axis(f, d, ax, edge_order), otype))
     return outs[0] if len(outs) == 1 else tuple(outs)
 
 
@@ -154,7 +159,7 @@ def _gradient_axis(f: Any, d: Any, ax: int, edge_order: int) -> Any:
         return f[_along(f.ndim, ax, i)]
 
     def line(c: Any) -> Any:  # coefficients along the axis, broadcast over the others
-        return cnp.reshape(c, (-1,) + (1,) * (f.ndim - ax - 1)) if np.ndim(c) else c
+        return _shape.reshape(c, (-1,) + (1,) * (f.ndim - ax - 1)) if np.ndim(c) else c
 
     if np.ndim(d) == 1 and not isinstance(d, Tracer):
         dx = np.diff(d).astype(np.float64) if d.dtype.kind in "iu" else np.diff(d)
@@ -174,7 +179,7 @@ def _gradient_axis(f: Any, d: Any, ax: int, edge_order: int) -> Any:
         c = dx1 / (dx2 * (dx1 + dx2))
         inner = a * at(slice(None, -2)) + b * at(slice(1, -1)) + c * at(slice(2, None))
     first, last = _edges(at, dx, uniform, edge_order)
-    return cnp.concatenate([first, inner, last], axis=ax)
+    return _join.concatenate([first, inner, last], axis=ax)
 
 
 def _edges(at: Any, dx: Any, uniform: bool, edge_order: int) -> tuple[Any, Any]:
@@ -220,11 +225,11 @@ def trapezoid(y: Any, x: Any = None, dx: Any = 1.0, axis: int = -1) -> Any:
     else:
         x = _array(x)
         if x.ndim == 1:
-            d = cnp.reshape(diff(x), (-1,) + (1,) * (y.ndim - axis - 1))
+            d = _shape.reshape(diff(x), (-1,) + (1,) * (y.ndim - axis - 1))
         else:
             d = diff(x, axis=axis)
     upper, lower = y[_along(y.ndim, axis, slice(1, None))], y[_along(y.ndim, axis, slice(None, -1))]
-    return cnp.sum(d * (upper + lower) / 2.0, axis=axis)
+    return _reduce.sum(d * (upper + lower) / 2.0, axis=axis)
 
 
 def _cumulative(name: str, scan: Any, x: Any, axis: Any, dtype: Any, out: Any,
@@ -245,7 +250,7 @@ def _cumulative(name: str, scan: Any, x: Any, axis: Any, dtype: Any, out: Any,
     if include_initial:
         shape = list(res.shape)
         shape[axis] = 1
-        res = cnp.concatenate([np.full(shape, initial, dtype=res.dtype), res], axis=axis)
+        res = _join.concatenate([np.full(shape, initial, dtype=res.dtype), res], axis=axis)
     return res
 
 
@@ -261,7 +266,8 @@ def cumulative_sum(x: Any, /, *, axis: Any = None, dtype: Any = None, out: Any =
     if not isinstance(x, Tracer):
         return np.cumulative_sum(x, axis=axis, dtype=dtype, out=out,
                                  include_initial=include_initial)
-    return _cumulative("cumulative_sum", cnp.cumsum, x, axis, dtype, out, include_initial, 0.0)
+    return _cumulative("cumulative_sum", _running.cumsum, x, axis, dtype, out,
+                       include_initial, 0.0)
 
 
 def cumulative_prod(x: Any, /, *, axis: Any = None, dtype: Any = None, out: Any = None,
@@ -276,7 +282,8 @@ def cumulative_prod(x: Any, /, *, axis: Any = None, dtype: Any = None, out: Any 
     if not isinstance(x, Tracer):
         return np.cumulative_prod(x, axis=axis, dtype=dtype, out=out,
                                   include_initial=include_initial)
-    return _cumulative("cumulative_prod", cnp.cumprod, x, axis, dtype, out, include_initial, 1.0)
+    return _cumulative("cumulative_prod", _running.cumprod, x, axis, dtype, out,
+                       include_initial, 1.0)
 
 
 def interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None,
@@ -299,8 +306,8 @@ def interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None,
         return np.interp(x, xp, fp, left, right, period)
     fp = _array(fp)
     # NumPy interpolates in double precision (complex fp: real and imaginary parts alike)
-    x, xp = (cnp.astype(_array(v), np.float64) for v in (x, xp))
-    fp = cnp.astype(fp, np.complex128 if fp.dtype.kind == "c" else np.float64)
+    x, xp = (_elementwise.astype(_array(v), np.float64) for v in (x, xp))
+    fp = _elementwise.astype(fp, np.complex128 if fp.dtype.kind == "c" else np.float64)
     if xp.ndim != 1 or fp.ndim != 1:
         raise ValueError("object too deep for desired array" if xp.ndim > 1 or fp.ndim > 1
                          else "object of too small depth for desired array")
@@ -318,23 +325,22 @@ def interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None,
         x, xp = x % period, xp % period
         order = np.argsort(primal(xp), kind="stable")
         xp, fp = xp[order], fp[order]
-        xp = cnp.concatenate([xp[-1:] - period, xp, xp[0:1] + period])
-        fp = cnp.concatenate([fp[-1:], fp, fp[0:1]])
+        xp = _join.concatenate([xp[-1:] - period, xp, xp[0:1] + period])
+        fp = _join.concatenate([fp[-1:], fp, fp[0:1]])
     xv, kv = np.asarray(primal(x)), np.asarray(primal(xp))
     n = kv.shape[0]
     if n == 1:
-        res = cnp.broadcast_to(fp[0], x.shape)
+        res = _shape.broadcast_to(fp[0], x.shape)
     else:
         j = np.clip(np.searchsorted(kv, xv, side="right") - 1, 0, n - 2)
         x0, f0 = xp[j], fp[j]
         slope = (fp[j + 1] - f0) / (xp[j + 1] - x0)
         res = slope * (x - x0) + f0
         # x == xp[-1] is fp[-1] (NumPy's value), on the last segment's line (its slope)
-        res = cnp.where(xv == kv[-1], fp[-1] + slope * (x - xp[-1]), res)
+        res = _elementwise.where(xv == kv[-1], fp[-1] + slope * (x - xp[-1]), res)
     below = fp[0] if left is None else left
     above = fp[-1] if right is None else right
-    res = cnp.where(xv < kv[0], below, res)
-    return cnp.where(xv > kv[-1], above, res)
+    res = _elementwise.where(xv < kv[0], below, res)
+    return _elementwise.where(xv > kv[-1], above, res)
 
 
-from chainrule import numpy as cnp  # noqa: E402

@@ -37,7 +37,7 @@ __all__ = [
     "sqrt", "cbrt", "square", "reciprocal",
     "sin", "cos", "tan", "arcsin", "arccos", "arctan",
     "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh",
-    "absolute", "abs", "deg2rad", "rad2deg", "radians", "degrees", "astype",
+    "absolute", "abs", "sign", "deg2rad", "rad2deg", "radians", "degrees", "astype",
     *_binary,
 ]
 
@@ -214,3 +214,26 @@ def astype(x, dtype, /, *, copy=True, device=None):
         "floating-point and complex arrays. Cast to a float or complex dtype, or to an integer "
         "or bool dtype for a constant."
     )
+
+
+# --- sign ------------------------------------------------------------------------------------
+def sign(x: Any, /, out: Any = None, **kwargs: Any) -> Any:
+    """``numpy.sign``. For real inputs it is piecewise constant: a constant (its derivative is
+    0 wherever it exists). For complex inputs NumPy gives ``z / |z|`` (0 at 0), which is
+    differentiable away from 0 and is composed as such.
+
+    Example:
+        >>> import numpy as np, chainrule as cr
+        >>> complex(cr.grad(lambda z: np.real(np.sign(z)))(np.complex128(1j)))
+        (1+0j)
+    """
+    if not isinstance(x, Tracer):
+        return np.sign(x, out=out, **kwargs)
+    if out is not None or kwargs:
+        raise TypeError(f"sign: the options {['out'] * (out is not None) + sorted(kwargs)} "
+                        f"are not supported on a {x._describe()}; use the returned value.")
+    if np.result_type(x).kind != "c":
+        return np.sign(primal(x))
+    r = absolute(x)
+    zero = np.asarray(primal(r)) == 0
+    return x / (where(zero, 1.0, r) if zero.any() else r)

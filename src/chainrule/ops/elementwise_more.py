@@ -15,6 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.ops import complex as _complex
+from chainrule.ops import elementwise as _elementwise
+from chainrule.ops import join as _join
 from chainrule.tracer import Tracer, primal
 
 __all__ = ["sinc", "fabs", "nan_to_num"]
@@ -33,11 +36,11 @@ def sinc(x: Any) -> Any:
     zero = np.asarray(primal(x)) == 0
     if not zero.any():
         y = math.pi * x
-        return cnp.sin(y) / y
-    y = math.pi * cnp.where(zero, 1.0, x)
-    u = cnp.square(math.pi * x)
+        return _elementwise.sin(y) / y
+    y = math.pi * _elementwise.where(zero, 1.0, x)
+    u = _elementwise.square(math.pi * x)
     series = 1.0 - u / 6.0 + u * u / 120.0 - u * u * u / 5040.0
-    return cnp.where(zero, series, cnp.sin(y) / y)
+    return _elementwise.where(zero, series, _elementwise.sin(y) / y)
 
 
 def fabs(x: Any, /, out: Any = None, **kwargs: Any) -> Any:
@@ -55,7 +58,7 @@ def fabs(x: Any, /, out: Any = None, **kwargs: Any) -> Any:
         raise TypeError("fabs: out= and other ufunc keywords are not supported on traced values")
     if x.dtype.kind == "c":
         raise TypeError("fabs: complex values are not supported (as in NumPy); use absolute")
-    return cnp.absolute(x)
+    return _elementwise.absolute(x)
 
 
 def nan_to_num(x: Any, copy: bool = True, nan: Any = 0.0, posinf: Any = None,
@@ -70,9 +73,10 @@ def nan_to_num(x: Any, copy: bool = True, nan: Any = 0.0, posinf: Any = None,
     """
     if not isinstance(x, Tracer) and not any(isinstance(v, Tracer) for v in (nan, posinf, neginf)):
         return np.nan_to_num(x, copy, nan, posinf, neginf)
-    x = x if isinstance(x, Tracer) else cnp.asarray(x)
+    x = x if isinstance(x, Tracer) else _join.asarray(x)
     if x.dtype.kind == "c":  # NumPy treats the real and imaginary parts separately
-        parts = [nan_to_num(p, copy, nan, posinf, neginf) for p in (cnp.real(x), cnp.imag(x))]
+        parts = [nan_to_num(p, copy, nan, posinf, neginf)
+                 for p in (_complex.real(x), _complex.imag(x))]
         return parts[0] + 1j * parts[1]
     if x.dtype.kind not in "f":
         return x
@@ -82,10 +86,9 @@ def nan_to_num(x: Any, copy: bool = True, nan: Any = 0.0, posinf: Any = None,
     for mask, value in ((np.isnan(v), nan), (np.isposinf(v), info.max if posinf is None
                         else posinf), (np.isneginf(v), info.min if neginf is None else neginf)):
         if mask.any():
-            value = cnp.astype(value, x.dtype) if isinstance(value, Tracer) else (
+            value = _elementwise.astype(value, x.dtype) if isinstance(value, Tracer) else (
                 np.asarray(value).astype(x.dtype))
-            out = cnp.where(mask, value, out)
+            out = _elementwise.where(mask, value, out)
     return out if out is not x else x[...]
 
 
-from chainrule import numpy as cnp  # noqa: E402

@@ -34,7 +34,7 @@ from chainrule.backend import namespace
 from chainrule.ops.complex import conj as _conj
 from chainrule.ops.complex import real as _real
 from chainrule.ops.matmul import _arr
-from chainrule.ops.shape import pad
+from chainrule.ops.padding import pad
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
 

@@ -20,7 +20,7 @@ import numpy as np
 from chainrule.ops import fft as _fft1
 from chainrule.ops.fft import _fftn, axis_index, check_norm, length, no_out, resize
 from chainrule.ops.matmul import _arr
-from chainrule.ops.shape import roll
+from chainrule.ops.padding import roll
 from chainrule.tracer import Tracer
 
 __all__ = [

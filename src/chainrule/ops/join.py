@@ -1,5 +1,6 @@
 """Joining and splitting: the concatenate primitive and what is composed from it and getitem
-(stack, hstack, vstack, column_stack, dstack, split, array_split, pad).
+(stack, hstack, vstack, column_stack, dstack, split, array_split), and arrays built from traced
+values (``array``, ``asarray`` stack them; ``atleast_1d/2d/3d``).
 
 ``concatenate`` takes any number of array operands; the cotangent of operand i is the slice of
 the output cotangent where operand i was placed, and its tangent contribution is its tangent
@@ -13,22 +14,14 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.ops.indexing import _axis, _constant_entry, _getitem, _scatter_add
-from chainrule.ops.shape import (
-    _as_array,
-    _reshape,
-    atleast_1d,
-    atleast_2d,
-    atleast_3d,
-    broadcast_to,
-    ravel,
-)
+from chainrule.ops.getitem import _axis, _constant_entry, _getitem, _scatter_add
+from chainrule.ops.shape import _reshape, ravel
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer
 
 __all__ = [
     "concatenate", "stack", "hstack", "vstack", "column_stack", "dstack", "split",
-    "array_split", "pad",
+    "array_split", "array", "asarray", "atleast_1d", "atleast_2d", "atleast_3d",
 ]
 
 
@@ -192,53 +185,65 @@ def split(ary, indices_or_sections, axis=0):
     return array_split(ary, indices_or_sections, axis)
 
 
-def pad(array, pad_width, mode="constant", **kwargs):
-    """``numpy.pad`` with ``mode='constant'`` (``constant_values`` may be a traced scalar).
+# --- arrays built from traced values ---------------------------------------------------------
+def _contains_tracer(obj: Any) -> bool:
+    if isinstance(obj, Tracer):
+        return True
+    if isinstance(obj, list | tuple):
+        return any(_contains_tracer(v) for v in obj)
+    return False
+
+
+def array(obj: Any, dtype: Any = None, copy: bool = True, **kwargs: Any) -> Any:
+    """``numpy.array`` that also builds arrays from traced scalars and arrays.
 
     Example:
-        >>> import numpy as np
         >>> import chainrule as cr
-        >>> cr.grad(lambda x: (cr.numpy.pad(x, 1) ** 2).sum())(np.ones(2)).tolist()
-        [2.0, 2.0]
+        >>> import chainrule.numpy as cnp
+        >>> float(cr.grad(lambda a: cnp.array([a, 2 * a, 3.0]).sum())(1.0))
+        3.0
     """
-    if mode != "constant":
-        raise ValueError(
-            f"pad: mode={mode!r} has no derivative rule in chainrule; only mode='constant' "
-            "(with constant_values) is differentiable. Pad a cr.stop_gradient(x) copy if the "
-            "derivative is not needed, or build the padding with concatenate and slices."
-        )
-    unknown = set(kwargs) - {"constant_values"}
-    if unknown:
-        raise TypeError(f"pad: unexpected keyword arguments {sorted(unknown)} for mode='constant'")
-    values = kwargs.get("constant_values", 0)
-    if not isinstance(array, Tracer) and not isinstance(values, Tracer):
-        return np.pad(array, pad_width, mode, **kwargs)
-    x = _as_array(array)
-    widths = np.asarray(_constant_entry(pad_width, "pad", "pad_width"))
-    widths = np.broadcast_to(widths, (x.ndim, 2))
-    if widths.dtype.kind not in "iu" or (widths < 0).any():
-        raise ValueError(f"pad: pad_width must be non-negative integers, got {pad_width!r}")
-    if isinstance(values, Tracer):
-        if values.ndim != 0:
-            raise ValueError("pad: a traced constant_values must be a scalar")
-        if values.dtype != x.dtype:
-            values = values.astype(x.dtype)
-        pairs = [(values, values)] * x.ndim
-    else:
-        what = "constant_values (other than one traced scalar)"
-        pairs = np.broadcast_to(np.asarray(_constant_entry(values, "pad", what)), (x.ndim, 2))
-    # Axis by axis, as NumPy does: later axes' padding covers the corners.
-    for ax in range(x.ndim):
-        parts = []
-        for side, (width, value) in enumerate(zip(widths[ax], pairs[ax], strict=True)):
-            if width:
-                shape = (*x.shape[:ax], int(width), *x.shape[ax + 1 :])
-                block = (broadcast_to(value, shape) if isinstance(value, Tracer)
-                         else np.full(shape, value, dtype=x.dtype))
-                parts.append(block)
-            if side == 0:
-                parts.append(x)
-        if len(parts) > 1:
-            x = concatenate(parts, axis=ax)
-    return x if x is not array else _reshape(x, shape=x.shape)
+    if isinstance(obj, Tracer):
+        if dtype is not None:
+            return obj.astype(dtype)
+        return obj._alias() if copy else obj
+    if not _contains_tracer(obj):
+        return np.array(obj, dtype=dtype, copy=copy, **kwargs)
+    out = stack([array(v) for v in obj])
+    return out if dtype is None else out.astype(dtype)
 
+
+def asarray(obj: Any, dtype: Any = None, **kwargs: Any) -> Any:
+    """``numpy.asarray`` keeping traced values traced (see ``array``)."""
+    if isinstance(obj, Tracer) or _contains_tracer(obj):
+        return array(obj, dtype=dtype)
+    return np.asarray(obj, dtype=dtype, **kwargs)
+
+
+def _as_array(a: Any) -> Any:
+    """A traced value as it is; anything else as an array (lists of traced values stacked)."""
+    if isinstance(a, Tracer):
+        return a
+    if isinstance(a, list | tuple):
+        return asarray(a)
+    return np.asarray(a)
+
+
+def _atleast(arys: tuple, shape_of) -> Any:
+    out = [_reshape(a, shape=shape_of(a.shape)) for a in map(_as_array, arys)]
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def atleast_1d(*arys):
+    """``numpy.atleast_1d``."""
+    return _atleast(arys, lambda s: s or (1,))
+
+
+def atleast_2d(*arys):
+    """``numpy.atleast_2d``: (n,) becomes (1, n)."""
+    return _atleast(arys, lambda s: (1,) * (2 - len(s)) + s if len(s) < 2 else s)
+
+
+def atleast_3d(*arys):
+    """``numpy.atleast_3d``: (n,) becomes (1, n, 1) and (m, n) becomes (m, n, 1)."""
+    return _atleast(arys, lambda s: {0: (1, 1, 1), 1: (1, *s, 1), 2: (*s, 1)}.get(len(s), s))

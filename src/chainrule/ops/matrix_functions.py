@@ -29,9 +29,8 @@ import numpy as np
 import scipy.linalg as sla
 
 from chainrule.describe import describe
-from chainrule.ops.join import concatenate
+from chainrule.ops.join import atleast_2d, concatenate
 from chainrule.ops.matmul import _arr, _mT, matmul
-from chainrule.ops.shape import atleast_2d
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
 

@@ -17,6 +17,12 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.ops import complex as _complex
+from chainrule.ops import cumulative as _cumulative
+from chainrule.ops import elementwise as _elementwise
+from chainrule.ops import join as _join
+from chainrule.ops import reduce as _reduce
+from chainrule.ops.reduce import _sqrt0
 from chainrule.tracer import Tracer, primal
 
 __all__ = [
@@ -29,11 +35,11 @@ _NoValue: Any = np._NoValue
 
 def _replaced(a: Any, value: float) -> tuple[Any, np.ndarray | None]:
     """``a`` with its NaNs replaced by ``value``, and the NaN mask (None: no NaN)."""
-    a = a if isinstance(a, Tracer) else cnp.asarray(a)
+    a = a if isinstance(a, Tracer) else _join.asarray(a)
     mask = np.isnan(np.asarray(primal(a)))
     if not mask.any():
         return a, None
-    return cnp.where(mask, value, a), mask
+    return _elementwise.where(mask, value, a), mask
 
 
 def nansum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: Any = _NoValue,
@@ -48,7 +54,7 @@ def nansum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdim
     if not isinstance(a, Tracer):
         return np.nansum(a, axis, dtype, out, keepdims, initial, where)
     a, _ = _replaced(a, 0.0)
-    return cnp.sum(a, axis, dtype, out, _flag(keepdims), initial, where)
+    return _reduce.sum(a, axis, dtype, out, _flag(keepdims), initial, where)
 
 
 def nanprod(a: Any, axis: Any = None, dtype: Any = None, out: Any = None,
@@ -63,7 +69,7 @@ def nanprod(a: Any, axis: Any = None, dtype: Any = None, out: Any = None,
     if not isinstance(a, Tracer):
         return np.nanprod(a, axis, dtype, out, keepdims, initial, where)
     a, _ = _replaced(a, 1.0)
-    return cnp.prod(a, axis, dtype, out, _flag(keepdims), initial, where)
+    return _cumulative.prod(a, axis, dtype, out, _flag(keepdims), initial, where)
 
 
 def nancumsum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None) -> Any:
@@ -77,7 +83,7 @@ def nancumsum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None) -> A
     if not isinstance(a, Tracer):
         return np.nancumsum(a, axis, dtype, out)
     a, _ = _replaced(a, 0.0)
-    return cnp.cumsum(a, axis, dtype, out)
+    return _cumulative.cumsum(a, axis, dtype, out)
 
 
 def nancumprod(a: Any, axis: Any = None, dtype: Any = None, out: Any = None) -> Any:
@@ -91,7 +97,7 @@ def nancumprod(a: Any, axis: Any = None, dtype: Any = None, out: Any = None) -> 
     if not isinstance(a, Tracer):
         return np.nancumprod(a, axis, dtype, out)
     a, _ = _replaced(a, 1.0)
-    return cnp.cumprod(a, axis, dtype, out)
+    return _cumulative.cumprod(a, axis, dtype, out)
 
 
 def _flag(keepdims: Any) -> bool:
@@ -104,10 +110,10 @@ def _by_count(total: Any, count: np.ndarray) -> Any:
     empty = np.asarray(count <= 0)
     if empty.any():
         out = total / np.where(empty, 1, count)
-        out = cnp.where(empty, np.nan, out)
+        out = _elementwise.where(empty, np.nan, out)
     else:
         out = total / count
-    return out if out.dtype == total.dtype else cnp.astype(out, total.dtype)
+    return out if out.dtype == total.dtype else _elementwise.astype(out, total.dtype)
 
 
 def nanmean(a: Any, axis: Any = None, dtype: Any = None, out: Any = None,
@@ -123,11 +129,11 @@ def nanmean(a: Any, axis: Any = None, dtype: Any = None, out: Any = None,
         return np.nanmean(a, axis, dtype, out, keepdims, where=where)
     arr, mask = _replaced(a, 0.0)
     if mask is None:
-        return cnp.mean(arr, axis, dtype, out, _flag(keepdims), where=where)
+        return _reduce.mean(arr, axis, dtype, out, _flag(keepdims), where=where)
     _no_out("nanmean", out)
     keep = _flag(keepdims)
     count = np.sum(~mask, axis=axis, dtype=np.intp, keepdims=keep, where=_where(where))
-    total = cnp.sum(arr, axis, dtype, keepdims=keep, where=where)
+    total = _reduce.sum(arr, axis, dtype, keepdims=keep, where=where)
     if np.any(count == 0):
         warnings.warn("Mean of empty slice", RuntimeWarning, stacklevel=2)
     return _by_count(total, count)
@@ -156,18 +162,18 @@ def nanvar(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: A
             raise ValueError("ddof and correction can't be provided simultaneously.")
         ddof = correction
     if mask is None:
-        return cnp.var(arr, axis, dtype, out, ddof, _flag(keepdims), where=where, mean=mean)
+        return _reduce.var(arr, axis, dtype, out, ddof, _flag(keepdims), where=where, mean=mean)
     _no_out("nanvar", out)
     if where is not _NoValue or mean is not _NoValue:
         raise TypeError("nanvar: where= and mean= are not supported on traced values with NaNs")
     if arr.dtype.kind in "iub":
-        arr = cnp.astype(arr, np.float64)
+        arr = _elementwise.astype(arr, np.float64)
     count = np.sum(~mask, axis=axis, dtype=np.intp, keepdims=True)
-    avg = _by_count(cnp.sum(arr, axis, dtype, keepdims=True), count)
-    centred = cnp.where(mask, 0.0, arr - avg)
+    avg = _by_count(_reduce.sum(arr, axis, dtype, keepdims=True), count)
+    centred = _elementwise.where(mask, 0.0, arr - avg)
     keep = _flag(keepdims)
-    square = centred * cnp.conj(centred) if centred.dtype.kind == "c" else centred * centred
-    total = cnp.sum(cnp.real(square) if square.dtype.kind == "c" else square, axis, dtype,
+    square = centred * _complex.conj(centred) if centred.dtype.kind == "c" else centred * centred
+    total = _reduce.sum(_complex.real(square) if square.dtype.kind == "c" else square, axis, dtype,
                     keepdims=keep)
     dof = count - ddof
     if not keep:
@@ -202,7 +208,7 @@ def _extremum(name: str, reduce: Any, fill: float, a: Any, axis: Any, out: Any, 
     empty = np.all(mask, axis=axis, keepdims=_flag(keepdims))
     if initial is _NoValue and np.any(empty):
         warnings.warn("All-NaN slice encountered", RuntimeWarning, stacklevel=3)
-        return cnp.where(empty, np.nan, res)
+        return _elementwise.where(empty, np.nan, res)
     return res
 
 
@@ -217,7 +223,7 @@ def nanmax(a: Any, axis: Any = None, out: Any = None, keepdims: Any = _NoValue,
     """
     if not isinstance(a, Tracer):
         return np.nanmax(a, axis, out, keepdims, initial, where)
-    return _extremum("nanmax", cnp.max, -np.inf, a, axis, out, keepdims, initial, where)
+    return _extremum("nanmax", _reduce.max, -np.inf, a, axis, out, keepdims, initial, where)
 
 
 def nanmin(a: Any, axis: Any = None, out: Any = None, keepdims: Any = _NoValue,
@@ -231,14 +237,10 @@ def nanmin(a: Any, axis: Any = None, out: Any = None, keepdims: Any = _NoValue,
     """
     if not isinstance(a, Tracer):
         return np.nanmin(a, axis, out, keepdims, initial, where)
-    return _extremum("nanmin", cnp.min, np.inf, a, axis, out, keepdims, initial, where)
+    return _extremum("nanmin", _reduce.min, np.inf, a, axis, out, keepdims, initial, where)
 
 
 def _no_out(name: str, out: Any) -> None:
     if out is not None:
         raise TypeError(f"{name}(..., out=...) is not supported on traced values; use the "
                         "returned value")
-
-
-from chainrule import numpy as cnp  # noqa: E402
-from chainrule.ops.reduce import _sqrt0  # noqa: E402

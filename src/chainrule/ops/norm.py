@@ -18,10 +18,13 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
-from chainrule import numpy as cnp
+from chainrule.ops import complex as _complex
+from chainrule.ops import linalg as _linalg
 from chainrule.ops.reduce import _as_array, _sqrt0, _sum, max, min
 from chainrule.ops.shape import reshape, transpose
 from chainrule.tracer import primal
+
+LINALG_ALL = ["norm"]
 
 _inf = float("inf")
 
@@ -37,7 +40,7 @@ def _pow0(s: Any, p: float) -> Any:
 
 def _abs2(x):
     """|x|^2 entrywise as NumPy forms it: x * x, or Re(conj(x) x) for complex x."""
-    return x * x if x.dtype.kind != "c" else cnp.real(cnp.conj(x) * x)
+    return x * x if x.dtype.kind != "c" else _complex.real(_complex.conj(x) * x)
 
 
 def _vector_norm(x, ord, axis, keepdims):
@@ -140,10 +143,10 @@ def norm(x, ord=None, axis=None, keepdims=False):
         if ord is None or (ord in ("f", "fro") and nd == 2) or (ord == 2 and nd == 1):
             flat = reshape(x, (-1,))
             if x.dtype.kind == "c":  # NumPy's own formulas: the same rounding
-                re, im = cnp.real(flat), cnp.imag(flat)
-                ret = _sqrt0(cnp.dot(re, re) + cnp.dot(im, im))
+                re, im = _complex.real(flat), _complex.imag(flat)
+                ret = _sqrt0(_linalg.dot(re, re) + _linalg.dot(im, im))
             else:
-                ret = _sqrt0(cnp.dot(flat, flat))
+                ret = _sqrt0(_linalg.dot(flat, flat))
             return reshape(ret, (1,) * nd) if keepdims else ret
         axis = tuple(range(nd))
     elif not isinstance(axis, tuple):

@@ -24,6 +24,10 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
+from chainrule.ops import elementwise as _elementwise
+from chainrule.ops import indexing as _indexing
+from chainrule.ops import join as _join
+from chainrule.ops import shape as _shape
 from chainrule.tracer import Tracer, primal
 
 __all__ = [
@@ -51,19 +55,19 @@ def partition(a: Any, kth: Any, axis: Any = -1, kind: str = "introselect",
         raise ValueError("partition: order= (structured arrays) is not supported on traced "
                          "values")
     if axis is None:
-        a, axis = cnp.ravel(a), 0
+        a, axis = _shape.ravel(a), 0
     perm = np.argpartition(primal(a), kth, axis=axis, kind=kind)
-    return cnp.take_along_axis(a, perm, axis=axis)
+    return _indexing.take_along_axis(a, perm, axis=axis)
 
 
 def _last_axis(a: Any, axis: Any) -> tuple[Any, tuple[int, ...]]:
     """``a`` with the reduced axes merged into one last axis, and the reduced axes."""
     if axis is None:
-        return cnp.reshape(a, (-1,)), tuple(range(a.ndim))
+        return _shape.reshape(a, (-1,)), tuple(range(a.ndim))
     axes = normalize_axis_tuple(axis, a.ndim)
     rest = [d for d in range(a.ndim) if d not in axes]
-    moved = cnp.transpose(a, (*rest, *axes))
-    return cnp.reshape(moved, tuple(a.shape[d] for d in rest) + (-1,)), tuple(sorted(axes))
+    moved = _shape.transpose(a, (*rest, *axes))
+    return _shape.reshape(moved, tuple(a.shape[d] for d in rest) + (-1,)), tuple(sorted(axes))
 
 
 def _restore(res: Any, shape: tuple[int, ...], axes: tuple[int, ...], extra: int,
@@ -73,13 +77,13 @@ def _restore(res: Any, shape: tuple[int, ...], axes: tuple[int, ...], extra: int
     if not keepdims:
         return res
     kept = tuple(1 if d in axes else n for d, n in enumerate(shape))
-    return cnp.reshape(res, res.shape[:extra] + kept)
+    return _shape.reshape(res, res.shape[:extra] + kept)
 
 
 def _lerp(a: Any, b: Any, t: Any) -> Any:
     """NumPy's interpolation ``_lerp``: the same two formulas, chosen by ``t >= 0.5``."""
     d = b - a
-    return cnp.where(np.asarray(primal(t)) >= 0.5, b - d * (1 - t), a + d * t)
+    return _elementwise.where(np.asarray(primal(t)) >= 0.5, b - d * (1 - t), a + d * t)
 
 
 def _virtual(n: Any, q: Any, method: str) -> tuple[Any, Any, Any]:
@@ -127,11 +131,11 @@ def _check(a: Any, q: Any, method: str, name: str, scale: float, weights: Any) -
         lim = "Percentiles must be in the range [0, 100]" if scale == 100 else (
             "Quantiles must be in the range [0, 1]")
         raise ValueError(lim)
-    a = a if isinstance(a, Tracer) else cnp.asarray(a)
+    a = a if isinstance(a, Tracer) else _join.asarray(a)
     if a.dtype.kind == "c":
         raise TypeError("a must be an array of real numbers")  # NumPy's error
     if a.dtype.kind not in "f":
-        a = cnp.astype(a, np.float64)
+        a = _elementwise.astype(a, np.float64)
     # The interpolation weights' dtype, as NumPy's: a Python-number q is weak (float32 data
     # stays float32), an array q takes part in the promotion.
     dtype = np.result_type(a.dtype, float(qp) if weak else qp.dtype)
@@ -142,10 +146,10 @@ def _quantiles(a: Any, q: Any, dtype: Any, axis: Any, method: str, keepdims: boo
                nan: bool) -> Any:
     shape = a.shape
     flat, axes = _last_axis(a, axis)
-    s = cnp.sort(flat, axis=-1)  # NaNs go last
+    s = _indexing.sort(flat, axis=-1)  # NaNs go last
     isnan = np.isnan(np.asarray(primal(s)))
     qshape = np.shape(q)
-    qq = cnp.reshape(q, (-1,)) if isinstance(q, Tracer) else np.reshape(q, (-1,))
+    qq = _shape.reshape(q, (-1,)) if isinstance(q, Tracer) else np.reshape(q, (-1,))
     if nan:
         n = (s.shape[-1] - np.sum(isnan, axis=-1))[..., None].astype(np.intp)
         empty = n[..., 0] == 0
@@ -155,16 +159,16 @@ def _quantiles(a: Any, q: Any, dtype: Any, axis: Any, method: str, keepdims: boo
     prev, nxt, gamma = _virtual(n, qq, method)
     prev = np.clip(np.broadcast_to(prev, s.shape[:-1] + qq.shape), 0, max(s.shape[-1] - 1, 0))
     nxt = np.clip(np.broadcast_to(nxt, prev.shape), 0, max(s.shape[-1] - 1, 0))
-    lo = cnp.take_along_axis(s, prev, axis=-1)
+    lo = _indexing.take_along_axis(s, prev, axis=-1)
     if gamma is None:
         res = lo
     else:
-        gamma = cnp.astype(gamma, dtype)
-        res = _lerp(lo, cnp.take_along_axis(s, nxt, axis=-1), gamma)
+        gamma = _elementwise.astype(gamma, dtype)
+        res = _lerp(lo, _indexing.take_along_axis(s, nxt, axis=-1), gamma)
     if np.any(empty):
-        res = cnp.where(empty[..., None], np.nan, res)
-    res = cnp.moveaxis(res, -1, 0)  # the quantiles' axis first, as in NumPy
-    res = cnp.reshape(res, qshape + res.shape[1:])
+        res = _elementwise.where(empty[..., None], np.nan, res)
+    res = _shape.moveaxis(res, -1, 0)  # the quantiles' axis first, as in NumPy
+    res = _shape.reshape(res, qshape + res.shape[1:])
     return _restore(res, shape, axes, len(qshape), keepdims)
 
 
@@ -245,21 +249,22 @@ def nanpercentile(a: Any, q: Any, axis: Any = None, out: Any = None,
 
 
 def _median(a: Any, axis: Any, keepdims: bool, nan: bool) -> Any:
-    a = a if a.dtype.kind in "fc" else cnp.astype(a, np.float64)  # complex: lexicographic
+    a = a if a.dtype.kind in "fc" else _elementwise.astype(a, np.float64)  # complex: lexicographic
     shape = a.shape
     flat, axes = _last_axis(a, axis)
-    s = cnp.sort(flat, axis=-1)
+    s = _indexing.sort(flat, axis=-1)
     isnan = np.isnan(np.asarray(primal(s)))
     m = s.shape[-1]
     n = (m - np.sum(isnan, axis=-1)) if nan else np.full(s.shape[:-1], m)
     lo = np.clip((n - 1) // 2, 0, max(m - 1, 0))[..., None]
     hi = np.clip(n // 2, 0, max(m - 1, 0))[..., None]
     # the mean of the two middle values (one value twice for odd counts: (x + x) / 2 == x)
-    res = (cnp.take_along_axis(s, lo, axis=-1) + cnp.take_along_axis(s, hi, axis=-1)) / 2
-    res = cnp.reshape(res, res.shape[:-1])
+    take = _indexing.take_along_axis
+    res = (take(s, lo, axis=-1) + take(s, hi, axis=-1)) / 2
+    res = _shape.reshape(res, res.shape[:-1])
     bad = (n == 0) if nan else (isnan[..., -1] if m else np.ones(s.shape[:-1], bool))
     if np.any(bad):
-        res = cnp.where(bad, np.nan, res)
+        res = _elementwise.where(bad, np.nan, res)
     return _restore(res, shape, axes, 0, keepdims)
 
 
@@ -300,4 +305,3 @@ def _no_out(name: str, out: Any) -> None:
                         "returned value")
 
 
-from chainrule import numpy as cnp  # noqa: E402

@@ -16,6 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.ops import elementwise as _elementwise
+from chainrule.ops import join as _join
+from chainrule.ops import shape as _shape
 from chainrule.tracer import Tracer, primal
 
 __all__ = [
@@ -25,7 +28,7 @@ __all__ = [
 
 
 def _array(a: Any) -> Any:
-    return a if isinstance(a, Tracer) else cnp.asarray(a)
+    return a if isinstance(a, Tracer) else _join.asarray(a)
 
 
 def append(arr: Any, values: Any, axis: Any = None) -> Any:
@@ -39,8 +42,8 @@ def append(arr: Any, values: Any, axis: Any = None) -> Any:
     """
     arr, values = _array(arr), _array(values)
     if axis is None:
-        return cnp.concatenate([cnp.ravel(arr), cnp.ravel(values)])
-    return cnp.concatenate([arr, values], axis=axis)
+        return _join.concatenate([_shape.ravel(arr), _shape.ravel(values)])
+    return _join.concatenate([arr, values], axis=axis)
 
 
 def rot90(m: Any, k: int = 1, axes: Any = (0, 1)) -> Any:
@@ -65,12 +68,12 @@ def rot90(m: Any, k: int = 1, axes: Any = (0, 1)) -> Any:
     if k == 0:
         return m[...]
     if k == 2:
-        return cnp.flip(cnp.flip(m, axes[0]), axes[1])
+        return _shape.flip(_shape.flip(m, axes[0]), axes[1])
     order = list(range(m.ndim))
     order[axes[0]], order[axes[1]] = order[axes[1]], order[axes[0]]
     if k == 1:
-        return cnp.transpose(cnp.flip(m, axes[1]), order)
-    return cnp.flip(cnp.transpose(m, order), axes[1])
+        return _shape.transpose(_shape.flip(m, axes[1]), order)
+    return _shape.flip(_shape.transpose(m, order), axes[1])
 
 
 def rollaxis(a: Any, axis: int, start: int = 0) -> Any:
@@ -99,7 +102,7 @@ def rollaxis(a: Any, axis: int, start: int = 0) -> Any:
     order = list(range(n))
     order.remove(axis)
     order.insert(start, axis)
-    return cnp.transpose(a, order)
+    return _shape.transpose(a, order)
 
 
 def select(condlist: Any, choicelist: Any, default: Any = 0) -> Any:
@@ -124,12 +127,12 @@ def select(condlist: Any, choicelist: Any, default: Any = 0) -> Any:
             raise TypeError(f"invalid entry {i} in condlist: should be boolean ndarray")
     dtype = np.result_type(*(np.result_type(primal(c)) if isinstance(c, Tracer | np.ndarray)
                              else c for c in (*choices, default)))
-    result = cnp.astype(_array(default), dtype)
+    result = _elementwise.astype(_array(default), dtype)
     for cond, choice in zip(conditions[::-1], choices[::-1], strict=True):
-        result = cnp.where(cond, cnp.astype(_array(choice), dtype), result)
+        result = _elementwise.where(cond, _elementwise.astype(_array(choice), dtype), result)
     shape = np.broadcast_shapes(*(c.shape for c in conditions), *(np.shape(c) for c in choices),
                                 np.shape(default))
-    return result if result.shape == shape else cnp.broadcast_to(result, shape)
+    return result if result.shape == shape else _shape.broadcast_to(result, shape)
 
 
 def hsplit(ary: Any, indices_or_sections: Any) -> list:
@@ -142,7 +145,7 @@ def hsplit(ary: Any, indices_or_sections: Any) -> list:
     """
     if np.ndim(ary) == 0:
         raise ValueError("hsplit only works on arrays of 1 or more dimensions")
-    return cnp.split(ary, indices_or_sections, 1 if np.ndim(ary) > 1 else 0)
+    return _join.split(ary, indices_or_sections, 1 if np.ndim(ary) > 1 else 0)
 
 
 def vsplit(ary: Any, indices_or_sections: Any) -> list:
@@ -155,7 +158,7 @@ def vsplit(ary: Any, indices_or_sections: Any) -> list:
     """
     if np.ndim(ary) < 2:
         raise ValueError("vsplit only works on arrays of 2 or more dimensions")
-    return cnp.split(ary, indices_or_sections, 0)
+    return _join.split(ary, indices_or_sections, 0)
 
 
 def dsplit(ary: Any, indices_or_sections: Any) -> list:
@@ -168,7 +171,7 @@ def dsplit(ary: Any, indices_or_sections: Any) -> list:
     """
     if np.ndim(ary) < 3:
         raise ValueError("dsplit only works on arrays of 3 or more dimensions")
-    return cnp.split(ary, indices_or_sections, 2)
+    return _join.split(ary, indices_or_sections, 2)
 
 
 def row_stack(tup: Any, *, dtype: Any = None, casting: str = "same_kind") -> Any:
@@ -183,7 +186,7 @@ def row_stack(tup: Any, *, dtype: Any = None, casting: str = "same_kind") -> Any
     """
     warnings.warn("`row_stack` alias is deprecated. Use `np.vstack` directly.",
                   DeprecationWarning, stacklevel=2)
-    return cnp.vstack(tup, dtype=dtype, casting=casting)
+    return _join.vstack(tup, dtype=dtype, casting=casting)
 
 
 class _Concatenator:
@@ -231,7 +234,7 @@ class _Concatenator:
             elif not isinstance(v, Tracer):
                 v = np.asarray(v, dtype=dtype if np.ndim(v) == 0 else None)
             parts.append(_upgrade(v, ndmin, trans1d))
-        return cnp.concatenate(parts, axis=axis)
+        return _join.concatenate(parts, axis=axis)
 
 
 def _upgrade(v: Any, ndmin: int, trans1d: int) -> Any:
@@ -241,10 +244,9 @@ def _upgrade(v: Any, ndmin: int, trans1d: int) -> Any:
         return v
     ones = (1,) * (ndmin - v.ndim)
     shape = ones + v.shape if trans1d == -1 else v.shape + ones
-    return cnp.reshape(v, shape) if isinstance(v, Tracer) else v.reshape(shape)
+    return _shape.reshape(v, shape) if isinstance(v, Tracer) else v.reshape(shape)
 
 
 r_ = _Concatenator(0, 1, -1, np.r_)
 c_ = _Concatenator(-1, 2, 0, np.c_)
 
-from chainrule import numpy as cnp  # noqa: E402

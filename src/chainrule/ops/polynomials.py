@@ -11,13 +11,16 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.ops import cumulative as _cumulative
+from chainrule.ops import join as _join
+from chainrule.ops import shape as _shape
 from chainrule.tracer import Tracer
 
 __all__ = ["polyval", "vander"]
 
 
 def _array(a: Any) -> Any:
-    return a if isinstance(a, Tracer) else cnp.asarray(a)
+    return a if isinstance(a, Tracer) else _join.asarray(a)
 
 
 def polyval(p: Any, x: Any) -> Any:
@@ -56,12 +59,11 @@ def vander(x: Any, N: int | None = None, increasing: bool = False) -> Any:  # no
     n = x.shape[0] if N is None else int(N)
     cols = [np.ones((x.shape[0], 1), dtype=np.promote_types(x.dtype, int))] if n > 0 else []
     if n > 1:
-        repeated = cnp.broadcast_to(cnp.reshape(x, (-1, 1)), (x.shape[0], n - 1))
-        cols.append(cnp.cumprod(repeated, axis=1))
+        repeated = _shape.broadcast_to(_shape.reshape(x, (-1, 1)), (x.shape[0], n - 1))
+        cols.append(_cumulative.cumprod(repeated, axis=1))
     if not cols:
         return np.zeros((x.shape[0], 0), dtype=np.promote_types(x.dtype, int))
-    out = cnp.concatenate(cols, axis=1) if len(cols) > 1 else cnp.asarray(cols[0])
+    out = _join.concatenate(cols, axis=1) if len(cols) > 1 else _join.asarray(cols[0])
     return out if increasing else out[:, ::-1]
 
 
-from chainrule import numpy as cnp  # noqa: E402

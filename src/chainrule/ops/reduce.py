@@ -2,9 +2,9 @@
 
 Primitives here: ``sum`` (linear: its VJP broadcasts the cotangent back over the reduced axes)
 and ``extremum`` (max or min, ties splitting the cotangent equally). ``mean``, ``var``, ``std``,
-``average``, ``ptp``, ``logsumexp`` and ``linalg.norm`` are compositions and need no rule.
-Products and running sums/products (``prod``, ``cumsum``, ``cumprod``) live in
-``ops/cumulative.py`` and are re-exported from here.
+``average``, ``ptp`` and ``logsumexp`` are compositions and need no rule. Products and running
+sums/products (``prod``, ``cumsum``, ``cumprod``) live in ``ops/cumulative.py``, ``linalg.norm``
+in ``ops/norm.py``.
 
 Every public function has NumPy's signature; ``axis`` may be None, an int, a negative int or a
 tuple. Writing into ``out=`` would lose the derivative, so it is refused.
@@ -20,14 +20,21 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
 from chainrule.broadcast import broadcast_array
+from chainrule.ops import elementwise as _elementwise
+from chainrule.ops import join as _join
+from chainrule.ops.shape import (
+    _broadcast_to,
+    _reshape,
+    broadcast_to,
+    reshape,
+    transpose,
+)
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
 
 __all__ = [
     "sum", "mean", "max", "min", "amax", "amin", "ptp", "var", "std", "average", "logsumexp",
-    "prod", "cumsum", "cumprod",
 ]
-LINALG_ALL = ["norm"]
 
 _NoValue: Any = np._NoValue
 
@@ -63,7 +70,7 @@ def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
 
 
 def _as_array(a: Any) -> Any:
-    return a if isinstance(a, Tracer | np.ndarray | np.generic) else cnp.asarray(a)
+    return a if isinstance(a, Tracer | np.ndarray | np.generic) else _join.asarray(a)
 
 
 def _floating(a: Any, dtype: Any) -> Any:
@@ -115,7 +122,7 @@ def _selected(a: Any, name: str, out: Any, dtype: Any, where: Any, neutral: floa
     if dtype is not None:
         a = a.astype(dtype)
     mask = _mask(name, where, a.shape)
-    return a if mask is None else cnp.where(mask, a, neutral)
+    return a if mask is None else _elementwise.where(mask, a, neutral)
 
 
 # --- sum ------------------------------------------------------------------------------------
@@ -164,7 +171,7 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=_NoValue):
     if mask is None:
         return _sum(a, axis=axes, keepdims=_flag(keepdims)) / _count(a.shape, axes)
     n = np.sum(mask, axis=axes, keepdims=_flag(keepdims)).astype(a.dtype)
-    return _sum(cnp.where(mask, a, 0), axis=axes, keepdims=_flag(keepdims)) / n
+    return _sum(_elementwise.where(mask, a, 0), axis=axes, keepdims=_flag(keepdims)) / n
 
 
 # --- max / min ------------------------------------------------------------------------------
@@ -222,11 +229,11 @@ def _reduce_extremum(kind, a, axis, out, keepdims, initial, where):
                 f"{kind}(..., where=...) needs initial=... (the value of a slot with no "
                 "selected entry), as in NumPy."
             )
-        a = cnp.where(mask, a, initial)
+        a = _elementwise.where(mask, a, initial)
     ans = _extremum(a, axis=_axes(axis, a.ndim), keepdims=_flag(keepdims), kind=kind)
     if initial is _NoValue:
         return ans
-    return (cnp.maximum if kind == "max" else cnp.minimum)(ans, initial)
+    return (_elementwise.maximum if kind == "max" else _elementwise.minimum)(ans, initial)
 
 
 def max(a, axis=None, out=None, keepdims=False, initial=_NoValue, where=_NoValue):  # noqa: A001
@@ -264,9 +271,9 @@ def _sqrt0(v: Any) -> Any:
     """
     zero = np.asarray(primal(v)) == 0
     if not zero.any():
-        return cnp.sqrt(v)
+        return _elementwise.sqrt(v)
     z = zero.astype(v.dtype)
-    return cnp.sqrt(v * (1 - z) + z) * (1 - z)
+    return _elementwise.sqrt(v * (1 - z) + z) * (1 - z)
 
 
 def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=_NoValue,
@@ -362,7 +369,7 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     else:
         shift = np.zeros(_kept_shape(ap.shape, axes))
     shift = shift.astype(np.result_type(ap.dtype, np.float16))
-    e = cnp.exp(a - shift)
+    e = _elementwise.exp(a - shift)
     if b is not None:
         e = e * b
     s = _sum(e, axis=axes, keepdims=keepdims)
@@ -373,13 +380,6 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
             ps = np.asarray(primal(s))
             # a complex sum's sign is its phase s / |s|: no constant, it carries a derivative
             sign = s / abs(s) if np.iscomplexobj(ps) and isinstance(s, Tracer) else np.sign(ps)
-            return cnp.log(abs(s)) + shift, sign
-        return cnp.log(s) + shift
+            return _elementwise.log(abs(s)) + shift, sign
+        return _elementwise.log(s) + shift
 
-
-from chainrule import numpy as cnp  # noqa: E402, I001
-from chainrule.ops.cumulative import cumprod, cumsum, prod  # noqa: E402, F401, I001
-from chainrule.ops.norm import norm  # noqa: E402, F401
-from chainrule.ops.shape import (  # noqa: E402, I001
-    _broadcast_to, _reshape, broadcast_to, reshape, transpose,
-)

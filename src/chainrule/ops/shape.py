@@ -1,9 +1,10 @@
 """Shape primitives: reshape, broadcast_to, transpose; and the functions composed from them and
-from ``getitem`` (ravel, squeeze, expand_dims, moveaxis, tile, repeat, flip, roll ...).
+from ``getitem`` (ravel, squeeze, expand_dims, moveaxis, tile, repeat, flip ...).
 
 Every function here moves entries without changing them, so each derivative rule is the inverse
 movement (reshape back, sum over broadcast axes, inverse permutation). Joining and splitting
-(concatenate, stack, split, pad) live in ``ops/join.py`` and are re-exported from here.
+(concatenate, stack, split, atleast_*) live in ``ops/join.py``, ``pad`` and ``roll`` in
+``ops/padding.py``.
 """
 
 from __future__ import annotations
@@ -13,14 +14,13 @@ from typing import Any
 import numpy as np
 
 from chainrule.broadcast import broadcast_array, unbroadcast
-from chainrule.ops.indexing import _axis, _constant_entry, _getitem
+from chainrule.ops.getitem import _axis, _constant_entry, _getitem
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer
 
 __all__ = [
     "reshape", "broadcast_to", "transpose", "ravel", "swapaxes", "moveaxis", "expand_dims",
-    "squeeze", "atleast_1d", "atleast_2d", "atleast_3d", "tile", "repeat", "flip", "fliplr",
-    "flipud", "roll",
+    "squeeze", "tile", "repeat", "flip", "fliplr", "flipud",
 ]
 
 # --- primitives -----------------------------------------------------------------------------
@@ -78,17 +78,6 @@ def _ndim(a: Any) -> int:
     return a.ndim if isinstance(a, Tracer | np.ndarray) else np.ndim(a)
 
 
-def _as_array(a: Any) -> Any:
-    """A traced value as it is; anything else as an array (lists of traced values stacked)."""
-    if isinstance(a, Tracer):
-        return a
-    if isinstance(a, list | tuple):
-        from chainrule.numpy.constant import asarray
-
-        return asarray(a)
-    return np.asarray(a)
-
-
 def _axes(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
     """``axis`` (int or sequence) as a tuple of distinct non-negative axes."""
     axes = (axis,) if isinstance(axis, int | np.integer) else tuple(axis)
@@ -138,26 +127,6 @@ def expand_dims(a, axis):
     axes = _axes(axis, a.ndim + count, "expand_dims")
     rest = iter(a.shape)
     return _reshape(a, shape=tuple(1 if d in axes else next(rest) for d in range(a.ndim + count)))
-
-
-def _atleast(arys: tuple, shape_of) -> Any:
-    out = [_reshape(a, shape=shape_of(a.shape)) for a in map(_as_array, arys)]
-    return out[0] if len(out) == 1 else tuple(out)
-
-
-def atleast_1d(*arys):
-    """``numpy.atleast_1d``."""
-    return _atleast(arys, lambda s: s or (1,))
-
-
-def atleast_2d(*arys):
-    """``numpy.atleast_2d``: (n,) becomes (1, n)."""
-    return _atleast(arys, lambda s: (1,) * (2 - len(s)) + s if len(s) < 2 else s)
-
-
-def atleast_3d(*arys):
-    """``numpy.atleast_3d``: (n,) becomes (1, n, 1) and (m, n) becomes (m, n, 1)."""
-    return _atleast(arys, lambda s: {0: (1, 1, 1), 1: (1, *s, 1), 2: (*s, 1)}.get(len(s), s))
 
 
 # --- axis permutations ----------------------------------------------------------------------
@@ -239,36 +208,3 @@ def flipud(m):
     if np.ndim(m) < 1:
         raise ValueError("flipud: the input must be at least 1-d, got a scalar")
     return flip(m, 0)
-
-
-def roll(a, shift, axis=None):
-    """``numpy.roll``: per axis, the last ``shift`` entries joined in front of the others."""
-    shifts = _static_ints(shift, "shift", "roll")
-    if not isinstance(a, Tracer):
-        return np.roll(a, shifts, axis)
-    if axis is None:
-        return _reshape(roll(ravel(a), shifts.sum(), 0), shape=a.shape)
-    axes = np.asarray(axis)
-    if shifts.ndim > 1 or axes.ndim > 1:
-        raise ValueError("roll: 'shift' and 'axis' should be scalars or 1-d sequences")
-    total = [0] * a.ndim
-    for s, ax in np.broadcast(shifts, axes):
-        total[_axis(ax, a.ndim, "roll")] += int(s)
-    out = a
-    for ax, s in enumerate(total):
-        n = a.shape[ax]
-        s = s % n if n else 0
-        if s:
-            before = (slice(None),) * ax
-            head = _getitem(out, index=(*before, slice(n - s, None)), shape=a.shape, unique=True)
-            rest = _getitem(out, index=(*before, slice(0, n - s)), shape=a.shape, unique=True)
-            out = concatenate([head, rest], axis=ax)
-    return out if out is not a else _reshape(a, shape=a.shape)
-
-
-from chainrule.ops.join import *  # noqa: E402, F403
-from chainrule.ops.join import __all__ as _join  # noqa: E402
-from chainrule.ops.join import concatenate  # noqa: E402
-
-__all__ += _join
-

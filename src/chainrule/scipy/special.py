@@ -36,8 +36,8 @@ except ImportError as _error:  # pragma: no cover  (exercised without SciPy inst
         "chainrule.scipy.special needs SciPy, an optional extra: pip install 'chainrule[scipy]'"
     ) from _error
 
-from chainrule import dispatch as _dispatch
 from chainrule import numpy as _cnp
+from chainrule.numpy import dispatch as _dispatch
 from chainrule.ops.special_bessel import *  # noqa: F403
 from chainrule.ops.special_bessel import __all__ as _bessel
 from chainrule.ops.special_common import constant_argument as _constant_argument

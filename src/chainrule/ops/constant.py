@@ -67,40 +67,4 @@ for _name in _CREATION + _CONSTANTS:
     globals()[_name] = getattr(np, _name)
 
 
-def _contains_tracer(obj: Any) -> bool:
-    if isinstance(obj, Tracer):
-        return True
-    if isinstance(obj, list | tuple):
-        return any(_contains_tracer(v) for v in obj)
-    return False
-
-
-def array(obj: Any, dtype: Any = None, copy: bool = True, **kwargs: Any) -> Any:
-    """``numpy.array`` that also builds arrays from traced scalars and arrays.
-
-    Example:
-        >>> import chainrule as cr
-        >>> import chainrule.numpy as cnp
-        >>> float(cr.grad(lambda a: cnp.array([a, 2 * a, 3.0]).sum())(1.0))
-        3.0
-    """
-    if isinstance(obj, Tracer):
-        if dtype is not None:
-            return obj.astype(dtype)
-        return obj._alias() if copy else obj
-    if not _contains_tracer(obj):
-        return np.array(obj, dtype=dtype, copy=copy, **kwargs)
-    from chainrule.ops.shape import stack
-
-    out = stack([array(v) for v in obj])
-    return out if dtype is None else out.astype(dtype)
-
-
-def asarray(obj: Any, dtype: Any = None, **kwargs: Any) -> Any:
-    """``numpy.asarray`` keeping traced values traced (see ``array``)."""
-    if isinstance(obj, Tracer) or _contains_tracer(obj):
-        return array(obj, dtype=dtype)
-    return np.asarray(obj, dtype=dtype, **kwargs)
-
-
-__all__ = [*_NONDIFFERENTIABLE, *_CREATION, *_CONSTANTS, "array", "asarray"]
+__all__ = [*_NONDIFFERENTIABLE, *_CREATION, *_CONSTANTS]

@@ -104,7 +104,7 @@ def _assign(x: Any, new: Any) -> None:
 
 
 def _refresh(x: Any) -> None:
-    from chainrule.ops.indexing import getitem
+    from chainrule.ops.getitem import getitem
 
     for ref in getattr(x, "_views", None) or ():
         view = ref()

@@ -7,6 +7,7 @@ raises an error naming the function, never a silently wrong derivative.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
@@ -92,8 +93,9 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
         return getattr(cnp, name)(*inputs, **kwargs)
     f = UFUNCS.get(ufunc)
     if f is None and _scipy_ufunc(ufunc):
-        import chainrule.scipy.special  # noqa: F401  (registers SciPy's ufuncs in UFUNCS)
-
+        # The SciPy face sits on top of this one and registers SciPy's ufuncs in UFUNCS when it
+        # loads; it is loaded on demand, by name, the first time one meets a traced value.
+        importlib.import_module("chainrule.scipy.special")
         f = UFUNCS.get(ufunc)
     if f is None:
         raise no_derivative(_ufunc_name(ufunc), inputs)
