@@ -11,7 +11,7 @@ FIRST = [
     "chainrule.jacobians", "chainrule.check", "chainrule.numpy", "chainrule.ops.shape",
     "chainrule.ops.reduce", "chainrule.ops.linalg", "chainrule.ops.indexing",
     "chainrule.explain.sweeps", "chainrule.nn", "chainrule.optim", "chainrule.train",
-    "chainrule.anomaly", "chainrule.diagnose", "chainrule.figures",
+    "chainrule.anomaly", "chainrule.diagnose", "chainrule.figures", "chainrule.cli",
 ]
 
 

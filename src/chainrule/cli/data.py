@@ -40,7 +40,7 @@ def normalized(name: str) -> str:
     (``"petal length (cm)"`` -> ``"petal_length"``), so either spelling selects it.
 
     Example:
-        >>> from chainrule.cli_data import normalized
+        >>> from chainrule.cli.data import normalized
         >>> normalized("Petal Length (cm)")
         'petal_length'
     """

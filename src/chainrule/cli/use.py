@@ -11,8 +11,8 @@ import sys
 
 import numpy as np
 
-from chainrule import cli_data
-from chainrule.cli_train import load_run, prepared
+from chainrule.cli import data as cli_data
+from chainrule.cli.train import load_run, prepared
 from chainrule.data import Dataset
 from chainrule.train import evaluate, predict
 from chainrule.train.metrics import predict_classes

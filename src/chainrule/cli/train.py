@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from chainrule import cli_data, optim
+from chainrule import optim
+from chainrule.cli import data as cli_data
 from chainrule.diagnose import Diagnostics
 from chainrule.train import (
     Checkpoint,
