@@ -40,8 +40,8 @@ run 'chainrule train --help' for the training options.
 
 
 def _train_parser(sub) -> None:
+    from chainrule.cli.config import OPTIMIZERS
     from chainrule.cli.data import PREPROCESS
-    from chainrule.cli.train import OPTIMIZERS
     from chainrule.train.mlp import ACTIVATIONS, LOSSES
 
     p = sub.add_parser("train", help="train a network and write a run folder",
