@@ -8,10 +8,11 @@ import argparse
 import json
 import os
 import time
-from typing import Any
+from typing import IO, Any
 
 from chainrule.cli.config import RunConfig
 from chainrule.cli.data import UsageError
+from chainrule.files import write_atomically
 from chainrule.train import Checkpoint, load_checkpoint
 
 # the files a run writes into its folder (replaced by --overwrite)
@@ -82,9 +83,11 @@ def check_epochs(path: str, total: int, done: int, given: int | None) -> None:
 
 
 def write_json(path: str, data: Any) -> None:
-    """Write ``data`` as indented JSON to ``path``."""
-    tmp = f"{path}.tmp"
-    with open(tmp, "w") as f:
+    """Write ``data`` as indented JSON to ``path`` atomically (an interrupted write leaves the
+    previous file)."""
+
+    def dump(f: IO) -> None:
         json.dump(data, f, indent=2)
         f.write("\n")
-    os.replace(tmp, path)
+
+    write_atomically(path, dump, binary=False)

@@ -14,6 +14,7 @@ import numpy as np
 from chainrule.cli.config import RunConfig
 from chainrule.cli.data import UsageError, load, load_run_data, prepared, read_feature_rows
 from chainrule.cli.rundir import load_run
+from chainrule.files import write_text
 from chainrule.nn import Module
 from chainrule.train import Checkpoint, evaluate, predict
 from chainrule.train.metrics import predict_classes
@@ -84,10 +85,7 @@ def run_predict(args: argparse.Namespace) -> int:
         for i, row in enumerate(out):
             writer.writerow([i, *(repr(float(v)) for v in row)])
     if args.output:
-        tmp = f"{args.output}.tmp"
-        with open(tmp, "w", newline="") as f:
-            f.write(buffer.getvalue())
-        os.replace(tmp, args.output)
+        write_text(args.output, buffer.getvalue())
         print(f"wrote {len(out)} predictions to {args.output}")
     else:
         sys.stdout.write(buffer.getvalue())
