@@ -3,7 +3,7 @@
 Bad input (an unreadable, damaged or foreign file, an unknown column, labels the model has no
 output for, an option value out of range, an existing run folder without ``--overwrite``) is
 reported in one line on stderr with exit status 2; training that diverges (a non-finite loss)
-exits with status 1.
+exits with status 1 and keeps its run folder with what happened (``cli.diverged``).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ import numpy as np
 from chainrule.cli import report
 from chainrule.cli.config import RunConfig, requested_data
 from chainrule.cli.data import load, load_run_data, prepared
+from chainrule.cli.diverged import RunCheckpointer, keep_diverged
 from chainrule.cli.rundir import (
     check_epochs,
     check_name,
@@ -22,7 +23,7 @@ from chainrule.cli.rundir import (
     write_json,
 )
 from chainrule.diagnose import Diagnostics
-from chainrule.train import Checkpointer, ProgressBar, evaluate, fit
+from chainrule.train import NonFiniteLossError, ProgressBar, evaluate, fit
 from chainrule.train.mlp import make_loss, mlp_from_config
 
 
@@ -49,8 +50,9 @@ def run_train(args: argparse.Namespace) -> int:
     loss = make_loss(config.loss, config.n_classes)
     ckpt_path = os.path.join(run_dir, "checkpoint.npz")
     every = args.checkpoint_every or max(1, config.epochs // 10)
-    callbacks = [Checkpointer(ckpt_path, every=every, preprocessing=pre,
-                              config=config.to_dict())]
+    checkpointer = RunCheckpointer(ckpt_path, every=every, preprocessing=pre,
+                                   config=config.to_dict())
+    callbacks = [checkpointer]
     diagnostics = _diagnostics(args, resume, loss, config)
     if diagnostics is not None:
         callbacks.insert(0, diagnostics)
@@ -64,9 +66,10 @@ def run_train(args: argparse.Namespace) -> int:
                           epochs=config.epochs, batch_size=config.batch_size, validation=val,
                           callbacks=callbacks, seed=config.seed, metrics=config.metrics,
                           resume=resume)
-    except FloatingPointError:
+    except NonFiniteLossError as error:
         if diagnostics is not None:  # the records up to the divergence show how it came
             write_json(os.path.join(run_dir, "diagnostics.json"), diagnostics.to_dict())
+        keep_diverged(run_dir, config, checkpointer, error, time.perf_counter() - start)
         raise
     seconds = time.perf_counter() - start
     results = {name: evaluate(model, loss, part, config.metrics,
