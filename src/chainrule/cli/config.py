@@ -13,8 +13,10 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
+import numpy as np
+
 from chainrule import optim
-from chainrule.cli.data import DEMO_FEATURES, PREPROCESS, UsageError, parse_columns
+from chainrule.cli.data import DEMO_FEATURES, PREPROCESS, UsageError, parse_columns, split
 from chainrule.data import Dataset
 from chainrule.nn import init as initializers
 from chainrule.train.mlp import ACTIVATIONS, LOSSES
@@ -76,18 +78,24 @@ class RunConfig:
     dropout: float = DEFAULTS["dropout"]
     loss: str = ""  # "" picks the task's: cross_entropy or mse
     optimizer: str = DEFAULTS["optimizer"]
-    lr: float = 0.0  # 0 picks the optimizer's default
+    lr: float = 0.0  # 0 picks the optimizer's default for the task
     epochs: int = DEFAULTS["epochs"]
     batch_size: int | None = DEFAULTS["batch_size"]
     seed: int = DEFAULTS["seed"]
     name: str = ""
+    # regression: the training part's target mean and spread per column; the network learns
+    # the standardized targets (None: raw targets, as in runs written before them)
+    target_mean: tuple[float, ...] | None = None
+    target_std: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
         if not self.loss:
             loss = "cross_entropy" if self.task == "classification" else "mse"
             object.__setattr__(self, "loss", loss)
         if not self.lr and self.optimizer in OPTIMIZERS:
-            object.__setattr__(self, "lr", default_lr(self.optimizer))
+            lr = default_lr(self.optimizer) if self.task == "classification" else \
+                regression_lr(self.optimizer)
+            object.__setattr__(self, "lr", lr)
         self._validate()
 
     def _validate(self) -> None:
@@ -120,6 +128,14 @@ class RunConfig:
         if self.task == "regression" and self.loss in ("cross_entropy", "hinge"):
             raise UsageError(f"--loss {self.loss} needs class labels, but the target of "
                              f"{self.data!r} is numeric (regression); use --loss mse")
+        if (self.target_mean is None) != (self.target_std is None) or (
+                self.target_mean is not None and not (
+                    self.task == "regression"
+                    and len(self.target_mean) == len(self.target_std) == self.outputs
+                    and all(math.isfinite(m) for m in self.target_mean)
+                    and all(math.isfinite(s) and s > 0 for s in self.target_std))):
+            raise UsageError(f"the target scaling {self.target_mean} / {self.target_std} does not "
+                             f"fit {self.outputs} {self.task} outputs")
         if len(self.features) != self.inputs:
             raise UsageError(f"the config names {len(self.features)} features but the network "
                              f"has {self.inputs} inputs")
@@ -141,6 +157,19 @@ class RunConfig:
         """The metrics recorded per epoch and reported: accuracy, or mse and r2."""
         return ("accuracy",) if self.task == "classification" else ("mse", "r2")
 
+    def scale_targets(self, y: np.ndarray) -> np.ndarray:
+        """Regression targets as the network learns them: standardized with the training
+        part's mean and spread (unchanged for classification and earlier runs)."""
+        if self.target_mean is None:
+            return y
+        return (y - np.array(self.target_mean)) / np.array(self.target_std)
+
+    def unscale_outputs(self, output: np.ndarray) -> np.ndarray:
+        """The network's outputs in the data's units (the inverse of ``scale_targets``)."""
+        if self.target_mean is None:
+            return output
+        return output * np.array(self.target_std) + np.array(self.target_mean)
+
     def optimizer_transformation(self) -> optim.GradientTransformation:
         """The optimizer ``optimizer`` with learning rate ``lr``."""
         return OPTIMIZERS[self.optimizer][0](self.lr)
@@ -155,11 +184,17 @@ class RunConfig:
         if "hidden" in settings:
             settings["hidden"] = tuple(settings["hidden"])
         outputs = data.n_classes if data.n_classes else int(data.y.shape[1])
-        return cls(data=args.data or DEFAULT_DATA, target=args.target,
-                   features=tuple(data.feature_names), inputs=int(data.X.shape[1]),
-                   outputs=int(outputs), task=data.task,
-                   class_names=None if data.class_names is None else tuple(data.class_names),
-                   loss=args.loss or "", lr=args.lr or 0.0, name=name, **settings)
+        config = cls(data=args.data or DEFAULT_DATA, target=args.target,
+                     features=tuple(data.feature_names), inputs=int(data.X.shape[1]),
+                     outputs=int(outputs), task=data.task,
+                     class_names=None if data.class_names is None else tuple(data.class_names),
+                     loss=args.loss or "", lr=args.lr or 0.0, name=name, **settings)
+        if config.task == "classification":
+            return config
+        y = split(data, config)[0][1]
+        spread = y.std(axis=0)
+        return replace(config, target_mean=tuple(float(v) for v in y.mean(axis=0)),
+                       target_std=tuple(float(v) if v > 0 else 1.0 for v in spread))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict a checkpoint stores (the keys of every earlier version)."""
@@ -167,6 +202,11 @@ class RunConfig:
         del out["inputs"], out["outputs"]
         out.update(model=self.model, features=list(self.features), hidden=list(self.hidden),
                    class_names=None if self.class_names is None else list(self.class_names))
+        for key in ("target_mean", "target_std"):
+            if out[key] is None:
+                del out[key]  # classification: the keys of earlier runs only
+            else:
+                out[key] = list(out[key])
         return out
 
     @classmethod
@@ -184,6 +224,9 @@ class RunConfig:
         values = {k: v for k, v in config.items() if k in names}
         try:
             model = config["model"]
+            for key in ("target_mean", "target_std"):
+                if config.get(key) is not None:
+                    values[key] = tuple(config[key])
             values.update(inputs=model["inputs"], outputs=model["outputs"],
                           features=tuple(config["features"]), hidden=tuple(config["hidden"]),
                           class_names=None if config["class_names"] is None
@@ -199,8 +242,29 @@ class RunConfig:
 
 
 def default_lr(optimizer: str) -> float:
-    """The learning rate ``optimizer`` uses when ``--lr`` is not given."""
+    """The learning rate ``optimizer`` uses when ``--lr`` is not given (classification)."""
     return OPTIMIZERS[optimizer][1]
+
+
+def regression_lr(optimizer: str) -> float:
+    """The default learning rate for a regression (mean squared error on standardized
+    targets): the classification default, divided by 4 for the optimizers whose step is
+    proportional to the gradient (sgd, momentum, nesterov).
+
+    Gradient descent is stable while lr < 2 / L, L the largest curvature of the loss. In the
+    output layer that curvature is the loss's second derivative in the outputs (times the
+    spread of the last hidden layer's activations): at most 1/2 for softmax cross-entropy (the
+    eigenvalues of diag(p) - p p^T), but 2 for the squared error of mean_squared_error, 4 times
+    more; so the step that suits a classifier is 4 times too long for a regression. Adaptive
+    optimizers (adagrad, rmsprop, adadelta, adam, adamw) divide the gradient by its own size,
+    so their step does not grow with the curvature and keeps its default.
+
+    Example:
+        >>> regression_lr("sgd"), regression_lr("adam")
+        (0.25, 0.01)
+    """
+    factor = 0.25 if optimizer in ("sgd", "momentum", "nesterov") else 1.0
+    return default_lr(optimizer) * factor
 
 
 def requested_data(args: argparse.Namespace) -> tuple[str, str | None, list[str | int] | None]:

@@ -22,6 +22,7 @@ from chainrule.data import (
     dataset_names,
     load_csv,
     load_dataset,
+    load_npz,
     stratified_split,
 )
 from chainrule.data.csv_errors import CSVError, check_header, guarded
@@ -91,12 +92,28 @@ def load(source: str, target: str | None = None, features: list[str | int] | Non
                             class_names=None if class_names is None else list(class_names))
         except CSVError as error:  # the command line's hint instead of load_csv's keyword
             raise UsageError(error.for_command_line().removeprefix("load_csv: ")) from None
-    if source.lower() not in dataset_names() or source.lower() == "sine":
-        choices = [n for n in dataset_names() if n != "sine"]
-        raise UsageError(f"--data: unknown data set {source!r}; choose one of {choices} "
-                         "or give a FILE.csv")
+    if source.lower().endswith(".npz"):
+        return _load_npz(source, target, features)
+    if source.lower() not in dataset_names():
+        raise UsageError(f"--data: unknown data set {source!r}; choose one of "
+                         f"{list(dataset_names())} or give a FILE.csv")
     options = {} if source.lower() in ("iris", "digits") else {"seed": seed}
-    data = load_dataset(source, **options)
+    return _columns(load_dataset(source, **options), features)
+
+
+def _load_npz(source: str, target: str | None, features: list[str | int] | None) -> Dataset:
+    """A ``.npz`` archive with arrays ``X`` and ``y`` (as ``chainrule.data.save_npz`` writes;
+    ``y`` may have several columns: a multi-output regression)."""
+    if not os.path.isfile(source):
+        raise UsageError(f"--data: cannot read {source!r}: no such file")
+    if target is not None:
+        raise UsageError(f"--target: {source!r} is a .npz archive, whose targets are its array "
+                         "'y'; leave out --target")
+    return _columns(load_npz(source), features)
+
+
+def _columns(data: Dataset, features: list[str | int] | None) -> Dataset:
+    """``data`` with only the feature columns ``features`` (names or indices; None: all)."""
     if features is None:
         return data
     cols = [pick(list(data.feature_names), f, "--features") for f in features]

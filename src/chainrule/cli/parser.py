@@ -14,12 +14,26 @@ from chainrule.cli.arguments import (
     seed,
 )
 
+DESCRIPTION_TRAIN = """\
+Train a multilayer perceptron with mini-batch gradient descent; print accuracy and
+loss; write runs/<name>/ with the checkpoint, metrics.json, history.json and figures.
+
+A regression (a numeric target) learns its targets standardized with the training
+part's mean and spread, and sgd/momentum/nesterov default to a quarter of their
+classification learning rate (see --lr), so the targets' units do not change the
+training; history.json's loss and mse are in standardized units, the scores in
+metrics.json, 'evaluate' and 'predict' in the data's units (R^2 is the same in both).
+
+A run that diverges (a NaN or infinite loss) exits with status 1 and keeps its
+folder: metrics.json (stop_reason "diverged", where, the message, the settings),
+history.json up to the divergence and the last checkpoint written before it."""
 EPILOG_TRAIN = """examples:
   chainrule train                      the seeds' Iris network: petal length and width,
                                        16 sigmoid units, softmax outputs, gradient descent
   chainrule train --data digits --hidden 128 --activation relu --optimizer adam \\
       --lr 0.001 --batch-size 32 --epochs 30
   chainrule train --data moons --hidden 16,16 --activation tanh --epochs 300
+  chainrule train --data sine          a regression: mean squared error, sgd lr 0.25
   chainrule train --data my.csv --target label --features width,height --quiet
   chainrule train --name iris --overwrite
                                        replace the run folder runs/iris/
@@ -45,13 +59,12 @@ def _train_parser(sub) -> None:
     from chainrule.train.mlp import ACTIVATIONS, LOSSES
 
     p = sub.add_parser("train", help="train a network and write a run folder",
-                       description="Train a multilayer perceptron with mini-batch gradient "
-                       "descent; print accuracy and loss; write runs/<name>/ with the "
-                       "checkpoint, metrics.json, history.json and figures.",
+                       description=DESCRIPTION_TRAIN,
                        epilog=EPILOG_TRAIN, formatter_class=argparse.RawDescriptionHelpFormatter)
     g = p.add_argument_group("data")
-    g.add_argument("--data", help="iris, digits, spirals, moons, xor, blobs or FILE.csv "
-                   "with a header row (default: iris with petal length and width)")
+    g.add_argument("--data", help="iris, digits, spirals, moons, xor, blobs, sine (a "
+                   "regression), FILE.csv with a header row, or FILE.npz with arrays X and y "
+                   "(y may have several columns) (default: iris with petal length and width)")
     g.add_argument("--target", help="target column of a CSV file: name or index (default: last)")
     g.add_argument("--features", help="feature columns, names or 0-based indices separated by "
                    "commas (default: all)")
@@ -73,7 +86,10 @@ def _train_parser(sub) -> None:
     g = p.add_argument_group("optimization")
     g.add_argument("--optimizer", choices=list(OPTIMIZERS), help="default: sgd")
     g.add_argument("--lr", type=positive_float, help="learning rate (default per optimizer: "
-                   + ", ".join(f"{k} {v[1]:g}" for k, v in OPTIMIZERS.items()) + ")")
+                   + ", ".join(f"{k} {v[1]:g}" for k, v in OPTIMIZERS.items()) + "; for a "
+                   "regression a quarter of that for sgd, momentum and nesterov, whose step "
+                   "grows with the curvature, 4 times larger for mean squared error than for "
+                   "softmax cross-entropy)")
     g.add_argument("--epochs", type=positive_int, help="default: 500")
     g.add_argument("--batch-size", type=positive_int,
                    help="1 = stochastic gradient descent (default: the whole training set)")

@@ -41,7 +41,9 @@ def settings(config: RunConfig) -> dict[str, Any]:
             "optimizer": config.optimizer, "lr": config.lr, "batch_size": config.batch_size,
             "hidden": list(config.hidden), "activation": config.activation,
             "loss_function": config.loss, "preprocess": config.preprocess,
-            "seed": config.seed}
+            "seed": config.seed,
+            **({} if config.target_mean is None else
+               {"target_mean": list(config.target_mean), "target_std": list(config.target_std)})}
 
 
 def figures(run_dir: str, config: RunConfig, model, pre, raw, history: History,
@@ -99,7 +101,16 @@ def describe(config: RunConfig, model, parts) -> None:
           "train/validation/test samples")
     print(f"model: {layers}, {model.num_parameters()} parameters; loss {config.loss}; "
           f"{config.optimizer} lr={config.lr:g}, {batch}, {config.epochs} epochs")
+    if config.target_mean is not None:
+        print("targets: standardized with the training part's mean "
+              f"{_numbers(config.target_mean)} and spread {_numbers(config.target_std)} (the "
+              "per-epoch loss is in those units; the final scores in the data's)")
     sys.stdout.flush()
+
+
+def _numbers(values: tuple[float, ...]) -> str:
+    text = ", ".join(f"{v:.4g}" for v in values[:4]) + (", ..." if len(values) > 4 else "")
+    return text if len(values) == 1 else f"({text})"
 
 
 def scores(results: dict[str, dict[str, Any]], summary: dict[str, Any], run_dir: str,

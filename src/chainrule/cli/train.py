@@ -22,8 +22,9 @@ from chainrule.cli.rundir import (
     run_path,
     write_json,
 )
+from chainrule.cli.scoring import score
 from chainrule.diagnose import Diagnostics
-from chainrule.train import NonFiniteLossError, ProgressBar, evaluate, fit
+from chainrule.train import NonFiniteLossError, ProgressBar, fit
 from chainrule.train.mlp import make_loss, mlp_from_config
 
 
@@ -45,7 +46,8 @@ def run_train(args: argparse.Namespace) -> int:
     raw, parts, pre = prepared(config, data, resume.preprocessing if resume else None)
     if resume is None:
         make_run_dir(run_dir, args.overwrite)
-    (Xtr, ytr), val, _ = parts
+    # the network learns standardized regression targets (RunConfig.regression_lr explains)
+    (Xtr, ytr), val = ((X, config.scale_targets(y)) for X, y in parts[:2])
     model = mlp_from_config(config.model)
     loss = make_loss(config.loss, config.n_classes)
     ckpt_path = os.path.join(run_dir, "checkpoint.npz")
@@ -72,8 +74,7 @@ def run_train(args: argparse.Namespace) -> int:
         keep_diverged(run_dir, config, checkpointer, error, time.perf_counter() - start)
         raise
     seconds = time.perf_counter() - start
-    results = {name: evaluate(model, loss, part, config.metrics,
-                              confusion=config.n_classes is not None)
+    results = {name: score(model, loss, part, config)
                for name, part in zip(("train", "validation", "test"), parts, strict=True)}
     summary = report.summary(config, history, results, seconds)
     write_json(os.path.join(run_dir, "metrics.json"), summary)

@@ -14,9 +14,10 @@ import numpy as np
 from chainrule.cli.config import RunConfig
 from chainrule.cli.data import UsageError, load, load_run_data, prepared, read_feature_rows
 from chainrule.cli.rundir import load_run
+from chainrule.cli.scoring import predictions, score
 from chainrule.files import write_text
 from chainrule.nn import Module
-from chainrule.train import Checkpoint, evaluate, predict
+from chainrule.train import Checkpoint
 from chainrule.train.metrics import predict_classes
 from chainrule.train.mlp import make_loss, mlp_from_config
 
@@ -44,8 +45,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
         named = {os.path.basename(args.data): (t(data.X), data.y)}
     results = {}
     for name, part in named.items():
-        results[name] = evaluate(model, loss, part, config.metrics,
-                                 confusion=config.n_classes is not None)
+        results[name] = score(model, loss, part, config)
         shown = "  ".join(f"{k} {v:.4f}" for k, v in results[name].items()
                           if k != "confusion_matrix")
         print(f"{name:<11}{shown}  ({len(part[1])} samples)")
@@ -68,7 +68,7 @@ def run_predict(args: argparse.Namespace) -> int:
     X = read_feature_rows(args.file, list(config.features))
     if ckpt.preprocessing is not None:
         X = ckpt.preprocessing.transform(X)
-    out = predict(model, X)
+    out = predictions(model, X, config)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     names = config.class_names
