@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from chainrule import explain
-from chainrule.cli_data import UsageError
+from chainrule.cli.data import UsageError
 from chainrule.explain.expression import Expression, parse
 
 EPILOG_TRACE = """examples:

@@ -26,7 +26,7 @@ import numpy as np
 
 from chainrule.arrayfiles import read_arrays
 from chainrule.check import check_grad
-from chainrule.cli_data import UsageError
+from chainrule.cli.data import UsageError
 from chainrule.primitive import Primitive
 
 EPILOG = """examples:

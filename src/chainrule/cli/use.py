@@ -11,47 +11,48 @@ import sys
 
 import numpy as np
 
-from chainrule import cli_data
-from chainrule.cli_train import load_run, prepared
-from chainrule.data import Dataset
-from chainrule.train import evaluate, predict
+from chainrule.cli.config import RunConfig
+from chainrule.cli.data import UsageError, load, load_run_data, prepared, read_feature_rows
+from chainrule.cli.rundir import load_run
+from chainrule.cli.scoring import predictions, score
+from chainrule.files import write_text
+from chainrule.nn import Module
+from chainrule.train import Checkpoint
 from chainrule.train.metrics import predict_classes
 from chainrule.train.mlp import make_loss, mlp_from_config
 
 
-def _restore(path: str):
-    ckpt = load_run(path)
-    config = dict(ckpt.config)
-    model = ckpt.load_into(mlp_from_config(config["model"]))
-    return ckpt, config, model
+def _restore(path: str) -> tuple[Checkpoint, RunConfig, Module]:
+    ckpt, config = load_run(path)
+    return ckpt, config, ckpt.load_into(mlp_from_config(config.model))
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
+    """``chainrule evaluate``: print the scores of a checkpoint on its run's split or on
+    ``--data``; returns the exit status."""
     ckpt, config, model = _restore(args.checkpoint)
-    n_classes = None if config.get("class_names") is None else len(config["class_names"])
-    loss = make_loss(config["loss"], n_classes)
-    metrics = ("accuracy",) if n_classes else ("mse", "r2")
+    loss = make_loss(config.loss, config.n_classes)
     t = (lambda X: X) if ckpt.preprocessing is None else ckpt.preprocessing.transform
-    if args.data is None or args.data == config["data"] and args.target is None:
-        _, _, parts, _ = prepared(config, ckpt.preprocessing)
+    if args.data is None or args.data == config.data and args.target is None:
+        _, parts, _ = prepared(config, load_run_data(config), ckpt.preprocessing)
         named = dict(zip(("train", "validation", "test"), parts, strict=True))
     else:
-        other = dict(config, data=args.data, target=args.target)
-        data: Dataset = cli_data.load(other)
-        if data.task != config["task"]:
-            raise cli_data.UsageError(f"--data {args.data!r} holds a {data.task} target but the "
-                                      f"model was trained for {config['task']}")
+        data = load(args.data, args.target, list(config.features), config.class_names,
+                    config.seed)
+        if data.task != config.task:
+            raise UsageError(f"--data {args.data!r} holds a {data.task} target but the "
+                             f"model was trained for {config.task}")
         named = {os.path.basename(args.data): (t(data.X), data.y)}
     results = {}
     for name, part in named.items():
-        results[name] = evaluate(model, loss, part, metrics, confusion=n_classes is not None)
+        results[name] = score(model, loss, part, config)
         shown = "  ".join(f"{k} {v:.4f}" for k, v in results[name].items()
                           if k != "confusion_matrix")
         print(f"{name:<11}{shown}  ({len(part[1])} samples)")
     last = results[list(results)[-1]]
     if "confusion_matrix" in last:
         print(f"confusion matrix ({list(results)[-1]}; rows: true class, columns: predicted):")
-        names = config["class_names"]
+        names = config.class_names
         width = max(len(n) for n in names)
         for name, row in zip(names, last["confusion_matrix"], strict=True):
             print(f"  {name:>{width}}  " + " ".join(f"{v:4d}" for v in row))
@@ -61,17 +62,19 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
 
 def run_predict(args: argparse.Namespace) -> int:
+    """``chainrule predict``: write the predictions of a checkpoint for the rows of a CSV
+    file (to ``--output`` or stdout); returns the exit status."""
     ckpt, config, model = _restore(args.checkpoint)
-    X = cli_data.read_feature_rows(args.file, config["features"])
+    X = read_feature_rows(args.file, list(config.features))
     if ckpt.preprocessing is not None:
         X = ckpt.preprocessing.transform(X)
-    out = predict(model, X)
+    out = predictions(model, X, config)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    names = config.get("class_names")
+    names = config.class_names
     if names:
         scores, label = out, "score"
-        if config["loss"] == "cross_entropy":  # outputs are logits: report softmax probabilities
+        if config.loss == "cross_entropy":  # outputs are logits: report softmax probabilities
             shifted = np.exp(out - out.max(axis=1, keepdims=True))
             scores, label = shifted / shifted.sum(axis=1, keepdims=True), "p"
         writer.writerow(["row", "predicted", *(f"{label}_{n}" for n in names)])
@@ -82,10 +85,7 @@ def run_predict(args: argparse.Namespace) -> int:
         for i, row in enumerate(out):
             writer.writerow([i, *(repr(float(v)) for v in row)])
     if args.output:
-        tmp = f"{args.output}.tmp"
-        with open(tmp, "w", newline="") as f:
-            f.write(buffer.getvalue())
-        os.replace(tmp, args.output)
+        write_text(args.output, buffer.getvalue())
         print(f"wrote {len(out)} predictions to {args.output}")
     else:
         sys.stdout.write(buffer.getvalue())

@@ -1,7 +1,7 @@
 """Data for the ``chainrule`` command: load a data set by name or CSV file, pick feature
 columns, split it into train / validation / test parts and fit the preprocessing on the
-training part. Everything is described by a JSON-ready ``config`` dict, which a checkpoint
-stores, so ``evaluate``, ``predict`` and ``--resume`` rebuild the same data exactly.
+training part. A run's ``RunConfig`` (stored in its checkpoint) names the data, columns, split
+and seed, so ``evaluate``, ``predict`` and ``--resume`` rebuild the same data exactly.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import csv
 import math
 import os
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,10 +22,14 @@ from chainrule.data import (
     dataset_names,
     load_csv,
     load_dataset,
+    load_npz,
     stratified_split,
 )
 from chainrule.data.csv_errors import CSVError, check_header, guarded
 from chainrule.data.preprocessing import Preprocessor
+
+if TYPE_CHECKING:
+    from chainrule.cli.config import RunConfig
 
 PREPROCESS = {"standardize": Standardizer, "minmax": MinMaxScaler, "whiten": PCAWhitener}
 DEMO_FEATURES = ["petal length (cm)", "petal width (cm)"]
@@ -40,7 +44,7 @@ def normalized(name: str) -> str:
     (``"petal length (cm)"`` -> ``"petal_length"``), so either spelling selects it.
 
     Example:
-        >>> from chainrule.cli_data import normalized
+        >>> from chainrule.cli.data import normalized
         >>> normalized("Petal Length (cm)")
         'petal_length'
     """
@@ -73,46 +77,77 @@ def pick(names: list[str], spec: str | int, what: str) -> int:
     return hits[0]
 
 
-def load(config: dict[str, Any]) -> Dataset:
-    """The data set of ``config`` with only its selected feature columns; also fills
-    ``config["features"]`` (names), ``config["class_names"]`` and ``config["task"]``."""
-    source = config["data"]
-    features = config.get("features")
+def load(source: str, target: str | None = None, features: list[str | int] | None = None,
+         class_names: list[str] | tuple[str, ...] | None = None, seed: int = 0) -> Dataset:
+    """The data set ``source`` (a name or a CSV file with target column ``target``) with only
+    the columns ``features`` (names or indices; all by default). ``class_names`` (a trained
+    run's) fixes the label order of a CSV file; ``seed`` draws the generated data sets."""
     if source.lower().endswith(".csv"):
         if not os.path.isfile(source):
             raise UsageError(f"--data: cannot read {source!r}: no such file")
-        target = config.get("target")
-        target = -1 if target is None else (int(target) if re.fullmatch(r"-?\d+", str(target))
-                                             else target)
+        column = -1 if target is None else (int(target) if re.fullmatch(r"-?\d+", str(target))
+                                            else target)
         try:
-            data = load_csv(source, target=target, features=features,
-                            class_names=config.get("class_names"))
+            return load_csv(source, target=column, features=features,
+                            class_names=None if class_names is None else list(class_names))
         except CSVError as error:  # the command line's hint instead of load_csv's keyword
             raise UsageError(error.for_command_line().removeprefix("load_csv: ")) from None
-    else:
-        if source.lower() not in dataset_names() or source.lower() == "sine":
-            choices = [n for n in dataset_names() if n != "sine"]
-            raise UsageError(f"--data: unknown data set {source!r}; choose one of {choices} "
-                             "or give a FILE.csv")
-        options = {} if source.lower() in ("iris", "digits") else {"seed": config["seed"]}
-        data = load_dataset(source, **options)
-        if features is not None:
-            cols = [pick(list(data.feature_names), f, "--features") for f in features]
-            data = Dataset(data.X[:, cols], data.y, tuple(data.feature_names[i] for i in cols),
-                           data.target_name, data.class_names, data.source)
-    config["features"] = list(data.feature_names)
-    config["class_names"] = None if data.class_names is None else list(data.class_names)
-    config["task"] = data.task
-    return data
+    if source.lower().endswith(".npz"):
+        return _load_npz(source, target, features)
+    if source.lower() not in dataset_names():
+        raise UsageError(f"--data: unknown data set {source!r}; choose one of "
+                         f"{list(dataset_names())} or give a FILE.csv")
+    options = {} if source.lower() in ("iris", "digits") else {"seed": seed}
+    return _columns(load_dataset(source, **options), features)
 
 
-def split(data: Dataset, config: dict[str, Any]):
-    """``(train, validation, test)`` pairs, stratified by class, seeded by ``config["seed"]``."""
+def _load_npz(source: str, target: str | None, features: list[str | int] | None) -> Dataset:
+    """A ``.npz`` archive with arrays ``X`` and ``y`` (as ``chainrule.data.save_npz`` writes;
+    ``y`` may have several columns: a multi-output regression)."""
+    if not os.path.isfile(source):
+        raise UsageError(f"--data: cannot read {source!r}: no such file")
+    if target is not None:
+        raise UsageError(f"--target: {source!r} is a .npz archive, whose targets are its array "
+                         "'y'; leave out --target")
+    return _columns(load_npz(source), features)
+
+
+def _columns(data: Dataset, features: list[str | int] | None) -> Dataset:
+    """``data`` with only the feature columns ``features`` (names or indices; None: all)."""
+    if features is None:
+        return data
+    cols = [pick(list(data.feature_names), f, "--features") for f in features]
+    return Dataset(data.X[:, cols], data.y, tuple(data.feature_names[i] for i in cols),
+                   data.target_name, data.class_names, data.source)
+
+
+def load_run_data(config: RunConfig) -> Dataset:
+    """The data set of the trained run ``config``, its columns and label order as trained."""
+    return load(config.data, config.target, list(config.features), config.class_names,
+                config.seed)
+
+
+def split(data: Dataset, config: RunConfig):
+    """``(train, validation, test)`` pairs of ``data``, stratified by class, in the fractions
+    of ``config`` and seeded by its seed."""
     try:
-        return stratified_split(data.X, data.y, val=config["val"], test=config["test"],
-                                seed=config["seed"])
+        return stratified_split(data.X, data.y, val=config.val, test=config.test,
+                                seed=config.seed)
     except ValueError as error:
-        raise UsageError(f"cannot split {config['data']!r}: {error}") from None
+        raise UsageError(f"cannot split {config.data!r}: {error}") from None
+
+
+def prepared(config: RunConfig, data: Dataset, preprocessing: Preprocessor | None = None):
+    """``(raw parts, transformed parts, preprocessing)``: ``data`` split as ``config`` says,
+    the preprocessing (a trained run's, or a new one fitted on the training part) applied."""
+    raw = split(data, config)
+    if preprocessing is None:
+        preprocessing = make_preprocessor(config.preprocess)
+        if preprocessing is not None:
+            preprocessing.fit(raw[0][0])
+    t = (lambda X: X) if preprocessing is None else preprocessing.transform
+    parts = tuple((t(X), y) for X, y in raw)
+    return raw, parts, preprocessing
 
 
 def make_preprocessor(name: str | None) -> Preprocessor | None:

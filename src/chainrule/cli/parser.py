@@ -1,0 +1,146 @@
+"""The argument parser of the ``chainrule`` command: ``train``, ``evaluate`` and ``predict``
+here; ``trace``/``graph``, ``figures`` and ``check`` register their own subcommands."""
+
+from __future__ import annotations
+
+import argparse
+
+from chainrule.cli.arguments import (
+    Parser,
+    fraction,
+    hidden_sizes,
+    positive_float,
+    positive_int,
+    seed,
+)
+
+DESCRIPTION_TRAIN = """\
+Train a multilayer perceptron with mini-batch gradient descent; print accuracy and
+loss; write runs/<name>/ with the checkpoint, metrics.json, history.json and figures.
+
+A regression (a numeric target) learns its targets standardized with the training
+part's mean and spread, and sgd/momentum/nesterov default to a quarter of their
+classification learning rate (see --lr), so the targets' units do not change the
+training; history.json's loss and mse are in standardized units, the scores in
+metrics.json, 'evaluate' and 'predict' in the data's units (R^2 is the same in both).
+
+A run that diverges (a NaN or infinite loss) exits with status 1 and keeps its
+folder: metrics.json (stop_reason "diverged", where, the message, the settings),
+history.json up to the divergence and the last checkpoint written before it."""
+EPILOG_TRAIN = """examples:
+  chainrule train                      the seeds' Iris network: petal length and width,
+                                       16 sigmoid units, softmax outputs, gradient descent
+  chainrule train --data digits --hidden 128 --activation relu --optimizer adam \\
+      --lr 0.001 --batch-size 32 --epochs 30
+  chainrule train --data moons --hidden 16,16 --activation tanh --epochs 300
+  chainrule train --data sine          a regression: mean squared error, sgd lr 0.25
+  chainrule train --data my.csv --target label --features width,height --quiet
+  chainrule train --name iris --overwrite
+                                       replace the run folder runs/iris/
+  chainrule train --resume runs/NAME/checkpoint.npz --epochs 1000
+                                       train on to 1000 epochs in all (the new total)
+"""
+EPILOG = """examples:
+  chainrule train                      train the seeds' Iris network, write runs/<time>/
+  chainrule evaluate runs/NAME/checkpoint.npz
+  chainrule predict runs/NAME/checkpoint.npz flowers.csv --output predictions.csv
+  chainrule demo                       the seed examples, differentiated
+  chainrule trace "cos(w1*x + w0)" --at w0=0.5,w1=2,x=1.5    its trace table
+  chainrule graph "cos(w1*x + w0)" --at w0=0.5,w1=2,x=1.5 -o graph.svg
+  chainrule figures -o figures         the seeds' figures and tables, with index.md
+  chainrule check mymodel.py:loss --at "w=[0.5,-1]"    gradient-check your function
+run 'chainrule train --help' for the training options.
+"""
+
+
+def _train_parser(sub) -> None:
+    from chainrule.cli.config import OPTIMIZERS
+    from chainrule.cli.data import PREPROCESS
+    from chainrule.train.mlp import ACTIVATIONS, LOSSES
+
+    p = sub.add_parser("train", help="train a network and write a run folder",
+                       description=DESCRIPTION_TRAIN,
+                       epilog=EPILOG_TRAIN, formatter_class=argparse.RawDescriptionHelpFormatter)
+    g = p.add_argument_group("data")
+    g.add_argument("--data", help="iris, digits, spirals, moons, xor, blobs, sine (a "
+                   "regression), FILE.csv with a header row, or FILE.npz with arrays X and y "
+                   "(y may have several columns) (default: iris with petal length and width)")
+    g.add_argument("--target", help="target column of a CSV file: name or index (default: last)")
+    g.add_argument("--features", help="feature columns, names or 0-based indices separated by "
+                   "commas (default: all)")
+    g.add_argument("--preprocess", choices=[*PREPROCESS, "none"],
+                   help="fitted on the training part (default: standardize)")
+    g.add_argument("--val", type=fraction, help="validation fraction (default: 0.2)")
+    g.add_argument("--test", type=fraction, help="test fraction (default: 0.2)")
+    g = p.add_argument_group("network")
+    g.add_argument("--hidden", type=hidden_sizes,
+                   help="hidden layer sizes, e.g. 16,16 (default: 16)")
+    g.add_argument("--activation", choices=sorted(ACTIVATIONS), help="default: sigmoid")
+    g.add_argument("--init", help="weight initializer from chainrule.nn.init, e.g. he_normal, "
+                   "xavier_uniform (default: fan_in_uniform)")
+    g.add_argument("--batchnorm", action="store_true", default=None,
+                   help="batch normalization after each hidden linear layer")
+    g.add_argument("--dropout", type=fraction, help="dropout after each hidden layer")
+    g.add_argument("--loss", choices=LOSSES,
+                   help="default: cross_entropy (classification) or mse (regression)")
+    g = p.add_argument_group("optimization")
+    g.add_argument("--optimizer", choices=list(OPTIMIZERS), help="default: sgd")
+    g.add_argument("--lr", type=positive_float, help="learning rate (default per optimizer: "
+                   + ", ".join(f"{k} {v[1]:g}" for k, v in OPTIMIZERS.items()) + "; for a "
+                   "regression a quarter of that for sgd, momentum and nesterov, whose step "
+                   "grows with the curvature, 4 times larger for mean squared error than for "
+                   "softmax cross-entropy)")
+    g.add_argument("--epochs", type=positive_int, help="default: 500")
+    g.add_argument("--batch-size", type=positive_int,
+                   help="1 = stochastic gradient descent (default: the whole training set)")
+    g.add_argument("--seed", type=seed, help="seeds the split, weights and batches (default 0)")
+    g = p.add_argument_group("output")
+    g.add_argument("--out", help="folder holding run folders (default: runs)")
+    g.add_argument("--name", help="run folder name (default: the date and time); an existing "
+                   "run folder is refused unless --overwrite is given")
+    g.add_argument("--overwrite", action="store_true", help="let --name replace an existing "
+                   "run: the files an earlier run wrote there are deleted first")
+    g.add_argument("--resume", metavar="CHECKPOINT", help="continue a run from its checkpoint "
+                   "(settings come from the checkpoint; --epochs is the new total, so it must "
+                   "exceed the epochs already trained)")
+    g.add_argument("--checkpoint-every", type=positive_int, metavar="N",
+                   help="epochs between checkpoints (default: a tenth of the epochs)")
+    g.add_argument("--diagnose", action="store_true", help="record gradient norms per layer, "
+                   "dead and saturated units (seed 3.4); report them, write diagnostics.json")
+    g.add_argument("--quiet", action="store_true", help="print nothing (for scripts)")
+    g.add_argument("--progress", action="store_true",
+                   help="draw the progress bar even when stderr is not a terminal")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``chainrule`` command."""
+    parser = Parser(prog="chainrule", description="Automatic differentiation of NumPy code, "
+                    "and training neural networks with it.", epilog=EPILOG,
+                    formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _train_parser(sub)
+    p = sub.add_parser("evaluate", help="accuracy/loss of a checkpoint on data",
+                       description="Evaluate a checkpoint written by 'chainrule train': on "
+                       "the train/validation/test split it was trained with, or on --data.")
+    p.add_argument("checkpoint")
+    p.add_argument("--data", help="a data set name or FILE.csv (default: the run's data)")
+    p.add_argument("--target", help="target column of a CSV file (default: last)")
+    p.add_argument("--json", action="store_true", help="also print the results as JSON")
+    p = sub.add_parser("predict", help="predictions of a checkpoint for a CSV file",
+                       description="Predict the class (and class probabilities) of every row "
+                       "of a CSV file holding the feature columns the run was trained on.")
+    p.add_argument("checkpoint")
+    p.add_argument("file", help="CSV file with a header row")
+    p.add_argument("--output", help="write the predictions to this CSV file (default: stdout)")
+    sub.add_parser("demo", help="the seed examples, differentiated by both modes",
+                   description="Differentiate the seed examples in forward and reverse mode.")
+    from chainrule.cli.explain import add_parsers
+
+    add_parsers(sub)
+    from chainrule.cli.figures import add_parser as add_figures_parser
+
+    add_figures_parser(sub)
+    from chainrule.cli.check import add_parser as add_check_parser
+
+    add_check_parser(sub)
+    return parser
