@@ -22,6 +22,7 @@ import numpy as np
 
 import chainrule as cr
 from chainrule.data import BatchIterator
+from chainrule.data.nonfinite import require_finite
 from chainrule.nn import Module
 from chainrule.optim import (
     GradientTransformation,
@@ -126,6 +127,15 @@ def _finite(tree: Any) -> bool:
     return bool(np.isfinite(total)) or all(bool(np.isfinite(v).all()) for v in tree_leaves(tree))
 
 
+def _finite_pair(data: Any, op: str) -> tuple[np.ndarray, np.ndarray]:
+    """``as_pair(data)``, refused when it holds NaN or inf (columns named for a Dataset)."""
+    X, y = as_pair(data, op)
+    require_finite(op, [("X", X, getattr(data, "feature_names", None)), ("y", y, None)],
+                   "the data is at fault, not the training: drop or impute those samples "
+                   "before fit (the loaders take nonfinite='drop')")
+    return X, y
+
+
 def _positive_int(name: str, value: Any, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
         raise ValueError(f"fit: {name} must be an integer >= {minimum}, got {value!r}")
@@ -193,6 +203,8 @@ def fit(model: Module, loss: Loss, data: Any, optimizer: GradientTransformation 
     batch position, random generators, history and callback state saved by a
     ``Checkpointer`` and trains on until ``epochs`` epochs in all are done.
 
+    NaN or inf in ``data`` or ``validation`` raises ValueError before training, naming the
+    sample and column of the first and the count (bad data is not a learning-rate problem).
     Raises ``NonFiniteLossError`` (a ``FloatingPointError``) naming the epoch and batch where
     the loss, gradient or parameters stop being finite; shape mismatches between the data and
     the model surface as ``nn.ShapeError`` naming the layer.
@@ -209,8 +221,8 @@ def fit(model: Module, loss: Loss, data: Any, optimizer: GradientTransformation 
         >>> history.last["accuracy"] > 0.95, history["loss"][0] > history["loss"][-1]
         (True, True)
     """
-    X, y = as_pair(data, "fit")
-    validation = None if validation is None else as_pair(validation, "fit validation")
+    X, y = _finite_pair(data, "fit")
+    validation = None if validation is None else _finite_pair(validation, "fit validation")
     tx = optimizer.transformation if isinstance(optimizer, Optimizer) else optimizer
     if not isinstance(tx, GradientTransformation):
         raise TypeError(f"fit: optimizer must be a chainrule.optim GradientTransformation (e.g. "
