@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -40,6 +41,7 @@ from chainrule.train.evaluation import as_pair, predict
 from chainrule.train.history import History
 from chainrule.train.metrics import Metric, get_metric
 from chainrule.train.progress import ProgressBar
+from chainrule.train.watch import ValidationLossWarning, ValidationWatch
 from chainrule.tree import tree_flatten, tree_leaves, tree_unflatten
 
 Loss = Callable[[Any, Any], Any]
@@ -156,7 +158,8 @@ def _restore(run: Run, ckpt: Checkpoint, model: Module, callbacks: list[Callback
         except ValueError as error:
             raise ValueError(f"fit: cannot resume from {ckpt.path!r} with other data or batch "
                              f"size ({error})") from None
-    run.history = History(ckpt.history.epochs, None, ckpt.history.best_epoch)
+    run.history = History(ckpt.history.epochs, None, ckpt.history.best_epoch,
+                          ckpt.history.events)
     run.completed_epochs = run.epoch = ckpt.epoch
     own = [c for c in callbacks if not isinstance(c, Checkpointer)]
     saved = [n for n in ckpt.callback_classes if n != "ProgressBar"]
@@ -197,8 +200,11 @@ def fit(model: Module, loss: Loss, data: Any, optimizer: GradientTransformation 
     History records per epoch: ``loss`` (mean batch loss), the ``metrics`` (names from
     ``chainrule.train.metrics`` or functions ``f(output, y)``) on the outputs of the training
     batches as they were trained, ``val_loss`` and ``val_<metric>`` on ``validation`` (without
-    the penalty), and ``seconds``. ``seed`` fixes the batch order; ``batch_size=None`` is the
-    whole training set. ``verbose=True`` adds a ``ProgressBar`` (drawn on a terminal only).
+    the penalty), and ``seconds``. When ``val_loss`` grows past ten times its best so far, fit
+    warns with ``ValidationLossWarning`` and adds the event to ``History.events`` (again at
+    100x, 1000x, ...; see ``chainrule.train.watch``). ``seed`` fixes the batch order;
+    ``batch_size=None`` is the whole training set. ``verbose=True`` adds a ``ProgressBar``
+    (drawn on a terminal only).
     ``resume`` (a checkpoint path or ``Checkpoint``) restores the weights, optimizer,
     batch position, random generators, history and callback state saved by a
     ``Checkpointer`` and trains on until ``epochs`` epochs in all are done.
@@ -269,7 +275,7 @@ def fit(model: Module, loss: Loss, data: Any, optimizer: GradientTransformation 
 def _epochs(run: Run, cbs: list[Callback], step: Callable, named: list[tuple[str, Metric]],
             validation: Any, loss: Loss, checkpoint_path: str | None) -> None:
     """The epochs still to do (all of them, or those after a resumed checkpoint)."""
-    iterator = run.iterator
+    iterator, watch = run.iterator, ValidationWatch(run.history)
     while run.completed_epochs < run.epochs and run.stop_reason is None:
         run.epoch = run.completed_epochs + 1
         for cb in cbs:
@@ -295,6 +301,9 @@ def _epochs(run: Run, cbs: list[Callback], step: Callable, named: list[tuple[str
         record["seconds"] = time.perf_counter() - start
         run.history.append(record)
         run.completed_epochs = run.epoch
+        grown = watch.check(run.history.last)
+        if grown is not None:
+            warnings.warn(grown, ValidationLossWarning, stacklevel=3)  # at the call of fit
         for cb in cbs:
             cb.on_epoch_end(run, run.history.last)
 
