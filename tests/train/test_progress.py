@@ -3,7 +3,9 @@ the same information either way, drawn on stderr only when it is a terminal unle
 and nothing under the command line's --quiet."""
 
 import io
+import os
 import re
+import struct
 import sys
 
 import numpy as np
@@ -40,10 +42,10 @@ def test_tqdm_bar_on_stderr_with_epoch_loss_and_validation(capsys):
     err = capsys.readouterr().err
     last = history.last
     final = last_line(err)
-    assert final.startswith("epoch 3/3 batch 3/3 |") and "| 100% [" in final
-    assert final.endswith(f"loss {last['loss']:.4f}  accuracy {last['accuracy']:.4f}  "
-                          f"val_loss {last['val_loss']:.4f}  "
-                          f"val_accuracy {last['val_accuracy']:.4f}]")
+    assert final.startswith(f"epoch 3/3 batch 3/3  loss {last['loss']:.4f}  accuracy "
+                            f"{last['accuracy']:.4f}  val_loss {last['val_loss']:.4f}  "
+                            f"val_accuracy {last['val_accuracy']:.4f} |")
+    assert re.search(r" \|.{20}\| 100% \[00:0\d<00:00\]$", final)  # off a terminal: 20 wide
     steps = re.findall(r"epoch (\d)/3 batch (\d)/3", err)
     assert ("1", "1") in steps and ("2", "3") in steps  # every batch drawn (interval=0)
     assert err.endswith("]\n") and err.count("\n") == 1  # one line, redrawn in place
@@ -58,7 +60,43 @@ def test_tqdm_bar_resumes_at_the_epochs_already_done(tmp_path, capsys):
              resume=path)
     err = capsys.readouterr().err
     assert err.startswith("\repoch 3/4 batch 0/3 |") and " 50% [" in err.split("\r")[1]
-    assert last_line(err).startswith("epoch 4/4 batch 3/3 |")
+    assert last_line(err).startswith("epoch 4/4 batch 3/3  loss ")
+
+
+def drawn_on_a_terminal(columns):
+    """What a run draws, unforced, on a pseudo-terminal ``columns`` wide (0: width unknown)."""
+    fcntl, termios = pytest.importorskip("fcntl"), pytest.importorskip("termios")
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    stream = os.fdopen(slave, "w", encoding="utf-8")
+    history = iris_run(callbacks=[ProgressBar(stream, interval=60)])  # draws: first and last
+    stream.close()
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the terminal's other end is closed and all is read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    return b"".join(chunks).decode("utf-8"), history
+
+
+@pytest.mark.parametrize("columns", [150, 0])
+def test_tqdm_bar_fills_a_terminal_or_keeps_20_wide(columns):
+    pytest.importorskip("tqdm", reason="tqdm is optional; the plain bar is tested without it")
+    text, history = drawn_on_a_terminal(columns)
+    final = last_line(text.replace("\r\n", "\n"))
+    assert final.startswith(f"epoch 3/3 batch 3/3  loss {history.last['loss']:.4f}")
+    assert f"val_accuracy {history.last['val_accuracy']:.4f} |" in final
+    assert final.endswith("| 100% [00:00<00:00]")
+    if columns:
+        assert columns - 2 <= len(final) <= columns  # the bar takes the rest of the line
+        assert re.search(r" \|.{30,}\| 100%", final)
+    else:
+        assert re.search(r" \|.{20}\| 100%", final)
 
 
 def test_plain_line_when_tqdm_is_missing(without_tqdm, capsys):

@@ -11,6 +11,7 @@ stream is a terminal, unless ``force=True``: logs and pipes stay clean.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from typing import TYPE_CHECKING, Any, TextIO
@@ -46,6 +47,14 @@ def render(epoch: int, epochs: int, batch: int, batches: int, logs: dict[str, An
     text = f"epoch {epoch}/{epochs} [{bar}] batch {batch}/{batches}"
     details = _format(logs)
     return f"{text}  {details}" if details else text
+
+
+def _columns(stream: TextIO) -> int:
+    """The width of the terminal ``stream`` is, or 0 (not a terminal, or width unknown)."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns if stream.isatty() else 0
+    except (AttributeError, OSError, ValueError):
+        return 0
 
 
 def tqdm_class() -> Any:
@@ -94,11 +103,17 @@ class ProgressBar(Callback):
         if self._tqdm is None:
             return
         batches, epoch = run.batches_per_epoch, min(run.completed_epochs + 1, run.epochs)
+        # the bar fills a terminal's width (the text comes first: in a narrow terminal, the
+        # times are cut before the metrics); elsewhere (a log, a terminal of unknown width,
+        # which tqdm would take for 0 columns and 0 rows: not drawn) it is 20 wide, uncut
+        fills = _columns(self.stream) > 0
+        width = {"dynamic_ncols": True} if fills else {"ncols": 10**4, "nrows": 10**4}
+        bar = "{bar}" if fills else "{bar:20}"
         self._bar = self._tqdm(
             desc=f"epoch {epoch}/{run.epochs} batch 0/{batches}",
             total=run.epochs * batches, initial=run.completed_epochs * batches,
-            file=self.stream, mininterval=0, miniters=1, leave=True, dynamic_ncols=True,
-            bar_format="{desc} |{bar}| {percentage:3.0f}% [{elapsed}<{remaining}{postfix}]",
+            file=self.stream, mininterval=0, miniters=1, leave=True, **width,
+            bar_format="{desc} |" + bar + "| {percentage:3.0f}% [{elapsed}<{remaining}]",
         )
 
     def _draw(self, text: str) -> None:
@@ -111,9 +126,9 @@ class ProgressBar(Callback):
     def _tqdm_show(self, run: Run, batch: int, logs: dict[str, Any]) -> None:
         """Redraw the tqdm bar (we time the redraws; tqdm draws on every update)."""
         bar = self._bar
-        bar.set_description_str(f"epoch {run.epoch}/{run.epochs} batch {batch}/"
-                                f"{run.batches_per_epoch}", refresh=False)
-        bar.set_postfix_str(_format(logs), refresh=False)
+        text = f"epoch {run.epoch}/{run.epochs} batch {batch}/{run.batches_per_epoch}"
+        details = _format(logs)
+        bar.set_description_str(f"{text}  {details}" if details else text, refresh=False)
         if self._pending:
             bar.update(self._pending)
         else:
