@@ -53,7 +53,7 @@ def listing(first: str, places: Sequence[str], cells: int, rows: int, unit: str,
     return f"{first}; {cells} {kind} cells in {rows} {unit}{plural} in all: {shown}"
 
 
-def _table(a: np.ndarray) -> np.ndarray:
+def _table(a: np.ndarray) -> np.ndarray | None:
     """The entries of ``a`` as (samples, columns), or None when its dtype cannot hold NaN."""
     if a.dtype.kind not in "fc":  # integers, booleans and strings are always finite
         return None
