@@ -141,7 +141,8 @@ def test_npz_errors(tmp_path):
     X = np.ones((3, 2))
     X[1, 1] = np.nan
     np.savez(tmp_path / "nan.npz", X=X, y=np.zeros(3, int))
-    with pytest.raises(ValueError, match=r"nan\.npz: array 'X' row 1, column 1 is nan"):
+    with pytest.raises(ValueError, match=r"nan\.npz: X\[1, 1\] \('x1'\) is nan: sample 1 "
+                       r"\(0-based\), feature column 1 \(the only such cell\)"):
         load_npz(tmp_path / "nan.npz")
     np.savez(tmp_path / "obj.npz", X=np.array([{"a": 1}], dtype=object), y=np.zeros(1))
     with pytest.raises(ValueError, match="object arrays"):

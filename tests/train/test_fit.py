@@ -170,19 +170,3 @@ def test_optimizer_object_receives_the_final_state():
     opt = optim.Optimizer(optim.adam(0.01))
     fit(mlp(), nn.softmax_cross_entropy, (X, y), opt, epochs=3)
     assert int(opt.state[0].count) == 3
-
-
-def test_progress_bar_only_on_a_terminal_unless_forced(capsys):
-    import io
-
-    from chainrule.train import ProgressBar
-
-    X, y = iris_petals()
-    fit(mlp(), nn.softmax_cross_entropy, (X, y), optim.sgd(0.5), epochs=3, verbose=True)
-    assert capsys.readouterr().err == ""  # pytest's stderr is not a terminal
-    stream = io.StringIO()
-    fit(mlp(), nn.softmax_cross_entropy, (X, y), optim.sgd(0.5), epochs=3,
-        callbacks=[ProgressBar(stream, force=True)])
-    text = stream.getvalue()
-    assert "epoch 3/3 [####################]" in text and "loss" in text
-    assert text.endswith("\n")

@@ -5,16 +5,21 @@ but not someone at the command line, where the same choice is ``--features``. ``
 carries both: ``str(error)`` has the Python hint and ``error.for_command_line()`` the command
 line's. ``check_header`` catches a file without a header row, whose first data row would
 otherwise be taken for column names and silently lost; ``guarded`` reports a file that is not
-CSV text at all (an image, a checkpoint) in one line naming it.
+CSV text at all (an image, a checkpoint) in one line naming it. ``bad_cell`` and
+``refuse_cells`` report missing and non-finite values, all of them in one error.
 """
 
 from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
 from chainrule.arrayfiles import describe_bytes
+from chainrule.data.nonfinite import listing
+
+MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "?"})
 
 
 class CSVError(ValueError):
@@ -47,6 +52,53 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+class BadCell(NamedTuple):
+    """A missing or non-finite cell: its line (1 = the header), column name, text, and what is
+    wrong with it."""
+
+    line: int
+    column: str
+    text: str
+    problem: str
+
+
+def bad_cell(text: str, line: int, column: str) -> BadCell | None:
+    """A ``BadCell`` when the stripped field ``text`` is a missing value (empty, NA, N/A, NaN,
+    null, none, ?) or a number that is not finite (``inf``, ``1e999``), else None.
+
+    Example:
+        >>> from chainrule.data.csv_errors import bad_cell
+        >>> bad_cell("NA", 3, "b").problem, bad_cell("-inf", 4, "b").problem
+        ("missing value ('NA')", "'-inf' is not a finite number")
+        >>> bad_cell("2.5", 5, "b") is None, bad_cell("rose", 5, "b") is None
+        (True, True)
+    """
+    if text.lower() in MISSING:
+        return BadCell(line, column, text, f"missing value ({text!r})")
+    if _is_number(text) and not math.isfinite(float(text)):
+        return BadCell(line, column, text, f"{text!r} is not a finite number")
+    return None
+
+
+def refuse_cells(where: str, shown: Sequence[BadCell], cells: int, rows: int) -> CSVError:
+    """One error for ``cells`` missing or non-finite cells in ``rows`` rows, naming the first
+    of ``shown`` and listing them, with what to do in Python and on the command line.
+
+    Example:
+        >>> from chainrule.data.csv_errors import bad_cell, refuse_cells
+        >>> e = refuse_cells("f.csv", [bad_cell("", 2, "b"), bad_cell("inf", 4, "a")], 2, 2)
+        >>> print(e)  # doctest: +NORMALIZE_WHITESPACE
+        f.csv, line 2, column 'b': missing value (''); 2 missing or non-finite cells in 2 rows
+        in all: line 2 column 'b' (''), line 4 column 'a' ('inf'); drop those rows or fill in
+        (impute) the values, or pass nonfinite='drop' to skip them
+    """
+    first = f"{where}, line {shown[0].line}, column {shown[0].column!r}: {shown[0].problem}"
+    places = [f"line {b.line} column {b.column!r} ({b.text!r})" for b in shown]
+    found = listing(first, places, cells, rows, "row", "missing or non-finite")
+    return CSVError(found + "; drop those rows or fill in (impute) the values",
+                    ", or pass nonfinite='drop' to skip them", " in the file")
 
 
 def looks_like_data(header: list[str]) -> bool:

@@ -30,7 +30,9 @@ class Dataset:
     ``X`` is float64 (n, d). For classification ``y`` is int64 (n,) in ``0..k-1`` and
     ``class_names`` lists the k names (label ``i`` means ``class_names[i]``); for regression
     ``y`` is float64 (n, 1) (or (n, m) for several targets) and ``class_names`` is None.
-    A ``Dataset`` unpacks like a pair: ``X, y = load_dataset("iris")``.
+    A ``Dataset`` unpacks like a pair: ``X, y = load_dataset("iris")``. ``dropped`` lists the
+    rows a loader skipped for NaN/inf with ``nonfinite="drop"``: CSV line numbers (1 = the
+    header) or 0-based ``.npz`` sample indices.
 
     Example:
         >>> from chainrule.data import load_dataset
@@ -48,6 +50,7 @@ class Dataset:
     target_name: str = "target"
     class_names: tuple[str, ...] | None = None
     source: str = ""
+    dropped: tuple[int, ...] = ()
 
     def __iter__(self):
         return iter((self.X, self.y))
@@ -65,7 +68,8 @@ class Dataset:
     def __repr__(self) -> str:
         kind = self.task if self.class_names is None else f"{self.n_classes} classes"
         where = f", source={self.source!r}" if self.source else ""
-        return f"Dataset(X={self.X.shape}, y={self.y.shape}, {kind}{where})"
+        skipped = f", {len(self.dropped)} rows dropped" if self.dropped else ""
+        return f"Dataset(X={self.X.shape}, y={self.y.shape}, {kind}{where}{skipped})"
 
 
 @cache

@@ -1,4 +1,5 @@
-"""Loading your own data: CSV files with a header row, and NumPy ``.npz`` archives.
+"""Loading your own data: CSV files with a header row (here), and NumPy ``.npz`` archives
+(``chainrule.data.npz``, re-exported here).
 
 Both return a ``Dataset`` (``X`` float64 (n, d), ``y`` int64 class labels (n,) or float64
 regression targets (n, 1), and the names). Every problem in a file is reported with the file
@@ -15,12 +16,19 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from chainrule.arrayfiles import read_arrays
-from chainrule.data.csv_errors import CSVError, check_header, guarded
+from chainrule.data.csv_errors import (
+    BadCell,
+    CSVError,
+    bad_cell,
+    check_header,
+    guarded,
+    refuse_cells,
+)
 from chainrule.data.datasets import Dataset
+from chainrule.data.nonfinite import SHOWN, check_choice
+from chainrule.data.npz import as_table, load_npz, save_npz
 from chainrule.files import write_atomically
 
-MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "?"})
 Column = int | str
 
 
@@ -67,13 +75,12 @@ def _field_count_message(where: str, line: int, row: list[str], header: list[str
 
 
 def _cell(row: list[str], i: int, header: list[str], where: str, line: int, numeric: bool):
-    """Field ``i`` of ``row``: a float (feature) or stripped text (target); errors if missing."""
+    """Field ``i`` of ``row``: a float (feature) or stripped text (target), or a ``BadCell``
+    for a missing or non-finite value; text in a feature column raises ``CSVError``."""
     text = row[i].strip()
-    if text.lower() in MISSING:
-        raise ValueError(
-            f"{where}, line {line}, column {header[i]!r}: missing value ({text!r}); fill it in "
-            "or remove the row"
-        )
+    bad = bad_cell(text, line, header[i])
+    if bad is not None:
+        return bad
     if not numeric:
         return text
     value = _number(text)
@@ -98,6 +105,7 @@ def load_csv(
     delimiter: str = ",",
     classification: bool | None = None,
     class_names: Sequence[str] | None = None,
+    nonfinite: str = "raise",
 ) -> Dataset:
     """Read a CSV file whose first line names the columns (parsed with the ``csv`` module).
 
@@ -110,9 +118,16 @@ def load_csv(
     loading a validation/test file, so the same label means the same class. Empty lines are
     skipped; empty fields and NA, N/A, NaN, null, none, ? count as missing values.
 
+    Missing values and non-finite numbers (``inf``, ``1e999``) in the chosen columns would
+    only surface later as a NaN loss, so with ``nonfinite="raise"`` (default) they raise one
+    ValueError naming the line (1 = the header) and column of the first, how many cells and
+    rows hold them, and the first few; ``nonfinite="drop"`` skips those rows instead and
+    lists their line numbers in ``Dataset.dropped``.
+
     Raises ValueError naming the file, line and column for a row with the wrong number of
-    fields, a missing value, a non-numeric feature or an unknown class name, and for a first
-    line of numbers only (a file without a header row, which would lose its first row).
+    fields, missing or non-finite values, a non-numeric feature or an unknown class name, and
+    for a first line of numbers only (a file without a header row, which would lose its first
+    row).
 
     Example:
         >>> import os, tempfile
@@ -125,6 +140,7 @@ def load_csv(
     """
     name = os.fspath(path)
     where = f"load_csv: {name}"
+    check_choice("load_csv", nonfinite)
     if class_names is not None:
         if classification is False:
             raise ValueError(f"{where}: class_names was given with classification=False")
@@ -151,20 +167,33 @@ def load_csv(
         rows: list[list[float]] = []
         raw_targets: list[str] = []
         lines: list[int] = []
+        bad: list[BadCell] = []  # the first SHOWN of them
+        cells_bad = 0
+        dropped: list[int] = []
         for row in rows_of:
             if not row:
                 continue
             line = reader.line_num
             if len(row) != len(header):
                 raise ValueError(_field_count_message(where, line, row, header))
-            rows.append([_cell(row, i, header, where, line, numeric=True) for i in cols])
-            raw_targets.append(_cell(row, t, header, where, line, numeric=False))
+            cells = {i: _cell(row, i, header, where, line, i != t) for i in sorted([*cols, t])}
+            values, label = [cells[i] for i in cols], cells[t]
+            problems = [v for v in cells.values() if isinstance(v, BadCell)]
+            if problems:
+                bad, cells_bad = (bad + problems)[:SHOWN], cells_bad + len(problems)
+                dropped.append(line)
+                continue
+            rows.append(values)
+            raw_targets.append(label)
             lines.append(line)
+    if bad and nonfinite == "raise":
+        raise refuse_cells(where, bad, cells_bad, len(dropped))
     if not rows:
-        raise ValueError(f"{where}: no data rows after the header")
+        more = f" ({len(dropped)} rows dropped for missing or non-finite values)" * bool(dropped)
+        raise ValueError(f"{where}: no data rows after the header{more}")
     X = np.array(rows, dtype=np.float64).reshape(len(rows), len(cols))
     y, names = _targets(raw_targets, lines, where, header[t], classification, class_names)
-    return Dataset(X, y, tuple(header[i] for i in cols), header[t], names, name)
+    return Dataset(X, y, tuple(header[i] for i in cols), header[t], names, name, tuple(dropped))
 
 
 def _targets(raw, lines, where, column, classification, class_names):
@@ -202,18 +231,6 @@ def _targets(raw, lines, where, column, classification, class_names):
     return np.array([index[text] for text in raw], dtype=np.int64), names
 
 
-def _as_table(where: str, X, y) -> tuple[np.ndarray, np.ndarray]:
-    X, y = np.asarray(X), np.asarray(y)
-    if X.ndim != 2:
-        raise ValueError(f"{where}: X must be 2-D (n_samples, n_features), got shape {X.shape}")
-    if y.ndim not in (1, 2) or y.shape[0] != X.shape[0]:
-        raise ValueError(
-            f"{where}: y must have shape ({X.shape[0]},) or ({X.shape[0]}, m) to match X "
-            f"{X.shape}, got {y.shape}"
-        )
-    return X, y
-
-
 def save_csv(
     path: str | os.PathLike, X: np.ndarray, y: np.ndarray, *,
     feature_names: Sequence[str] | None = None, target_name: str = "target",
@@ -237,7 +254,7 @@ def save_csv(
         [1, 0]
     """
     where = f"save_csv: {os.fspath(path)}"
-    X, y = _as_table(where, X, y)
+    X, y = as_table(where, X, y)
     if y.ndim == 2 and y.shape[1] != 1:
         raise ValueError(f"{where}: save_csv writes one target column, got y of shape {y.shape}")
     y = y.reshape(-1)
@@ -265,86 +282,4 @@ def save_csv(
     write_atomically(path, write, binary=False)
 
 
-def load_npz(
-    path: str | os.PathLike, *, x_key: str = "X", y_key: str = "y",
-    classification: bool | None = None,
-) -> Dataset:
-    """Read features and targets from a ``.npz`` archive (no pickled objects allowed).
-
-    ``x_key``/``y_key`` name the arrays (default ``"X"``/``"y"``). Optional string arrays
-    ``"class_names"`` and ``"feature_names"`` are used when present. Integer (or bool) ``y``
-    means class labels, float ``y`` a regression target (returned with shape (n, 1) when 1-D);
-    ``classification`` overrides that guess (float labels must then be whole numbers).
-
-    Example:
-        >>> import os, tempfile
-        >>> import numpy as np
-        >>> from chainrule.data import load_npz, save_npz
-        >>> path = os.path.join(tempfile.mkdtemp(), "d.npz")
-        >>> save_npz(path, np.eye(3), np.array([0, 2, 1]), class_names=["a", "b", "c"])
-        >>> data = load_npz(path)
-        >>> data.y.tolist(), data.class_names
-        ([0, 2, 1], ('a', 'b', 'c'))
-    """
-    name = os.fspath(path)
-    where = f"load_npz: {name}"
-    stored = read_arrays(name, where=f"{where}: ", advice="save the data with save_npz or "
-                         "numpy.savez (numeric arrays, no object arrays)")
-    keys = list(stored)
-    for key in (x_key, y_key):
-        if key not in keys:
-            raise ValueError(f"{where}: no array named {key!r}; the archive has {keys}")
-    X, y = _as_table(where, stored[x_key], stored[y_key])
-    if not (np.issubdtype(X.dtype, np.integer) or np.issubdtype(X.dtype, np.floating)):
-        raise ValueError(f"{where}: array {x_key!r} must be numeric, got dtype {X.dtype}")
-    X = X.astype(np.float64)
-    bad = np.argwhere(~np.isfinite(X))
-    if bad.size:
-        r, c = (int(v) for v in bad[0])
-        raise ValueError(f"{where}: array {x_key!r} row {r}, column {c} is {X[r, c]} (missing)")
-    features = stored.get("feature_names", [f"x{j}" for j in range(X.shape[1])])
-    if len(features) != X.shape[1]:
-        raise ValueError(f"{where}: {len(features)} feature_names for {X.shape[1]} columns")
-    names = stored.get("class_names")
-    integer = np.issubdtype(y.dtype, np.integer) or y.dtype == np.bool_
-    if classification is None:
-        classification = integer or names is not None
-    if not classification:
-        y = y.astype(np.float64)
-        return Dataset(X, y.reshape(-1, 1) if y.ndim == 1 else y, tuple(map(str, features)),
-                       y_key, None, name)
-    if y.ndim != 1 or not (integer or np.all(np.mod(y, 1) == 0)) or (y.size and y.min() < 0):
-        raise ValueError(f"{where}: class labels {y_key!r} must be whole numbers >= 0 in a 1-D "
-                         f"array, got dtype {y.dtype} shape {y.shape}")
-    y = y.astype(np.int64)
-    k = int(y.max()) + 1 if y.size else 0
-    names = tuple(str(v) for v in names) if names is not None else tuple(map(str, range(k)))
-    if k > len(names):
-        raise ValueError(f"{where}: label {k - 1} but only {len(names)} class_names {names}")
-    return Dataset(X, y, tuple(map(str, features)), y_key, names, name)
-
-
-def save_npz(
-    path: str | os.PathLike, X: np.ndarray, y: np.ndarray, *,
-    class_names: Sequence[str] | None = None, feature_names: Sequence[str] | None = None,
-) -> None:
-    """Write ``X``, ``y`` (and the names, when given) to an uncompressed ``.npz``, atomically.
-
-    The file is written exactly at ``path`` (no ``.npz`` is appended).
-
-    Example:
-        >>> import os, tempfile
-        >>> import numpy as np
-        >>> from chainrule.data import load_npz, save_npz
-        >>> path = os.path.join(tempfile.mkdtemp(), "r.npz")
-        >>> save_npz(path, np.ones((2, 3)), np.array([0.5, 1.5]))
-        >>> load_npz(path).y.shape
-        (2, 1)
-    """
-    X, y = _as_table(f"save_npz: {os.fspath(path)}", X, y)
-    arrays = {"X": X, "y": y}
-    if class_names is not None:
-        arrays["class_names"] = np.array([str(c) for c in class_names], dtype=np.str_)
-    if feature_names is not None:
-        arrays["feature_names"] = np.array([str(c) for c in feature_names], dtype=np.str_)
-    write_atomically(path, lambda f: np.savez(f, **arrays), binary=True)
+__all__ = ["load_csv", "load_npz", "save_csv", "save_npz"]

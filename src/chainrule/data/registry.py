@@ -52,7 +52,8 @@ def load_dataset(name: str | os.PathLike, *, seed: Seed = None, **options) -> Da
     Bundled sets (``iris``, ``digits``) take no options and ignore ``seed``. Generated sets
     pass ``seed`` and ``options`` (``n_samples``, ``noise``, ...) to ``make_<name>``; their
     class names are ``"0", "1", ...`` (``sine`` is a regression). Files pass ``options`` to
-    ``load_csv`` or ``load_npz``.
+    ``load_csv`` or ``load_npz``, e.g. ``nonfinite="drop"`` to skip rows holding missing
+    values, NaN or inf, which by default raise ValueError naming the row and column.
 
     Example:
         >>> from chainrule.data import load_dataset

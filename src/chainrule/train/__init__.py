@@ -26,9 +26,11 @@ from chainrule.train.metrics import (
     r2_score,
 )
 from chainrule.train.progress import ProgressBar
+from chainrule.train.watch import ValidationLossWarning
 
 __all__ = [
     "Callback", "Checkpoint", "Checkpointer", "EarlyStopping", "History", "NonFiniteLossError",
-    "ProgressBar", "Run", "accuracy", "confusion_matrix", "evaluate", "fit", "load_checkpoint",
-    "mean_squared_error", "predict", "predict_classes", "r2_score", "save_checkpoint",
+    "ProgressBar", "Run", "ValidationLossWarning", "accuracy", "confusion_matrix", "evaluate",
+    "fit", "load_checkpoint", "mean_squared_error", "predict", "predict_classes", "r2_score",
+    "save_checkpoint",
 ]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -22,6 +23,7 @@ import numpy as np
 
 import chainrule as cr
 from chainrule.data import BatchIterator
+from chainrule.data.nonfinite import require_finite
 from chainrule.nn import Module
 from chainrule.optim import (
     GradientTransformation,
@@ -39,6 +41,7 @@ from chainrule.train.evaluation import as_pair, predict
 from chainrule.train.history import History
 from chainrule.train.metrics import Metric, get_metric
 from chainrule.train.progress import ProgressBar
+from chainrule.train.watch import ValidationLossWarning, ValidationWatch
 from chainrule.tree import tree_flatten, tree_leaves, tree_unflatten
 
 Loss = Callable[[Any, Any], Any]
@@ -126,6 +129,15 @@ def _finite(tree: Any) -> bool:
     return bool(np.isfinite(total)) or all(bool(np.isfinite(v).all()) for v in tree_leaves(tree))
 
 
+def _finite_pair(data: Any, op: str) -> tuple[np.ndarray, np.ndarray]:
+    """``as_pair(data)``, refused when it holds NaN or inf (columns named for a Dataset)."""
+    X, y = as_pair(data, op)
+    require_finite(op, [("X", X, getattr(data, "feature_names", None)), ("y", y, None)],
+                   "the data is at fault, not the training: drop or impute those samples "
+                   "before fit (the loaders take nonfinite='drop')")
+    return X, y
+
+
 def _positive_int(name: str, value: Any, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
         raise ValueError(f"fit: {name} must be an integer >= {minimum}, got {value!r}")
@@ -146,7 +158,8 @@ def _restore(run: Run, ckpt: Checkpoint, model: Module, callbacks: list[Callback
         except ValueError as error:
             raise ValueError(f"fit: cannot resume from {ckpt.path!r} with other data or batch "
                              f"size ({error})") from None
-    run.history = History(ckpt.history.epochs, None, ckpt.history.best_epoch)
+    run.history = History(ckpt.history.epochs, None, ckpt.history.best_epoch,
+                          ckpt.history.events)
     run.completed_epochs = run.epoch = ckpt.epoch
     own = [c for c in callbacks if not isinstance(c, Checkpointer)]
     saved = [n for n in ckpt.callback_classes if n != "ProgressBar"]
@@ -187,12 +200,17 @@ def fit(model: Module, loss: Loss, data: Any, optimizer: GradientTransformation 
     History records per epoch: ``loss`` (mean batch loss), the ``metrics`` (names from
     ``chainrule.train.metrics`` or functions ``f(output, y)``) on the outputs of the training
     batches as they were trained, ``val_loss`` and ``val_<metric>`` on ``validation`` (without
-    the penalty), and ``seconds``. ``seed`` fixes the batch order; ``batch_size=None`` is the
-    whole training set. ``verbose=True`` adds a ``ProgressBar`` (drawn on a terminal only).
+    the penalty), and ``seconds``. When ``val_loss`` grows past ten times its best so far, fit
+    warns with ``ValidationLossWarning`` and adds the event to ``History.events`` (again at
+    100x, 1000x, ...; see ``chainrule.train.watch``). ``seed`` fixes the batch order;
+    ``batch_size=None`` is the whole training set. ``verbose=True`` adds a ``ProgressBar``
+    (drawn on a terminal only).
     ``resume`` (a checkpoint path or ``Checkpoint``) restores the weights, optimizer,
     batch position, random generators, history and callback state saved by a
     ``Checkpointer`` and trains on until ``epochs`` epochs in all are done.
 
+    NaN or inf in ``data`` or ``validation`` raises ValueError before training, naming the
+    sample and column of the first and the count (bad data is not a learning-rate problem).
     Raises ``NonFiniteLossError`` (a ``FloatingPointError``) naming the epoch and batch where
     the loss, gradient or parameters stop being finite; shape mismatches between the data and
     the model surface as ``nn.ShapeError`` naming the layer.
@@ -209,8 +227,8 @@ def fit(model: Module, loss: Loss, data: Any, optimizer: GradientTransformation 
         >>> history.last["accuracy"] > 0.95, history["loss"][0] > history["loss"][-1]
         (True, True)
     """
-    X, y = as_pair(data, "fit")
-    validation = None if validation is None else as_pair(validation, "fit validation")
+    X, y = _finite_pair(data, "fit")
+    validation = None if validation is None else _finite_pair(validation, "fit validation")
     tx = optimizer.transformation if isinstance(optimizer, Optimizer) else optimizer
     if not isinstance(tx, GradientTransformation):
         raise TypeError(f"fit: optimizer must be a chainrule.optim GradientTransformation (e.g. "
@@ -257,7 +275,7 @@ def fit(model: Module, loss: Loss, data: Any, optimizer: GradientTransformation 
 def _epochs(run: Run, cbs: list[Callback], step: Callable, named: list[tuple[str, Metric]],
             validation: Any, loss: Loss, checkpoint_path: str | None) -> None:
     """The epochs still to do (all of them, or those after a resumed checkpoint)."""
-    iterator = run.iterator
+    iterator, watch = run.iterator, ValidationWatch(run.history)
     while run.completed_epochs < run.epochs and run.stop_reason is None:
         run.epoch = run.completed_epochs + 1
         for cb in cbs:
@@ -283,6 +301,9 @@ def _epochs(run: Run, cbs: list[Callback], step: Callable, named: list[tuple[str
         record["seconds"] = time.perf_counter() - start
         run.history.append(record)
         run.completed_epochs = run.epoch
+        grown = watch.check(run.history.last)
+        if grown is not None:
+            warnings.warn(grown, ValidationLossWarning, stacklevel=3)  # at the call of fit
         for cb in cbs:
             cb.on_epoch_end(run, run.history.last)
 

@@ -3,7 +3,9 @@
 Each epoch's dict holds ``epoch`` (1-based), ``loss`` (the mean training loss over the epoch's
 batches, penalty included), one entry per training metric, ``val_loss`` and ``val_<metric>``
 when there is validation data, and ``seconds`` (wall time of the epoch). ``history["loss"]``
-is the list of one key over the epochs.
+is the list of one key over the epochs. ``events`` lists what happened along the way (each a
+dict with ``epoch``, ``kind`` and a readable ``message``), such as the validation loss growing
+tenfold (kind ``"val_loss_growth"``, see ``chainrule.train.watch``).
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ class History:
     """Per-epoch records of a training run, plus why it stopped.
 
     ``stop_reason`` is ``"completed"``, ``"early_stopping"``, ``"stopped"`` (a callback asked) or
-    ``None`` while training runs; ``best_epoch`` is set by ``EarlyStopping``.
+    ``None`` while training runs; ``best_epoch`` is set by ``EarlyStopping``; ``events`` is
+    the list of warnings the run gave (dicts with ``epoch``, ``kind``, ``message``).
 
     Example:
         >>> from chainrule.train import History
@@ -42,10 +45,12 @@ class History:
     """
 
     def __init__(self, epochs: list[dict[str, Any]] | None = None,
-                 stop_reason: str | None = None, best_epoch: int | None = None) -> None:
+                 stop_reason: str | None = None, best_epoch: int | None = None,
+                 events: list[dict[str, Any]] | None = None) -> None:
         self.epochs: list[dict[str, Any]] = [dict(e) for e in epochs or []]
         self.stop_reason = stop_reason
         self.best_epoch = best_epoch
+        self.events: list[dict[str, Any]] = [dict(e) for e in events or []]
 
     def append(self, record: Mapping[str, Any]) -> None:
         """Add one epoch's record (values converted to plain Python numbers)."""
@@ -77,13 +82,14 @@ class History:
         return self.epochs[-1] if self.epochs else {}
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"epochs": [...], "stop_reason": ..., "best_epoch": ...}``, JSON-ready
-        (non-finite numbers become None, since JSON has no NaN)."""
-        def clean(v: Any) -> Any:
-            return None if isinstance(v, float) and not math.isfinite(v) else v
+        """``{"epochs": [...], "stop_reason": ..., "best_epoch": ..., "events": [...]}``,
+        JSON-ready (non-finite numbers become None, since JSON has no NaN)."""
+        def clean(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            return [{k: None if isinstance(v, float) and not math.isfinite(v) else v
+                     for k, v in r.items()} for r in _plain(records)]
 
-        epochs = [{k: clean(v) for k, v in e.items()} for e in self.epochs]
-        return {"epochs": epochs, "stop_reason": self.stop_reason, "best_epoch": self.best_epoch}
+        return {"epochs": clean(self.epochs), "stop_reason": self.stop_reason,
+                "best_epoch": self.best_epoch, "events": clean(self.events)}
 
     def to_json(self, indent: int | None = 2) -> str:
         """``to_dict()`` as a JSON string."""
@@ -92,7 +98,8 @@ class History:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> History:
         """Rebuild a ``History`` from ``to_dict()`` output."""
-        return cls(list(data.get("epochs", [])), data.get("stop_reason"), data.get("best_epoch"))
+        return cls(list(data.get("epochs", [])), data.get("stop_reason"), data.get("best_epoch"),
+                   list(data.get("events", [])))
 
     def __repr__(self) -> str:
         last = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
