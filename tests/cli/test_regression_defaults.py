@@ -62,6 +62,33 @@ def test_sine_with_the_classification_step_does_not(tmp_path):
     metrics, history, _ = train(tmp_path, "sine", "--lr", "1.0")
     r2 = [e["val_r2"] for e in history]
     assert r2[-1] < max(r2) - 1.0 and metrics["test_r2"] < 0
+    assert len(metrics["warnings"]) == 1 and metrics["notes"] == []
+    assert "times the best" in metrics["warnings"][0] and "stayed so" in metrics["warnings"][0]
+
+
+def test_the_tenfold_validation_loss_growth_is_one_line_on_stderr(tmp_path):
+    """The user who saw R^2 fall from 0.8 to -1367 unwarned now gets one line, and the
+    warning is in metrics.json; Python's two-line warning is not shown."""
+    status, _, err = run(["train", "--data", "sine", "--lr", "1.0", "--epochs", "50",
+                          "--out", str(tmp_path), "--name", "w"])
+    assert status == 0, err
+    lines = [line for line in err.splitlines() if "warning" in line.lower()]
+    assert len(lines) == 1, err
+    assert lines[0].startswith("chainrule train: warning: epoch ")
+    assert "try a lower --lr (this run: 1)" in lines[0]
+    assert "ValidationLossWarning" not in err
+    metrics = json.loads((tmp_path / "w" / "metrics.json").read_text())
+    assert lines[0].endswith(metrics["warnings"][0])
+
+
+def test_an_early_spike_the_run_recovers_from_is_a_note(tmp_path):
+    """The default step throws the validation loss up for a few epochs before it settles (a
+    large step's early catapult); the run ends at its best, so this is a note, not a warning."""
+    metrics, history, _ = train(tmp_path, "sine", "--epochs", "50")
+    losses = [e["val_loss"] for e in history]
+    assert max(losses[:10]) > 10 * min(losses[:3]) and losses[-1] < 10 * min(losses[:3])
+    assert metrics["warnings"] == [] and len(metrics["notes"]) == 1
+    assert "and came back (final" in metrics["notes"][0]
 
 
 def test_targets_in_the_thousands_converge_and_are_reported_in_their_units(tmp_path):

@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from chainrule.cli.config import RunConfig
-from chainrule.cli.report import settings
+from chainrule.cli.report import print_warnings, settings, warnings
 from chainrule.cli.rundir import write_json
 from chainrule.train import Checkpointer, History, NonFiniteLossError, Run, load_checkpoint
 
@@ -43,12 +43,14 @@ def keep_diverged(run_dir: str, config: RunConfig, checkpointer: RunCheckpointer
         "loss": history.last.get("loss") if len(history) else None,
         "checkpoint_epoch": kept_epoch, "time_seconds": seconds,
     }
+    metrics.update(warnings(history, config))
     metrics.update(settings(config))
     write_json(os.path.join(run_dir, "metrics.json"), metrics)
     write_json(os.path.join(run_dir, "history.json"), history.to_dict())
     kept = ["metrics.json", "history.json"]
     if kept_epoch is not None:
         kept.append(f"checkpoint.npz of epoch {kept_epoch}")
+    print_warnings(metrics)
     print(f"chainrule train: the run diverged at epoch {error.epoch}; kept {run_dir}{os.sep} "
           f"({', '.join(kept)})", file=sys.stderr)
     return kept

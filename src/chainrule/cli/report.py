@@ -4,6 +4,7 @@ scores after training."""
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from typing import Any
@@ -30,8 +31,52 @@ def summary(config: RunConfig, history: History, results: dict[str, dict[str, An
     if "confusion_matrix" in results.get("test", {}):
         out["test_confusion_matrix"] = results["test"]["confusion_matrix"]
     out.update(epochs=len(history), time_seconds=seconds, stop_reason=history.stop_reason)
+    out.update(warnings(history, config))
     out.update(settings(config))
     return out
+
+
+def warnings(history: History, config: RunConfig) -> dict[str, list[str]]:
+    """The run's validation-loss alarms (``History.events``) in the command line's words:
+    ``"warnings"`` for a growth the run never recovered from (it ends over ten times its best
+    validation loss), ``"notes"`` for a spike it came back from (large steps often throw the
+    loss up in the first epochs before it settles, and the run is then fine).
+
+    Example:
+        >>> from types import SimpleNamespace
+        >>> from chainrule.train import History
+        >>> h = History([{"epoch": 12, "val_loss": 3.4}], events=[{"epoch": 12,
+        ...     "kind": "val_loss_growth", "val_loss": 3.4, "best": 0.0005, "best_epoch": 5}])
+        >>> warnings(h, SimpleNamespace(lr=0.25))["warnings"]  # doctest: +NORMALIZE_WHITESPACE
+        ['epoch 12: the validation loss 3.4 is 6800 times the best (0.0005 at epoch 5); the
+          model got much worse on the validation data and stayed so: try a lower --lr (this
+          run: 0.25) or fewer --epochs']
+    """
+    out: dict[str, list[str]] = {"warnings": [], "notes": []}
+    final = history.last.get("val_loss") if len(history) else None
+    for event in history.events:
+        value, best = event["val_loss"], event["best"]
+        if value is not None and math.isfinite(value):
+            grown = f"{value:.4g} is {value / best:.4g} times the best"
+        else:
+            grown = f"became {value}, against the best"
+        said = (f"epoch {event['epoch']}: the validation loss {grown} ({best:.4g} at epoch "
+                f"{event['best_epoch']})")
+        if final is not None and math.isfinite(final) and final < 10 * best:
+            out["notes"].append(f"{said}, and came back (final {final:.4g})")
+        else:
+            out["warnings"].append(
+                f"{said}; the model got much worse on the validation data and stayed so: try "
+                f"a lower --lr (this run: {config.lr:g}) or fewer --epochs")
+    return out
+
+
+def print_warnings(said: dict[str, list[str]]) -> None:
+    """Each warning and note as one line on stderr."""
+    for kind in ("warnings", "notes"):
+        for line in said[kind]:
+            print(f"chainrule train: {kind[:-1]}: {line}", file=sys.stderr)
+
 
 
 def settings(config: RunConfig) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+import warnings
 
 import numpy as np
 
@@ -24,7 +25,7 @@ from chainrule.cli.rundir import (
 )
 from chainrule.cli.scoring import score
 from chainrule.diagnose import Diagnostics
-from chainrule.train import NonFiniteLossError, ProgressBar, fit
+from chainrule.train import NonFiniteLossError, ProgressBar, ValidationLossWarning, fit
 from chainrule.train.mlp import make_loss, mlp_from_config
 
 
@@ -62,8 +63,10 @@ def run_train(args: argparse.Namespace) -> int:
         callbacks.insert(0, ProgressBar(force=args.progress))
         report.describe(config, model, parts)
     start = time.perf_counter()
-    try:
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # reported
+    try:  # non-finite values and the tenfold validation-loss growth are reported below
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"), \
+                warnings.catch_warnings():
+            warnings.simplefilter("ignore", ValidationLossWarning)
             history = fit(model, loss, (Xtr, ytr), config.optimizer_transformation(),
                           epochs=config.epochs, batch_size=config.batch_size, validation=val,
                           callbacks=callbacks, seed=config.seed, metrics=config.metrics,
@@ -87,6 +90,7 @@ def run_train(args: argparse.Namespace) -> int:
             print(diagnostics.report())
     if not args.quiet:
         report.scores(results, summary, run_dir, written)
+        report.print_warnings(summary)
     return 0
 
 

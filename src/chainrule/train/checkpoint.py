@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from chainrule.train.fit import Run
 
 FORMAT = "chainrule.train.checkpoint"
+# 2: optimizer state saved as the leaves of a chain's state tuple (optimizers became chains of
+# transformations); version 1 files hold the earlier per-optimizer layout, which no longer
+# restores, though their models load as before.
+VERSION = 2
 META = "__checkpoint__"
 ADVICE = ("use an intact checkpoint.npz (chainrule train writes one in each run folder), or "
           "train again")
@@ -64,6 +68,7 @@ class Checkpoint:
     preprocessing: Preprocessor | None = None
     architecture: dict[str, Any] = field(default_factory=dict)
     callback_classes: list[str] = field(default_factory=list)
+    version: int = VERSION
 
     def check_model(self, model: Module) -> None:
         """Raise ValueError naming the first differences when ``model`` does not have the
@@ -169,7 +174,7 @@ def save_checkpoint(path: str | os.PathLike, model: Module, *, run: Run | None =
     state = model.state_dict()
     arrays = {f"model/{k}": v for k, v in state.items()}
     meta: dict[str, Any] = {
-        "format": FORMAT, "version": 1, "model_keys": list(state),
+        "format": FORMAT, "version": VERSION, "model_keys": list(state),
         "architecture": {"class": type(model).__qualname__, "text": _text(model)},
         "rng": rng_states(model), "config": config or {}, "epoch": 0, "iterator": None,
         "history": History().to_dict(), "optimizer_leaves": 0, "callbacks": [],
@@ -263,7 +268,8 @@ def _checkpoint(path: str, z: dict[str, np.ndarray]) -> Checkpoint:
                                for k in meta["preprocessing"]["keys"]})
     return Checkpoint(path, model_state, opt, int(meta["epoch"]), meta["iterator"], meta["rng"],
                       History.from_dict(meta["history"]), meta["config"], cbs, pre,
-                      meta["architecture"], [c["class"] for c in meta["callbacks"]])
+                      meta["architecture"], [c["class"] for c in meta["callbacks"]],
+                      int(meta.get("version", 1)))
 
 
 class Checkpointer(Callback):

@@ -150,6 +150,13 @@ def _restore(run: Run, ckpt: Checkpoint, model: Module, callbacks: list[Callback
     try:
         run.opt_state = state_from_arrays(run.opt_state, ckpt.optimizer_arrays)
     except ValueError as error:
+        if ckpt.version < 2:
+            raise ValueError(
+                f"fit: cannot resume from {ckpt.path!r}: it was written by an earlier chainrule "
+                f"(checkpoint version {ckpt.version}), whose optimizers kept their state in "
+                "another layout, so training cannot go on from it; its model still loads "
+                "(load_checkpoint(path).load_into(model), chainrule evaluate/predict): start "
+                "a new run") from None
         raise ValueError(f"fit: cannot resume from {ckpt.path!r}: the optimizer differs from "
                          f"the one that was saved ({error})") from None
     if ckpt.iterator_state is not None:
