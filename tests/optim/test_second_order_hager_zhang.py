@@ -52,7 +52,7 @@ ONE_D = {
 def test_the_returned_step_satisfies_t1_or_t2(name, alpha0, sigma):
     phi = ONE_D[name]
     f0, d0, _ = phi(0.0)
-    res = approximate_wolfe(phi, f0, d0, alpha0=alpha0, sigma=sigma)
+    res = approximate_wolfe(phi, f0, d0, alpha0=alpha0, c2=sigma)
     assert res.success and res.wolfe, res.message
     assert t1(phi, res.alpha, f0, d0, sigma=sigma) or t2(phi, res.alpha, f0, d0, sigma=sigma)
     assert (res.f, res.dphi) == phi(res.alpha)[:2]
@@ -63,10 +63,10 @@ def test_bracket_grows_by_rho_and_secant_lands_on_a_parabolas_minimizer():
     phi = ONE_D["parabola"]  # minimum at 2, phi(0) = 4, phi'(0) = -4
     # 0.1 and 0.5 still descend steeply (slope below sigma phi'(0) = -0.4): grow 5-fold to 2.5,
     # whose slope is positive and which meets T1 (weak Wolfe): accepted, 3 evaluations.
-    res = approximate_wolfe(phi, 4.0, -4.0, alpha0=0.1, sigma=0.1)
+    res = approximate_wolfe(phi, 4.0, -4.0, alpha0=0.1, c2=0.1)
     assert (res.alpha, res.evaluations) == (pytest.approx(2.5), 3)
     # from 5 the bracket is [0, 5]; T1 fails at 5 (no decrease), the secant gives 2 exactly
-    res = approximate_wolfe(phi, 4.0, -4.0, alpha0=5.0, sigma=0.1)
+    res = approximate_wolfe(phi, 4.0, -4.0, alpha0=5.0, c2=0.1)
     assert (res.alpha, res.evaluations) == (2.0, 2)
 
 
@@ -76,7 +76,7 @@ def test_approximate_wolfe_accepts_where_rounding_hides_the_decrease():
     # slopes are exact, and T2 accepts a step near 1.
     phi = line(lambda a: 1e8 + 1e-10 * (a - 1.0) ** 2, lambda a: 2e-10 * (a - 1.0))
     f0, d0, _ = phi(0.0)
-    res = approximate_wolfe(phi, f0, d0, alpha0=0.3, sigma=0.1)
+    res = approximate_wolfe(phi, f0, d0, alpha0=0.3, c2=0.1)
     assert res.success and res.wolfe
     assert t2(phi, res.alpha, f0, d0, sigma=0.1) and not t1(phi, res.alpha, f0, d0, sigma=0.1)
     assert 0.9 <= res.alpha <= 1.8
@@ -89,7 +89,7 @@ def test_non_finite_trial_points_are_backed_away_from():
             return math.nan, math.nan, None
         return (a - 2.0) ** 2, 2.0 * (a - 2.0), None
 
-    res = approximate_wolfe(phi, 4.0, -4.0, alpha0=100.0, sigma=0.1)
+    res = approximate_wolfe(phi, 4.0, -4.0, alpha0=100.0, c2=0.1)
     assert res.success and 0.0 < res.alpha <= 3.0
     assert t1(phi, res.alpha, 4.0, -4.0, sigma=0.1) or t2(phi, res.alpha, 4.0, -4.0, sigma=0.1)
 
@@ -220,7 +220,7 @@ def test_bad_option_values_are_value_errors_naming_the_option():
     with pytest.raises(ValueError, match=r"line_search='hz'; choose one of .*'hager-zhang'"):
         minimize(f, np.ones(2), method="cg", line_search="hz")
     phi = ONE_D["parabola"]
-    for kwargs, name in [({"delta": 0.5}, "delta"), ({"sigma": 0.05}, "sigma"),
+    for kwargs, name in [({"c1": 0.5}, "c1"), ({"c2": 0.05}, "c2"),
                          ({"epsilon": -1.0}, "epsilon"), ({"theta": 1.0}, "theta"),
                          ({"gamma": 0.0}, "gamma"), ({"rho": 1.0}, "rho"),
                          ({"alpha0": 0.0}, "alpha0"), ({"alpha0": math.inf}, "alpha0")]:

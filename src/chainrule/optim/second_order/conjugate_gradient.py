@@ -4,7 +4,8 @@
 Hessian-free optimization ``A`` is the (damped) Hessian and each product is one exact
 Hessian-vector product from ``cr.hvp``, so no Hessian is ever formed. *Nonlinear* CG
 minimizes a loss directly: each new direction is the negative gradient plus ``beta`` times the
-previous direction (eq. 3.49), and the step along it comes from a strong-Wolfe line search.
+previous direction (eq. 3.49), and the step along it comes from a Wolfe line search (the
+iteration is ``descent.descend``'s; ``_Conjugate`` holds CG's own rules).
 Eq. 3.50's ``beta`` needs the Hessian; the Fletcher-Reeves and Polak-Ribiere formulas use
 gradients only and equal it on a quadratic with exact line searches.
 """
@@ -17,10 +18,15 @@ from collections.abc import Callable
 
 import numpy as np
 
+from chainrule.optim.second_order.descent import Directions, Point, Step, descend
 from chainrule.optim.second_order.hager_zhang import first_step, next_step
 from chainrule.optim.second_order.objective import Objective, SolverRun
 from chainrule.optim.second_order.result import OptimizeResult
-from chainrule.optim.second_order.step_rules import check_step_options, next_trial_step, search
+from chainrule.optim.second_order.step_rules import (
+    LINE_SEARCHES,
+    check_step_options,
+    next_trial_step,
+)
 
 
 @dataclasses.dataclass
@@ -230,45 +236,56 @@ def nonlinear_cg(
         raise ValueError(
             f"minimize(method='cg'): powell_restart={powell_restart!r} must be positive or None"
         )
-    x = obj.x0.copy()
-    f, g = obj.value_and_grad(x)
-    end = run.check(x, f, g)
-    if end is not None:
-        return end
-    d = -g
-    since_restart = 0
-    alpha_prev = slope_prev = f_prev = None
-    while True:
-        slope = float(g @ d)
-        if not slope < 0.0:
-            d, slope, since_restart = -g, -float(g @ g), 0
-        if initial_step == "hager-zhang":
-            if alpha_prev is None:
-                alpha0 = first_step(x, f, g)
-            else:
-                value_at = _loss_along(obj, x, d)
-                alpha0 = next_step(value_at, f, f_prev, slope, alpha_prev)
-        elif alpha_prev is None:
-            alpha0 = 1.01 / max(float(np.linalg.norm(g)), 1e-300)  # SciPy's first trial step
-        else:
-            alpha0 = next_trial_step(initial_step, f, f_prev, slope, alpha_prev, slope_prev)
-        ls = search(line_search, obj.along(x, d), f, slope, alpha0, c1, c2)
-        if not ls.success:
-            return run.line_search_failed(x, f, g, ls)
-        x, (g_old, g) = ls.payload[0], (g, ls.payload[1])
-        f_prev, f, alpha_prev, slope_prev = f, ls.f, ls.alpha, slope
-        end = run.step(x, f, g)
-        if end is not None:
-            return end
-        since_restart += 1
-        far = powell_restart is not None and (
-            abs(float(g @ g_old)) >= powell_restart * float(g @ g)
+    directions = _Conjugate(obj, beta, restart, powell_restart, initial_step)
+    return descend(obj, run, directions, LINE_SEARCHES[line_search], c1, c2)
+
+
+class _Conjugate(Directions):
+    """Nonlinear CG's directions: ``-g`` first and after every restart, then
+    ``-g + beta d_prev`` (eq. 3.49); the trial steps of ``initial_step`` (see ``nonlinear_cg``)
+    with no model step (CG directions have no natural length)."""
+
+    def __init__(
+        self, obj: Objective, beta: str, restart: int, powell_restart: float | None,
+        initial_step: str,
+    ) -> None:
+        self.obj, self.beta, self.restart_every = obj, beta, restart
+        self.powell_restart, self.initial_step = powell_restart, initial_step
+        self.d: np.ndarray | None = None
+        self.since_restart = 0
+
+    def direction(self, at: Point) -> np.ndarray:
+        return -at.g if self.d is None else self.d
+
+    def restart(self) -> None:
+        self.since_restart = 0
+
+    def trial_step(
+        self, at: Point, d: np.ndarray, slope: float, last: Step | None
+    ) -> tuple[float, float | None]:
+        if self.initial_step == "hager-zhang":
+            if last is None:
+                return first_step(at.x, at.f, at.g), None
+            value_at = _loss_along(self.obj, at.x, d)
+            return next_step(value_at, at.f, last.start.f, slope, last.alpha), None
+        if last is None:  # SciPy's first trial step
+            return 1.01 / max(float(np.linalg.norm(at.g)), 1e-300), None
+        alpha0 = next_trial_step(
+            self.initial_step, at.f, last.start.f, slope, last.alpha, last.slope
         )
-        if since_restart >= restart or far:
-            b, since_restart = 0.0, 0
+        return alpha0, None
+
+    def learn(self, step: Step) -> None:
+        g, g_old, d = step.end.g, step.start.g, step.d
+        self.since_restart += 1
+        far = self.powell_restart is not None and (
+            abs(float(g @ g_old)) >= self.powell_restart * float(g @ g)
+        )
+        if self.since_restart >= self.restart_every or far:
+            b, self.since_restart = 0.0, 0
         else:
-            b = cg_beta(beta, g, g_old, d)
-        d = -g + b * d
+            b = cg_beta(self.beta, g, g_old, d)
+        self.d = -g + b * d
 
 
 def _loss_along(obj: Objective, x: np.ndarray, d: np.ndarray) -> Callable[[float], float]:

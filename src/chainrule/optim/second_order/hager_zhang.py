@@ -18,8 +18,9 @@ The search keeps an interval ``[a, b]`` with the *opposite slope condition*
 step by ``rho``), and shrinks it with ``secant2`` (a secant step on the slopes, then a second
 one from the side it replaced) and ``update``; an iteration that shrinks it by less than
 ``gamma`` is followed by a bisection. Every trial point costs one ``phi`` call (loss and slope)
-and is tested for T1/T2 at once. Defaults are the papers': ``delta = 0.1``, ``sigma = 0.9``,
-``epsilon = 1e-6``, ``theta = 0.5``, ``gamma = 0.66``, ``rho = 5``.
+and is tested for T1/T2 at once. Defaults are the papers': ``delta = 0.1``, ``sigma = 0.9``
+(the arguments ``c1, c2`` of the shared signature), ``epsilon = 1e-6``, ``theta = 0.5``,
+``gamma = 0.66``, ``rho = 5``.
 
 Ours, not the papers': a trial point with a non-finite loss or slope counts as one past the
 minimizer (slope +inf), so the interval closes in on the finite side by bisection; at most
@@ -53,9 +54,12 @@ class _Stop(Exception):
 
 
 class _Search:
-    def __init__(self, phi, f0, dphi0, delta, sigma, epsilon, theta, rho, budget) -> None:
+    def __init__(
+        self, phi, f0, dphi0, delta, sigma, epsilon, theta, rho, budget, model_step
+    ) -> None:
         self.phi, self.f0, self.dphi0 = phi, f0, dphi0
         self.delta, self.sigma, self.theta, self.rho = delta, sigma, theta, rho
+        self.model_step = model_step
         self.fmax = f0 + epsilon * abs(f0)  # phi(0) + eps_k
         self.budget, self.count, self.non_finite = budget, 0, False
         self.origin = TrialPoint(0.0, f0, dphi0)
@@ -110,7 +114,8 @@ class _Search:
 
     def bracket(self, c: float) -> tuple[TrialPoint, TrialPoint]:
         """B0-B3: grow ``c`` by ``rho`` until the slope turns non-negative (B1) or the loss
-        rises above ``phi(0) + eps_k`` (B2, then U3 on ``[0, c]``)."""
+        rises above ``phi(0) + eps_k`` (B2, then U3 on ``[0, c]``); below the model step, to
+        at least it."""
         last = self.origin  # the largest trial so far with phi <= phi(0) + eps_k
         while True:
             p = self.evaluate(c)
@@ -118,7 +123,10 @@ class _Search:
                 return last, p
             if p.f > self.fmax:
                 return self.shrink(self.origin, p)
-            last, c = p, self.rho * c
+            grown = self.rho * c
+            if self.model_step is not None and c < self.model_step:
+                grown = max(grown, self.model_step)
+            last, c = p, grown
 
     def secant2(self, a: TrialPoint, b: TrialPoint) -> tuple[TrialPoint, TrialPoint]:
         """S1-S4: a secant step, and if it replaced an end, a secant from the old end."""
@@ -150,8 +158,10 @@ def approximate_wolfe(
     f0: float,
     dphi0: float,
     alpha0: float = 1.0,
-    delta: float = 0.1,
-    sigma: float = 0.9,
+    c1: float = 0.1,
+    c2: float = 0.9,
+    model_step: float | None = None,
+    *,
     epsilon: float = 1e-6,
     theta: float = 0.5,
     gamma: float = 0.66,
@@ -159,9 +169,11 @@ def approximate_wolfe(
     max_evaluations: int = 100,
 ) -> LineSearchResult:
     """Hager & Zhang's line search from the trial step ``alpha0`` (lines L0-L3 of the 2005
-    paper; see the module docstring). ``phi(a)`` returns ``(loss, slope, payload)``; ``f0``
-    and ``dphi0 < 0`` are the loss and slope at 0. ``wolfe=True`` in the result means T1 or
-    T2 holds at the step (not the strong Wolfe conditions of the other searches).
+    paper; see the module docstring); the arguments are those of ``line_search.LineSearch``
+    (``c1, c2`` are the paper's ``delta, sigma``), then the paper's other constants and a
+    budget. ``model_step``: while the bracketing trials are below it, the next one is at least
+    it (``step_rules.py``). ``wolfe=True`` in the result means T1 or T2 holds at the step (not
+    the strong Wolfe conditions of the other searches).
 
     Example (phi(a) = (a - 2)^2 from 5, past the minimizer: the bracket is [0, 5], and the
     secant through the slopes at its ends lands on 2):
@@ -170,10 +182,10 @@ def approximate_wolfe(
         >>> res.success, res.wolfe, res.alpha, res.evaluations
         (True, True, 2.0, 2)
     """
-    if not 0.0 < delta < 0.5 or not delta <= sigma < 1.0:
+    if not 0.0 < c1 < 0.5 or not c1 <= c2 < 1.0:
         raise ValueError(
-            f"approximate_wolfe: need 0 < delta < 0.5 and delta <= sigma < 1 (the Wolfe "
-            f"parameters c1, c2), got delta={delta!r}, sigma={sigma!r}"
+            f"approximate_wolfe: need 0 < c1 < 0.5 and c1 <= c2 < 1 (the paper's delta and "
+            f"sigma), got c1={c1!r}, c2={c2!r}"
         )
     if not (epsilon >= 0.0 and 0.0 < theta < 1.0 and 0.0 < gamma < 1.0 and rho > 1.0):
         raise ValueError(
@@ -187,7 +199,7 @@ def approximate_wolfe(
             0.0, f0, dphi0, None, False, False, 0,
             f"the direction is not a descent direction (slope {dphi0!r} >= 0)",
         )
-    s = _Search(phi, f0, dphi0, delta, sigma, epsilon, theta, rho, max_evaluations)
+    s = _Search(phi, f0, dphi0, c1, c2, epsilon, theta, rho, max_evaluations, model_step)
     try:
         a, b = s.bracket(float(alpha0))
         while True:

@@ -38,7 +38,9 @@ import math
 import numpy as np
 
 from chainrule.optim.second_order.conjugate_gradient import conjugate_gradient
-from chainrule.optim.second_order.newton import adapt_damping, model_line_step
+from chainrule.optim.second_order.descent import Directions, Point, RunEnded, Step, descend
+from chainrule.optim.second_order.line_search import strong_wolfe
+from chainrule.optim.second_order.newton import adapt_damping, reduction_ratio
 from chainrule.optim.second_order.objective import Objective, SolverRun
 from chainrule.optim.second_order.result import OptimizeResult
 
@@ -86,54 +88,70 @@ def hessian_free(
             f"minimize(method='hessian-free'): progress_tol={progress_tol!r} must be positive, "
             "or None to turn Martens' progress test off"
         )
-    x = obj.x0.copy()
-    f, g = obj.value_and_grad(x)
-    end = run.check(x, f, g)
-    if end is not None:
-        return end
-    floor = 0.0  # the smallest useful nonzero damping: 1e-3 x the largest curvature seen
-    last_step = None
-    g0 = float(np.linalg.norm(g))
-    while True:
+    directions = _TruncatedNewton(obj, run, lam, cg_maxiter, warm_start, progress_tol)
+    return descend(obj, run, directions, strong_wolfe, c1, c2)
+
+
+class _TruncatedNewton(Directions):
+    """The damped Newton step solved by linear CG on Hessian-vector products (module
+    docstring); the full step first; ``lambda`` adapted to each step's reduction ratio."""
+
+    def __init__(
+        self, obj: Objective, run: SolverRun, damping: float, cg_maxiter: int,
+        warm_start: float, progress_tol: float | None,
+    ) -> None:
+        self.obj, self.run, self.lam = obj, run, damping
+        self.cg_maxiter, self.warm_start, self.progress_tol = cg_maxiter, warm_start, progress_tol
+        self.floor = 0.0  # the smallest useful nonzero damping: 1e-3 x the largest curvature
+        self.g0: float | None = None  # the first gradient's norm, for the forcing term
+        self.last_step: np.ndarray | None = None
+        self.dHd = math.nan
+
+    def direction(self, at: Point) -> np.ndarray:
+        x, g = at.x, at.g
         gnorm = float(np.linalg.norm(g))
-        eta = min(0.5, math.sqrt(gnorm / g0))  # the forcing term: relative CG tolerance
-        start = warm_start * last_step if warm_start and last_step is not None else None
+        if self.g0 is None:
+            self.g0 = gnorm
+        eta = min(0.5, math.sqrt(gnorm / self.g0))  # the forcing term: relative CG tolerance
+        last, lam = self.last_step, self.lam
+        start = self.warm_start * last if self.warm_start and last is not None else None
         for attempt in range(_RESOLVES + 1):
             try:
                 sol = conjugate_gradient(
-                    _damped_hvp(obj, x, lam), -g, x0=start, rtol=eta,
-                    maxiter=cg_maxiter, progress_tol=progress_tol,
+                    _damped_hvp(self.obj, x, lam), -g, x0=start, rtol=eta,
+                    maxiter=self.cg_maxiter, progress_tol=self.progress_tol,
                 )
             except _NonFiniteProduct:
-                return run.non_finite(x, f, g, "Hessian-vector product")
+                raise RunEnded(self.run.non_finite(*at, "Hessian-vector product")) from None
             low, high = sol.curvature
             if high - lam > 0.0:
-                floor = max(floor, 1e-3 * (high - lam))
+                self.floor = max(self.floor, 1e-3 * (high - lam))
             if sol.reason != "negative curvature" or attempt == _RESOLVES:
                 break
             # The damped model is not convex along some direction p (p'(H + lam I)p <= 0):
             # damp past the curvature found and solve again, as Newton's method does.
-            raised = max(1.5 * lam, lam - 2.0 * low, floor)
+            raised = max(1.5 * lam, lam - 2.0 * low, self.floor)
             if not raised > lam:
                 break
             lam = raised
+        self.lam = lam
         d = sol.x
         # the undamped model's curvature along d: A d = b - r = -g - r, and H = A - lambda I
-        dd = float(d @ d)
-        dHd = float(d @ (-g - sol.residual)) - lam * dd
-        slope = float(g @ d)
-        if not slope < 0.0:  # a warm start can point uphill: fall back to steepest descent
-            d, slope, dHd = -g, -gnorm * gnorm, math.nan
-        ls, rho = model_line_step(obj, x, f, slope, d, dHd, c1, c2)
-        if not ls.success:
-            return run.line_search_failed(x, f, g, ls)
-        a = ls.alpha
-        lam = adapt_damping(lam, rho, floor)
-        (x, g), f = ls.payload, ls.f
-        last_step = a * d
-        end = run.step(x, f, g)
-        if end is not None:
-            return end
+        self.dHd = float(d @ (-g - sol.residual)) - lam * float(d @ d)
+        return d
+
+    def restart(self) -> None:
+        """A warm start can point uphill: the step is steepest descent, with no model."""
+        self.dHd = math.nan
+
+    def trial_step(
+        self, at: Point, d: np.ndarray, slope: float, last: Step | None
+    ) -> tuple[float, float | None]:
+        return 1.0, None  # the full step, as Martens backtracks from it
+
+    def learn(self, step: Step) -> None:
+        self.lam = adapt_damping(self.lam, reduction_ratio(step, self.dHd), self.floor)
+        self.last_step = step.alpha * step.d
 
 
 def _damped_hvp(obj: Objective, x: np.ndarray, lam: float):

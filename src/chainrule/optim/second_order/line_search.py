@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 
 @dataclasses.dataclass
@@ -37,6 +37,29 @@ class LineSearchResult:
     evaluations: int
     message: str = ""
     non_finite: bool = False
+
+
+class LineSearch(Protocol):
+    """The signature every line search here shares (``strong_wolfe``, ``more_thuente``,
+    ``wolfe_search``, ``hager_zhang.approximate_wolfe``), so that the methods call any of them
+    the same way: ``phi(a)`` returns ``(loss, slope, payload)`` at ``x + a d``; ``f0`` and
+    ``dphi0 < 0`` are the loss and slope at ``a = 0``; ``alpha0`` is the first trial step;
+    ``c1, c2`` the Wolfe constants of sufficient decrease and curvature; ``model_step`` the
+    step at which the direction's own model has its minimum (1 for a (quasi-)Newton
+    direction, else None), which an extrapolating search may jump to (``step_rules.py``).
+    Each search's own settings follow as keywords. None raises on bad values of ``phi``: a
+    failure comes back as a ``LineSearchResult`` with ``success=False`` and a message."""
+
+    def __call__(
+        self,
+        phi: Callable[[float], tuple[float, float, Any]],
+        f0: float,
+        dphi0: float,
+        alpha0: float = 1.0,
+        c1: float = 1e-4,
+        c2: float = 0.9,
+        model_step: float | None = None,
+    ) -> LineSearchResult: ...
 
 
 @dataclasses.dataclass
@@ -103,13 +126,14 @@ def strong_wolfe(
     alpha0: float = 1.0,
     c1: float = 1e-4,
     c2: float = 0.9,
+    model_step: float | None = None,
+    *,
     alpha_max: float = 1e10,
     max_evaluations: int = 30,
-    model_step: float | None = None,
 ) -> LineSearchResult:
     """Find a step satisfying the strong Wolfe conditions (N&W algorithm 3.5 with the zoom of
-    algorithm 3.6). ``phi(a)`` returns ``(loss, slope, payload)`` at ``x + a d``; ``f0`` and
-    ``dphi0 < 0`` are the loss and slope at ``a = 0``.
+    algorithm 3.6); the arguments are those of ``LineSearch``, then the largest step
+    ``alpha_max`` and the budget ``max_evaluations``.
 
     A trial point with a non-finite loss or slope counts as "too far" and the step shrinks.
     ``model_step``: the step at which the direction's own model has its minimum (1 for a

@@ -125,15 +125,16 @@ def more_thuente(
     alpha0: float = 1.0,
     c1: float = 1e-4,
     c2: float = 0.9,
+    model_step: float | None = None,
+    *,
     xtol: float = 1e-14,
     alpha_min: float = 1e-100,
     alpha_max: float = 1e100,
     max_evaluations: int = 100,
-    model_step: float | None = None,
 ) -> LineSearchResult:
-    """A strong-Wolfe step by the Moré-Thuente search. ``phi(a)`` returns ``(loss, slope,
-    payload)`` at ``x + a d``; ``f0`` and ``dphi0 < 0`` are the loss and slope at ``a = 0``.
-    The search stops when the interval of uncertainty is below ``xtol`` relatively or no
+    """A strong-Wolfe step by the Moré-Thuente search; the arguments are those of
+    ``line_search.LineSearch``, then the search's own ``xtol``, step bounds and budget. The
+    search stops when the interval of uncertainty is below ``xtol`` relatively or no
     progress is possible; it then returns the best step with sufficient decrease
     (``wolfe=False``), or ``success=False`` if there is none. It never raises on bad values.
     ``model_step`` (1 for a quasi-Newton direction): while no minimizer is bracketed and the

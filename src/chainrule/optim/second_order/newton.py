@@ -18,7 +18,8 @@ Far from a minimum the model can be poor. Two safeguards, as in Martens' Hessian
   starts at ``damping`` (default 0) and drops back to exactly 0 once the model is trusted, so
   near a minimum with a positive-definite Hessian the steps are pure Newton steps and
   convergence is quadratic.
-* A strong-Wolfe line search along ``d``, trying the full step ``a = 1`` first.
+* A strong-Wolfe line search along ``d``, trying the full step ``a = 1`` first (the
+  iteration is ``descent.descend``'s).
 
 As seed 003 (section 3.5.6.3) warns, a Newton step goes to the stationary point of the
 model, whatever its kind: on ``x^2 - y^2`` it jumps straight to the saddle at the origin
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.optim.second_order.descent import Directions, Point, RunEnded, Step, descend
 from chainrule.optim.second_order.line_search import strong_wolfe
 from chainrule.optim.second_order.objective import Objective, SolverRun
 from chainrule.optim.second_order.result import OptimizeResult
@@ -62,19 +64,22 @@ def adapt_damping(lam: float, rho: float, floor: float, smooth: bool = False) ->
     return lam if lam >= 1e-3 * floor else 0.0
 
 
-def model_line_step(obj: Objective, x, f: float, slope: float, d, dHd: float, c1: float,
-                    c2: float):
-    """A strong-Wolfe line search along ``d``, and the reduction ratio ``rho`` of the decrease
-    it achieved to the decrease the quadratic model ``f + a g'd + a^2 d'Hd / 2`` predicted
-    (``slope = g'd``, ``dHd = d'Hd``); ``rho`` drives the damping (``adapt_damping``).
+def reduction_ratio(step: Step, dHd: float) -> float:
+    """``rho``: the decrease a line-search step achieved over the decrease the quadratic model
+    ``f + a g'd + a^2 d'Hd / 2`` predicted for it (``dHd = d'Hd``); 0 where the model
+    predicts none. ``rho`` drives the damping (``adapt_damping``).
 
-    Returns ``(ls, rho)``; ``rho`` is meaningless when ``ls.success`` is False.
+    Example (the loss fell by 1 where the model promised 2):
+        >>> import numpy as np
+        >>> from chainrule.optim.second_order.descent import Point
+        >>> x = g = np.zeros(1)
+        >>> step = Step(Point(x, 3.0, g), np.ones(1), -3.0, 1.0, Point(x, 2.0, g))
+        >>> reduction_ratio(step, 2.0)
+        0.5
     """
-    ls = strong_wolfe(obj.along(x, d), f, slope, alpha0=1.0, c1=c1, c2=c2)
-    a = ls.alpha
+    a, slope = step.alpha, step.slope
     predicted = -(a * slope + 0.5 * a * a * dHd)
-    rho = (f - ls.f) / predicted if ls.success and predicted > 0.0 else 0.0
-    return ls, rho
+    return (step.start.f - step.end.f) / predicted if predicted > 0.0 else 0.0
 
 
 def damped_newton_step(
@@ -116,38 +121,53 @@ def newton(
         >>> res.nit, np.allclose(res.x, np.linalg.solve(A, b)), res.nhev
         (1, True, 1)
     """
-    lam = float(damping)
-    if not lam >= 0.0:
+    if not float(damping) >= 0.0:
         raise ValueError(f"minimize(method='newton'): damping={damping!r} must be >= 0")
-    x = obj.x0.copy()
-    f, g = obj.value_and_grad(x)
-    end = run.check(x, f, g)
-    if end is not None:
-        return end
-    while True:
-        H = obj.hessian(x)
+    directions = _DampedNewton(obj, run, float(damping))
+    end = descend(obj, run, directions, strong_wolfe, c1, c2)
+    return end if directions.H is None else _name_saddle(end, directions.H)
+
+
+class _DampedNewton(Directions):
+    """The step solving ``(H + lambda I) d = -g`` on the exact Hessian, damped harder (no
+    evaluation) until it is a descent step the model predicts a decrease for; the full step
+    first; ``lambda`` adapted to the reduction ratio of each step (module docstring)."""
+
+    def __init__(self, obj: Objective, run: SolverRun, damping: float) -> None:
+        self.obj, self.run, self.lam = obj, run, damping
+        self.H: np.ndarray | None = None
+        self.floor = self.dHd = 0.0
+
+    def direction(self, at: Point) -> np.ndarray:
+        H = self.H = self.obj.hessian(at.x)
         if not np.all(np.isfinite(H)):
-            return run.non_finite(x, f, g, "Hessian")
+            raise RunEnded(self.run.non_finite(*at, "Hessian"))
         # lambda's scale: the Hessian's typical diagonal entry (1 if the diagonal is zero)
-        floor = 1e-3 * (float(np.mean(np.abs(np.diag(H)))) or 1.0)
+        self.floor = 1e-3 * (float(np.mean(np.abs(np.diag(H)))) or 1.0)
         for _ in range(_MAX_RAISES):
-            step = damped_newton_step(H, g, lam)
-            if step is not None and step[1] > 0.0 and float(g @ step[0]) < 0.0:
+            step = damped_newton_step(H, at.g, self.lam)
+            if step is not None and step[1] > 0.0 and float(at.g @ step[0]) < 0.0:
                 break
             # no solution, or not a descent step the model trusts: damp harder (no evaluation)
-            lam = max(4.0 * lam, floor)
+            self.lam = max(4.0 * self.lam, self.floor)
         else:
-            return run.failed(x, f, g, f"no descent step even with damping {lam:.3g}")
+            why = f"no descent step even with damping {self.lam:.3g}"
+            raise RunEnded(self.run.failed(*at, why))
         d = step[0]
-        slope, dHd = float(g @ d), float(d @ (H @ d))
-        ls, rho = model_line_step(obj, x, f, slope, d, dHd, c1, c2)
-        if not ls.success:
-            return run.line_search_failed(x, f, g, ls)
-        lam = adapt_damping(lam, rho, floor, smooth=True)
-        (x, g), f = ls.payload, ls.f
-        end = run.step(x, f, g)
-        if end is not None:
-            return _name_saddle(end, H)
+        self.dHd = float(d @ (H @ d))
+        return d
+
+    def restart(self) -> None:
+        """Never needed: ``direction`` returns descent steps only."""
+
+    def trial_step(
+        self, at: Point, d: np.ndarray, slope: float, last: Step | None
+    ) -> tuple[float, float | None]:
+        return 1.0, None  # the full Newton step
+
+    def learn(self, step: Step) -> None:
+        self.lam = adapt_damping(self.lam, reduction_ratio(step, self.dHd), self.floor,
+                                 smooth=True)
 
 
 def _name_saddle(end: OptimizeResult, H: np.ndarray) -> OptimizeResult:

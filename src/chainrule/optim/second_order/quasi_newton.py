@@ -5,7 +5,10 @@ Both build an approximation ``G`` of the inverse Hessian from the steps taken,
 the secant condition ``G y = s`` (eq. 3.55) holds; the step is ``-alpha G g`` with ``alpha``
 from a strong-Wolfe line search, which also guarantees ``s'y > 0`` and so keeps ``G``
 positive definite. BFGS stores ``G`` (``n x n``); L-BFGS stores only the last
-``m`` pairs ``(s, y)`` and applies ``G`` with the two-loop recursion.
+``m`` pairs ``(s, y)`` and applies ``G`` with the two-loop recursion. The iteration itself
+(direction, line search, step, stopping tests) is ``descent.descend``'s; what the two share
+beyond it (trial steps, the curvature test, restarts) is ``_QuasiNewton``, so that each says
+only how it stores and applies ``G``.
 
 L-BFGS rescales its initial matrix to ``(s'y / y'y) I`` at every step (Nocedal & Wright eq.
 6.20), which puts each quasi-Newton step on the scale of the curvature just seen, so that the
@@ -30,13 +33,19 @@ may extrapolate straight to the unit step (``model_step=1``, ``step_rules.py``; 
 
 from __future__ import annotations
 
+import abc
 from collections import deque
 
 import numpy as np
 
+from chainrule.optim.second_order.descent import Directions, Point, Step, descend
 from chainrule.optim.second_order.objective import Objective, SolverRun, gradient_norm
 from chainrule.optim.second_order.result import OptimizeResult
-from chainrule.optim.second_order.step_rules import check_step_options, next_trial_step, search
+from chainrule.optim.second_order.step_rules import (
+    LINE_SEARCHES,
+    check_step_options,
+    next_trial_step,
+)
 
 
 def bfgs_update(G: np.ndarray, s: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -86,14 +95,107 @@ def two_loop_direction(g: np.ndarray, pairs: deque | list, gamma: float) -> np.n
     return -r
 
 
-def _first_step(g: np.ndarray) -> float:
-    """The first trial step along ``-g``: length at most 1 (as SciPy's BFGS and L-BFGS-B)."""
-    return min(1.0, 1.0 / max(float(np.linalg.norm(g)), 1e-300))
-
-
 def _curvature_ok(s: np.ndarray, y: np.ndarray) -> bool:
     """``s'y`` positive beyond rounding (a Wolfe step guarantees it in exact arithmetic)."""
     return float(s @ y) > 1e-10 * float(np.linalg.norm(s) * np.linalg.norm(y))
+
+
+class _QuasiNewton(Directions):
+    """What BFGS and L-BFGS share: the direction ``-G g`` of an inverse-Hessian approximation
+    ``G`` (``-g`` until the first curvature pair), forgotten when rounding makes it point
+    uphill; while nothing is learnt, a steepest-descent trial step (``first_step``), then
+    ``initial_step``'s rule, at most 1, with the model step 1; a pair ``(s, y)`` learnt from
+    every step whose ``s'y`` is positive. Subclasses keep ``G``: ``learned``, ``direction``,
+    ``restart`` and ``add_pair``."""
+
+    def __init__(self, initial_step: str) -> None:
+        self.initial_step = initial_step
+
+    @property
+    @abc.abstractmethod
+    def learned(self) -> bool:
+        """Whether ``G`` holds a curvature pair yet."""
+
+    @abc.abstractmethod
+    def first_step(self, g: np.ndarray) -> float:
+        """The trial step along ``-g`` while nothing is learnt."""
+
+    @abc.abstractmethod
+    def add_pair(self, s: np.ndarray, y: np.ndarray) -> None:
+        """Update ``G`` with the pair ``(s, y)``, ``s'y > 0``."""
+
+    def trial_step(
+        self, at: Point, d: np.ndarray, slope: float, last: Step | None
+    ) -> tuple[float, float | None]:
+        if not self.learned:  # a steepest-descent step: no scale to go by but the gradient's
+            return self.first_step(at.g), None
+        alpha0 = next_trial_step(
+            self.initial_step, at.f, last.start.f, slope, last.alpha, last.slope
+        )
+        return min(alpha0, 1.0), 1.0
+
+    def learn(self, step: Step) -> None:
+        s, y = step.s, step.y
+        if _curvature_ok(s, y):
+            self.add_pair(s, y)
+
+
+class _DenseInverse(_QuasiNewton):
+    """BFGS's ``G``: a dense matrix updated by eq. 3.56, None (the identity) until the first
+    pair, which first rescales it to ``(s'y / y'y) I`` given ``scale_identity``."""
+
+    def __init__(self, size: int, scale_identity: bool, initial_step: str) -> None:
+        super().__init__(initial_step)
+        self.size, self.scale_identity = size, scale_identity
+        self.G: np.ndarray | None = None
+
+    @property
+    def learned(self) -> bool:
+        return self.G is not None
+
+    def direction(self, at: Point) -> np.ndarray:
+        return -at.g if self.G is None else -(self.G @ at.g)
+
+    def restart(self) -> None:
+        self.G = None
+
+    def first_step(self, g: np.ndarray) -> float:
+        return min(1.0, 1.01 / gradient_norm(g))
+
+    def add_pair(self, s: np.ndarray, y: np.ndarray) -> None:
+        if self.G is None:
+            scale = float(s @ y) / float(y @ y) if self.scale_identity else 1.0
+            self.G = scale * np.eye(self.size)
+        self.G = bfgs_update(self.G, s, y)
+
+
+class _LimitedMemory(_QuasiNewton):
+    """L-BFGS's ``G``: the last ``history`` pairs on top of ``gamma I``, ``gamma = s'y / y'y``
+    of the newest pair, applied by the two-loop recursion."""
+
+    def __init__(self, history: int, initial_step: str) -> None:
+        super().__init__(initial_step)
+        self.pairs: deque = deque(maxlen=history)
+        self.gamma = 1.0
+
+    @property
+    def learned(self) -> bool:
+        return bool(self.pairs)
+
+    def direction(self, at: Point) -> np.ndarray:
+        return two_loop_direction(at.g, self.pairs, self.gamma)
+
+    def restart(self) -> None:
+        self.pairs.clear()
+        self.gamma = 1.0
+
+    def first_step(self, g: np.ndarray) -> float:
+        return min(1.0, 1.0 / max(float(np.linalg.norm(g)), 1e-300))  # as L-BFGS-B
+
+    def add_pair(self, s: np.ndarray, y: np.ndarray) -> None:
+        sy = float(s @ y)
+        self.pairs.append((s, y, 1.0 / sy))
+        self.gamma = sy / float(y @ y)
 
 
 def bfgs(
@@ -126,39 +228,8 @@ def bfgs(
         (True, [1.0, 1.0])
     """
     check_step_options("bfgs", initial_step, line_search)
-    x = obj.x0.copy()
-    f, g = obj.value_and_grad(x)
-    end = run.check(x, f, g)
-    if end is not None:
-        return end
-    G = None  # the identity until the first update
-    alpha_prev = slope_prev = f_prev = None
-    while True:
-        d = -g if G is None else -(G @ g)
-        slope = float(g @ d)
-        if not slope < 0.0:  # rounding spoiled G's positive definiteness: start afresh
-            G, d, slope = None, -g, -float(g @ g)
-        if G is None:  # a steepest-descent step: no scale to go by but the gradient's
-            alpha0 = min(1.0, 1.01 / gradient_norm(g))
-        else:
-            alpha0 = next_trial_step(initial_step, f, f_prev, slope, alpha_prev, slope_prev)
-            alpha0 = min(alpha0, 1.0)
-        ls = search(line_search, obj.along(x, d), f, slope, alpha0, c1, c2,
-                    None if G is None else 1.0)
-        if not ls.success:
-            return run.line_search_failed(x, f, g, ls)
-        x_new, g_new = ls.payload
-        s, y = x_new - x, g_new - g
-        x, f_prev, f, g = x_new, f, ls.f, g_new
-        alpha_prev, slope_prev = ls.alpha, slope
-        end = run.step(x, f, g)
-        if end is not None:
-            return end
-        if _curvature_ok(s, y):
-            if G is None:
-                scale = float(s @ y) / float(y @ y) if scale_identity else 1.0
-                G = scale * np.eye(obj.size)
-            G = bfgs_update(G, s, y)
+    directions = _DenseInverse(obj.size, scale_identity, initial_step)
+    return descend(obj, run, directions, LINE_SEARCHES[line_search], c1, c2)
 
 
 def lbfgs(
@@ -190,37 +261,5 @@ def lbfgs(
     if history < 1:
         raise ValueError(f"minimize(method='lbfgs'): history={history} must be at least 1")
     check_step_options("lbfgs", initial_step, line_search)
-    x = obj.x0.copy()
-    f, g = obj.value_and_grad(x)
-    end = run.check(x, f, g)
-    if end is not None:
-        return end
-    pairs: deque = deque(maxlen=history)
-    gamma = 1.0
-    alpha_prev = slope_prev = f_prev = None
-    while True:
-        d = two_loop_direction(g, pairs, gamma)
-        slope = float(g @ d)
-        if not slope < 0.0:
-            pairs.clear()
-            gamma, d, slope = 1.0, -g, -float(g @ g)
-        if not pairs:
-            alpha0 = _first_step(g)
-        else:
-            alpha0 = next_trial_step(initial_step, f, f_prev, slope, alpha_prev, slope_prev)
-            alpha0 = min(alpha0, 1.0)
-        ls = search(line_search, obj.along(x, d), f, slope, alpha0, c1, c2,
-                    1.0 if pairs else None)
-        if not ls.success:
-            return run.line_search_failed(x, f, g, ls)
-        x_new, g_new = ls.payload
-        s, y = x_new - x, g_new - g
-        x, f_prev, f, g = x_new, f, ls.f, g_new
-        alpha_prev, slope_prev = ls.alpha, slope
-        end = run.step(x, f, g)
-        if end is not None:
-            return end
-        if _curvature_ok(s, y):
-            sy = float(s @ y)
-            pairs.append((s, y, 1.0 / sy))
-            gamma = sy / float(y @ y)
+    directions = _LimitedMemory(history, initial_step)
+    return descend(obj, run, directions, LINE_SEARCHES[line_search], c1, c2)

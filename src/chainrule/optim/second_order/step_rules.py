@@ -20,8 +20,9 @@ of the quasi-Newton model itself. BFGS and L-BFGS therefore pass ``model_step=1`
 trials are below it, the extrapolation may go straight to it (N&W section 3.5: for Newton and
 quasi-Newton methods the unit step is the one to try). CG directions have no such step.
 
-Searches: ``"more-thuente"`` (``more_thuente.wolfe_search``) and ``"bracketing"``
-(``line_search.strong_wolfe``, N&W algorithms 3.5-3.6).
+Searches (``LINE_SEARCHES``; one signature, ``line_search.LineSearch``): ``"more-thuente"``
+(``more_thuente.wolfe_search``), ``"bracketing"`` (``line_search.strong_wolfe``, N&W
+algorithms 3.5-3.6) and, for CG, ``"hager-zhang"`` (below).
 
 Nonlinear CG also takes CG_DESCENT's rules (Hager & Zhang 2005/2006, ``hager_zhang.py``):
 ``initial_step="hager-zhang"`` (rule I0 on the first iteration, then I1, the minimizer of a
@@ -36,20 +37,21 @@ directions (no natural length) and not quasi-Newton ones (the unit step is the o
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 from chainrule.optim.second_order.hager_zhang import approximate_wolfe
-from chainrule.optim.second_order.line_search import LineSearchResult, strong_wolfe
+from chainrule.optim.second_order.line_search import LineSearch, strong_wolfe
 from chainrule.optim.second_order.more_thuente import step_from_previous_decrease, wolfe_search
 
 INITIAL_STEPS = ("unit", "decrease", "slope-ratio")
-LINE_SEARCHES: dict[str, Callable[..., LineSearchResult]] = {
+LINE_SEARCHES: dict[str, LineSearch] = {
     "more-thuente": wolfe_search,
     "bracketing": strong_wolfe,
+    "hager-zhang": approximate_wolfe,
 }
-# nonlinear CG's choices: the shared ones and CG_DESCENT's (see the module docstring)
+# BFGS's and L-BFGS's choices, and nonlinear CG's: those and CG_DESCENT's (module docstring)
+QUASI_NEWTON_LINE_SEARCHES = ("more-thuente", "bracketing")
 CG_INITIAL_STEPS = (*INITIAL_STEPS, "hager-zhang")
-CG_LINE_SEARCHES = (*LINE_SEARCHES, "hager-zhang")
+CG_LINE_SEARCHES = tuple(LINE_SEARCHES)
 
 
 def check_step_options(method: str, initial_step: str, line_search: str) -> None:
@@ -63,7 +65,7 @@ def check_step_options(method: str, initial_step: str, line_search: str) -> None
     """
     cg = method == "cg"
     steps = CG_INITIAL_STEPS if cg else INITIAL_STEPS
-    searches = CG_LINE_SEARCHES if cg else tuple(LINE_SEARCHES)
+    searches = CG_LINE_SEARCHES if cg else QUASI_NEWTON_LINE_SEARCHES
     if initial_step not in steps:
         raise ValueError(
             f"minimize(method={method!r}): initial_step={initial_step!r}; choose one of "
@@ -99,28 +101,3 @@ def next_trial_step(
         return guess if guess > 0.0 and math.isfinite(guess) else 1.0
     return 1.0
 
-
-def search(
-    name: str,
-    phi: Callable[[float], tuple[float, float, object]],
-    f0: float,
-    dphi0: float,
-    alpha0: float,
-    c1: float,
-    c2: float,
-    model_step: float | None = None,
-) -> LineSearchResult:
-    """Run the line search ``name`` (a key of ``LINE_SEARCHES``, or ``"hager-zhang"`` with
-    ``c1, c2`` as its ``delta, sigma``) from ``alpha0``; ``model_step``: the step a
-    (quasi-)Newton direction is scaled for (1), or None (see the module docstring).
-
-    Example (phi(a) = (a - 2)^2: both searches find its minimizer):
-        >>> phi = lambda a: ((a - 2.0) ** 2, 2.0 * (a - 2.0), None)
-        >>> [round(search(n, phi, 4.0, -4.0, 1.0, 1e-4, 0.1).alpha, 6) for n in LINE_SEARCHES]
-        [2.0, 2.0]
-    """
-    if name == "hager-zhang":
-        if model_step is not None:
-            raise ValueError("search: the 'hager-zhang' search takes no model_step (CG only)")
-        return approximate_wolfe(phi, f0, dphi0, alpha0=alpha0, delta=c1, sigma=c2)
-    return LINE_SEARCHES[name](phi, f0, dphi0, alpha0=alpha0, c1=c1, c2=c2, model_step=model_step)
