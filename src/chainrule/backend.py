@@ -3,6 +3,13 @@
 DESIGN.md principle 5: an implementation runs in the namespace of its operands, so that NumPy
 arrays are computed by NumPy and an Array API array (CuPy on a GPU, ``array-api-strict``) by its
 own library, never copied to the host. Python scalars and NumPy arrays give ``numpy``.
+
+The namespace of another library's array comes from ``array-api-compat`` when it is installed
+(the well-kept adapter that gives CuPy, PyTorch and Dask arrays a standard namespace; the
+``gpu`` and ``dev`` extras install it), else from the array's own ``__array_namespace__``.
+A primitive whose implementation has not been written for other namespaces yet refuses their
+arrays with a ``BackendError`` (``refuse_foreign``), so nothing is ever converted behind the
+user's back.
 """
 
 from __future__ import annotations
@@ -13,20 +20,214 @@ from typing import Any
 import numpy as np
 
 _NUMPY_TYPES = (np.ndarray, np.generic, float, int, complex, bool)
+# The classes that are never another library's arrays: checked by identity on the hot path.
+PLAIN_TYPES = frozenset({np.ndarray, float, int, complex, bool, type(None), str, slice,
+                         type(Ellipsis)} | {np.dtype(c).type for c in np.typecodes["All"]})
+
+
+class BackendError(TypeError):
+    """Arrays of different libraries mixed in one operation, or an operation that does not yet
+    run on another library's arrays: either would need a silent copy, which chainrule never
+    makes."""
+
+
+def foreign(x: Any) -> bool:
+    """Whether ``x`` is an array of a library other than NumPy (CuPy, array-api-strict, ...).
+
+    Example:
+        >>> import numpy as np
+        >>> foreign(np.ones(2)), foreign(2.0)
+        (False, False)
+    """
+    if x.__class__ in PLAIN_TYPES or isinstance(x, _NUMPY_TYPES):
+        return False
+    from chainrule.tracer import Tracer
+
+    if isinstance(x, Tracer):
+        return foreign(x._value)
+    return hasattr(x, "__array_namespace__") or _compat_namespace(x) is not None
 
 
 def namespace(*arrays: Any) -> ModuleType:
-    """The array namespace shared by ``arrays`` (``numpy`` unless one of them brings its own).
+    """The array namespace shared by ``arrays`` (``numpy`` unless they are another library's).
+
+    Python scalars mix with any namespace; a NumPy array mixed with another library's arrays
+    raises ``BackendError`` (computing it would copy one side silently), as do arrays of two
+    other libraries. A traced value gives the namespace of its face (``chainrule.numpy``),
+    whose operations dispatch on the values inside.
 
     Example:
         >>> import numpy as np
         >>> namespace(np.ones(2), 3.0) is np
         True
     """
+    from chainrule.tracer import Tracer
+
+    found: ModuleType | None = None
+    numpy_seen = None
     for a in arrays:
-        if a is None or isinstance(a, _NUMPY_TYPES):
+        if a is None or a.__class__ in PLAIN_TYPES or isinstance(a, _NUMPY_TYPES):
+            if isinstance(a, np.ndarray):
+                numpy_seen = a
             continue
-        get = getattr(a, "__array_namespace__", None)
-        if get is not None:
-            return get()
-    return np
+        if isinstance(a, Tracer):  # traced values: the face, which dispatches on their values
+            return a.__array_namespace__()
+        xp = _namespace_of(a)
+        if found is None:
+            found = xp
+        elif xp is not found:
+            raise BackendError(f"arrays of two libraries in one operation ({found.__name__} and "
+                               f"{xp.__name__}): move them to one library first")
+    if found is None:
+        return np
+    if numpy_seen is not None:
+        raise BackendError(
+            f"a NumPy array (shape {numpy_seen.shape}) mixed with {found.__name__} arrays: "
+            f"computing it would copy one of them silently; convert the NumPy array with "
+            f"{found.__name__}.asarray(...) first")
+    return found
+
+
+def _namespace_of(a: Any) -> ModuleType:
+    compat = _compat_namespace(a)
+    if compat is not None:
+        return compat
+    get = getattr(a, "__array_namespace__", None)
+    if get is None:
+        raise BackendError(f"{type(a).__module__}.{type(a).__name__} is not an array of any "
+                           "known library (it has no __array_namespace__)")
+    return get()
+
+
+def _compat_namespace(a: Any) -> ModuleType | None:
+    """``array_api_compat.array_namespace(a)`` when array-api-compat is installed and knows the
+    array's library, else None."""
+    try:
+        import array_api_compat
+    except ImportError:
+        return None
+    try:
+        return array_api_compat.array_namespace(a)
+    except TypeError:
+        return None
+
+
+def refuse_foreign(name: str, args: Any) -> BackendError:
+    """The error for an operation that runs on NumPy arrays only so far, given ``args`` that
+    hold another library's array."""
+    arr = next(a for a in args if foreign(a))
+    from chainrule.describe import describe
+
+    xp = _namespace_of(arr._value if hasattr(type(arr), "_describe") else arr)
+    return BackendError(
+        f"{name}: runs on NumPy arrays only so far, and got a {describe(arr)} of "
+        f"{xp.__name__}. Nothing is copied behind your back: convert explicitly with "
+        f"np.asarray(...) (a copy to the host) if you want it computed by NumPy.")
+
+
+def dtype_kind(x: Any) -> str:
+    """NumPy's one-letter kind of ``x``'s dtype ('f', 'c', 'i', 'u', 'b', ...) for an array of
+    any library.
+
+    Example:
+        >>> import numpy as np
+        >>> dtype_kind(np.ones(2)), dtype_kind(1j)
+        ('f', 'c')
+    """
+    if not foreign(x):
+        return np.result_type(x).kind
+    xp, dt = namespace(x), x.dtype
+    for kind, name in (("b", "bool"), ("i", "signed integer"), ("u", "unsigned integer"),
+                       ("f", "real floating"), ("c", "complex floating")):
+        if xp.isdtype(dt, name):
+            return kind
+    return "O"
+
+
+def zeros_like(x: Any) -> Any:
+    """Zeros of ``x``'s shape and dtype, in ``x``'s library (a new NumPy array for NumPy values
+    and Python scalars).
+
+    Example:
+        >>> import numpy as np
+        >>> zeros_like(np.float32(2.0)).dtype, zeros_like(np.ones((2, 1))).shape
+        (dtype('float32'), (2, 1))
+    """
+    if not foreign(x):
+        return np.zeros(np.shape(x), dtype=np.result_type(x))
+    return namespace(x).zeros(x.shape, dtype=x.dtype)
+
+
+def ones_like(x: Any) -> Any:
+    """Ones of ``x``'s shape and dtype, in ``x``'s library (see ``zeros_like``).
+
+    Example:
+        >>> import numpy as np
+        >>> ones_like(np.zeros(2)).tolist()
+        [1.0, 1.0]
+    """
+    if not foreign(x):
+        return np.ones(np.shape(x), dtype=np.result_type(x))
+    return namespace(x).ones(x.shape, dtype=x.dtype)
+
+
+# The Array API standard's elementwise functions (2023.12), by NumPy's name where it differs.
+STANDARD_NAMES = {
+    "absolute": "abs", "arccos": "acos", "arccosh": "acosh", "arcsin": "asin",
+    "arcsinh": "asinh", "arctan": "atan", "arctan2": "atan2", "arctanh": "atanh",
+    "power": "pow", "true_divide": "divide", "conjugate": "conj",
+}
+_STANDARD_ELEMENTWISE = frozenset({
+    "abs", "acos", "acosh", "add", "asin", "asinh", "atan", "atan2", "atanh", "ceil", "conj",
+    "copysign", "cos", "cosh", "divide", "equal", "exp", "expm1", "floor", "floor_divide",
+    "greater", "greater_equal", "hypot", "imag", "isfinite", "isinf", "isnan", "less",
+    "less_equal", "log", "log1p", "log2", "log10", "logaddexp", "maximum", "minimum", "multiply",
+    "negative", "not_equal", "positive", "pow", "real", "remainder", "round", "sign", "signbit",
+    "sin", "sinh", "square", "sqrt", "subtract", "tan", "tanh", "trunc",
+    "matmul",  # a generalized ufunc in NumPy, a function of the same call in the standard
+})
+
+
+def standard(ufunc: np.ufunc) -> Any:
+    """The implementation of NumPy's ``ufunc`` for other libraries' arrays: the Array API
+    standard's function of the same meaning, taken from the operands' namespace (Python
+    scalars become arrays of the array operand's dtype, as NumPy's weak scalars do); None when
+    the standard has no such function.
+
+    Example:
+        >>> import numpy as np
+        >>> standard(np.arcsin).__name__, standard(np.cbrt)
+        ('asin', None)
+    """
+    name = STANDARD_NAMES.get(ufunc.__name__, ufunc.__name__)
+    if name not in _STANDARD_ELEMENTWISE:
+        return None
+
+    def impl(*args: Any) -> Any:
+        xp = namespace(*args)
+        return getattr(xp, name)(*as_arrays(xp, args))
+
+    impl.__name__ = name
+    return impl
+
+
+def as_arrays(xp: ModuleType, args: Any) -> list[Any]:
+    """``args`` with Python scalars made arrays of ``xp`` the way NumPy treats them (weak
+    scalars, NEP 50): of the array operand's dtype (``float32 array * 2.0`` stays float32),
+    promoted where the scalar's kind is wider (a float with an integer array gives the default
+    float, a complex with a real array the complex dtype of its precision)."""
+    like = next((a for a in args if not isinstance(a, bool | int | float | complex)), None)
+    if like is None:
+        return list(args)
+    return [_scalar(xp, a, like.dtype) if isinstance(a, bool | int | float | complex) else a
+            for a in args]
+
+
+def _scalar(xp: ModuleType, s: bool | int | float | complex, dtype: Any) -> Any:
+    if isinstance(s, complex) and not xp.isdtype(dtype, "complex floating"):
+        dtype = xp.complex64 if dtype == xp.float32 else xp.complex128
+    elif isinstance(s, float) and not xp.isdtype(dtype, ("real floating", "complex floating")):
+        dtype = None  # the default floating dtype
+    elif isinstance(s, int) and not isinstance(s, bool) and xp.isdtype(dtype, "bool"):
+        dtype = None
+    return xp.asarray(s, dtype=dtype)

@@ -49,9 +49,10 @@ class Deferred:
         return self.value
 
 
-def run(prim: Primitive, vals: Any, params: dict) -> Any:
-    """Run ``prim``'s implementation on plain values, naming the operation on failure."""
+def run(prim: Primitive, vals: Any, params: dict, impl: Any = None) -> Any:
+    """Run ``prim``'s implementation (``impl`` when given: ``xp_impl`` for other libraries'
+    arrays) on plain values, naming the operation on failure."""
     try:
-        return prim.impl(*vals, **params)
+        return (impl or prim.impl)(*vals, **params)
     except (ValueError, TypeError, IndexError) as e:
         raise annotated(e, prim, vals, params) from e

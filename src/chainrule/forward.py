@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import namespace
+from chainrule.backend import PLAIN_TYPES, foreign, namespace
 from chainrule.broadcast import broadcast_array
 from chainrule.deferred import Deferred, run
 from chainrule.levels import new_level
@@ -22,11 +22,13 @@ class ForwardTrace:
     """The context of one forward-mode transformation."""
 
     kind = "forward-mode"
-    __slots__ = ("level", "alive")
+    # far: another library's array has entered (see ReverseTrace)
+    __slots__ = ("level", "alive", "far")
 
     def __init__(self) -> None:
         self.level = new_level()
         self.alive = True
+        self.far = False
 
     def process(self, prim: Primitive, args, params, nested: bool) -> Any:
         vals = list(args)
@@ -41,9 +43,13 @@ class ForwardTrace:
                 tracers.append((i, a._tangent))
                 if isinstance(v, Tracer):  # an outer transformation's value inside
                     nested = True
+            elif a.__class__ is not np.ndarray and a.__class__ not in PLAIN_TYPES and foreign(a):
+                self.far = True
             i += 1
         if nested:
             ans = prim(*vals, **params)
+        elif self.far:
+            ans = run(prim, vals, params, prim.impl_for(vals))
         elif prim.aval is not None:
             # The tangent rules do not need the output: defer computing it until something
             # reads it. A result nobody reads (e.g. the gradient whose tangent is a

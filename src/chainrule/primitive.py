@@ -21,6 +21,9 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from numpy import ndarray, ufunc
+
+from chainrule.backend import PLAIN_TYPES, foreign, refuse_foreign, standard
 from chainrule.errors import annotated
 from chainrule.tracer import Tracer
 
@@ -40,7 +43,8 @@ class Primitive:
         12.0
     """
 
-    __slots__ = ("name", "impl", "vjp", "jvp", "save_args", "save_ans", "aval", "__weakref__")
+    __slots__ = ("name", "impl", "vjp", "jvp", "save_args", "save_ans", "aval", "xp_impl",
+                 "__weakref__")
 
     def __init__(
         self,
@@ -51,6 +55,8 @@ class Primitive:
         save_ans: bool = True,
         aval: Callable[..., tuple[tuple[int, ...], Any]] | None = None,
         register: bool = False,
+        xp_impl: Callable[..., Any] | None = None,
+        portable: bool = False,
     ) -> None:
         self.name = name
         self.impl = impl
@@ -63,6 +69,15 @@ class Primitive:
         # ``aval(*args, **params) -> (shape, dtype)`` of the output, for primitives whose JVP
         # rules never read the output: forward mode may then defer computing it.
         self.aval = aval
+        # The implementation for other libraries' arrays (any Array API namespace, see
+        # chainrule.backend); ``impl`` keeps NumPy's fastest route. A primitive without one
+        # refuses those arrays with a BackendError instead of converting them. ``portable``:
+        # ``impl`` itself takes its functions from its operands' namespace.
+        if portable:
+            xp_impl = impl
+        elif xp_impl is None and isinstance(impl, ufunc):
+            xp_impl = standard(impl)  # the Array API standard's function of the same meaning
+        self.xp_impl = xp_impl
         if register:
             if name in REGISTRY:
                 raise ValueError(f"primitive {name!r} is already registered")
@@ -96,8 +111,10 @@ class Primitive:
         confusion). ``nested`` tells the trace whether other traces' values are present.
         """
         top = None
-        nested = False
+        nested = far = False
         for a in args:
+            if a.__class__ is ndarray:  # the common case first: one identity test
+                continue
             if isinstance(a, Tracer):
                 trace = a._trace
                 if trace is top:
@@ -110,12 +127,29 @@ class Primitive:
                     nested = True
                     if trace.level > top.level:
                         top = trace
+            elif a.__class__ not in PLAIN_TYPES and foreign(a):
+                far = True
         if top is None:
+            impl = self.impl if not far else self.foreign_impl(args)
             try:
-                return self.impl(*args, **params)
+                return impl(*args, **params)
             except (ValueError, TypeError, IndexError) as e:
                 raise annotated(e, self, args, params) from e
         return top.process(self, args, params, nested)
+
+    def foreign_impl(self, args: Any) -> Callable[..., Any]:
+        """The implementation for ``args`` holding another library's arrays: ``xp_impl``, or a
+        ``BackendError`` where there is none (never a silent conversion to NumPy)."""
+        if self.xp_impl is None:
+            raise refuse_foreign(self.name, args)
+        return self.xp_impl
+
+    def impl_for(self, args: Any) -> Callable[..., Any]:
+        """``impl`` for NumPy operands, ``foreign_impl`` when one is another library's array."""
+        for a in args:
+            if a.__class__ not in PLAIN_TYPES and foreign(a):
+                return self.foreign_impl(args)
+        return self.impl
 
     def __repr__(self) -> str:
         return f"Primitive({self.name!r})"

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import PLAIN_TYPES, foreign
 from chainrule.describe import describe
 from chainrule.errors import annotated
 from chainrule.levels import new_level
@@ -23,15 +24,20 @@ class ReverseTrace:
     """The recording context of one reverse-mode transformation."""
 
     kind = "reverse-mode"
-    __slots__ = ("level", "tape", "alive")
+    # far: another library's array has entered (an input or a constant); from then on each
+    # operation picks its implementation by its operands (NumPy's stays the fast path).
+    __slots__ = ("level", "tape", "alive", "far")
 
     def __init__(self) -> None:
         self.level = new_level()
         self.tape: list[TapeEntry | None] = []
         self.alive = True
+        self.far = False
 
     def leaf(self, value: Any) -> ReverseTracer:
         """Box an input so that operations on it are recorded."""
+        if value.__class__ is not np.ndarray and foreign(value):
+            self.far = True
         self.tape.append(new_entry(TapeEntry, (None, None, None, value, (), value.shape,
                                                value.dtype)))
         return ReverseTracer(value, self, len(self.tape) - 1)
@@ -46,12 +52,15 @@ class ReverseTrace:
                 parents.append((i, a._node))
                 if isinstance(v, Tracer):  # an outer transformation's value inside
                     nested = True
+            elif a.__class__ is not np.ndarray and a.__class__ not in PLAIN_TYPES and foreign(a):
+                self.far = True
             i += 1
         if nested:
             ans = prim(*vals, **params)
         else:
+            impl = prim.impl if not self.far else prim.impl_for(vals)
             try:
-                ans = prim.impl(*vals, **params)
+                ans = impl(*vals, **params)
             except (ValueError, TypeError, IndexError) as e:
                 raise annotated(e, prim, vals, params) from e
         tape = self.tape
@@ -86,11 +95,11 @@ class ReverseTracer(Tracer):
 
 def check_cotangent(ct: Any, ref_shape, ref_dtype, where: str) -> np.ndarray | Tracer:
     """Validate a user-given cotangent against the output it pairs with."""
-    if not isinstance(ct, Tracer):
+    if not isinstance(ct, Tracer) and not foreign(ct):
         if isinstance(ct, float | int) and not isinstance(ct, bool):
             ct = np.asarray(ct, dtype=ref_dtype)
         ct = np.asarray(ct) if not isinstance(ct, np.ndarray | np.generic) else ct
-    if tuple(np.shape(ct)) != tuple(ref_shape) or ct.dtype != ref_dtype:
+    if tuple(ct.shape) != tuple(ref_shape) or ct.dtype != ref_dtype:
         raise ValueError(
             f"vjp_fn: the cotangent for {where} is a {describe(ct)}, but that output is a "
             f"{ref_dtype} array of shape {tuple(ref_shape)}. Give a cotangent of exactly the "

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from chainrule import anomaly
+from chainrule.backend import PLAIN_TYPES, dtype_kind, foreign, namespace, ones_like, zeros_like
 from chainrule.deferred import Deferred
 from chainrule.describe import describe
 from chainrule.forward import ForwardTracer
@@ -35,6 +36,12 @@ ArgNums = int | Sequence[int]
 def _as_input(x: Any, op: str, where: tuple[int, int | None] | str) -> Any:
     """A differentiable input as an array (or an outer transformation's traced value)."""
     if type(x) is np.ndarray and x.dtype.kind in "fc":
+        return x
+    if not isinstance(x, Tracer) and foreign(x):  # another library's array stays in it
+        if dtype_kind(x) not in "fc":
+            raise TypeError(f"{op}: {where} is a {describe(x)} of {namespace(x).__name__}, "
+                            "which cannot be differentiated: only floating-point and complex "
+                            "arrays can.")
         return x
     if not isinstance(x, Tracer):
         if isinstance(x, np.ndarray | np.generic):
@@ -136,7 +143,7 @@ def _leaf_cotangents(leaf_ids, cts: dict[int, Any]) -> list[Any]:
         for k, c in enumerate(leaves):
             if c is None:
                 v = values[k]
-                leaves[k] = np.zeros(np.shape(v), dtype=v.dtype)
+                leaves[k] = zeros_like(v)
         if spec is None:
             result.append(leaves[0])
         elif isinstance(spec, TreeDef):
@@ -180,7 +187,8 @@ def vjp(f: Callable, *primals: Any, has_aux: bool = False):
         out, aux = _split_aux(out, "vjp")
     out_leaves, out_def = tree_flatten(out)
     nodes = [_out_node(o, trace) for o in out_leaves]
-    avals = [(np.shape(o), np.result_type(o)) for o in out_leaves]
+    avals = [(tuple(o.shape), o.dtype) if foreign(o) else (np.shape(o), np.result_type(o))
+             for o in out_leaves]
     out_value = tree_unflatten(out_def, [_unbox(o, trace) for o in out_leaves])
 
     def vjp_fn(ct: Any) -> tuple[Any, ...]:
@@ -235,7 +243,8 @@ def value_and_grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> 
         if node is None:
             cts: dict[int, Any] = {}
         else:
-            seed = value.dtype.type(1) if value.ndim == 0 else np.ones(value.shape, value.dtype)
+            seed = (value.dtype.type(1) if value.__class__ in PLAIN_TYPES and value.ndim == 0
+                    else ones_like(value))
             cts = backward(tape, {node: seed}, False, getattr(trace, "check_vjp", None))
         del tape
         grads = _leaf_cotangents(leaf_ids, cts)
@@ -301,8 +310,7 @@ def elementwise_grad(f: Callable, argnums: ArgNums = 0) -> Callable:
         fk = functools.partial(f, **kwargs) if kwargs else f
         nums = _argnums_tuple(argnums, len(args), "elementwise_grad")
         out, back = vjp(lambda *xs: fk(*_place(args, nums, xs)), *(args[n] for n in nums))
-        ones = np.ones(np.shape(out), dtype=np.result_type(out))
-        g = back(ones)
+        g = back(ones_like(out))
         return g[0] if isinstance(argnums, int) else g
 
     return elementwise_grad_f
@@ -350,12 +358,15 @@ def _jvp(f: Callable, primals, tangents, has_aux: bool, values: bool):
         boxed = []
         for pl, tl in zip(p_leaves, t_leaves, strict=True):
             pl = _as_input(pl, "jvp", f"primal {n}")
-            tl = tl if isinstance(tl, Tracer) else np.asarray(tl, dtype=pl.dtype)
+            if not isinstance(tl, Tracer):
+                tl = tl if foreign(pl) and namespace(pl, tl) else np.asarray(tl, dtype=pl.dtype)
             if np.shape(tl) != np.shape(pl):
                 raise ValueError(
                     f"jvp: the tangent for primal {n} is a {describe(tl)}, but the primal is "
                     f"a {describe(pl)}; they must have the same shape."
                 )
+            if foreign(pl):
+                trace.far = True
             boxed.append(ForwardTracer(pl, tl, trace))
         args.append(tree_unflatten(p_def, boxed))
     try:
@@ -374,7 +385,7 @@ def _jvp(f: Callable, primals, tangents, has_aux: bool, values: bool):
             tans.append(o._tangent)
         else:
             outs.append(o)
-            tans.append(np.zeros(np.shape(o), dtype=np.result_type(o)))
+            tans.append(zeros_like(o))
     result = tree_unflatten(out_def, outs), tree_unflatten(out_def, tans)
     return (*result, aux) if has_aux else result
 

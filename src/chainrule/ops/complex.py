@@ -44,17 +44,17 @@ def _angle_impl(z: Any) -> Any:
 
 
 _real = Primitive("real", lambda x: namespace(x).real(x), save_args=False, save_ans=False,
-                  register=True)
+                  register=True, portable=True)
 _real.defvjp(lambda g, ans, x: g)
 _real.defjvp(lambda t, ans, x: _real(t))
 
 _imag = Primitive("imag", lambda x: namespace(x).imag(x), save_args=False, save_ans=False,
-                  register=True)
+                  register=True, portable=True)
 _imag.defvjp(lambda g, ans, x: g * -1j)  # g first: a NumPy scalar times 1j stays NumPy
 _imag.defjvp(lambda t, ans, x: _imag(t))
 
 _conj = Primitive("conj", lambda x: namespace(x).conj(x), save_args=False, save_ans=False,
-                  register=True)
+                  register=True, portable=True)
 _conj.defvjp(lambda g, ans, x: _conj(g))
 _conj.defjvp(lambda t, ans, x: _conj(t))
 
@@ -119,7 +119,7 @@ def _where_zero(r2: Any) -> Any:
     return where(zero, np.inf, r2) if zero.any() else r2
 
 
-_angle = Primitive("angle", _angle_impl, save_ans=False, register=True)
+_angle = Primitive("angle", _angle_impl, save_ans=False, register=True, portable=True)
 _angle.defvjp(lambda g, ans, z: g * _conj(z * 1j) * _inverse_square_modulus(z))
 _angle.defjvp(lambda t, ans, z: _imag(_conj(z) * t) * _inverse_square_modulus(z))
 

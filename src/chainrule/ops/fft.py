@@ -54,7 +54,7 @@ def _fftn_rule(g, ans, x, axes, norm, inverse):
     return _fftn(g, axes=axes, norm=norm, inverse=inverse)
 
 
-_fftn = Primitive("fftn", _fftn_impl, save_args=False, save_ans=False, register=True)
+_fftn = Primitive("fftn", _fftn_impl, save_args=False, save_ans=False, register=True, portable=True)
 _fftn.defvjp(_fftn_rule)
 _fftn.defjvp(_fftn_rule)
 
@@ -68,7 +68,7 @@ def _rfft_vjp(g, ans, x, axis, n, norm):
     return _real(_fftn(resize(g, axis, n), axes=(axis,), norm=norm, inverse=False))
 
 
-_rfft = Primitive("rfft", _rfft_impl, save_args=False, save_ans=False, register=True)
+_rfft = Primitive("rfft", _rfft_impl, save_args=False, save_ans=False, register=True, portable=True)
 _rfft.defvjp(_rfft_vjp)
 _rfft.defjvp(lambda t, ans, x, axis, n, norm: _rfft(t, axis=axis, n=n, norm=norm))
 
@@ -93,7 +93,8 @@ def _irfft_vjp(g, ans, h, axis, n, norm):
     return _hermitian_weights(n, axis, g) * half
 
 
-_irfft = Primitive("irfft", _irfft_impl, save_args=False, save_ans=False, register=True)
+_irfft = Primitive("irfft", _irfft_impl, save_args=False, save_ans=False, register=True,
+                   portable=True)
 _irfft.defvjp(_irfft_vjp)
 _irfft.defjvp(lambda t, ans, h, axis, n, norm: _irfft(t, axis=axis, n=n, norm=norm))
 

@@ -87,7 +87,7 @@ def _pinv_vjp(g, ans, a, rcond, hermitian):
     return cj(first + (u - matmul(matmul(a, x), u)) + (v - matmul(v, matmul(x, a))))
 
 
-_pinv = Primitive("pinv", _pinv_impl, register=True)
+_pinv = Primitive("pinv", _pinv_impl, register=True, portable=True)
 _pinv.defvjp(_pinv_vjp)
 _pinv.defjvp(_pinv_jvp)
 

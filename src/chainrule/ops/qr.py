@@ -163,10 +163,10 @@ def _vjp(gq, gr, a, complete):
     return cj(g if extra is None else g + extra)
 
 
-_qr_q = Primitive("qr_q", lambda a, complete: _impl(a, complete)[0], register=True)
+_qr_q = Primitive("qr_q", lambda a, complete: _impl(a, complete)[0], register=True, portable=True)
 _qr_q.defvjp(lambda g, ans, a, complete: _vjp(g, None, a, complete))
 _qr_q.defjvp(lambda t, ans, a, complete: _jvp(t, a, complete)[0])
-_qr_r = Primitive("qr_r", lambda a, complete: _impl(a, complete)[1], register=True)
+_qr_r = Primitive("qr_r", lambda a, complete: _impl(a, complete)[1], register=True, portable=True)
 _qr_r.defvjp(lambda g, ans, a, complete: _vjp(None, g, a, complete))
 _qr_r.defjvp(lambda t, ans, a, complete: _jvp(t, a, complete)[1])
 

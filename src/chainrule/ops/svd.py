@@ -196,15 +196,15 @@ def _values_vjp(g, ans, a, hermitian):
     return cj(matmul(u * _row(g), mH(v)))
 
 
-_svd_values = Primitive("svd_values", _values_impl, save_ans=False, register=True)
+_svd_values = Primitive("svd_values", _values_impl, save_ans=False, register=True, portable=True)
 _svd_values.defvjp(_values_vjp)
 _svd_values.defjvp(_values_jvp)
 _svd_u = Primitive("svd_u", lambda a, full_matrices, hermitian:
-                   _impl(a, hermitian, full_matrices)[0], register=True)
+                   _impl(a, hermitian, full_matrices)[0], register=True, portable=True)
 _svd_u.defvjp(_u_vjp)
 _svd_u.defjvp(_u_jvp)
 _svd_vh = Primitive("svd_vh", lambda a, full_matrices, hermitian:
-                    _impl(a, hermitian, full_matrices)[2], register=True)
+                    _impl(a, hermitian, full_matrices)[2], register=True, portable=True)
 _svd_vh.defvjp(_vh_vjp)
 _svd_vh.defjvp(_vh_jvp)
 
