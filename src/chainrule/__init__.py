@@ -12,7 +12,7 @@ Example:
 import importlib
 from typing import Any
 
-from chainrule import numpy  # the NumPy face, installed on traced values as it loads
+from chainrule import array_api, numpy  # the two faces, installed on traced values as they load
 from chainrule.anomaly import AnomalyError, detect_anomaly
 from chainrule.check import CheckReport, GradientCheckError, check_grad, numerical_grad
 from chainrule.holomorphic import holomorphic_grad
@@ -49,6 +49,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "numpy",
+    "array_api",
     "data",
     "diagnose",
     "explain",

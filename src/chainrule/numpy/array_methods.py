@@ -1,6 +1,7 @@
 """Traced values as NumPy arrays: Python operators, ndarray methods and properties, indexing
 and in-place updates, and NumPy's dispatch protocols (``__array_ufunc__``,
-``__array_function__``) plus ``__array_namespace__``, each routed to ``chainrule.numpy``.
+``__array_function__``), each routed to ``chainrule.numpy``. (``__array_namespace__`` is
+installed by ``chainrule.array_api``.)
 
 The core ``Tracer`` (``chainrule.tracer``) knows nothing of them: ``install()``, called once when
 ``chainrule.numpy`` has loaded, puts every attribute of ``ArrayMethods`` on it. The core thus
@@ -24,9 +25,6 @@ class ArrayMethods:
     """The NumPy face of a traced value (its attributes are installed on ``Tracer``)."""
 
     __array_priority__ = 1000.0
-
-    def __array_namespace__(self, api_version: str | None = None) -> Any:
-        return cnp
 
     # --- NumPy protocols --------------------------------------------------------------------
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
