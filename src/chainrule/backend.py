@@ -41,11 +41,15 @@ def foreign(x: Any) -> bool:
     """
     if x.__class__ in PLAIN_TYPES or isinstance(x, _NUMPY_TYPES):
         return False
-    from chainrule.tracer import Tracer
-
-    if isinstance(x, Tracer):
+    if _traced(x):
         return foreign(x._value)
     return hasattr(x, "__array_namespace__") or _compat_namespace(x) is not None
+
+
+def _traced(x: Any) -> bool:
+    """Whether ``x`` is a traced value (``chainrule.tracer.Tracer``: its slots ``_value`` and
+    ``_trace``), told without importing the tracer, which builds on this module."""
+    return hasattr(type(x), "_trace")
 
 
 def namespace(*arrays: Any) -> ModuleType:
@@ -61,8 +65,6 @@ def namespace(*arrays: Any) -> ModuleType:
         >>> namespace(np.ones(2), 3.0) is np
         True
     """
-    from chainrule.tracer import Tracer
-
     found: ModuleType | None = None
     numpy_seen = None
     for a in arrays:
@@ -70,7 +72,7 @@ def namespace(*arrays: Any) -> ModuleType:
             if isinstance(a, np.ndarray):
                 numpy_seen = a
             continue
-        if isinstance(a, Tracer):  # traced values: the face, which dispatches on their values
+        if _traced(a):  # traced values: the face, which dispatches on their values
             return a.__array_namespace__()
         xp = _namespace_of(a)
         if found is None:
@@ -118,7 +120,7 @@ def refuse_foreign(name: str, args: Any) -> BackendError:
     arr = next(a for a in args if foreign(a))
     from chainrule.describe import describe
 
-    xp = _namespace_of(arr._value if hasattr(type(arr), "_describe") else arr)
+    xp = _namespace_of(arr._value if _traced(arr) else arr)
     return BackendError(
         f"{name}: runs on NumPy arrays only so far, and got a {describe(arr)} of "
         f"{xp.__name__}. Nothing is copied behind your back: convert explicitly with "

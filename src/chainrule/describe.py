@@ -19,4 +19,7 @@ def describe(x: Any) -> str:
         return f"NumPy {x.dtype} scalar"
     if isinstance(x, bool | int | float | complex):
         return f"Python {type(x).__name__}"
+    if hasattr(x, "shape") and hasattr(x, "dtype"):  # another library's array
+        dtype = str(x.dtype).rsplit(".", 1)[-1]
+        return f"{type(x).__module__.split('.')[0]} {dtype} array of shape {tuple(x.shape)}"
     return f"{type(x).__name__} object"

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import foreign, namespace, zeros_like
 from chainrule.holomorphic import holomorphic_grad
 from chainrule.transforms import ArgNums, _argnums_tuple, _jvp, _place, grad, jvp, vjp
 from chainrule.tree import tree_flatten, tree_unflatten
@@ -58,9 +59,8 @@ def jacobian(f: Callable, argnums: ArgNums = 0, mode: str = "auto",
         blocks, out_leaves, out_def = (_forward if chosen == "fwd" else _reverse)(g, wrt)
         per_out = []
         for k, o in enumerate(out_leaves):
-            row = [
-                blocks[k][i].reshape(np.shape(o) + in_shapes[i]) for i in range(len(in_shapes))
-            ]
+            row = [_reshape(blocks[k][i], np.shape(o) + in_shapes[i])
+                   for i in range(len(in_shapes))]
             tree = tree_unflatten(in_def, row)
             per_out.append(tree[0] if isinstance(argnums, int) else tree)
         return tree_unflatten(out_def, per_out)
@@ -100,12 +100,36 @@ def _refuse_complex(args: tuple, op: str) -> None:
 
 
 def _basis(leaves: Sequence[Any]):
-    """Yield (leaf index, flat position, one-hot tangents for all leaves)."""
+    """Yield (leaf index, one-hot tangents for all leaves), each in its leaf's library."""
     for i, leaf in enumerate(leaves):
         for j in range(int(np.size(leaf))):
-            tangents = [np.zeros(np.shape(x), dtype=np.result_type(x)) for x in leaves]
-            tangents[i].reshape(-1)[j] = 1.0
+            tangents = [zeros_like(x) for x in leaves]
+            if foreign(leaf):
+                xp = namespace(leaf)
+                n = int(np.size(leaf))
+                tangents[i] = xp.reshape(xp.eye(1, n, k=j, dtype=leaf.dtype)[0, :], leaf.shape)
+            else:
+                tangents[i].reshape(-1)[j] = 1.0
             yield i, tangents
+
+
+def _flat(x: Any) -> Any:
+    return namespace(x).reshape(x, (-1,))
+
+
+def _reshape(x: Any, shape: tuple[int, ...]) -> Any:
+    return namespace(x).reshape(x, shape)
+
+
+def _stack(xs: list[Any], axis: int) -> Any:
+    return namespace(*xs).stack(xs, axis=axis)
+
+
+def _empty(like: Any, shape: tuple[int, int]) -> Any:
+    """An empty block (no input or output entries) in ``like``'s library."""
+    if foreign(like):
+        return namespace(like).zeros(shape, dtype=like.dtype)
+    return np.zeros(shape)
 
 
 def _forward(g: Callable, wrt: tuple):
@@ -116,14 +140,14 @@ def _forward(g: Callable, wrt: tuple):
     for i, tangents in _basis(in_leaves):
         out, tan = jvp(g, wrt, tree_unflatten(in_def, tangents))
         out_leaves, out_def = tree_flatten(out)
-        columns[i].append([np.reshape(t, -1) for t in tree_flatten(tan)[0]])
+        columns[i].append([_flat(t) for t in tree_flatten(tan)[0]])
     if out_leaves is None:  # no input entries at all
         out_leaves, out_def = tree_flatten(g(*wrt))
     blocks = []
     for k, o in enumerate(out_leaves):
         blocks.append([
-            np.stack([c[k] for c in columns[i]], axis=-1) if columns[i]
-            else np.zeros((np.size(o), 0))
+            _stack([c[k] for c in columns[i]], axis=-1) if columns[i]
+            else _empty(o, (int(np.size(o)), 0))
             for i in range(len(in_leaves))
         ])
     return blocks, out_leaves, out_def
@@ -137,12 +161,12 @@ def _reverse(g: Callable, wrt: tuple):
     rows: list[list[Any]] = [[] for _ in out_leaves]
     for k, cotangents in _basis(out_leaves):
         cts = tree_flatten(back(tree_unflatten(out_def, cotangents)))[0]
-        rows[k].append([np.reshape(c, -1) for c in cts])
+        rows[k].append([_flat(c) for c in cts])
     blocks = []
     for k in range(len(out_leaves)):
         blocks.append([
-            np.stack([r[i] for r in rows[k]], axis=0) if rows[k]
-            else np.zeros((0, np.size(in_leaves[i])))
+            _stack([r[i] for r in rows[k]], axis=0) if rows[k]
+            else _empty(in_leaves[i], (0, int(np.size(in_leaves[i]))))
             for i in range(len(in_leaves))
         ])
     return blocks, out_leaves, out_def

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import BackendError, foreign
 from chainrule.deferred import Deferred
 
 
@@ -79,6 +80,10 @@ class Tracer:
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         if dtype is not None and np.dtype(dtype).kind in "iub":
+            if foreign(primal(self)):
+                raise BackendError(
+                    f"converting a {self._describe()} of another library to a NumPy integer "
+                    "array would copy it to the host: use x.astype(...) in its own library")
             # np.int64(x), np.intp(x), np.asarray(x, dtype=int), np.bool_(x): a cast to integers
             # or booleans is piecewise constant, so the plain value is exact (as x.astype(int)).
             # float(x), int(x) and floating dtypes still raise.
