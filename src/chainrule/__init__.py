@@ -17,11 +17,11 @@ from chainrule.anomaly import AnomalyError, detect_anomaly
 from chainrule.check import CheckReport, GradientCheckError, check_grad, numerical_grad
 from chainrule.holomorphic import holomorphic_grad
 from chainrule.jacobians import hessian, hvp, jacobian
+from chainrule.jvp import jvp
 from chainrule.primitive import NoDerivativeError, Primitive, primitive
 from chainrule.transforms import (
     elementwise_grad,
     grad,
-    jvp,
     stop_gradient,
     value_and_grad,
     vjp,

@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.transforms import jvp, vjp
+from chainrule.jvp import jvp
+from chainrule.transforms import vjp
 from chainrule.tree import tree_flatten, tree_map
 
 EPS = 1e-5  # central differences: truncation ~eps^2, rounding ~1e-16/eps

@@ -15,7 +15,8 @@ import numpy as np
 
 from chainrule.backend import foreign, namespace, zeros_like
 from chainrule.holomorphic import holomorphic_grad
-from chainrule.transforms import ArgNums, _argnums_tuple, _jvp, _place, grad, jvp, vjp
+from chainrule.jvp import _jvp, jvp
+from chainrule.transforms import ArgNums, _argnums_tuple, _place, grad, vjp
 from chainrule.tree import tree_flatten, tree_unflatten
 
 

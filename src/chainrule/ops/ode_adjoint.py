@@ -32,12 +32,13 @@ from typing import Any
 import numpy as np
 import scipy.integrate as sint
 
+from chainrule.jvp import jvp
 from chainrule.ops.join import concatenate, stack
 from chainrule.ops.reduce import sum as _sum
 from chainrule.ops.shape import reshape
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
-from chainrule.transforms import jvp, vjp
+from chainrule.transforms import vjp
 
 
 def as_vector(out: Any, n: int, where: str):
