@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from chainrule.backend import BackendError
 from chainrule.describe import describe
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ _ANNOTATED = {ValueError: OperationValueError, TypeError: OperationTypeError,
 
 def annotated(e: Exception, prim: Primitive, args, params) -> Exception:
     """The error ``e`` of a primitive's implementation, re-raised naming the operation."""
-    if isinstance(e, OperationError):
+    if isinstance(e, OperationError | BackendError):  # already names what went wrong
         return e
     inputs = ", ".join(describe(a) for a in args)
     shown = {k: v for k, v in params.items() if not hasattr(v, "shape")}

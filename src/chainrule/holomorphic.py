@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import dtype_kind, ones_like
 from chainrule.describe import describe
 from chainrule.transforms import ArgNums, _argnums_tuple, _place, vjp
 from chainrule.tree import tree_flatten
@@ -39,19 +40,19 @@ def holomorphic_grad(f: Callable, argnums: ArgNums = 0) -> Callable:
         nums = _argnums_tuple(argnums, len(args), "holomorphic_grad")
         for n in nums:
             for leaf in tree_flatten(args[n])[0]:
-                if np.result_type(leaf).kind != "c":
+                if dtype_kind(leaf) != "c":
                     raise TypeError(
                         f"holomorphic_grad: argument {n} is a {describe(leaf)}; a complex "
                         "derivative needs complex inputs. Pass it as complex (e.g. "
                         "x.astype(complex)), or use cr.grad for real inputs."
                     )
         out, back = vjp(lambda *xs: fk(*_place(args, nums, xs)), *(args[n] for n in nums))
-        if np.size(out) != 1 or np.result_type(out).kind != "c":
+        if np.size(out) != 1 or dtype_kind(out) != "c":
             raise TypeError(
                 f"holomorphic_grad({getattr(f, '__name__', 'f')}): the function must return a "
                 f"complex scalar, but it returned a {describe(out)}."
             )
-        g = back(np.ones(np.shape(out), dtype=np.result_type(out)))
+        g = back(ones_like(out))
         return g[0] if isinstance(argnums, int) else g
 
     return holomorphic_grad_f

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import foreign, namespace, zeros_like
+from chainrule.backend import dtype_kind, foreign, namespace, zeros_like
 from chainrule.holomorphic import holomorphic_grad
 from chainrule.jvp import _jvp, jvp
 from chainrule.transforms import ArgNums, _argnums_tuple, _place, grad, vjp
@@ -70,7 +70,7 @@ def jacobian(f: Callable, argnums: ArgNums = 0, mode: str = "auto",
 
 
 def _check_complex(leaves: Sequence[Any], holomorphic: bool) -> None:
-    complex_in = [np.result_type(x).kind == "c" for x in leaves]
+    complex_in = [dtype_kind(x) == "c" for x in leaves]
     if holomorphic and not all(complex_in):
         raise TypeError(
             "jacobian(holomorphic=True): every differentiated input must be complex; give "
@@ -91,7 +91,7 @@ def _refuse_complex(args: tuple, op: str) -> None:
             break
     else:
         return
-    if any(np.result_type(x).kind == "c" for x in tree_flatten(args)[0]):
+    if any(dtype_kind(x) == "c" for x in tree_flatten(args)[0]):
         raise TypeError(
             f"{op}: a differentiated input is complex. Second derivatives of a real function "
             "of complex inputs mix z and conj(z); pass the real and imaginary parts as "

@@ -1,0 +1,60 @@
+"""The engine with another library's arrays (``array-api-strict`` standing in for CuPy): inputs,
+seeds, tangents, Jacobians and constants stay in that library, and whatever would copy them
+to NumPy raises ``BackendError`` instead (issue 12)."""
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+from chainrule.backend import BackendError, namespace
+
+xp = pytest.importorskip("array_api_strict", reason="array-api-strict (dev extra) not installed")
+
+X = np.array([0.3, -1.2, 2.0])
+
+
+def f(x):
+    return np.exp(x) * x - np.tanh(x) / 3.0
+
+
+def test_vjp_and_jvp_stay_in_the_library():
+    out, back = cr.vjp(f, xp.asarray(X))
+    (g,) = back(xp.ones_like(out))
+    _, t = cr.jvp(f, (xp.asarray(X),), (xp.asarray(np.full(3, 0.5)),))
+    for got in (out, g, t):
+        assert namespace(got) is xp
+    ref_out, ref_back = cr.vjp(f, X)
+    np.testing.assert_allclose(np.asarray(out), ref_out, rtol=1e-15)
+    np.testing.assert_allclose(np.asarray(g), ref_back(np.ones(3))[0], rtol=1e-15)
+    np.testing.assert_allclose(np.asarray(t), cr.jvp(f, (X,), (np.full(3, 0.5),))[1],
+                               rtol=1e-15)
+
+
+@pytest.mark.parametrize("mode", ["fwd", "rev"])
+def test_jacobian_is_built_in_the_library(mode):
+    J = cr.jacobian(f, mode=mode)(xp.asarray(X))
+    assert namespace(J) is xp and J.shape == (3, 3)
+    np.testing.assert_allclose(np.asarray(J), cr.jacobian(f)(X), rtol=1e-14)
+
+
+def test_constant_functions_use_the_librarys_own():
+    def g(x):
+        mask = np.isfinite(x)  # no derivative: computed by array-api-strict, not NumPy
+        assert namespace(mask) is xp
+        return x * 2.0
+
+    cr.vjp(g, xp.asarray(X))
+
+
+def test_what_would_copy_to_numpy_raises():
+    with pytest.raises(BackendError, match=r"cbrt: runs on NumPy arrays only so far.*"
+                                           r"array_api_strict"):
+        cr.vjp(np.cbrt, xp.asarray(X))
+    with pytest.raises(BackendError, match="a NumPy array .* mixed with array_api_strict"):
+        cr.jvp(f, (X,), (xp.asarray(X),))
+    with pytest.raises(BackendError, match="a NumPy array .* mixed with array_api_strict"):
+        cr.vjp(lambda x: x * np.ones(3), xp.asarray(X))
+    with pytest.raises(BackendError, match="integer array would copy it to the host"):
+        cr.vjp(lambda x: np.asarray(x, dtype=int), xp.asarray(X))
+    with pytest.raises(TypeError, match="cannot be differentiated"):
+        cr.grad(lambda x: x)(xp.asarray([1, 2]))
