@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from chainrule.backend import foreign, namespace
 from chainrule.optim.base import GradientTransformation
 from chainrule.optim.leaves import next_count, param_leaves, zero_count
 from chainrule.optim.validation import check_decay
@@ -72,7 +73,7 @@ def polyak_averaging(decay: float | None = None, *, formula: str = "explicit"
         return (1.0 - decay) / (1.0 - decay**t)  # 1 / S_t
 
     def init(params: Any) -> AverageState:
-        return AverageState(zero_count(), tree_map(lambda p: np.array(p, copy=True), params))
+        return AverageState(zero_count(), tree_map(_copy, params))
 
     def update(updates: Any, state: AverageState, params: Any = None
                ) -> tuple[Any, AverageState]:
@@ -80,11 +81,20 @@ def polyak_averaging(decay: float | None = None, *, formula: str = "explicit"
         p = param_leaves(op, params, u, "averaging the parameters")
         avg, treedef = tree_flatten(state.average)
         w = weight(int(state.count) + 1)
-        reached = [np.asarray(pi + ui, dtype=a.dtype) for pi, ui, a in zip(p, u, avg, strict=True)]
+        reached = [_as_dtype(pi + ui, a.dtype) for pi, ui, a in zip(p, u, avg, strict=True)]
         average = [a + w * (r - a) for a, r in zip(avg, reached, strict=True)]
         return updates, AverageState(next_count(state.count), tree_unflatten(treedef, average))
 
     return GradientTransformation(init, update)
+
+
+def _copy(p: Any) -> Any:
+    """A copy of a parameter array, in its own library."""
+    return np.array(p, copy=True) if not foreign(p) else namespace(p).asarray(p, copy=True)
+
+
+def _as_dtype(x: Any, dtype: Any) -> Any:
+    return np.asarray(x, dtype=dtype) if not foreign(x) else namespace(x).astype(x, dtype)
 
 
 def averaged_params(state: Any) -> Any:

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import foreign, namespace
 from chainrule.optim.base import EmptyState, GradientTransformation
 from chainrule.tree import tree_flatten, tree_leaves, tree_map, tree_unflatten
 
@@ -45,6 +46,10 @@ def global_norm(tree: Any) -> float:
     """
     total = 0.0
     for g in tree_leaves(tree):
+        if foreign(g):  # another library's arrays: summed there, one number brought back
+            xp = namespace(g)
+            total += float(xp.sum(xp.real(g * xp.conj(g))))
+            continue
         g = np.asarray(g)
         total += float(np.vdot(g, g).real)
     return math.sqrt(total)
@@ -62,7 +67,11 @@ def clip_by_value(grads: Any, low: float, high: float) -> Any:
         [-1.0, 0.5, 1.0]
     """
     low, high = _check_bounds("clip_by_value", low, high)
-    return tree_map(lambda g: np.clip(g, low, high), grads)
+    return tree_map(lambda g: _clip(g, low, high), grads)
+
+
+def _clip(g: Any, low: float, high: float) -> Any:
+    return np.clip(g, low, high) if not foreign(g) else namespace(g).clip(g, low, high)
 
 
 def clip_by_global_norm(grads: Any, max_norm: float) -> tuple[Any, float]:
@@ -126,7 +135,7 @@ def clip_value(low: float, high: float) -> GradientTransformation:
         [0.1, -0.05]
     """
     low, high = _check_bounds("clip_value", low, high)
-    return _stateless(lambda grads: tree_map(lambda g: np.clip(g, low, high), grads))
+    return _stateless(lambda grads: tree_map(lambda g: _clip(g, low, high), grads))
 
 
 def clip_global_norm(max_norm: float) -> GradientTransformation:

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import dtype_kind, foreign, namespace
 from chainrule.optim.base import NonFiniteGradientError
 from chainrule.tree import TreeDef, tree_flatten, tree_leaves, tree_unflatten
 
@@ -35,6 +36,11 @@ def zeros_like_leaves(params: Any, fill: float = 0.0) -> list[np.ndarray]:
     """
     out = []
     for p in tree_leaves(params):
+        if foreign(p):  # another library's parameters keep their accumulators there
+            xp = namespace(p)
+            floating = dtype_kind(p) == "f"
+            out.append(xp.full(p.shape, fill, dtype=p.dtype if floating else xp.float64))
+            continue
         dtype = np.asarray(p).dtype
         out.append(np.full(np.shape(p), fill, dtype=dtype if dtype.kind == "f" else np.float64))
     return out
@@ -61,12 +67,12 @@ def gradient_leaves(op: str, grads: Any, count: np.ndarray, check_finite: bool,
         # One summation per leaf is cheaper than isfinite().all(); an overflowing sum of finite
         # values falls through to the exact test and passes it.
         with np.errstate(over="ignore", invalid="ignore"):
-            totals = [np.sum(g) for g in leaves]
+            totals = [namespace(g).sum(g) for g in leaves]
         for k, (g, total) in enumerate(zip(leaves, totals, strict=True)):
-            if not np.isfinite(total) and not np.isfinite(g).all():
-                g = np.asarray(g)
-                detail = (f"(shape {g.shape}) holds {int(np.isnan(g).sum())} NaN and "
-                          f"{int(np.isinf(g).sum())} infinite values")
+            xp = namespace(g)
+            if not bool(xp.isfinite(total)) and not bool(xp.all(xp.isfinite(g))):
+                detail = (f"(shape {tuple(g.shape)}) holds {_count(xp, xp.isnan(g))} NaN and "
+                          f"{_count(xp, xp.isinf(g))} infinite values")
                 raise NonFiniteGradientError(op, int(count), k, detail)
     return leaves, treedef
 
@@ -105,3 +111,8 @@ def moved(params: Any, steps: list[np.ndarray], scale: float) -> Any:
     leaves, treedef = tree_flatten(params)
     return tree_unflatten(treedef, [p + scale * s for p, s in zip(leaves, steps, strict=True)])
 
+
+
+def _count(xp: Any, mask: Any) -> int:
+    """The number of True entries of a boolean array of any library."""
+    return int(xp.sum(xp.astype(mask, xp.int64)))

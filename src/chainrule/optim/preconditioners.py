@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from chainrule.backend import namespace
 from chainrule.optim.base import GradientTransformation, LearningRate
 from chainrule.optim.leaves import gradient_leaves, next_count, zero_count, zeros_like_leaves
 from chainrule.optim.validation import (
@@ -92,7 +93,8 @@ class AdamState(NamedTuple):
 
 
 def _rms(a: Any, eps: float, inside: bool) -> Any:
-    return np.sqrt(a + eps) if inside else np.sqrt(a) + eps
+    sqrt = namespace(a).sqrt  # the accumulators' own library (NumPy, or CuPy on a GPU)
+    return sqrt(a + eps) if inside else sqrt(a) + eps
 
 
 def _rate(op: str, learning_rate: LearningRate | None) -> LearningRate | None:
@@ -196,7 +198,7 @@ def scale_by_adadelta(rho: float = 0.9, eps: float = 1e-6) -> GradientTransforma
                ) -> tuple[Any, AdaDeltaState]:
         g, treedef = gradient_leaves(op, grads, np.zeros(()), False, state.mean_sq)
         mean_sq = [rho * a + (1 - rho) * gi * gi for a, gi in zip(state.mean_sq, g, strict=True)]
-        delta = [np.sqrt(d + eps) / np.sqrt(a + eps) * gi
+        delta = [_rms(d, eps, True) / _rms(a, eps, True) * gi
                  for d, a, gi in zip(state.mean_sq_delta, mean_sq, g, strict=True)]
         mean_sq_delta = [rho * d + (1 - rho) * dw * dw
                          for d, dw in zip(state.mean_sq_delta, delta, strict=True)]
@@ -240,10 +242,10 @@ def scale_by_adam(beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8, *
                   for a, gi in zip(state.second_moment, g, strict=True)]
         if eps_inside_sqrt:  # the seed: alpha_t = alpha sqrt(1 - rho^t) / (1 - rho_f^t)
             alpha_t = sign * (lr * math.sqrt(1 - beta2**t) / (1 - beta1**t))
-            steps = [alpha_t * f / np.sqrt(a + eps) for f, a in zip(first, second, strict=True)]
+            steps = [alpha_t * f / _rms(a, eps, True) for f, a in zip(first, second, strict=True)]
         else:  # PyTorch / optax: alpha F_hat / (sqrt(A_hat) + eps)
             step_size, root_c2 = sign * (lr / (1 - beta1**t)), math.sqrt(1 - beta2**t)
-            steps = [step_size * f / (np.sqrt(a) / root_c2 + eps)
+            steps = [step_size * f / (namespace(a).sqrt(a) / root_c2 + eps)
                      for f, a in zip(first, second, strict=True)]
         return tree_unflatten(treedef, steps), AdamState(next_count(state.count), first, second)
 
