@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.describe import describe
+
 _NUMPY_TYPES = (np.ndarray, np.generic, float, int, complex, bool)
 # The classes that are never another library's arrays: checked by identity on the hot path.
 PLAIN_TYPES = frozenset({np.ndarray, float, int, complex, bool, type(None), str, slice,
@@ -57,7 +59,7 @@ def namespace(*arrays: Any) -> ModuleType:
 
     Python scalars mix with any namespace; a NumPy array mixed with another library's arrays
     raises ``BackendError`` (computing it would copy one side silently), as do arrays of two
-    other libraries. A traced value gives the namespace of its face (``chainrule.numpy``),
+    other libraries. A traced value gives the namespace of its face (``chainrule.array_api``),
     whose operations dispatch on the values inside.
 
     Example:
@@ -118,8 +120,6 @@ def refuse_foreign(name: str, args: Any) -> BackendError:
     """The error for an operation that runs on NumPy arrays only so far, given ``args`` that
     hold another library's array."""
     arr = next(a for a in args if foreign(a))
-    from chainrule.describe import describe
-
     xp = _namespace_of(arr._value if _traced(arr) else arr)
     return BackendError(
         f"{name}: runs on NumPy arrays only so far, and got a {describe(arr)} of "
