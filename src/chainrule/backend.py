@@ -136,6 +136,8 @@ def dtype_kind(x: Any) -> str:
         >>> dtype_kind(np.ones(2)), dtype_kind(1j)
         ('f', 'c')
     """
+    while _traced(x):  # the value under every level of tracing
+        x = x._value
     if not foreign(x):
         return np.result_type(x).kind
     xp, dt = namespace(x), x.dtype

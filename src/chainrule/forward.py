@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import PLAIN_TYPES, foreign, namespace
+from chainrule.backend import PLAIN_TYPES, dtype_kind, foreign, namespace
 from chainrule.broadcast import broadcast_array
 from chainrule.deferred import Deferred, run
 from chainrule.levels import new_level
@@ -76,13 +76,13 @@ class ForwardTrace:
             else:  # traced (nested modes): its own namespace, the face's broadcast_to
                 tangent = namespace(tangent).broadcast_to(tangent, ans.shape)
         if tangent.dtype is not ans.dtype and tangent.dtype != ans.dtype:
-            if tangent.dtype.kind == "c" and ans.dtype.kind != "c":
+            if dtype_kind(tangent) == "c" and dtype_kind(ans) != "c":
                 raise TypeError(
                     f"{prim.name}: its JVP rule returned a complex tangent for a real output; "
                     "a rule of a real-valued function of complex inputs must take the real part "
                     "itself (see chainrule/ops/complex.py)."
                 )
-            tangent = tangent.astype(ans.dtype)
+            tangent = namespace(tangent).astype(tangent, ans.dtype)
         return ForwardTracer(ans, tangent, self)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import foreign, namespace
 from chainrule.broadcast import unbroadcast
 from chainrule.primitive import NoDerivativeError, Primitive
 from chainrule.tape import TapeEntry
@@ -135,14 +136,22 @@ def _rule(rules: Any, pos: int) -> Any:
         return None
 
 
-def _cast_cotangent(c: Any, dtype: np.dtype) -> Any:
+def _cast_cotangent(c: Any, dtype: Any) -> Any:
     """A cotangent in its input's dtype: a complex one reaching a real input keeps its real
-    part (ops/complex.py: dL/dx is the real part of the complex cotangent)."""
-    if c.dtype.kind == "c" and dtype.kind != "c":
-        c = c.real
+    part (ops/complex.py: dL/dx is the real part of the complex cotangent). Another library's
+    cotangent is cast by its own namespace (``dtype`` is then that library's)."""
+    if c.__class__ is np.ndarray or not foreign(c):
+        if c.dtype.kind == "c" and dtype.kind != "c":
+            c = c.real
+            if c.dtype == dtype:
+                return c
+        return c.astype(dtype)
+    xp = namespace(c)
+    if xp.isdtype(c.dtype, "complex floating") and not xp.isdtype(dtype, "complex floating"):
+        c = xp.real(c)
         if c.dtype == dtype:
             return c
-    return c.astype(dtype)
+    return xp.astype(c, dtype)
 
 
 def _missing_rule(prim: Primitive, pos: int) -> NoDerivativeError:

@@ -49,7 +49,7 @@ def _as_input(x: Any, op: str, where: tuple[int, int | None] | str) -> Any:
             x = np.asarray(x, dtype=np.float64 if isinstance(x, int | bool) else None)
         else:
             x = np.asarray(x)
-    kind = x.dtype.kind
+    kind = dtype_kind(x)  # a traced value may hold another library's array
     if kind != "f" and kind != "c":
         hint = (
             "Convert it with x.astype(float), or leave it out of argnums."
