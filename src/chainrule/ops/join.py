@@ -14,7 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import BackendError, as_arrays, foreign, namespace
 from chainrule.ops.getitem import _axis, _constant_entry, _getitem, _scatter_add
+from chainrule.ops.portable_b import xp_of
 from chainrule.ops.shape import _reshape, ravel
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer
@@ -42,8 +44,12 @@ def _concatenate_jvp(i, t, ans, *arrays, axis, bounds, dtype, casting):
     return _scatter_add(t, index=_block(i, axis, bounds), shape=ans.shape, unique=True)
 
 
+def _concatenate_xp(*arrays, axis, bounds, dtype, casting):
+    return namespace(*arrays).concat(arrays, axis=axis)
+
+
 _concatenate = Primitive("concatenate", _concatenate_impl, save_args=False, save_ans=False,
-                         register=True)
+                         register=True, xp_impl=_concatenate_xp)
 
 
 _concatenate.defvjp_argnum(_concatenate_vjp)
@@ -72,8 +78,12 @@ def concatenate(arrays, /, axis=0, out=None, *, dtype=None, casting="same_kind")
     if out is not None:
         raise TypeError("concatenate(..., out=...) is not supported on traced values")
     arrays = _operands(arrays)
-    if not _traced(arrays):
+    far = any(foreign(a) for a in arrays)
+    if not _traced(arrays) and not far:
         return np.concatenate(arrays, axis=axis, dtype=dtype, casting=casting)
+    if far and dtype is not None:
+        raise BackendError(f"concatenate: dtype={dtype!r} on another library's arrays: cast the "
+                           "operands first (the Array API's concat has no dtype)")
     if axis is None:
         arrays, axis = [ravel(a) for a in arrays], 0
     ndim = arrays[0].ndim
@@ -208,8 +218,16 @@ def array(obj: Any, dtype: Any = None, copy: bool = True, **kwargs: Any) -> Any:
             return obj.astype(dtype)
         return obj._alias() if copy else obj
     if not _contains_tracer(obj):
+        if foreign(obj):
+            return namespace(obj).asarray(obj, dtype=dtype, copy=copy)
         return np.array(obj, dtype=dtype, copy=copy, **kwargs)
-    out = stack([array(v) for v in obj])
+    items = [array(v) for v in obj]
+    if any(foreign(v) for v in items):  # numbers among another library's values: its arrays
+        xp = xp_of(*(v for v in items if foreign(v)))
+        scalar = (bool, int, float, complex)
+        items = as_arrays(xp, [v if isinstance(v, scalar) else a
+                               for v, a in zip(obj, items, strict=True)])
+    out = stack(items)
     return out if dtype is None else out.astype(dtype)
 
 
@@ -217,12 +235,15 @@ def asarray(obj: Any, dtype: Any = None, **kwargs: Any) -> Any:
     """``numpy.asarray`` keeping traced values traced (see ``array``)."""
     if isinstance(obj, Tracer) or _contains_tracer(obj):
         return array(obj, dtype=dtype)
+    if foreign(obj):
+        return obj if dtype is None else namespace(obj).asarray(obj, dtype=dtype)
     return np.asarray(obj, dtype=dtype, **kwargs)
 
 
 def _as_array(a: Any) -> Any:
-    """A traced value as it is; anything else as an array (lists of traced values stacked)."""
-    if isinstance(a, Tracer):
+    """A traced value or another library's array as it is; anything else as an array (lists
+    of traced values stacked)."""
+    if isinstance(a, Tracer) or foreign(a):
         return a
     if isinstance(a, list | tuple):
         return asarray(a)

@@ -18,6 +18,7 @@ from collections import Counter
 import numpy as np
 
 from chainrule.describe import describe
+from chainrule.ops import portable_b
 from chainrule.ops.arithmetic import multiply
 from chainrule.ops.matmul import _arr, matmul
 from chainrule.ops.reduce import sum as _sum
@@ -65,7 +66,7 @@ def vdot(a, b, /):
         array([0.-1.j, 2.-0.j])
     """
     a = _arr(a)
-    if np.result_type(a).kind == "c":
+    if portable_b.kind(a) == "c":
         from chainrule.ops.complex import conj
 
         a = conj(a)
@@ -253,17 +254,27 @@ def _embed_impl(g, shape, offset, axis1, axis2):
     return out
 
 
+def _diagonal_positions(shape, offset, axis1, axis2):
+    """Flat positions of the diagonal in an array of ``shape`` (ops/portable_b.py)."""
+    return portable_b.positions(shape, lambda a: np.diagonal(a, offset, axis1, axis2))
+
+
 # diagonal_embed(g): zeros of ``shape`` with g written on the diagonal; the transpose (adjoint)
-# of taking that diagonal, so each is the other's VJP.
-_diagonal_embed = Primitive("diagonal_embed", _embed_impl, save_args=False, save_ans=False,
-                            register=True)
+# of taking that diagonal, so each is the other's VJP. Other libraries' arrays: a gather of
+# the diagonal's flat positions, and its scatter.
+_diagonal_embed = Primitive(
+    "diagonal_embed", _embed_impl, save_args=False, save_ans=False, register=True,
+    xp_impl=lambda g, shape, offset, axis1, axis2: portable_b.scatter(
+        g, _diagonal_positions(shape, offset, axis1, axis2), shape))
 _diagonal_embed.defvjp(lambda g, ans, x, shape, offset, axis1, axis2:
                        _diagonal(g, offset=offset, axis1=axis1, axis2=axis2))
 _diagonal_embed.defjvp(lambda t, ans, x, shape, offset, axis1, axis2:
                        _diagonal_embed(t, shape=shape, offset=offset, axis1=axis1, axis2=axis2))
 
 _diagonal = Primitive("diagonal", lambda a, offset, axis1, axis2: np.diagonal(
-    a, offset, axis1, axis2), save_ans=False, register=True)
+    a, offset, axis1, axis2), save_ans=False, register=True,
+    xp_impl=lambda a, offset, axis1, axis2: portable_b.gather(
+        a, _diagonal_positions(a.shape, offset, axis1, axis2)))
 _diagonal.defvjp(lambda g, ans, a, offset, axis1, axis2: _diagonal_embed(
     g, shape=a.shape, offset=offset, axis1=axis1, axis2=axis2))
 _diagonal.defjvp(lambda t, ans, a, offset, axis1, axis2:
@@ -304,6 +315,10 @@ def diag(v, k=0):
 def _triangle(m, k: int, lower: bool):
     m = _arr(m)
     n_rows, n_cols = m.shape[-2:] if m.ndim >= 2 else (m.shape[-1], m.shape[-1])
+    xp = portable_b.xp_of(m)
+    if xp is not None:  # the same 0/1 mask, made by the array's own library
+        ones = xp.ones((n_rows, n_cols), dtype=m.dtype)
+        return multiply(m, xp.tril(ones, k=k) if lower else xp.triu(ones, k=k))
     mask = np.tri(n_rows, n_cols, k if lower else k - 1, dtype=bool)
     return multiply(m, (mask if lower else ~mask).astype(m.dtype))
 

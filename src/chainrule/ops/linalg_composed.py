@@ -11,10 +11,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
+from chainrule.backend import BackendError
 from chainrule.describe import describe
 from chainrule.ops.decompositions import inv, solve
 from chainrule.ops.matmul import _arr
 from chainrule.ops.norm import norm
+from chainrule.ops.portable_b import kind, xp_of, zeros_in
 from chainrule.ops.shape import reshape, transpose
 from chainrule.ops.svd import _svd_values
 from chainrule.tracer import Tracer, primal
@@ -42,11 +44,11 @@ def cond(x, p=None):
     if x.ndim < 2:
         raise np.linalg.LinAlgError(
             f"{x.ndim}-dimensional array given. Array must be at least two-dimensional (cond)")
-    if x.dtype.kind not in "fc":
+    if kind(x) not in "fc":
         x = x.astype(float)
     if p is None or p in (2, -2):
         s = _svd_values(x, hermitian=False)
-        if np.any(np.asarray(primal(s))[..., -1] == 0):
+        if zeros_in(primal(s)[..., -1])[1]:
             raise np.linalg.LinAlgError(
                 f"cond: a matrix in the {describe(x)} is singular (smallest singular value 0): "
                 "its condition number is infinite and has no derivative."
@@ -164,4 +166,11 @@ def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
         >>> cr.grad(lambda a: np.linalg.matrix_rank(a) * a.sum())(np.eye(2)).tolist()
         [[2.0, 2.0], [2.0, 2.0]]
     """
+    xp = xp_of(A)
+    if xp is not None:  # the Array API's linalg extension, where the library has it
+        if tol is not None or hermitian or not hasattr(xp, "linalg"):
+            raise BackendError(f"matrix_rank: tol= and hermitian= (or any matrix_rank without "
+                               f"{xp.__name__}.linalg) on {xp.__name__} arrays: the Array API "
+                               "has matrix_rank(x, rtol=...) only; use rtol")
+        return xp.linalg.matrix_rank(primal(A), rtol=rtol)
     return np.linalg.matrix_rank(np.asarray(primal(A)), tol=tol, hermitian=hermitian, rtol=rtol)

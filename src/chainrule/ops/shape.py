@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import namespace
 from chainrule.broadcast import broadcast_array, unbroadcast
 from chainrule.ops.getitem import _axis, _constant_entry, _getitem
 from chainrule.primitive import Primitive
@@ -25,7 +26,7 @@ __all__ = [
 
 # --- primitives -----------------------------------------------------------------------------
 _reshape = Primitive("reshape", lambda x, shape: np.asarray(x).reshape(shape), save_ans=False,
-                     register=True)
+                     register=True, xp_impl=lambda x, shape: namespace(x).reshape(x, shape))
 _reshape.defvjp(lambda g, ans, x, shape: _reshape(g, shape=x.shape))
 _reshape.defjvp(lambda t, ans, x, shape: _reshape(t, shape=shape))
 
@@ -39,10 +40,11 @@ def reshape(a, /, shape, order="C", *, copy=None):
 
 
 def _broadcast_to_vjp(g, ans, x, shape):
-    return unbroadcast(g, np.shape(x))
+    return unbroadcast(g, _shape(x))
 
 
-_broadcast_to = Primitive("broadcast_to", broadcast_array, save_ans=False, register=True)
+_broadcast_to = Primitive("broadcast_to", broadcast_array, save_ans=False, register=True,
+                          xp_impl=lambda x, shape: namespace(x).broadcast_to(x, shape))
 _broadcast_to.defvjp(_broadcast_to_vjp)
 _broadcast_to.defjvp(lambda t, ans, x, shape: _broadcast_to(t, shape=shape))
 
@@ -56,8 +58,12 @@ def _transpose_vjp(g, ans, x, axes):
     return _transpose(g, axes=None if axes is None else tuple(np.argsort(axes)))
 
 
+def _transpose_xp(x, axes):
+    return namespace(x).permute_dims(x, tuple(range(x.ndim))[::-1] if axes is None else axes)
+
+
 _transpose = Primitive("transpose", lambda x, axes: np.transpose(x, axes), save_ans=False,
-                       register=True)
+                       register=True, xp_impl=_transpose_xp)
 _transpose.defvjp(_transpose_vjp)
 _transpose.defjvp(lambda t, ans, x, axes: _transpose(t, axes=axes))
 
@@ -76,6 +82,12 @@ def transpose(a, axes=None):
 # --- helpers --------------------------------------------------------------------------------
 def _ndim(a: Any) -> int:
     return a.ndim if isinstance(a, Tracer | np.ndarray) else np.ndim(a)
+
+
+def _shape(a: Any) -> tuple[int, ...]:
+    """``a.shape`` for arrays of any library, traced or not (``np.shape`` for the rest)."""
+    shape = getattr(a, "shape", None)
+    return tuple(shape) if shape is not None else np.shape(a)
 
 
 def _axes(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
@@ -198,13 +210,13 @@ def flip(m, axis=None):
 
 def fliplr(m):
     """``numpy.fliplr``."""
-    if np.ndim(m) < 2:
-        raise ValueError(f"fliplr: the input must be at least 2-d, got shape {np.shape(m)}")
+    if _ndim(m) < 2:
+        raise ValueError(f"fliplr: the input must be at least 2-d, got shape {_shape(m)}")
     return flip(m, 1)
 
 
 def flipud(m):
     """``numpy.flipud``."""
-    if np.ndim(m) < 1:
+    if _ndim(m) < 1:
         raise ValueError("flipud: the input must be at least 1-d, got a scalar")
     return flip(m, 0)
