@@ -24,7 +24,7 @@ from chainrule.ops.getitem import (
 from chainrule.ops.join import asarray
 from chainrule.ops.shape import _shape, ravel, reshape
 from chainrule.primitive import Primitive
-from chainrule.tracer import Tracer, primal
+from chainrule.tracer import primal
 
 __all__ = ["index_update", "take", "take_along_axis", "sort"]
 
@@ -138,7 +138,7 @@ def take(a: Any, indices: Any, axis: Any = None, out: Any = None, mode: str = "r
     if out is not None:
         raise TypeError("take(..., out=...) is not supported on traced values; use the result")
     idx = _indices(indices, "take")
-    if not isinstance(a, Tracer):
+    if portable_b.numpy_only(a):
         return np.take(a, idx, axis=axis, mode=mode)
     if axis is None:
         a, axis = ravel(a), 0
@@ -177,7 +177,7 @@ def take_along_axis(arr: Any, indices: Any, axis: Any = -1) -> Any:
                [0., 1.]])
     """
     idx = _indices(indices, "take_along_axis")
-    if not isinstance(arr, Tracer):
+    if portable_b.numpy_only(arr):
         return np.take_along_axis(arr, idx, axis=axis)
     if axis is None:
         arr, axis = ravel(arr), 0
@@ -224,7 +224,7 @@ def sort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, *, stable:
     """
     if order is not None:
         raise ValueError("sort: order= (structured arrays) is not supported on traced values")
-    if not isinstance(a, Tracer):
+    if portable_b.numpy_only(a):
         return np.sort(a, axis=axis, kind=kind, stable=stable)
     if axis is None:
         a, axis = ravel(a), 0

@@ -16,7 +16,7 @@ import numpy as np
 
 from chainrule.backend import BackendError, as_arrays, foreign, namespace
 from chainrule.ops.getitem import _axis, _constant_entry, _getitem, _scatter_add
-from chainrule.ops.portable_b import xp_of
+from chainrule.ops.portable_b import numpy_only, xp_of
 from chainrule.ops.shape import _reshape, ravel
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer
@@ -109,7 +109,7 @@ def stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
     if out is not None:
         raise TypeError("stack(..., out=...) is not supported on traced values")
     arrays = _operands(arrays)
-    if not _traced(arrays):
+    if numpy_only(*arrays):
         return np.stack(arrays, axis=axis, dtype=dtype, casting=casting)
     shapes = {a.shape for a in arrays}
     if len(shapes) != 1:
@@ -153,7 +153,7 @@ def column_stack(tup):
 
 def array_split(ary, indices_or_sections, axis=0):
     """``numpy.array_split``: a list of traced slices (sections may differ in length by one)."""
-    if not isinstance(ary, Tracer):
+    if numpy_only(ary):
         return np.array_split(ary, indices_or_sections, axis)
     axis = _axis(axis, ary.ndim, "array_split")
     n = ary.shape[axis]
@@ -182,7 +182,7 @@ def split(ary, indices_or_sections, axis=0):
         >>> cr.grad(f)(np.array([1.0, 2.0, 3.0, 4.0])).tolist()
         [3.0, 4.0, 1.0, 2.0]
     """
-    if isinstance(ary, Tracer) and np.ndim(indices_or_sections) == 0:
+    if not numpy_only(ary) and np.ndim(indices_or_sections) == 0:
         n = ary.shape[_axis(axis, ary.ndim, "split")]
         sections = int(_constant_entry(indices_or_sections, "split", "sections"))
         if sections <= 0 or n % sections:
@@ -190,7 +190,7 @@ def split(ary, indices_or_sections, axis=0):
                 f"split: {sections} sections do not divide an axis of length {n} equally; "
                 "use array_split for unequal sections"
             )
-    elif not isinstance(ary, Tracer):
+    elif numpy_only(ary):
         return np.split(ary, indices_or_sections, axis)
     return array_split(ary, indices_or_sections, axis)
 

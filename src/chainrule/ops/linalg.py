@@ -224,7 +224,7 @@ def einsum(*operands, out=None, dtype=None, order="K", casting="safe", optimize=
         >>> cr.grad(lambda A: np.einsum("ii", A))(np.ones((2, 2))).tolist()
         [[1.0, 0.0], [0.0, 1.0]]
     """
-    if not any(isinstance(x, Tracer) for x in operands):
+    if portable_b.numpy_only(*operands):
         return np.einsum(*operands, out=out, dtype=dtype, order=order, casting=casting,
                          optimize=optimize)
     _no_out("einsum", out)
@@ -284,7 +284,7 @@ _diagonal.defjvp(lambda t, ans, a, offset, axis1, axis2:
 def diagonal(a, offset=0, axis1=0, axis2=1):
     """``numpy.diagonal`` (the diagonal axis goes last, as in NumPy)."""
     a = _arr(a)
-    if not isinstance(a, Tracer):
+    if portable_b.numpy_only(a):
         return np.diagonal(a, offset, axis1, axis2)
     nd = a.ndim
     if nd < 2 or not (-nd <= axis1 < nd and -nd <= axis2 < nd) or axis1 % nd == axis2 % nd:
@@ -325,12 +325,12 @@ def _triangle(m, k: int, lower: bool):
 
 def triu(m, k=0):
     """``numpy.triu``: entries below the k-th diagonal set to zero (their derivative is 0)."""
-    return np.triu(m, k) if not isinstance(m, Tracer) else _triangle(m, int(k), lower=False)
+    return np.triu(m, k) if portable_b.numpy_only(m) else _triangle(m, int(k), lower=False)
 
 
 def tril(m, k=0):
     """``numpy.tril``: entries above the k-th diagonal set to zero (their derivative is 0)."""
-    return np.tril(m, k) if not isinstance(m, Tracer) else _triangle(m, int(k), lower=True)
+    return np.tril(m, k) if portable_b.numpy_only(m) else _triangle(m, int(k), lower=True)
 
 
 def kron(a, b):

@@ -8,7 +8,7 @@ import numpy as np
 
 from chainrule.ops.getitem import _axis, _constant_entry, _getitem
 from chainrule.ops.join import _as_array, concatenate
-from chainrule.ops.portable_b import xp_of
+from chainrule.ops.portable_b import numpy_only, xp_of
 from chainrule.ops.shape import _reshape, _static_ints, broadcast_to, ravel
 from chainrule.tracer import Tracer
 
@@ -34,7 +34,7 @@ def pad(array, pad_width, mode="constant", **kwargs):
     if unknown:
         raise TypeError(f"pad: unexpected keyword arguments {sorted(unknown)} for mode='constant'")
     values = kwargs.get("constant_values", 0)
-    if not isinstance(array, Tracer) and not isinstance(values, Tracer):
+    if numpy_only(array, values):
         return np.pad(array, pad_width, mode, **kwargs)
     x = _as_array(array)
     widths = np.asarray(_constant_entry(pad_width, "pad", "pad_width"))
@@ -76,7 +76,7 @@ def pad(array, pad_width, mode="constant", **kwargs):
 def roll(a, shift, axis=None):
     """``numpy.roll``: per axis, the last ``shift`` entries joined in front of the others."""
     shifts = _static_ints(shift, "shift", "roll")
-    if not isinstance(a, Tracer):
+    if numpy_only(a):
         return np.roll(a, shifts, axis)
     if axis is None:
         return _reshape(roll(ravel(a), shifts.sum(), 0), shape=a.shape)

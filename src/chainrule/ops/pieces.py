@@ -20,7 +20,7 @@ from chainrule.backend import as_arrays, foreign, namespace
 from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import join as _join
 from chainrule.ops import shape as _shape
-from chainrule.ops.portable_b import kind, xp_of
+from chainrule.ops.portable_b import kind, numpy_only, xp_of
 from chainrule.tracer import Tracer, primal
 
 __all__ = [
@@ -57,7 +57,7 @@ def rot90(m: Any, k: int = 1, axes: Any = (0, 1)) -> Any:
         >>> cr.grad(lambda m: np.rot90(m)[0, 0])(np.zeros((2, 2))).tolist()
         [[0.0, 1.0], [0.0, 0.0]]
     """
-    if not isinstance(m, Tracer):
+    if numpy_only(m):
         return np.rot90(m, k, axes)
     axes = tuple(axes)
     if len(axes) != 2:
@@ -86,7 +86,7 @@ def rollaxis(a: Any, axis: int, start: int = 0) -> Any:
         >>> cr.grad(lambda a: np.rollaxis(a, 1)[2, 0])(np.zeros((2, 3))).tolist()
         [[0.0, 0.0, 1.0], [0.0, 0.0, 0.0]]
     """
-    if not isinstance(a, Tracer):
+    if numpy_only(a):
         return np.rollaxis(a, axis, start)
     n = a.ndim
     if not -n <= axis < n:
@@ -160,9 +160,11 @@ def _select_far(xp: Any, condlist: list, choices: list, default: Any) -> Any:
             return v if v.dtype == dtype else _elementwise.astype(v, dtype)
         return xp.astype(plain, dtype) if plain.dtype != dtype else plain
 
+    traced = any(isinstance(v, Tracer) for v in (*choices, default))
+    where = _elementwise.where if traced else xp.where  # constants: the library's own where
     result = cast(default, values[-1])
     for cond, choice, plain in zip(conditions[::-1], choices[::-1], values[-2::-1], strict=True):
-        result = _elementwise.where(cond, cast(choice, plain), result)
+        result = where(cond, cast(choice, plain), result)
     shape = np.broadcast_shapes(*(c.shape for c in conditions), *(v.shape for v in values))
     return result if result.shape == shape else _shape.broadcast_to(result, shape)
 
@@ -241,7 +243,7 @@ class _Concatenator:
 
     def __getitem__(self, key: Any) -> Any:
         items = key if isinstance(key, tuple) else (key,)
-        if not any(isinstance(v, Tracer) for v in items):
+        if numpy_only(*items):
             return self.numpy_obj[key]
         axis, ndmin, trans1d = self.axis, self.ndmin, self.trans1d
         if isinstance(items[0], str):

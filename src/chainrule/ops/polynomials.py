@@ -14,7 +14,7 @@ import numpy as np
 from chainrule.ops import cumulative as _cumulative
 from chainrule.ops import join as _join
 from chainrule.ops import shape as _shape
-from chainrule.ops.portable_b import kind, xp_of
+from chainrule.ops.portable_b import kind, numpy_only, xp_of
 from chainrule.tracer import Tracer
 
 __all__ = ["polyval", "vander"]
@@ -33,7 +33,7 @@ def polyval(p: Any, x: Any) -> Any:
         >>> float(cr.grad(lambda x: np.polyval([1.0, 0.0, 0.0], x))(3.0))  # d x^2 / dx
         6.0
     """
-    if not isinstance(p, Tracer) and not isinstance(x, Tracer):
+    if numpy_only(p, x):
         return np.polyval(p, x)
     if isinstance(p, np.poly1d) or isinstance(x, np.poly1d):
         raise TypeError("polyval: poly1d arguments are not supported on traced values")
@@ -42,7 +42,11 @@ def polyval(p: Any, x: Any) -> Any:
     y = np.zeros(x.shape, dtype=x.dtype) if xp is None else xp.zeros(x.shape, dtype=x.dtype)
     for k in range(p.shape[0]):
         # (another library's array does not defer to a traced operand: x takes the lead)
-        y = y * x + p[k] if xp is None else x * y + p[k]
+        if xp is None:
+            y = y * x + p[k]
+        else:  # (NumPy scalars as Python numbers: other libraries take no NumPy values)
+            c = p[k]
+            y = x * y + (c.item() if isinstance(c, np.generic) else c)
     return y
 
 
@@ -55,7 +59,7 @@ def vander(x: Any, N: int | None = None, increasing: bool = False) -> Any:  # no
         >>> cr.grad(lambda x: np.vander(x, 3)[0, 0])(np.array([2.0])).tolist()  # d x^2
         [4.0]
     """
-    if not isinstance(x, Tracer):
+    if numpy_only(x):
         return np.vander(x, N, increasing)
     if x.ndim != 1:
         raise ValueError("x must be a one-dimensional array or sequence.")

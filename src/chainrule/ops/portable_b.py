@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.backend import BackendError, dtype_kind, foreign, namespace
-from chainrule.tracer import primal
+from chainrule.tracer import Tracer, primal
 
 _INDEX_CONSTANTS = (int, np.integer, bool, np.bool_, slice, type(None), type(Ellipsis),
                     np.ndarray)
@@ -38,6 +38,20 @@ def xp_of(*values: Any) -> ModuleType | None:
     """
     plain = [primal(v) for v in values]
     return namespace(*plain) if any(foreign(v) for v in plain) else None
+
+
+def numpy_only(*values: Any) -> bool:
+    """Whether no value is traced or another library's array: NumPy's own function computes
+    the result then (the pass-through of chainrule's functions on plain NumPy values).
+
+    Example:
+        >>> numpy_only(np.ones(2), [1.0], 2.0)
+        True
+    """
+    for v in values:
+        if isinstance(v, Tracer) or foreign(v):
+            return False
+    return True
 
 
 def kind(x: Any) -> str:

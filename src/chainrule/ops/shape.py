@@ -16,6 +16,7 @@ import numpy as np
 from chainrule.backend import namespace
 from chainrule.broadcast import broadcast_array, unbroadcast
 from chainrule.ops.getitem import _axis, _constant_entry, _getitem
+from chainrule.ops.portable_b import numpy_only
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer
 
@@ -111,14 +112,14 @@ def ravel(a, order="C"):
     """``numpy.ravel`` (C order only: other orders raise)."""
     if order != "C":
         raise ValueError(f"ravel: order={order!r} is not supported on traced values; use 'C'")
-    if not isinstance(a, Tracer):
+    if numpy_only(a):
         return np.ravel(a)
     return _reshape(a, shape=(a.size,))
 
 
 def squeeze(a, axis=None):
     """``numpy.squeeze``."""
-    if not isinstance(a, Tracer):
+    if numpy_only(a):
         return np.squeeze(a, axis)
     shape = a.shape
     if axis is None:
@@ -133,7 +134,7 @@ def squeeze(a, axis=None):
 
 def expand_dims(a, axis):
     """``numpy.expand_dims``: length-one axes inserted at ``axis`` (int or tuple)."""
-    if not isinstance(a, Tracer):
+    if numpy_only(a):
         return np.expand_dims(a, axis)
     count = 1 if isinstance(axis, int | np.integer) else len(axis)
     axes = _axes(axis, a.ndim + count, "expand_dims")
@@ -168,7 +169,7 @@ def moveaxis(a, source, destination):
 def tile(A, reps):
     """``numpy.tile``: a broadcast of ``A`` with interleaved length-one axes, then a reshape
     (so its VJP is a sum over the copies)."""
-    if not isinstance(A, Tracer):
+    if numpy_only(A):
         return np.tile(A, reps)
     reps = tuple(int(r) for r in _static_ints(reps, "reps", "tile").reshape(-1))
     shape = (1,) * (len(reps) - A.ndim) + A.shape
@@ -182,7 +183,7 @@ def tile(A, reps):
 def repeat(a, repeats, axis=None):
     """``numpy.repeat``: an int repeats by broadcasting; per-entry repeats by a gather."""
     r = _static_ints(repeats, "repeats", "repeat")
-    if not isinstance(a, Tracer):
+    if numpy_only(a):
         return np.repeat(a, r, axis)
     if axis is None:
         a, axis = ravel(a), 0
@@ -201,7 +202,7 @@ def repeat(a, repeats, axis=None):
 # --- reorderings ----------------------------------------------------------------------------
 def flip(m, axis=None):
     """``numpy.flip``: a reversed slice along each axis in ``axis`` (all axes if None)."""
-    if not isinstance(m, Tracer):
+    if numpy_only(m):
         return np.flip(m, axis)
     axes = range(m.ndim) if axis is None else _axes(axis, m.ndim, "flip")
     index = tuple(slice(None, None, -1) if d in axes else slice(None) for d in range(m.ndim))
