@@ -24,7 +24,6 @@ from chainrule.ops.matmul import _arr, matmul
 from chainrule.ops.reduce import sum as _sum
 from chainrule.ops.shape import broadcast_to, reshape, transpose
 from chainrule.primitive import Primitive
-from chainrule.tracer import Tracer
 
 __all__ = [
     "matmul", "dot", "vdot", "inner", "outer", "tensordot", "einsum", "trace", "diag",
