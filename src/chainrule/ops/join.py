@@ -81,9 +81,11 @@ def concatenate(arrays, /, axis=0, out=None, *, dtype=None, casting="same_kind")
     far = any(foreign(a) for a in arrays)
     if not _traced(arrays) and not far:
         return np.concatenate(arrays, axis=axis, dtype=dtype, casting=casting)
-    if far and dtype is not None:
-        raise BackendError(f"concatenate: dtype={dtype!r} on another library's arrays: cast the "
-                           "operands first (the Array API's concat has no dtype)")
+    if far:
+        xp_of(*arrays)  # a NumPy array among them: BackendError before anything is recorded
+        if dtype is not None:
+            raise BackendError(f"concatenate: dtype={dtype!r} on another library's arrays: cast "
+                               "the operands first (the Array API's concat has no dtype)")
     if axis is None:
         arrays, axis = [ravel(a) for a in arrays], 0
     ndim = arrays[0].ndim
