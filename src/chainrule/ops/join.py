@@ -78,7 +78,7 @@ def concatenate(arrays, /, axis=0, out=None, *, dtype=None, casting="same_kind")
     if out is not None:
         raise TypeError("concatenate(..., out=...) is not supported on traced values")
     arrays = _operands(arrays)
-    far = any(foreign(a) for a in arrays)
+    far = any(getattr(a, "_value", a).__class__ is not np.ndarray and foreign(a) for a in arrays)
     if not _traced(arrays) and not far:
         return np.concatenate(arrays, axis=axis, dtype=dtype, casting=casting)
     if far:
