@@ -142,3 +142,12 @@ def _iadd(y, v):
 
 def test_matrix_rank_uses_the_library():
     assert int(_strict(cnp.linalg.matrix_rank(xp.asarray(np.diag([1.0, 0.0, 2.0]))))) == 2
+
+
+def test_broadcast_helpers_keep_the_library():
+    from chainrule.broadcast import broadcast_array, unbroadcast
+
+    spread = _strict(broadcast_array(xp.asarray(np.array([1.0, 2.0])), (2, 2)))
+    np.testing.assert_array_equal(np.asarray(spread), [[1.0, 2.0], [1.0, 2.0]])
+    summed = _strict(unbroadcast(xp.ones((2, 3)), (2, 1)))
+    np.testing.assert_array_equal(np.asarray(summed), [[3.0], [3.0]])
