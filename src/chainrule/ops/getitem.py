@@ -9,6 +9,9 @@ two primitives (they share the parameters ``index``, ``shape`` (of the read arra
 ``unique``, which is True when no place can be read twice and a plain assignment scatters).
 
 Index entries are static parameters (they are not differentiated): they must be constants.
+On another library's arrays (``ops/portable_b.py``) both run in that library: basic indices and
+a boolean mask of that library as its own indexing, NumPy index arrays and masks as flat
+positions; an integer index array of that library is refused (BackendError).
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 ``x[index] = v`` on a traced value becomes ``y = index_update(x, index, v)``, the functional
 ``y = x.copy(); y[index] = v``: dy/dx is the identity with the overwritten places zeroed, dy/dv
 gathers the cotangent from those places (only the last of repeated writes reaches ``v``, as in
-NumPy, where the last write wins). ``take``, ``take_along_axis`` and ``sort`` are reads.
+NumPy, where the last write wins). ``take``, ``take_along_axis`` and ``sort`` are reads; on
+another library's array ``sort`` finds its permutation with that library's ``argsort`` and
+moves entries with ``permute_along`` (``take_along_axis`` there).
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ Three primitives carry the family: ``matmul`` (the engine of ``@``, hot in every
 ``einsum`` (any labelled contraction) and the ``diagonal`` / ``diagonal_embed`` pair (each the
 transpose of the other). Everything else is composed from them and the shape primitives.
 The decompositions (inv, solve, det, cholesky, eigh) live in ``ops/decompositions.py``.
+On another library's arrays everything here runs in that library except ``einsum``, which
+the Array API standard lacks: it refuses them (BackendError).
 
 Matrix calculus used below (Giles 2008, "An extended collection of matrix derivative results"):
 for C = A B, the reverse rules are  A_bar = C_bar B^T,  B_bar = A^T C_bar.
