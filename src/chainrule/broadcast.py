@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import namespace
+from chainrule.backend import foreign, namespace
 
 # Above this many summed entries per output, float32 sums over trailing axes stay with NumPy's
 # pairwise summation (error ~ log n) rather than a BLAS dot product (error ~ n / lanes).
@@ -44,15 +44,18 @@ def unbroadcast(c: Any, shape: tuple[int, ...]) -> Any:
     return c.reshape(shape) if c.shape != shape else c
 
 
-def broadcast_array(x: Any, shape: tuple[int, ...]) -> np.ndarray:
+def broadcast_array(x: Any, shape: tuple[int, ...]) -> Any:
     """``x`` (a NumPy array or scalar) broadcast to ``shape``, as a new array for up to 64 K
     entries (filling one is several times faster than ``np.broadcast_to``'s ~3 us view; the
-    values are never written anyway) and as a read-only view beyond.
+    values are never written anyway) and as a read-only view beyond. Another library's array
+    is broadcast by that library.
 
     Example:
         >>> broadcast_array(np.array([1.0, 2.0]), (2, 2)).tolist()
         [[1.0, 2.0], [1.0, 2.0]]
     """
+    if x.__class__ is not np.ndarray and foreign(x):
+        return namespace(x).broadcast_to(x, shape)
     if math.prod(shape) > 1 << 16:
         return np.broadcast_to(x, shape)
     out = np.empty(shape, dtype=x.dtype if x.__class__ is np.ndarray else np.result_type(x))

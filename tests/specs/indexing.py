@@ -7,11 +7,14 @@ import numpy as np
 import chainrule as cr
 import chainrule.numpy as cnp
 from chainrule.ops.getitem import _scatter_add
+from chainrule.ops.indexing import _permute
+from chainrule.ops.portable_b import xp_of
 from tests.specs.base import Spec
 
 V, M, T = (5,), (3, 4), (2, 3, 4)
 MASK = np.array([[True, False, True, True], [False, False, True, False], [True, True, False, True]])
 REPEATED = np.array([2, 0, 2, 2, 1])
+PERM = np.array([[2, 0, 3, 1], [0, 1, 2, 3], [3, 2, 1, 0]])  # along axis 1 of an M array
 
 
 def _updated(index):
@@ -23,6 +26,13 @@ def _updated(index):
         return y
 
     return ref
+
+
+def _permuted(x):
+    """``PERM`` along axis 1, the permutation given in ``x``'s own library (as sort does)."""
+    xp = xp_of(x) or np
+    return _permute(x, perm=xp.asarray(PERM), inverse=xp.asarray(np.argsort(PERM, axis=1)),
+                    axis=1)
 
 
 def _scatter_ref(g):
@@ -63,6 +73,8 @@ SPECS = [
          lambda x: x[[1, 0], :, [3, 3]], ((T,),), ("getitem",)),
     Spec("scatter_add", lambda g: _scatter_add(g, index=REPEATED, shape=(5,), unique=False),
          _scatter_ref, (((5,),),), ("scatter_add",)),
+    Spec("permute_along", _permuted,  # sort's primitive for other libraries' arrays
+         lambda x: np.take_along_axis(x, PERM, 1), ((M,),), ("permute_along",)),
     Spec("index_update-row", lambda x, v: cnp.index_update(x, 1, v), _updated(1),
          ((M, ()), (M, (4,)), (M, (1, 4))), ("index_update",)),
     Spec("index_update-slice", lambda x, v: cnp.index_update(x, (slice(None), 0), v),

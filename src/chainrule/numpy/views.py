@@ -168,7 +168,7 @@ def in_place(x: Any, new: Any, what: str) -> Any:
             f"in place (NumPy: non-broadcastable output). Write x = x {what[:-1]} v instead."
         )
     if new.dtype != x.dtype:
-        if not np.can_cast(new.dtype, x.dtype, "same_kind"):
+        if not _same_kind(new.dtype, x.dtype, new, x):
             raise TypeError(
                 f"x {what} v: the result is {new.dtype}, which NumPy does not cast into x's "
                 f"dtype {x.dtype} in place (same_kind rule). Write x = x {what[:-1]} v instead."
@@ -176,3 +176,16 @@ def in_place(x: Any, new: Any, what: str) -> Any:
         new = new.astype(x.dtype)
     assign(x, new, f"x {what} v")
     return x
+
+
+_KINDS = "buifc"  # NumPy's 'same_kind' order: a cast may go right, never left
+
+
+def _same_kind(source: Any, target: Any, new: Any, x: Any) -> bool:
+    """NumPy's ``can_cast(source, target, 'same_kind')``; for another library's dtypes the same
+    rule on their kinds (the Array API has no 'same_kind' casting)."""
+    if isinstance(source, np.dtype) and isinstance(target, np.dtype):
+        return bool(np.can_cast(source, target, "same_kind"))
+    from chainrule.ops.portable_b import kind
+
+    return _KINDS.index(kind(new)) <= _KINDS.index(kind(x))

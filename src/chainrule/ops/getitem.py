@@ -9,6 +9,9 @@ two primitives (they share the parameters ``index``, ``shape`` (of the read arra
 ``unique``, which is True when no place can be read twice and a plain assignment scatters).
 
 Index entries are static parameters (they are not differentiated): they must be constants.
+On another library's arrays (``ops/portable_b.py``) both run in that library: basic indices and
+a boolean mask of that library as its own indexing, NumPy index arrays and masks as flat
+positions; an integer index array of that library is refused (BackendError).
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import foreign, namespace
 from chainrule.describe import describe
+from chainrule.ops import portable_b
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer
 
@@ -83,9 +88,34 @@ def _scatter_add_impl(g, index, shape, unique):
     return out
 
 
-_getitem = Primitive("getitem", _getitem_impl, save_args=False, save_ans=False, register=True)
+# Other libraries' arrays (ops/portable_b.py): basic indices as the Array API standard spells
+# them, a boolean mask of the array's library as it is, any other index as flat positions
+# worked out on the host by NumPy.
+def _getitem_xp(x, index, shape, unique):
+    basic = portable_b.standard_index(index, shape)
+    if basic is not None:
+        return x[basic]
+    if portable_b.foreign_mask(index, len(shape)):
+        return x[index]
+    return portable_b.gather(x, portable_b.positions(shape, lambda a: a[index]))
+
+
+def _scatter_add_xp(g, index, shape, unique):
+    basic = portable_b.standard_index(index, shape)
+    if basic is not None:  # basic indices never pick a place twice: an assignment
+        index = tuple(e for e in basic if e is not None)  # (assignments take no new axes)
+    elif not portable_b.foreign_mask(index, len(shape)):
+        return portable_b.scatter(g, portable_b.positions(shape, lambda a: a[index]), shape)
+    xp = namespace(g)
+    out = xp.zeros(shape, dtype=g.dtype)
+    out[index] = xp.reshape(g, out[index].shape) if basic is not None else g
+    return out
+
+
+_getitem = Primitive("getitem", _getitem_impl, save_args=False, save_ans=False, register=True,
+                     xp_impl=_getitem_xp)
 _scatter_add = Primitive("scatter_add", _scatter_add_impl, save_args=False, save_ans=False,
-                         register=True)
+                         register=True, xp_impl=_scatter_add_xp)
 # Linear maps, adjoint to each other: <x[i], g> = <x, scatter_add(g)>.
 _getitem.defvjp(lambda g, ans, x, **p: _scatter_add(g, **p))
 _getitem.defjvp(lambda t, ans, x, **p: _getitem(t, **p))
@@ -103,8 +133,10 @@ def getitem(x: Any, index: Any) -> Any:
         [2.0, 0.0, 1.0]
     """
     index, unique = normalize_index(index)
-    if not isinstance(x, Tracer):
+    if not isinstance(x, Tracer) and not foreign(x):
         return np.asarray(x)[index]
+    if getattr(x, "_value", x).__class__ is not np.ndarray and foreign(x):
+        portable_b.check_index("getitem", index, x)  # refused before anything is recorded
     return _getitem(x, index=index, shape=x.shape, unique=unique)
 
 

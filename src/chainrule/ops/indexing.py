@@ -3,7 +3,9 @@
 ``x[index] = v`` on a traced value becomes ``y = index_update(x, index, v)``, the functional
 ``y = x.copy(); y[index] = v``: dy/dx is the identity with the overwritten places zeroed, dy/dv
 gathers the cotangent from those places (only the last of repeated writes reaches ``v``, as in
-NumPy, where the last write wins). ``take``, ``take_along_axis`` and ``sort`` are reads.
+NumPy, where the last write wins). ``take``, ``take_along_axis`` and ``sort`` are reads; on
+another library's array ``sort`` finds its permutation with that library's ``argsort`` and
+moves entries with ``permute_along`` (``take_along_axis`` there).
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import foreign, namespace
 from chainrule.describe import describe
+from chainrule.ops import portable_b
 from chainrule.ops.getitem import (
     _axis,
     _constant_entry,
@@ -20,9 +24,9 @@ from chainrule.ops.getitem import (
     normalize_index,
 )
 from chainrule.ops.join import asarray
-from chainrule.ops.shape import ravel, reshape
+from chainrule.ops.shape import _shape, ravel, reshape
 from chainrule.primitive import Primitive
-from chainrule.tracer import Tracer, primal
+from chainrule.tracer import primal
 
 __all__ = ["index_update", "take", "take_along_axis", "sort"]
 
@@ -34,21 +38,43 @@ def _index_update_impl(x, value, index, unique, keep):
     return y
 
 
+def _index_update_xp(x, value, index, unique, keep):
+    """Other libraries' arrays (ops/portable_b.py): a copy assigned at a basic index or a
+    boolean mask of the array's library, else a gather from the array and the values joined."""
+    basic = portable_b.standard_index(index, x.shape)
+    if basic is None and not portable_b.foreign_mask(index, x.ndim):
+        return portable_b.overwrite(x, portable_b.positions(x.shape, lambda a: a[index]), value)
+    xp = namespace(x, value)
+    y = xp.asarray(x, copy=True)
+    if basic is not None:  # (assignments take no new axes)
+        index = tuple(e for e in basic if e is not None)
+    y[index] = value if isinstance(value, bool | int | float | complex) else xp.astype(
+        value, x.dtype)
+    return y
+
+
 def _index_update_vjp_value(g, ans, x, value, index, unique, keep):
     c = _getitem(g, index=index, shape=g.shape, unique=unique)
     # Repeated writes: only the last write of each position shows in y (NumPy's rule).
+    if keep is not None and foreign(c):  # the mask, a constant, in the cotangent's library
+        keep = namespace(primal(c)).asarray(keep, dtype=c.dtype)
     return c if keep is None else c * keep
 
 
+def _zeros_like(ans):
+    return (np.zeros(ans.shape, ans.dtype) if not foreign(ans)
+            else namespace(primal(ans)).zeros(ans.shape, dtype=ans.dtype))
+
+
 _index_update = Primitive("index_update", _index_update_impl, save_args=False, save_ans=False,
-                          register=True)
+                          register=True, xp_impl=_index_update_xp)
 _index_update.defvjp(
     lambda g, ans, x, value, **p: _index_update(g, 0.0, **p),
     _index_update_vjp_value,
 )
 _index_update.defjvp(
     lambda t, ans, x, value, **p: _index_update(t, 0.0, **p),
-    lambda t, ans, x, value, **p: _index_update(np.zeros(ans.shape, ans.dtype), t, **p),
+    lambda t, ans, x, value, **p: _index_update(_zeros_like(ans), t, **p),
 )
 
 
@@ -78,9 +104,11 @@ def index_update(x: Any, index: Any, value: Any) -> Any:
         [[0.0, 0.0, 2.0], 1.0]
     """
     index, unique = normalize_index(index, "index_update (x[index] = value)")
+    if foreign(x):
+        portable_b.check_index("index_update (x[index] = value)", index, x)
     if isinstance(value, list | tuple):
         value = asarray(value)
-    shape = np.shape(value)
+    shape = _shape(value)
     if shape and shape[0] == 1:
         # NumPy drops leading length-1 axes of the value; do it here so that the engine's
         # unbroadcasting maps the gathered cotangent back to the value's shape.
@@ -88,7 +116,7 @@ def index_update(x: Any, index: Any, value: Any) -> Any:
         while k < len(shape) and shape[k] == 1:
             k += 1
         value = reshape(value, shape[k:])
-    keep = None if unique else _last_writes(np.shape(x), index)
+    keep = None if unique else _last_writes(_shape(x), index)
     return _index_update(x, value, index=index, unique=unique, keep=keep)
 
 
@@ -112,7 +140,7 @@ def take(a: Any, indices: Any, axis: Any = None, out: Any = None, mode: str = "r
     if out is not None:
         raise TypeError("take(..., out=...) is not supported on traced values; use the result")
     idx = _indices(indices, "take")
-    if not isinstance(a, Tracer):
+    if portable_b.numpy_only(a):
         return np.take(a, idx, axis=axis, mode=mode)
     if axis is None:
         a, axis = ravel(a), 0
@@ -151,7 +179,7 @@ def take_along_axis(arr: Any, indices: Any, axis: Any = -1) -> Any:
                [0., 1.]])
     """
     idx = _indices(indices, "take_along_axis")
-    if not isinstance(arr, Tracer):
+    if portable_b.numpy_only(arr):
         return np.take_along_axis(arr, idx, axis=axis)
     if axis is None:
         arr, axis = ravel(arr), 0
@@ -163,6 +191,26 @@ def take_along_axis(arr: Any, indices: Any, axis: Any = -1) -> Any:
     axis = _axis(axis, arr.ndim, "take_along_axis")
     index = _along_axis_index(arr.shape, idx, axis)
     return _getitem(arr, index=index, shape=arr.shape, unique=False)
+
+
+# --- a permutation along one axis, found by another library -----------------------------------
+# sort on another library's array: its own argsort gives the permutation, which stays there (a
+# gather at positions worked out on the host would copy it out). Moving entries along
+# ``perm`` is linear; its adjoint moves them back along the inverse permutation.
+def _permute_impl(x, perm, inverse, axis):
+    return np.take_along_axis(x, perm, axis)
+
+
+def _permute_xp(x, perm, inverse, axis):
+    return namespace(x, perm).take_along_axis(x, perm, axis=axis)
+
+
+_permute = Primitive("permute_along", _permute_impl, save_args=False, save_ans=False,
+                     register=True, xp_impl=_permute_xp)
+_permute.defvjp(lambda g, ans, x, perm, inverse, axis:
+                _permute(g, perm=inverse, inverse=perm, axis=axis))
+_permute.defjvp(lambda t, ans, x, perm, inverse, axis:
+                _permute(t, perm=perm, inverse=inverse, axis=axis))
 
 
 def sort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, *, stable: Any = None):
@@ -178,11 +226,16 @@ def sort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, *, stable:
     """
     if order is not None:
         raise ValueError("sort: order= (structured arrays) is not supported on traced values")
-    if not isinstance(a, Tracer):
+    if portable_b.numpy_only(a):
         return np.sort(a, axis=axis, kind=kind, stable=stable)
     if axis is None:
         a, axis = ravel(a), 0
     axis = _axis(axis, a.ndim, "sort")
+    xp = portable_b.xp_of(a)
+    if xp is not None:  # another library's array: its own stable argsort
+        perm = xp.argsort(primal(a), axis=axis, stable=True)
+        inverse = xp.argsort(perm, axis=axis, stable=True)
+        return _permute(a, perm=perm, inverse=inverse, axis=axis)
     perm = np.argsort(primal(a), axis=axis, kind="stable")
     index = _along_axis_index(a.shape, perm, axis)
     # A permutation reads every place exactly once: its scatter can assign.

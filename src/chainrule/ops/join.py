@@ -14,7 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import BackendError, as_arrays, foreign, namespace
 from chainrule.ops.getitem import _axis, _constant_entry, _getitem, _scatter_add
+from chainrule.ops.portable_b import numpy_only, xp_of
 from chainrule.ops.shape import _reshape, ravel
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer
@@ -42,8 +44,12 @@ def _concatenate_jvp(i, t, ans, *arrays, axis, bounds, dtype, casting):
     return _scatter_add(t, index=_block(i, axis, bounds), shape=ans.shape, unique=True)
 
 
+def _concatenate_xp(*arrays, axis, bounds, dtype, casting):
+    return namespace(*arrays).concat(arrays, axis=axis)
+
+
 _concatenate = Primitive("concatenate", _concatenate_impl, save_args=False, save_ans=False,
-                         register=True)
+                         register=True, xp_impl=_concatenate_xp)
 
 
 _concatenate.defvjp_argnum(_concatenate_vjp)
@@ -72,8 +78,14 @@ def concatenate(arrays, /, axis=0, out=None, *, dtype=None, casting="same_kind")
     if out is not None:
         raise TypeError("concatenate(..., out=...) is not supported on traced values")
     arrays = _operands(arrays)
-    if not _traced(arrays):
+    far = any(getattr(a, "_value", a).__class__ is not np.ndarray and foreign(a) for a in arrays)
+    if not _traced(arrays) and not far:
         return np.concatenate(arrays, axis=axis, dtype=dtype, casting=casting)
+    if far:
+        xp_of(*arrays)  # a NumPy array among them: BackendError before anything is recorded
+        if dtype is not None:
+            raise BackendError(f"concatenate: dtype={dtype!r} on another library's arrays: cast "
+                               "the operands first (the Array API's concat has no dtype)")
     if axis is None:
         arrays, axis = [ravel(a) for a in arrays], 0
     ndim = arrays[0].ndim
@@ -99,7 +111,7 @@ def stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
     if out is not None:
         raise TypeError("stack(..., out=...) is not supported on traced values")
     arrays = _operands(arrays)
-    if not _traced(arrays):
+    if numpy_only(*arrays):
         return np.stack(arrays, axis=axis, dtype=dtype, casting=casting)
     shapes = {a.shape for a in arrays}
     if len(shapes) != 1:
@@ -143,7 +155,7 @@ def column_stack(tup):
 
 def array_split(ary, indices_or_sections, axis=0):
     """``numpy.array_split``: a list of traced slices (sections may differ in length by one)."""
-    if not isinstance(ary, Tracer):
+    if numpy_only(ary):
         return np.array_split(ary, indices_or_sections, axis)
     axis = _axis(axis, ary.ndim, "array_split")
     n = ary.shape[axis]
@@ -172,7 +184,7 @@ def split(ary, indices_or_sections, axis=0):
         >>> cr.grad(f)(np.array([1.0, 2.0, 3.0, 4.0])).tolist()
         [3.0, 4.0, 1.0, 2.0]
     """
-    if isinstance(ary, Tracer) and np.ndim(indices_or_sections) == 0:
+    if not numpy_only(ary) and np.ndim(indices_or_sections) == 0:
         n = ary.shape[_axis(axis, ary.ndim, "split")]
         sections = int(_constant_entry(indices_or_sections, "split", "sections"))
         if sections <= 0 or n % sections:
@@ -180,7 +192,7 @@ def split(ary, indices_or_sections, axis=0):
                 f"split: {sections} sections do not divide an axis of length {n} equally; "
                 "use array_split for unequal sections"
             )
-    elif not isinstance(ary, Tracer):
+    elif numpy_only(ary):
         return np.split(ary, indices_or_sections, axis)
     return array_split(ary, indices_or_sections, axis)
 
@@ -208,8 +220,16 @@ def array(obj: Any, dtype: Any = None, copy: bool = True, **kwargs: Any) -> Any:
             return obj.astype(dtype)
         return obj._alias() if copy else obj
     if not _contains_tracer(obj):
+        if foreign(obj):
+            return namespace(obj).asarray(obj, dtype=dtype, copy=copy)
         return np.array(obj, dtype=dtype, copy=copy, **kwargs)
-    out = stack([array(v) for v in obj])
+    items = [array(v) for v in obj]
+    if any(foreign(v) for v in items):  # numbers among another library's values: its arrays
+        xp = xp_of(*(v for v in items if foreign(v)))
+        scalar = (bool, int, float, complex)
+        items = as_arrays(xp, [v if isinstance(v, scalar) else a
+                               for v, a in zip(obj, items, strict=True)])
+    out = stack(items)
     return out if dtype is None else out.astype(dtype)
 
 
@@ -217,12 +237,15 @@ def asarray(obj: Any, dtype: Any = None, **kwargs: Any) -> Any:
     """``numpy.asarray`` keeping traced values traced (see ``array``)."""
     if isinstance(obj, Tracer) or _contains_tracer(obj):
         return array(obj, dtype=dtype)
+    if foreign(obj):
+        return obj if dtype is None else namespace(obj).asarray(obj, dtype=dtype)
     return np.asarray(obj, dtype=dtype, **kwargs)
 
 
 def _as_array(a: Any) -> Any:
-    """A traced value as it is; anything else as an array (lists of traced values stacked)."""
-    if isinstance(a, Tracer):
+    """A traced value or another library's array as it is; anything else as an array (lists
+    of traced values stacked)."""
+    if isinstance(a, Tracer) or foreign(a):
         return a
     if isinstance(a, list | tuple):
         return asarray(a)

@@ -5,6 +5,8 @@ Three primitives carry the family: ``matmul`` (the engine of ``@``, hot in every
 ``einsum`` (any labelled contraction) and the ``diagonal`` / ``diagonal_embed`` pair (each the
 transpose of the other). Everything else is composed from them and the shape primitives.
 The decompositions (inv, solve, det, cholesky, eigh) live in ``ops/decompositions.py``.
+On another library's arrays everything here runs in that library except ``einsum``, which
+the Array API standard lacks: it refuses them (BackendError).
 
 Matrix calculus used below (Giles 2008, "An extended collection of matrix derivative results"):
 for C = A B, the reverse rules are  A_bar = C_bar B^T,  B_bar = A^T C_bar.
@@ -18,12 +20,12 @@ from collections import Counter
 import numpy as np
 
 from chainrule.describe import describe
+from chainrule.ops import portable_b
 from chainrule.ops.arithmetic import multiply
 from chainrule.ops.matmul import _arr, matmul
 from chainrule.ops.reduce import sum as _sum
 from chainrule.ops.shape import broadcast_to, reshape, transpose
 from chainrule.primitive import Primitive
-from chainrule.tracer import Tracer
 
 __all__ = [
     "matmul", "dot", "vdot", "inner", "outer", "tensordot", "einsum", "trace", "diag",
@@ -65,7 +67,7 @@ def vdot(a, b, /):
         array([0.-1.j, 2.-0.j])
     """
     a = _arr(a)
-    if np.result_type(a).kind == "c":
+    if portable_b.kind(a) == "c":
         from chainrule.ops.complex import conj
 
         a = conj(a)
@@ -223,7 +225,7 @@ def einsum(*operands, out=None, dtype=None, order="K", casting="safe", optimize=
         >>> cr.grad(lambda A: np.einsum("ii", A))(np.ones((2, 2))).tolist()
         [[1.0, 0.0], [0.0, 1.0]]
     """
-    if not any(isinstance(x, Tracer) for x in operands):
+    if portable_b.numpy_only(*operands):
         return np.einsum(*operands, out=out, dtype=dtype, order=order, casting=casting,
                          optimize=optimize)
     _no_out("einsum", out)
@@ -253,17 +255,27 @@ def _embed_impl(g, shape, offset, axis1, axis2):
     return out
 
 
+def _diagonal_positions(shape, offset, axis1, axis2):
+    """Flat positions of the diagonal in an array of ``shape`` (ops/portable_b.py)."""
+    return portable_b.positions(shape, lambda a: np.diagonal(a, offset, axis1, axis2))
+
+
 # diagonal_embed(g): zeros of ``shape`` with g written on the diagonal; the transpose (adjoint)
-# of taking that diagonal, so each is the other's VJP.
-_diagonal_embed = Primitive("diagonal_embed", _embed_impl, save_args=False, save_ans=False,
-                            register=True)
+# of taking that diagonal, so each is the other's VJP. Other libraries' arrays: a gather of
+# the diagonal's flat positions, and its scatter.
+_diagonal_embed = Primitive(
+    "diagonal_embed", _embed_impl, save_args=False, save_ans=False, register=True,
+    xp_impl=lambda g, shape, offset, axis1, axis2: portable_b.scatter(
+        g, _diagonal_positions(shape, offset, axis1, axis2), shape))
 _diagonal_embed.defvjp(lambda g, ans, x, shape, offset, axis1, axis2:
                        _diagonal(g, offset=offset, axis1=axis1, axis2=axis2))
 _diagonal_embed.defjvp(lambda t, ans, x, shape, offset, axis1, axis2:
                        _diagonal_embed(t, shape=shape, offset=offset, axis1=axis1, axis2=axis2))
 
 _diagonal = Primitive("diagonal", lambda a, offset, axis1, axis2: np.diagonal(
-    a, offset, axis1, axis2), save_ans=False, register=True)
+    a, offset, axis1, axis2), save_ans=False, register=True,
+    xp_impl=lambda a, offset, axis1, axis2: portable_b.gather(
+        a, _diagonal_positions(a.shape, offset, axis1, axis2)))
 _diagonal.defvjp(lambda g, ans, a, offset, axis1, axis2: _diagonal_embed(
     g, shape=a.shape, offset=offset, axis1=axis1, axis2=axis2))
 _diagonal.defjvp(lambda t, ans, a, offset, axis1, axis2:
@@ -273,7 +285,7 @@ _diagonal.defjvp(lambda t, ans, a, offset, axis1, axis2:
 def diagonal(a, offset=0, axis1=0, axis2=1):
     """``numpy.diagonal`` (the diagonal axis goes last, as in NumPy)."""
     a = _arr(a)
-    if not isinstance(a, Tracer):
+    if portable_b.numpy_only(a):
         return np.diagonal(a, offset, axis1, axis2)
     nd = a.ndim
     if nd < 2 or not (-nd <= axis1 < nd and -nd <= axis2 < nd) or axis1 % nd == axis2 % nd:
@@ -304,18 +316,22 @@ def diag(v, k=0):
 def _triangle(m, k: int, lower: bool):
     m = _arr(m)
     n_rows, n_cols = m.shape[-2:] if m.ndim >= 2 else (m.shape[-1], m.shape[-1])
+    xp = portable_b.xp_of(m)
+    if xp is not None:  # the same 0/1 mask, made by the array's own library
+        ones = xp.ones((n_rows, n_cols), dtype=m.dtype)
+        return multiply(m, xp.tril(ones, k=k) if lower else xp.triu(ones, k=k))
     mask = np.tri(n_rows, n_cols, k if lower else k - 1, dtype=bool)
     return multiply(m, (mask if lower else ~mask).astype(m.dtype))
 
 
 def triu(m, k=0):
     """``numpy.triu``: entries below the k-th diagonal set to zero (their derivative is 0)."""
-    return np.triu(m, k) if not isinstance(m, Tracer) else _triangle(m, int(k), lower=False)
+    return np.triu(m, k) if portable_b.numpy_only(m) else _triangle(m, int(k), lower=False)
 
 
 def tril(m, k=0):
     """``numpy.tril``: entries above the k-th diagonal set to zero (their derivative is 0)."""
-    return np.tril(m, k) if not isinstance(m, Tracer) else _triangle(m, int(k), lower=True)
+    return np.tril(m, k) if portable_b.numpy_only(m) else _triangle(m, int(k), lower=True)
 
 
 def kron(a, b):

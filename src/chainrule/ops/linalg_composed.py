@@ -11,13 +11,15 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
+from chainrule.backend import BackendError
 from chainrule.describe import describe
 from chainrule.ops.decompositions import inv, solve
 from chainrule.ops.matmul import _arr
 from chainrule.ops.norm import norm
+from chainrule.ops.portable_b import kind, numpy_only, xp_of, zeros_in
 from chainrule.ops.shape import reshape, transpose
 from chainrule.ops.svd import _svd_values
-from chainrule.tracer import Tracer, primal
+from chainrule.tracer import primal
 
 LINALG_ALL = ["cond", "tensorsolve", "tensorinv", "matrix_norm", "vector_norm", "matrix_rank"]
 
@@ -36,17 +38,17 @@ def cond(x, p=None):
         >>> cr.grad(np.linalg.cond)(np.diag([4.0, 2.0])).tolist()  # d(s1/s2) = (1/s2, -s1/s2^2)
         [[0.5, 0.0], [0.0, -1.0]]
     """
-    if not isinstance(x, Tracer):
+    if numpy_only(x):
         return np.linalg.cond(x, p)
     x = _arr(x)
     if x.ndim < 2:
         raise np.linalg.LinAlgError(
             f"{x.ndim}-dimensional array given. Array must be at least two-dimensional (cond)")
-    if x.dtype.kind not in "fc":
+    if kind(x) not in "fc":
         x = x.astype(float)
     if p is None or p in (2, -2):
         s = _svd_values(x, hermitian=False)
-        if np.any(np.asarray(primal(s))[..., -1] == 0):
+        if zeros_in(primal(s)[..., -1])[1]:
             raise np.linalg.LinAlgError(
                 f"cond: a matrix in the {describe(x)} is singular (smallest singular value 0): "
                 "its condition number is infinite and has no derivative."
@@ -73,7 +75,7 @@ def tensorsolve(a, b, axes=None):
         >>> cr.grad(lambda b: np.linalg.tensorsolve(a, b).sum())(np.ones((2, 2))).tolist()
         [[0.5, 0.5], [0.5, 0.5]]
     """
-    if not (isinstance(a, Tracer) or isinstance(b, Tracer)):
+    if numpy_only(a, b):
         return np.linalg.tensorsolve(a, b, axes)
     a, b = _arr(a), _arr(b)
     an = a.ndim
@@ -102,7 +104,7 @@ def tensorinv(a, ind=2):
         >>> float(cr.grad(lambda a: np.linalg.tensorinv(a, ind=1)[0, 0, 0])(a)[0, 0, 0])
         -0.25
     """
-    if not isinstance(a, Tracer):
+    if numpy_only(a):
         return np.linalg.tensorinv(a, ind)
     a = _arr(a)
     if ind <= 0:
@@ -121,7 +123,7 @@ def matrix_norm(x, /, *, keepdims=False, ord="fro"):
         >>> cr.grad(lambda x: np.linalg.matrix_norm(x, ord=1))(np.array([[1.0, -3.0]])).tolist()
         [[0.0, -1.0]]
     """
-    if not isinstance(x, Tracer):
+    if numpy_only(x):
         return np.linalg.matrix_norm(x, keepdims=keepdims, ord=ord)
     return norm(x, axis=(-2, -1), keepdims=keepdims, ord=ord)
 
@@ -135,7 +137,7 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
         >>> g.tolist()
         [[0.5, 0.5], [0.5, 0.5]]
     """
-    if not isinstance(x, Tracer):
+    if numpy_only(x):
         return np.linalg.vector_norm(x, axis=axis, keepdims=keepdims, ord=ord)
     x = _arr(x)
     shape = list(x.shape)
@@ -164,4 +166,11 @@ def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
         >>> cr.grad(lambda a: np.linalg.matrix_rank(a) * a.sum())(np.eye(2)).tolist()
         [[2.0, 2.0], [2.0, 2.0]]
     """
+    xp = xp_of(A)
+    if xp is not None:  # the Array API's linalg extension, where the library has it
+        if tol is not None or hermitian or not hasattr(xp, "linalg"):
+            raise BackendError(f"matrix_rank: tol= and hermitian= (or any matrix_rank without "
+                               f"{xp.__name__}.linalg) on {xp.__name__} arrays: the Array API "
+                               "has matrix_rank(x, rtol=...) only; use rtol")
+        return xp.linalg.matrix_rank(primal(A), rtol=rtol)
     return np.linalg.matrix_rank(np.asarray(primal(A)), tol=tol, hermitian=hermitian, rtol=rtol)

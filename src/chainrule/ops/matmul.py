@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backend import foreign
 from chainrule.ops.shape import reshape, transpose
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer
 
 
 def _arr(x):
-    """Constants given as lists or Python numbers, as arrays (for ``.ndim`` bookkeeping)."""
-    return x if isinstance(x, (np.ndarray, Tracer)) else np.asarray(x)
+    """Constants given as lists or Python numbers, as arrays (for ``.ndim`` bookkeeping);
+    other libraries' arrays stay as they are."""
+    return x if isinstance(x, (np.ndarray, Tracer)) or foreign(x) else np.asarray(x)
 
 
 def _mT(x):

@@ -20,6 +20,7 @@ from numpy.lib.array_utils import normalize_axis_tuple
 
 from chainrule.ops import complex as _complex
 from chainrule.ops import linalg as _linalg
+from chainrule.ops.portable_b import as_dtype, kind, xp_of, zeros_in
 from chainrule.ops.reduce import _as_array, _sqrt0, _sum, max, min
 from chainrule.ops.shape import reshape, transpose
 from chainrule.tracer import primal
@@ -31,16 +32,16 @@ _inf = float("inf")
 
 def _pow0(s: Any, p: float) -> Any:
     """``s ** p`` (s >= 0, 0 < p < 1) whose derivative at ``s == 0`` is taken as 0."""
-    zero = np.asarray(primal(s)) == 0
-    if not zero.any():
+    zero, hit = zeros_in(s)
+    if not hit:
         return s**p
-    z = zero.astype(s.dtype)
+    z = as_dtype(zero, s.dtype)
     return (s * (1 - z) + z) ** p * (1 - z)
 
 
 def _abs2(x):
     """|x|^2 entrywise as NumPy forms it: x * x, or Re(conj(x) x) for complex x."""
-    return x * x if x.dtype.kind != "c" else _complex.real(_complex.conj(x) * x)
+    return x * x if kind(x) != "c" else _complex.real(_complex.conj(x) * x)
 
 
 def _vector_norm(x, ord, axis, keepdims):
@@ -53,6 +54,10 @@ def _vector_norm(x, ord, axis, keepdims):
     if ord == -_inf:
         return min(abs(x), axis=axis, keepdims=keepdims)
     if ord == 0:  # number of non-zero entries: piecewise constant, no derivative
+        far = xp_of(x)
+        if far is not None:
+            p = primal(x)
+            return far.sum(far.astype(p != 0, p.dtype), axis=axis, keepdims=keepdims)
         xp = np.asarray(primal(x))
         return np.sum((xp != 0).astype(xp.dtype), axis=axis, keepdims=keepdims)
     if ord == 1:
@@ -70,14 +75,15 @@ def _cusp_norm(ax, ord, axis, keepdims):
     infinite slope (0 < p < 1) or a pole (p < 0) at x_i = 0: zero entries get derivative 0 (the
     symmetric choice, like abs'(0) = 0), and for p < 0 a zero entry makes the norm 0 (NumPy's
     value) with derivative 0 for that slice."""
-    zero = np.asarray(primal(ax)) == 0
-    if not zero.any():
+    zero, any_zero = zeros_in(ax)
+    if not any_zero:
         return None
-    z = zero.astype(ax.dtype)
+    z = as_dtype(zero, ax.dtype)
     safe = ax * (1 - z) + z
     if ord > 0:
         return _sum(safe**ord * (1 - z), axis=axis, keepdims=keepdims) ** (1.0 / ord)
-    hit = np.any(zero, axis=axis, keepdims=keepdims).astype(ax.dtype)
+    far = xp_of(zero)
+    hit = as_dtype((np if far is None else far).any(zero, axis=axis, keepdims=keepdims), ax.dtype)
     return _sum(safe**ord, axis=axis, keepdims=keepdims) ** (1.0 / ord) * (1 - hit)
 
 
@@ -90,9 +96,9 @@ def _singular_values(y):
     from chainrule.ops.svd import svdvals
 
     s = svdvals(y)
-    zero = np.asarray(primal(s)) == 0
-    if zero.any():  # a norm's kink: zero singular values get derivative 0 (see above)
-        s = s * (1 - zero.astype(s.dtype))
+    zero, hit = zeros_in(s)
+    if hit:  # a norm's kink: zero singular values get derivative 0 (see above)
+        s = s * (1 - as_dtype(zero, s.dtype))
     return s
 
 
@@ -136,13 +142,13 @@ def norm(x, ord=None, axis=None, keepdims=False):
         [0.6, 0.8]
     """
     x = _as_array(x)
-    if x.dtype.kind not in "fc":
+    if kind(x) not in "fc":
         x = x.astype(float)
     nd = x.ndim
     if axis is None:
         if ord is None or (ord in ("f", "fro") and nd == 2) or (ord == 2 and nd == 1):
             flat = reshape(x, (-1,))
-            if x.dtype.kind == "c":  # NumPy's own formulas: the same rounding
+            if kind(x) == "c":  # NumPy's own formulas: the same rounding
                 re, im = _complex.real(flat), _complex.imag(flat)
                 ret = _sqrt0(_linalg.dot(re, re) + _linalg.dot(im, im))
             else:

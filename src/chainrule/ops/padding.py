@@ -8,6 +8,7 @@ import numpy as np
 
 from chainrule.ops.getitem import _axis, _constant_entry, _getitem
 from chainrule.ops.join import _as_array, concatenate
+from chainrule.ops.portable_b import numpy_only, xp_of
 from chainrule.ops.shape import _reshape, _static_ints, broadcast_to, ravel
 from chainrule.tracer import Tracer
 
@@ -33,7 +34,7 @@ def pad(array, pad_width, mode="constant", **kwargs):
     if unknown:
         raise TypeError(f"pad: unexpected keyword arguments {sorted(unknown)} for mode='constant'")
     values = kwargs.get("constant_values", 0)
-    if not isinstance(array, Tracer) and not isinstance(values, Tracer):
+    if numpy_only(array, values):
         return np.pad(array, pad_width, mode, **kwargs)
     x = _as_array(array)
     widths = np.asarray(_constant_entry(pad_width, "pad", "pad_width"))
@@ -49,14 +50,19 @@ def pad(array, pad_width, mode="constant", **kwargs):
     else:
         what = "constant_values (other than one traced scalar)"
         pairs = np.broadcast_to(np.asarray(_constant_entry(values, "pad", what)), (x.ndim, 2))
+    xp = xp_of(x)  # another library's array: its blocks of constants are made by that library
     # Axis by axis, as NumPy does: later axes' padding covers the corners.
     for ax in range(x.ndim):
         parts = []
         for side, (width, value) in enumerate(zip(widths[ax], pairs[ax], strict=True)):
             if width:
                 shape = (*x.shape[:ax], int(width), *x.shape[ax + 1 :])
-                block = (broadcast_to(value, shape) if isinstance(value, Tracer)
-                         else np.full(shape, value, dtype=x.dtype))
+                if isinstance(value, Tracer):
+                    block = broadcast_to(value, shape)
+                elif xp is not None:
+                    block = xp.full(shape, value.item(), dtype=x.dtype)
+                else:
+                    block = np.full(shape, value, dtype=x.dtype)
                 parts.append(block)
             if side == 0:
                 parts.append(x)
@@ -70,7 +76,7 @@ def pad(array, pad_width, mode="constant", **kwargs):
 def roll(a, shift, axis=None):
     """``numpy.roll``: per axis, the last ``shift`` entries joined in front of the others."""
     shifts = _static_ints(shift, "shift", "roll")
-    if not isinstance(a, Tracer):
+    if numpy_only(a):
         return np.roll(a, shifts, axis)
     if axis is None:
         return _reshape(roll(ravel(a), shifts.sum(), 0), shape=a.shape)

@@ -16,9 +16,11 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import as_arrays, foreign, namespace
 from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import join as _join
 from chainrule.ops import shape as _shape
+from chainrule.ops.portable_b import kind, numpy_only, xp_of
 from chainrule.tracer import Tracer, primal
 
 __all__ = [
@@ -55,7 +57,7 @@ def rot90(m: Any, k: int = 1, axes: Any = (0, 1)) -> Any:
         >>> cr.grad(lambda m: np.rot90(m)[0, 0])(np.zeros((2, 2))).tolist()
         [[0.0, 1.0], [0.0, 0.0]]
     """
-    if not isinstance(m, Tracer):
+    if numpy_only(m):
         return np.rot90(m, k, axes)
     axes = tuple(axes)
     if len(axes) != 2:
@@ -84,7 +86,7 @@ def rollaxis(a: Any, axis: int, start: int = 0) -> Any:
         >>> cr.grad(lambda a: np.rollaxis(a, 1)[2, 0])(np.zeros((2, 3))).tolist()
         [[0.0, 0.0, 1.0], [0.0, 0.0, 0.0]]
     """
-    if not isinstance(a, Tracer):
+    if numpy_only(a):
         return np.rollaxis(a, axis, start)
     n = a.ndim
     if not -n <= axis < n:
@@ -115,6 +117,9 @@ def select(condlist: Any, choicelist: Any, default: Any = 0) -> Any:
         [1.0, 4.0, 0.0]
     """
     choices = list(choicelist)
+    far = xp_of(*(v for v in (*condlist, *choices, default) if foreign(v)))
+    if far is not None:
+        return _select_far(far, list(condlist), choices, default)
     conditions = [np.asarray(primal(c)) for c in condlist]
     if not any(isinstance(c, Tracer) for c in (*choices, default)):
         return np.select(conditions, choices, default)
@@ -135,6 +140,35 @@ def select(condlist: Any, choicelist: Any, default: Any = 0) -> Any:
     return result if result.shape == shape else _shape.broadcast_to(result, shape)
 
 
+def _select_far(xp: Any, condlist: list, choices: list, default: Any) -> Any:
+    """``select`` among another library's arrays: its conditions (constants) stay in that
+    library, numbers become its arrays of the choices' dtype."""
+    if len(condlist) != len(choices):
+        raise ValueError("list of cases must be same length as list of conditions")
+    if len(choices) == 0:
+        raise ValueError("select with an empty condition list is not possible")
+    conditions = [primal(c) for c in condlist]
+    for i, c in enumerate(conditions):
+        if kind(c) != "b":
+            raise TypeError(f"invalid entry {i} in condlist: should be a boolean array")
+    values = as_arrays(xp, [primal(v) for v in (*choices, default)])
+    namespace(*values, *conditions)  # a NumPy array among them: BackendError, nothing copied
+    dtype = xp.result_type(*values)
+
+    def cast(v: Any, plain: Any) -> Any:
+        if isinstance(v, Tracer):
+            return v if v.dtype == dtype else _elementwise.astype(v, dtype)
+        return xp.astype(plain, dtype) if plain.dtype != dtype else plain
+
+    traced = any(isinstance(v, Tracer) for v in (*choices, default))
+    where = _elementwise.where if traced else xp.where  # constants: the library's own where
+    result = cast(default, values[-1])
+    for cond, choice, plain in zip(conditions[::-1], choices[::-1], values[-2::-1], strict=True):
+        result = where(cond, cast(choice, plain), result)
+    shape = np.broadcast_shapes(*(c.shape for c in conditions), *(v.shape for v in values))
+    return result if result.shape == shape else _shape.broadcast_to(result, shape)
+
+
 def hsplit(ary: Any, indices_or_sections: Any) -> list:
     """``numpy.hsplit``: ``split`` along axis 1 (axis 0 for 1-d arrays).
 
@@ -143,9 +177,9 @@ def hsplit(ary: Any, indices_or_sections: Any) -> list:
         >>> cr.grad(lambda x: np.hsplit(x, 2)[1].sum())(np.zeros((1, 4))).tolist()
         [[0.0, 0.0, 1.0, 1.0]]
     """
-    if np.ndim(ary) == 0:
+    if _shape._ndim(ary) == 0:
         raise ValueError("hsplit only works on arrays of 1 or more dimensions")
-    return _join.split(ary, indices_or_sections, 1 if np.ndim(ary) > 1 else 0)
+    return _join.split(ary, indices_or_sections, 1 if _shape._ndim(ary) > 1 else 0)
 
 
 def vsplit(ary: Any, indices_or_sections: Any) -> list:
@@ -156,7 +190,7 @@ def vsplit(ary: Any, indices_or_sections: Any) -> list:
         >>> cr.grad(lambda x: np.vsplit(x, 2)[0].sum())(np.zeros((2, 1))).tolist()
         [[1.0], [0.0]]
     """
-    if np.ndim(ary) < 2:
+    if _shape._ndim(ary) < 2:
         raise ValueError("vsplit only works on arrays of 2 or more dimensions")
     return _join.split(ary, indices_or_sections, 0)
 
@@ -169,7 +203,7 @@ def dsplit(ary: Any, indices_or_sections: Any) -> list:
         >>> cr.grad(lambda x: np.dsplit(x, 2)[0].sum())(np.zeros((1, 1, 2))).tolist()
         [[[1.0, 0.0]]]
     """
-    if np.ndim(ary) < 3:
+    if _shape._ndim(ary) < 3:
         raise ValueError("dsplit only works on arrays of 3 or more dimensions")
     return _join.split(ary, indices_or_sections, 2)
 
@@ -209,7 +243,7 @@ class _Concatenator:
 
     def __getitem__(self, key: Any) -> Any:
         items = key if isinstance(key, tuple) else (key,)
-        if not any(isinstance(v, Tracer) for v in items):
+        if numpy_only(*items):
             return self.numpy_obj[key]
         axis, ndmin, trans1d = self.axis, self.ndmin, self.trans1d
         if isinstance(items[0], str):
@@ -224,6 +258,9 @@ class _Concatenator:
         if trans1d not in (-1, 0):
             raise ValueError(f"r_/c_: trans1d={trans1d} is not supported on traced values; use "
                              "-1 (the entry's axes last) or 0 (first)")
+        xp = xp_of(*(v for v in items if isinstance(v, Tracer) or foreign(v)))
+        if xp is not None:
+            return _join.concatenate(_far_parts(xp, items, ndmin, trans1d), axis=axis)
         # Python numbers are weak in the promotion (NEP 50), arrays and lists are not.
         dtype = np.result_type(*(v if type(v) in (int, float, bool) else np.asarray(primal(v))
                                  for v in items if not isinstance(v, slice)))
@@ -237,6 +274,25 @@ class _Concatenator:
         return _join.concatenate(parts, axis=axis)
 
 
+def _far_parts(xp: Any, items: tuple, ndmin: int, trans1d: int) -> list:
+    """The entries of ``r_`` / ``c_`` among another library's arrays, as its arrays: numbers
+    of the entries' dtype, ranges (slices) made by NumPy and moved there (constants)."""
+    arrays = as_arrays(xp, [primal(v) for v in items if not isinstance(v, slice)])
+    namespace(*arrays)  # a NumPy array among them: BackendError, nothing copied
+    dtype = xp.result_type(*arrays)
+    plain = iter(arrays)
+    parts = []
+    for v in items:
+        if isinstance(v, slice):
+            v = xp.asarray(np.r_[v], dtype=dtype)
+        else:
+            p = next(plain)
+            if not isinstance(v, Tracer):  # numbers take the common dtype, as in NumPy
+                v = xp.astype(p, dtype) if p.ndim == 0 and p.dtype != dtype else p
+        parts.append(_upgrade(v, ndmin, trans1d))
+    return parts
+
+
 def _upgrade(v: Any, ndmin: int, trans1d: int) -> Any:
     """``v`` with length-1 axes added up to ``ndmin`` dimensions: its own axes last
     (``trans1d=-1``) or first (``trans1d=0``), as NumPy's index tricks place them."""
@@ -244,7 +300,7 @@ def _upgrade(v: Any, ndmin: int, trans1d: int) -> Any:
         return v
     ones = (1,) * (ndmin - v.ndim)
     shape = ones + v.shape if trans1d == -1 else v.shape + ones
-    return _shape.reshape(v, shape) if isinstance(v, Tracer) else v.reshape(shape)
+    return _shape.reshape(v, shape) if isinstance(v, Tracer) or foreign(v) else v.reshape(shape)
 
 
 r_ = _Concatenator(0, 1, -1, np.r_)

@@ -14,6 +14,7 @@ import numpy as np
 from chainrule.ops import cumulative as _cumulative
 from chainrule.ops import join as _join
 from chainrule.ops import shape as _shape
+from chainrule.ops.portable_b import kind, numpy_only, xp_of
 from chainrule.tracer import Tracer
 
 __all__ = ["polyval", "vander"]
@@ -32,14 +33,20 @@ def polyval(p: Any, x: Any) -> Any:
         >>> float(cr.grad(lambda x: np.polyval([1.0, 0.0, 0.0], x))(3.0))  # d x^2 / dx
         6.0
     """
-    if not isinstance(p, Tracer) and not isinstance(x, Tracer):
+    if numpy_only(p, x):
         return np.polyval(p, x)
     if isinstance(p, np.poly1d) or isinstance(x, np.poly1d):
         raise TypeError("polyval: poly1d arguments are not supported on traced values")
     p, x = _array(p), _array(x)
-    y = np.zeros(x.shape, dtype=x.dtype)
+    xp = xp_of(x)  # another library's array: the zeros are made by that library
+    y = np.zeros(x.shape, dtype=x.dtype) if xp is None else xp.zeros(x.shape, dtype=x.dtype)
     for k in range(p.shape[0]):
-        y = y * x + p[k]
+        # (another library's array does not defer to a traced operand: x takes the lead)
+        if xp is None:
+            y = y * x + p[k]
+        else:  # (NumPy scalars as Python numbers: other libraries take no NumPy values)
+            c = p[k]
+            y = x * y + (c.item() if isinstance(c, np.generic) else c)
     return y
 
 
@@ -52,18 +59,25 @@ def vander(x: Any, N: int | None = None, increasing: bool = False) -> Any:  # no
         >>> cr.grad(lambda x: np.vander(x, 3)[0, 0])(np.array([2.0])).tolist()  # d x^2
         [4.0]
     """
-    if not isinstance(x, Tracer):
+    if numpy_only(x):
         return np.vander(x, N, increasing)
     if x.ndim != 1:
         raise ValueError("x must be a one-dimensional array or sequence.")
     n = x.shape[0] if N is None else int(N)
-    cols = [np.ones((x.shape[0], 1), dtype=np.promote_types(x.dtype, int))] if n > 0 else []
+    xp = xp_of(x)
+    if xp is not None:  # another library's array: its ones and zeros are made by that library
+        dtype = x.dtype if kind(x) in "fc" else xp.int64
+        ones, zeros = xp.ones, xp.zeros
+    else:
+        dtype = np.promote_types(x.dtype, int)
+        ones, zeros = np.ones, np.zeros
+    cols = [ones((x.shape[0], 1), dtype=dtype)] if n > 0 else []
     if n > 1:
         repeated = _shape.broadcast_to(_shape.reshape(x, (-1, 1)), (x.shape[0], n - 1))
         cols.append(_cumulative.cumprod(repeated, axis=1))
     if not cols:
-        return np.zeros((x.shape[0], 0), dtype=np.promote_types(x.dtype, int))
-    out = _join.concatenate(cols, axis=1) if len(cols) > 1 else _join.asarray(cols[0])
+        return zeros((x.shape[0], 0), dtype=dtype)
+    out = _join.concatenate(cols, axis=1) if len(cols) > 1 else cols[0]
     return out if increasing else out[:, ::-1]
 
 

@@ -13,8 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import namespace
 from chainrule.broadcast import broadcast_array, unbroadcast
 from chainrule.ops.getitem import _axis, _constant_entry, _getitem
+from chainrule.ops.portable_b import numpy_only
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer
 
@@ -25,7 +27,7 @@ __all__ = [
 
 # --- primitives -----------------------------------------------------------------------------
 _reshape = Primitive("reshape", lambda x, shape: np.asarray(x).reshape(shape), save_ans=False,
-                     register=True)
+                     register=True, xp_impl=lambda x, shape: namespace(x).reshape(x, shape))
 _reshape.defvjp(lambda g, ans, x, shape: _reshape(g, shape=x.shape))
 _reshape.defjvp(lambda t, ans, x, shape: _reshape(t, shape=shape))
 
@@ -39,10 +41,11 @@ def reshape(a, /, shape, order="C", *, copy=None):
 
 
 def _broadcast_to_vjp(g, ans, x, shape):
-    return unbroadcast(g, np.shape(x))
+    return unbroadcast(g, _shape(x))
 
 
-_broadcast_to = Primitive("broadcast_to", broadcast_array, save_ans=False, register=True)
+_broadcast_to = Primitive("broadcast_to", broadcast_array, save_ans=False, register=True,
+                          xp_impl=lambda x, shape: namespace(x).broadcast_to(x, shape))
 _broadcast_to.defvjp(_broadcast_to_vjp)
 _broadcast_to.defjvp(lambda t, ans, x, shape: _broadcast_to(t, shape=shape))
 
@@ -56,8 +59,12 @@ def _transpose_vjp(g, ans, x, axes):
     return _transpose(g, axes=None if axes is None else tuple(np.argsort(axes)))
 
 
+def _transpose_xp(x, axes):
+    return namespace(x).permute_dims(x, tuple(range(x.ndim))[::-1] if axes is None else axes)
+
+
 _transpose = Primitive("transpose", lambda x, axes: np.transpose(x, axes), save_ans=False,
-                       register=True)
+                       register=True, xp_impl=_transpose_xp)
 _transpose.defvjp(_transpose_vjp)
 _transpose.defjvp(lambda t, ans, x, axes: _transpose(t, axes=axes))
 
@@ -76,6 +83,12 @@ def transpose(a, axes=None):
 # --- helpers --------------------------------------------------------------------------------
 def _ndim(a: Any) -> int:
     return a.ndim if isinstance(a, Tracer | np.ndarray) else np.ndim(a)
+
+
+def _shape(a: Any) -> tuple[int, ...]:
+    """``a.shape`` for arrays of any library, traced or not (``np.shape`` for the rest)."""
+    shape = getattr(a, "shape", None)
+    return tuple(shape) if shape is not None else np.shape(a)
 
 
 def _axes(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
@@ -99,14 +112,14 @@ def ravel(a, order="C"):
     """``numpy.ravel`` (C order only: other orders raise)."""
     if order != "C":
         raise ValueError(f"ravel: order={order!r} is not supported on traced values; use 'C'")
-    if not isinstance(a, Tracer):
+    if numpy_only(a):
         return np.ravel(a)
     return _reshape(a, shape=(a.size,))
 
 
 def squeeze(a, axis=None):
     """``numpy.squeeze``."""
-    if not isinstance(a, Tracer):
+    if numpy_only(a):
         return np.squeeze(a, axis)
     shape = a.shape
     if axis is None:
@@ -121,7 +134,7 @@ def squeeze(a, axis=None):
 
 def expand_dims(a, axis):
     """``numpy.expand_dims``: length-one axes inserted at ``axis`` (int or tuple)."""
-    if not isinstance(a, Tracer):
+    if numpy_only(a):
         return np.expand_dims(a, axis)
     count = 1 if isinstance(axis, int | np.integer) else len(axis)
     axes = _axes(axis, a.ndim + count, "expand_dims")
@@ -156,7 +169,7 @@ def moveaxis(a, source, destination):
 def tile(A, reps):
     """``numpy.tile``: a broadcast of ``A`` with interleaved length-one axes, then a reshape
     (so its VJP is a sum over the copies)."""
-    if not isinstance(A, Tracer):
+    if numpy_only(A):
         return np.tile(A, reps)
     reps = tuple(int(r) for r in _static_ints(reps, "reps", "tile").reshape(-1))
     shape = (1,) * (len(reps) - A.ndim) + A.shape
@@ -170,7 +183,7 @@ def tile(A, reps):
 def repeat(a, repeats, axis=None):
     """``numpy.repeat``: an int repeats by broadcasting; per-entry repeats by a gather."""
     r = _static_ints(repeats, "repeats", "repeat")
-    if not isinstance(a, Tracer):
+    if numpy_only(a):
         return np.repeat(a, r, axis)
     if axis is None:
         a, axis = ravel(a), 0
@@ -189,7 +202,7 @@ def repeat(a, repeats, axis=None):
 # --- reorderings ----------------------------------------------------------------------------
 def flip(m, axis=None):
     """``numpy.flip``: a reversed slice along each axis in ``axis`` (all axes if None)."""
-    if not isinstance(m, Tracer):
+    if numpy_only(m):
         return np.flip(m, axis)
     axes = range(m.ndim) if axis is None else _axes(axis, m.ndim, "flip")
     index = tuple(slice(None, None, -1) if d in axes else slice(None) for d in range(m.ndim))
@@ -198,13 +211,13 @@ def flip(m, axis=None):
 
 def fliplr(m):
     """``numpy.fliplr``."""
-    if np.ndim(m) < 2:
-        raise ValueError(f"fliplr: the input must be at least 2-d, got shape {np.shape(m)}")
+    if _ndim(m) < 2:
+        raise ValueError(f"fliplr: the input must be at least 2-d, got shape {_shape(m)}")
     return flip(m, 1)
 
 
 def flipud(m):
     """``numpy.flipud``."""
-    if np.ndim(m) < 1:
+    if _ndim(m) < 1:
         raise ValueError("flipud: the input must be at least 1-d, got a scalar")
     return flip(m, 0)
