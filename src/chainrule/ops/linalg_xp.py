@@ -39,3 +39,29 @@ def eigh_vectors_xp(a: Any, UPLO: str) -> Any:
     """The eigenvectors of ``numpy.linalg.eigh(a, UPLO)``."""
     xp = namespace(a)
     return xp.linalg.eigh(hermitian_from_triangle(xp, a, UPLO == "L"))[1]
+
+
+def svd_xp(a: Any, hermitian: bool, full_matrices: bool) -> Any:
+    """``numpy.linalg.svd(a, full_matrices, hermitian=hermitian)``: with ``hermitian``, from
+    ``eigh`` as NumPy computes it (values by decreasing magnitude, their signs moved into Vh),
+    so that the vectors are NumPy's."""
+    xp = namespace(a)
+    if not hermitian:
+        return xp.linalg.svd(a, full_matrices=full_matrices)
+    w, u = xp.linalg.eigh(hermitian_from_triangle(xp, a, True))
+    order = xp.flip(xp.argsort(xp.abs(w), axis=-1), axis=-1)
+    w = xp.take_along_axis(w, order, axis=-1)
+    u = xp.take_along_axis(u, xp.broadcast_to(order[..., None, :], u.shape), axis=-1)
+    vh = xp.matrix_transpose(u * xp.sign(w)[..., None, :])
+    if xp.isdtype(vh.dtype, "complex floating"):
+        vh = xp.conj(vh)
+    return u, xp.abs(w), vh
+
+
+def svd_values_xp(a: Any, hermitian: bool) -> Any:
+    """``numpy.linalg.svd(a, compute_uv=False, hermitian=hermitian)``."""
+    xp = namespace(a)
+    if not hermitian:
+        return xp.linalg.svdvals(a)
+    w = xp.abs(xp.linalg.eigvalsh(hermitian_from_triangle(xp, a, True)))
+    return xp.flip(xp.sort(w, axis=-1), axis=-1)

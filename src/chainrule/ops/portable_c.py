@@ -93,3 +93,19 @@ def hermitian_from_triangle(xp: ModuleType, a: Any, lower: bool) -> Any:
     if xp.isdtype(a.dtype, "complex floating"):
         return strict + xp.conj(mirrored) + xp.astype(xp.real(diag), a.dtype)
     return strict + mirrored + diag
+
+
+def eye_of(x: Any, n: int, real: bool = False) -> Any:
+    """The identity (n, n) in the namespace and dtype of another library's (traced) value
+    ``x`` (its real dtype with ``real``)."""
+    p = primal(x)
+    xp = namespace(p)
+    return xp.eye(n, dtype=real_dtype(xp, p.dtype) if real else p.dtype)
+
+
+def tri_of(x: Any, n: int, k: int, real: bool = False) -> Any:
+    """``numpy.tri(n, k=k)`` in the namespace and dtype of another library's (traced) value
+    ``x`` (its real dtype with ``real``)."""
+    p = primal(x)
+    xp = namespace(p)
+    return tri(xp, n, k, real_dtype(xp, p.dtype) if real else p.dtype)
