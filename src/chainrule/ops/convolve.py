@@ -19,6 +19,7 @@ import numpy as np
 
 from chainrule.ops.complex import conj as _conj
 from chainrule.ops.matmul import _arr
+from chainrule.ops.portable_c import refuse
 from chainrule.ops.shape import flip
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer
@@ -118,6 +119,7 @@ def convolve(a: Any, v: Any, mode: Any = "full") -> Any:
         [3.0, 3.0]
     """
     mode = _numpy_mode(mode, "convolve")
+    refuse("numpy.convolve", a, v)
     if not (isinstance(a, Tracer) or isinstance(v, Tracer)):
         return np.convolve(a, v, mode)
     a, v = _vectors(a, v, "convolve")
@@ -134,6 +136,7 @@ def correlate(a: Any, v: Any, mode: Any = "valid") -> Any:
         [3.0, 5.0]
     """
     mode = _numpy_mode(mode, "correlate")
+    refuse("numpy.correlate", a, v)
     if not (isinstance(a, Tracer) or isinstance(v, Tracer)):
         return np.correlate(a, v, mode)
     a, v = _vectors(a, v, "correlate")

@@ -33,6 +33,7 @@ from chainrule.ops.complex import conj, imag, real
 from chainrule.ops.decompositions import _inv
 from chainrule.ops.gaps import check_distinct, inverse_gaps
 from chainrule.ops.matmul import _arr, _mT, matmul
+from chainrule.ops.portable_c import refuse
 from chainrule.ops.reduce import sum as _sum
 from chainrule.ops.shape import reshape
 from chainrule.primitive import Primitive
@@ -106,7 +107,9 @@ def _vectors_vjp(g, ans, a):
     return matmul(matmul(_mT(vinv), f * matmul(_mT(v), g0)), _mT(v))
 
 
-# NumPy only: the Array API has no general eigensolver.
+# NumPy only: eig and eigvals refuse other libraries' arrays (ops/portable_c.refuse). The
+# Array API gained a general eigensolver in 2025.12, but its real-spectrum results are
+# complex where NumPy's are real, which these rules do not cover yet.
 _eig_values = Primitive("eig_values", lambda a: np.linalg.eigvals(a), register=True)
 _eig_values.defvjp(_values_vjp)
 _eig_values.defjvp(_values_jvp)
@@ -139,6 +142,7 @@ def eig(a):
         >>> cr.grad(lambda x: np.linalg.eig(x).eigenvalues[1])(a).tolist()  # u v^T / u.v
         [[0.0, 0.0], [1.0, 1.0]]
     """
+    refuse("numpy.linalg.eig (NumPy's eigenvectors, normalised as LAPACK does)", a)
     if not isinstance(a, Tracer):
         return np.linalg.eig(a)
     a = _square_stack(a, "eig")
@@ -154,6 +158,7 @@ def eigvals(a):
         >>> (np.round(g, 12) + 0.0).tolist()  # the trace's gradient
         [[1.0, 0.0], [0.0, 1.0]]
     """
+    refuse("numpy.linalg.eigvals (NumPy's general eigensolver)", a)
     if not isinstance(a, Tracer):
         return np.linalg.eigvals(a)
     return _eig_values(_square_stack(a, "eigvals"))

@@ -19,6 +19,7 @@ except ImportError as e:  # pragma: no cover - exercised only without SciPy
 from chainrule.ops.arithmetic import multiply
 from chainrule.ops.convolve import METHODS, convolve_full, reversed_conj, scipy_window
 from chainrule.ops.matmul import _arr
+from chainrule.ops.portable_c import any_foreign, refuse
 from chainrule.tracer import Tracer
 
 __all__ = ["convolve", "correlate"]
@@ -53,11 +54,13 @@ def convolve(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> An
         >>> cr.grad(f)(np.ones((3, 3))).tolist()
         [[1.0, 2.0, 1.0], [2.0, 4.0, 2.0], [1.0, 2.0, 1.0]]
     """
-    if not (isinstance(in1, Tracer) or isinstance(in2, Tracer)):
+    if not (isinstance(in1, Tracer) or isinstance(in2, Tracer) or any_foreign(in1, in2)):
         return _signal.convolve(in1, in2, mode=mode, method=method)
+    given = (in1, in2)
     in1, in2 = _operands(in1, in2, mode, method, "convolve")
     if in1.ndim == 0:
         return multiply(in1, in2)
+    refuse("scipy.signal.convolve", *given)  # n-d: SciPy's (NumPy's) convolution only
     full = convolve_full(in1, in2, method=method)
     return scipy_window(full, in1.shape, in2.shape, mode, "convolve")
 
@@ -73,10 +76,12 @@ def correlate(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> A
         >>> cr.grad(f)(np.ones(2)).tolist()
         [3.0, 5.0]
     """
-    if not (isinstance(in1, Tracer) or isinstance(in2, Tracer)):
+    if not (isinstance(in1, Tracer) or isinstance(in2, Tracer) or any_foreign(in1, in2)):
         return _signal.correlate(in1, in2, mode=mode, method=method)
+    given = (in1, in2)
     in1, in2 = _operands(in1, in2, mode, method, "correlate")
     if in1.ndim == 0:
         return multiply(in1, reversed_conj(in2))
+    refuse("scipy.signal.correlate", *given)
     full = convolve_full(in1, reversed_conj(in2), method=method)
     return scipy_window(full, in1.shape, in2.shape, mode, "correlate")
