@@ -28,8 +28,8 @@ from chainrule.describe import describe
 from chainrule.ops.conjugate import cj, is_complex, mH, re
 from chainrule.ops.gaps import inverse_gaps
 from chainrule.ops.linalg_xp import cholesky_xp, eigh_vectors_xp, eigvalsh_xp, logdet_xp
-from chainrule.ops.matmul import _arr, _mT, matmul
-from chainrule.ops.portable_c import real_dtype, tri, xp_of
+from chainrule.ops.matmul import _mT, matmul
+from chainrule.ops.portable_c import operand, real_dtype, tri, xp_of
 from chainrule.ops.reduce import sum as _sum
 from chainrule.ops.shape import reshape
 from chainrule.primitive import Primitive
@@ -127,9 +127,11 @@ _solve.defjvp(lambda t, ans, a, b: -_solve(a, matmul(t, ans)),
 def solve(a, b):
     """``numpy.linalg.solve`` with NumPy 2's rule: a 1-D ``b`` is one vector (M,), any other
     ``b`` a stack of matrices (..., M, K), batch axes broadcast against ``a``'s."""
-    if not (isinstance(a, Tracer) or isinstance(b, Tracer) or foreign(a) or foreign(b)):
+    if not (isinstance(a, Tracer) or isinstance(b, Tracer)):
+        if foreign(a) or foreign(b):  # the standard's solve has NumPy 2's rule for b
+            return namespace(a, b).linalg.solve(a, b)
         return np.linalg.solve(a, b)
-    a, b = _arr(a), _arr(b)
+    a, b = operand(a), operand(b)
     if b.ndim == 1:
         x = _solve(a, reshape(b, (b.shape[0], 1)))
         return reshape(x, x.shape[:-1])
@@ -322,7 +324,7 @@ def multi_dot(arrays, *, out=None):
 
 def matrix_power(a, n):
     """``numpy.linalg.matrix_power``: repeated squaring with matmul (inv first if n < 0)."""
-    a = _arr(a)
+    a = operand(a)
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
         raise ValueError(f"matrix_power: expected a stack of square matrices, got a {describe(a)}")
     try:
@@ -348,7 +350,7 @@ def matrix_power(a, n):
 
 def matrix_transpose(x, /):
     """``numpy.linalg.matrix_transpose``: swap the last two axes."""
-    x = _arr(x)
+    x = operand(x)
     if x.ndim < 2:
         raise ValueError(f"matrix_transpose: expected at least 2 dimensions, got a {describe(x)}")
     return _mT(x)
@@ -364,5 +366,5 @@ def vecdot(x1, x2, /, *, axis=-1):
         >>> complex(cr.grad(lambda z: np.real(np.linalg.vecdot(z, z)))(z)[0])
         (2-4j)
     """
-    x1 = _arr(x1)
-    return _sum(cj(x1) * _arr(x2), axis=axis)
+    x1 = operand(x1)
+    return _sum(cj(x1) * operand(x2), axis=axis)

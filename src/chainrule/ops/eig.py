@@ -142,7 +142,7 @@ def eig(a):
         >>> cr.grad(lambda x: np.linalg.eig(x).eigenvalues[1])(a).tolist()  # u v^T / u.v
         [[0.0, 0.0], [1.0, 1.0]]
     """
-    refuse("numpy.linalg.eig (NumPy's eigenvectors, normalised as LAPACK does)", a)
+    refuse("numpy.linalg.eig", a)
     if not isinstance(a, Tracer):
         return np.linalg.eig(a)
     a = _square_stack(a, "eig")
@@ -158,7 +158,7 @@ def eigvals(a):
         >>> (np.round(g, 12) + 0.0).tolist()  # the trace's gradient
         [[1.0, 0.0], [0.0, 1.0]]
     """
-    refuse("numpy.linalg.eigvals (NumPy's general eigensolver)", a)
+    refuse("numpy.linalg.eigvals", a)
     if not isinstance(a, Tracer):
         return np.linalg.eigvals(a)
     return _eig_values(_square_stack(a, "eigvals"))

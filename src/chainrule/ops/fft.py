@@ -33,9 +33,8 @@ import numpy as np
 from chainrule.backend import foreign, namespace
 from chainrule.ops.complex import conj as _conj
 from chainrule.ops.complex import real as _real
-from chainrule.ops.matmul import _arr
 from chainrule.ops.padding import pad
-from chainrule.ops.portable_c import complex_dtype, kind, real_dtype
+from chainrule.ops.portable_c import complex_dtype, kind, operand, real_dtype
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
 
@@ -167,11 +166,6 @@ def routed(a) -> bool:
     """Whether ``a`` goes through the primitives: a traced value, or another library's array
     (computed in its own namespace, never handed to ``numpy.fft``)."""
     return isinstance(a, Tracer) or foreign(a)
-
-
-def operand(a):
-    """``a`` as an array with ``ndim`` and ``shape`` (another library's arrays as they are)."""
-    return a if foreign(a) else _arr(a)
 
 
 def _prepare(a, n, axis, norm, out, op, default_n=None):

@@ -24,11 +24,11 @@ from chainrule.ops.fft import (
     check_norm,
     length,
     no_out,
-    operand,
     resize,
     routed,
 )
 from chainrule.ops.padding import roll
+from chainrule.ops.portable_c import operand
 
 __all__ = [
     "fft2", "ifft2", "fftn", "ifftn", "rfft2", "irfft2", "rfftn", "irfftn", "fftshift",

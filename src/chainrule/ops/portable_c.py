@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.backend import dtype_kind, foreign, namespace, refuse_foreign
+from chainrule.ops.matmul import _arr
 from chainrule.tracer import primal
 
 
@@ -41,6 +42,17 @@ def any_foreign(*xs: Any) -> bool:
         False
     """
     return any(x is not None and foreign(x) for x in xs)
+
+
+def operand(x: Any) -> Any:
+    """``x`` as an array with ``ndim`` and ``shape``: lists and Python numbers become NumPy
+    arrays, traced values and any library's arrays stay as they are.
+
+    Example:
+        >>> operand([1.0, 2.0]).shape
+        (2,)
+    """
+    return x if foreign(x) else _arr(x)
 
 
 def xp_of(*xs: Any) -> ModuleType:

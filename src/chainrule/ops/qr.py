@@ -33,8 +33,8 @@ from chainrule.ops.complex import imag
 from chainrule.ops.conjugate import cj, is_complex, mH, re
 from chainrule.ops.decompositions import _inv
 from chainrule.ops.join import concatenate
-from chainrule.ops.matmul import _arr, matmul
-from chainrule.ops.portable_c import eye_of, kind, tri_of, xp_of
+from chainrule.ops.matmul import matmul
+from chainrule.ops.portable_c import eye_of, kind, operand, tri_of, xp_of
 from chainrule.ops.reduce import sum as _sum
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
@@ -203,7 +203,7 @@ def qr(a, mode="reduced"):
     """
     if not isinstance(a, Tracer) and not foreign(a):
         return np.linalg.qr(a, mode=mode)
-    a = _arr(a)
+    a = operand(a)
     if a.ndim < 2:
         raise np.linalg.LinAlgError(
             f"{a.ndim}-dimensional array given. Array must be at least two-dimensional (qr)")

@@ -42,8 +42,8 @@ from chainrule.ops.decompositions import _seen
 from chainrule.ops.gaps import check_distinct, inverse_gaps
 from chainrule.ops.join import concatenate
 from chainrule.ops.linalg_xp import svd_values_xp, svd_xp
-from chainrule.ops.matmul import _arr, matmul
-from chainrule.ops.portable_c import eye_of, kind
+from chainrule.ops.matmul import matmul
+from chainrule.ops.portable_c import eye_of, kind, operand
 from chainrule.ops.reduce import sum as _sum
 from chainrule.ops.shape import reshape
 from chainrule.primitive import Primitive
@@ -220,7 +220,7 @@ _svd_vh.defjvp(_vh_jvp)
 
 
 def _matrix_stack(a, op: str):
-    a = _arr(a)
+    a = operand(a)
     if a.ndim < 2:
         raise np.linalg.LinAlgError(
             f"{a.ndim}-dimensional array given. Array must be at least two-dimensional ({op})")
@@ -247,7 +247,7 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
                              hermitian=hermitian)
     a = _matrix_stack(a, "svd")
     hermitian = bool(hermitian)
-    if hermitian:
+    if hermitian and isinstance(a, Tracer):  # (plain arrays: svd_xp reads the triangle)
         a = _seen(a, True)  # NumPy's hermitian SVD is eigh(a), which reads the lower triangle
     s = _svd_values(a, hermitian=hermitian)
     if not compute_uv:

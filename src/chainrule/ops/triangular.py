@@ -114,7 +114,7 @@ def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False, overwrite_
     if trans not in _TRANS:
         raise ValueError(f"solve_triangular: trans must be 0, 1, 2, 'N', 'T' or 'C', got "
                          f"{trans!r}")
-    refuse("scipy.linalg.solve_triangular (not in the Array API standard)", a, b)
+    refuse("scipy.linalg.solve_triangular", a, b)  # not in the Array API standard
     if not (isinstance(a, Tracer) or isinstance(b, Tracer)):
         return sla.solve_triangular(a, b, trans=trans, lower=lower, unit_diagonal=unit_diagonal,
                                     overwrite_b=overwrite_b, check_finite=check_finite)
@@ -180,7 +180,7 @@ def cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True):
         [0.25, 0.0625]
     """
     c, lower = c_and_lower
-    refuse("scipy.linalg.cho_solve (triangular solves are not in the Array API standard)", c, b)
+    refuse("scipy.linalg.cho_solve", c, b)  # triangular solves: not in the standard
     if not (isinstance(c, Tracer) or isinstance(b, Tracer)):
         return sla.cho_solve((c, lower), b, overwrite_b=overwrite_b, check_finite=check_finite)
     b = _arr(b)
@@ -275,7 +275,7 @@ def lu_factor(a, overwrite_a=False, check_finite=True):
         >>> cr.grad(lambda a: lu_factor(a)[0][1, 1])(np.array([[2.0, 1.0], [1.0, 3.0]])).tolist()
         [[0.25, -0.5], [-0.5, 1.0]]
     """
-    refuse("scipy.linalg.lu_factor (not in the Array API standard)", a)
+    refuse("scipy.linalg.lu_factor", a)  # not in the Array API standard
     if not isinstance(a, Tracer):
         return sla.lu_factor(a, overwrite_a=overwrite_a, check_finite=check_finite)
     if a.ndim != 2:
@@ -309,7 +309,7 @@ def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
     lu, piv = lu_and_piv
     if trans not in (0, 1, 2):  # SciPy's lu_solve takes no letters
         raise ValueError(f"lu_solve: trans must be 0, 1 or 2, got {trans!r}")
-    refuse("scipy.linalg.lu_solve (not in the Array API standard)", lu, b)
+    refuse("scipy.linalg.lu_solve", lu, b)  # not in the Array API standard
     if not (isinstance(lu, Tracer) or isinstance(b, Tracer)):
         return sla.lu_solve((lu, piv), b, trans=trans, overwrite_b=overwrite_b,
                             check_finite=check_finite)
