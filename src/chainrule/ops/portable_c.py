@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import dtype_kind, foreign, namespace, refuse_foreign
+from chainrule.backend import PLAIN_TYPES, dtype_kind, foreign, namespace, refuse_foreign
 from chainrule.ops.matmul import _arr
-from chainrule.tracer import primal
+from chainrule.tracer import Tracer, primal
 
 
 def kind(x: Any) -> str:
@@ -72,8 +72,12 @@ def refuse(name: str, *args: Any) -> None:
     Example:
         >>> refuse("scipy.special.gammaln", np.ones(2))  # NumPy input: nothing to refuse
     """
-    if any_foreign(*args):
-        raise refuse_foreign(name, [a for a in args if a is not None])
+    for a in args:  # NumPy arrays and Python numbers first: one identity test each
+        value = a
+        while isinstance(value, Tracer):
+            value = value._value
+        if value.__class__ not in PLAIN_TYPES and foreign(value):
+            raise refuse_foreign(name, [a for a in args if a is not None])
 
 
 def complex_dtype(xp: ModuleType, dtype: Any) -> Any:
