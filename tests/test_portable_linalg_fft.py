@@ -89,9 +89,20 @@ def test_float32_stays_float32():
     assert cnp.linalg.cholesky(xp.asarray(SPD, dtype=xp.float32)).dtype == xp.float32
 
 
+def test_full_convolutions_through_the_fft_extension():
+    signal = pytest.importorskip("chainrule.scipy.signal", reason="scipy not installed")
+    v, w = RNG.uniform(-1.0, 1.0, 5), RNG.uniform(-1.0, 1.0, 3) + 1j
+    _same(cnp.convolve(xp.asarray(v), xp.asarray(w)), np.convolve(v, w))
+    _same(signal.convolve(xp.asarray(A), xp.asarray(B)), np.asarray(
+        [[sum(A[i - k, j - m] * B[k, m] for k in range(3) for m in range(2)
+              if 0 <= i - k < 3 and 0 <= j - m < 3) for j in range(4)] for i in range(5)]))
+    assert cnp.convolve(xp.asarray(v, dtype=xp.float32), xp.asarray(v, dtype=xp.float32)
+                        ).dtype == xp.float32
+
+
 def _refusals():
     special = pytest.importorskip("chainrule.scipy.special", reason="scipy not installed")
-    from chainrule.scipy import integrate, linalg, signal, stats
+    from chainrule.scipy import integrate, linalg, stats
 
     v, a = xp.asarray(np.ones(3)), xp.asarray(A)
     return {
@@ -102,11 +113,9 @@ def _refusals():
         "scipy.linalg.expm": lambda: linalg.expm(a),
         "scipy.linalg.solve_triangular": lambda: linalg.solve_triangular(a, v),
         "scipy.linalg.lu_factor": lambda: linalg.lu_factor(a),
-        "scipy.signal.convolve": lambda: signal.convolve(a, a),
         "scipy.integrate.odeint": lambda: integrate.odeint(lambda y, t: -y, v, v),
         "numpy.linalg.lstsq": lambda: cnp.linalg.lstsq(a, v),
         "numpy.linalg.eig": lambda: cnp.linalg.eig(a),
-        "numpy.convolve": lambda: cnp.convolve(v, v),
     }
 
 

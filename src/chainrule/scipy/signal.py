@@ -18,8 +18,7 @@ except ImportError as e:  # pragma: no cover - exercised only without SciPy
 
 from chainrule.ops.arithmetic import multiply
 from chainrule.ops.convolve import METHODS, convolve_full, reversed_conj, scipy_window
-from chainrule.ops.matmul import _arr
-from chainrule.ops.portable_c import any_foreign, refuse
+from chainrule.ops.portable_c import any_foreign, operand
 from chainrule.tracer import Tracer
 
 __all__ = ["convolve", "correlate"]
@@ -34,7 +33,7 @@ def _operands(in1, in2, mode, method, op: str):
     if method not in METHODS:
         raise ValueError(f"{op}: acceptable method flags are 'auto', 'direct', or 'fft' "
                          f"(got {method!r})")
-    in1, in2 = _arr(in1), _arr(in2)
+    in1, in2 = operand(in1), operand(in2)
     if in1.ndim != in2.ndim:
         raise ValueError(f"{op}: in1 and in2 should have the same dimensionality "
                          f"(shapes {in1.shape} and {in2.shape})")
@@ -56,11 +55,9 @@ def convolve(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> An
     """
     if not (isinstance(in1, Tracer) or isinstance(in2, Tracer) or any_foreign(in1, in2)):
         return _signal.convolve(in1, in2, mode=mode, method=method)
-    given = (in1, in2)
     in1, in2 = _operands(in1, in2, mode, method, "convolve")
     if in1.ndim == 0:
         return multiply(in1, in2)
-    refuse("scipy.signal.convolve", *given)  # n-d: SciPy's (NumPy's) convolution only
     full = convolve_full(in1, in2, method=method)
     return scipy_window(full, in1.shape, in2.shape, mode, "convolve")
 
@@ -78,10 +75,8 @@ def correlate(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> A
     """
     if not (isinstance(in1, Tracer) or isinstance(in2, Tracer) or any_foreign(in1, in2)):
         return _signal.correlate(in1, in2, mode=mode, method=method)
-    given = (in1, in2)
     in1, in2 = _operands(in1, in2, mode, method, "correlate")
     if in1.ndim == 0:
         return multiply(in1, reversed_conj(in2))
-    refuse("scipy.signal.correlate", *given)
     full = convolve_full(in1, reversed_conj(in2), method=method)
     return scipy_window(full, in1.shape, in2.shape, mode, "correlate")
