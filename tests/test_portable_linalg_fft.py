@@ -75,6 +75,17 @@ def test_hermitian_svd_is_numpys():
     _same(cnp.linalg.pinv(xp.asarray(A), hermitian=True), np.linalg.pinv(A, hermitian=True))
 
 
+@pytest.mark.parametrize("real_spectrum", [False, True])
+def test_eig_gives_numpys_dtype_and_vectors(real_spectrum):
+    a = np.diag([1.0, 2.0, 3.0]) + np.triu(A, 1) if real_spectrum else A - A.T
+    w, v = cnp.linalg.eig(xp.asarray(a))
+    ew, ev = np.linalg.eig(a)
+    assert (w.dtype == xp.float64) is real_spectrum  # NumPy's: real where the spectrum is
+    _same(w, ew)
+    _same(v, ev)
+    _same(cnp.linalg.eigvals(xp.asarray(a)), ew)
+
+
 def test_qr_factors():
     q, r = cnp.linalg.qr(xp.asarray(A))
     eq, er = np.linalg.qr(A)
@@ -115,7 +126,6 @@ def _refusals():
         "scipy.linalg.lu_factor": lambda: linalg.lu_factor(a),
         "scipy.integrate.odeint": lambda: integrate.odeint(lambda y, t: -y, v, v),
         "numpy.linalg.lstsq": lambda: cnp.linalg.lstsq(a, v),
-        "numpy.linalg.eig": lambda: cnp.linalg.eig(a),
     }
 
 
