@@ -20,7 +20,9 @@ block well scaled). ``sqrtm`` uses the Sylvester equation X dX + dX X = dA inste
     A_bar = -Q_bar X^T,   B_bar = -X^T Q_bar.
 
 SciPy is NumPy-only, so the implementations call ``scipy.linalg`` directly. All four accept
-stacks of matrices (..., M, M), as SciPy does.
+stacks of matrices (..., M, M), as SciPy does, and refuse other libraries' arrays with
+``BackendError`` (the Array API standard has no matrix functions); ``block_diag`` is composed
+and runs in the arrays' namespace.
 """
 
 from __future__ import annotations

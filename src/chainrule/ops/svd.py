@@ -64,7 +64,7 @@ _ADVICE = ("The singular vectors are not unique there: differentiate the singula
 
 
 def _impl(a, hermitian, full_matrices=False):
-    if hermitian:  # NumPy only (the Array API svd has no hermitian option)
+    if hermitian:  # the Array API svd has no hermitian option: see linalg_xp.svd_xp
         return np.linalg.svd(a, full_matrices=full_matrices, hermitian=True)
     return namespace(a).linalg.svd(a, full_matrices=full_matrices)
 

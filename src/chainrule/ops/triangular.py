@@ -18,7 +18,9 @@ triangle. ``lu_factor`` is a primitive of its own: with P^T A = L U (pivots cons
 (the LU analogue of Murray 2016's Cholesky rule; L_bar = stril(LU_bar), U_bar = triu(LU_bar));
 rectangular matrices extend it by the extra rows or columns (see ``_lu_jvp``). Every rule
 calls these functions again, so second derivatives work in both modes.
-SciPy is NumPy-only, so the implementations call ``scipy.linalg`` directly.
+SciPy is NumPy-only, so the implementations call ``scipy.linalg`` directly, and the solvers
+refuse other libraries' arrays with ``BackendError`` (the Array API standard has no triangular
+solve nor LU); ``cho_factor`` is composed of ``cholesky`` and runs in the arrays' namespace.
 """
 
 from __future__ import annotations
