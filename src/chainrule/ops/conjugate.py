@@ -16,6 +16,7 @@ import numpy as np
 
 from chainrule.ops.complex import conj, real
 from chainrule.ops.matmul import _mT
+from chainrule.ops.portable_c import kind
 
 
 def is_complex(x: Any) -> bool:
@@ -25,7 +26,10 @@ def is_complex(x: Any) -> bool:
         >>> is_complex(np.ones(2) * 1j), is_complex(np.ones(2))
         (True, False)
     """
-    return np.result_type(x.dtype if hasattr(x, "dtype") else x).kind == "c"
+    dt = getattr(x, "dtype", None)
+    if dt is None or isinstance(dt, np.dtype):
+        return np.result_type(x if dt is None else dt).kind == "c"
+    return kind(x) == "c"  # another library's dtype
 
 
 def cj(x: Any) -> Any:

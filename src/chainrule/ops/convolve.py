@@ -17,8 +17,9 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import namespace
 from chainrule.ops.complex import conj as _conj
-from chainrule.ops.matmul import _arr
+from chainrule.ops.portable_c import any_foreign, complex_dtype, operand
 from chainrule.ops.shape import flip
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer
@@ -38,6 +39,22 @@ def _full_impl(a, v, method):
     return signal.convolve(a, v, mode="full", method=method)
 
 
+def _full_xp(a, v, method):
+    """The full convolution of another library's arrays, through its FFT extension (the Array
+    API standard has no convolution): the product of the transforms zero-padded to the full
+    shape, so every ``method`` gives the same values to rounding."""
+    xp = namespace(a, v)
+    axes = tuple(range(a.ndim))
+    shape = tuple(n + m - 1 for n, m in zip(a.shape, v.shape, strict=True))
+    if not (xp.isdtype(a.dtype, "complex floating") or xp.isdtype(v.dtype, "complex floating")):
+        spectrum = xp.fft.rfftn(a, s=shape, axes=axes) * xp.fft.rfftn(v, s=shape, axes=axes)
+        return xp.fft.irfftn(spectrum, s=shape, axes=axes)
+    dtype = complex_dtype(xp, xp.result_type(a, v))
+    a, v = xp.astype(a, dtype), xp.astype(v, dtype)
+    return xp.fft.ifftn(xp.fft.fftn(a, s=shape, axes=axes) * xp.fft.fftn(v, s=shape, axes=axes),
+                        s=shape, axes=axes)
+
+
 def _window(x, starts, lengths):
     """``x[s0:s0 + l0, s1:s1 + l1, ...]`` (traced or plain)."""
     return x[tuple(slice(s, s + n) for s, n in zip(starts, lengths, strict=True))]
@@ -45,14 +62,14 @@ def _window(x, starts, lengths):
 
 def _transpose_rule(g, other, n_self, method):
     """Cotangent of one operand of a full convolution whose other operand is ``other``."""
-    starts = [m - 1 for m in np.shape(other)]
+    starts = [m - 1 for m in other.shape]
     return _window(_convolve(g, flip(other), method=method), starts, n_self)
 
 
-_convolve = Primitive("convolve", _full_impl, save_ans=False, register=True)
+_convolve = Primitive("convolve", _full_impl, save_ans=False, register=True, xp_impl=_full_xp)
 _convolve.defvjp(
-    lambda g, ans, a, v, method: _transpose_rule(g, v, np.shape(a), method),
-    lambda g, ans, a, v, method: _transpose_rule(g, a, np.shape(v), method),
+    lambda g, ans, a, v, method: _transpose_rule(g, v, a.shape, method),
+    lambda g, ans, a, v, method: _transpose_rule(g, a, v.shape, method),
 )
 _convolve.defjvp(
     lambda t, ans, a, v, method: _convolve(t, v, method=method),
@@ -84,7 +101,7 @@ def _numpy_mode(mode: Any, op: str) -> str:
 
 
 def _vectors(a, v, op: str):
-    a, v = _arr(a), _arr(v)
+    a, v = operand(a), operand(v)
     if a.ndim == 0:
         a = a.reshape((1,))
     if v.ndim == 0:
@@ -118,7 +135,7 @@ def convolve(a: Any, v: Any, mode: Any = "full") -> Any:
         [3.0, 3.0]
     """
     mode = _numpy_mode(mode, "convolve")
-    if not (isinstance(a, Tracer) or isinstance(v, Tracer)):
+    if not (isinstance(a, Tracer) or isinstance(v, Tracer) or any_foreign(a, v)):
         return np.convolve(a, v, mode)
     a, v = _vectors(a, v, "convolve")
     full = _convolve(a, v, method=None)
@@ -134,7 +151,7 @@ def correlate(a: Any, v: Any, mode: Any = "valid") -> Any:
         [3.0, 5.0]
     """
     mode = _numpy_mode(mode, "correlate")
-    if not (isinstance(a, Tracer) or isinstance(v, Tracer)):
+    if not (isinstance(a, Tracer) or isinstance(v, Tracer) or any_foreign(a, v)):
         return np.correlate(a, v, mode)
     a, v = _vectors(a, v, "correlate")
     full = _convolve(a, reversed_conj(v), method=None)

@@ -23,10 +23,13 @@ import operator
 
 import numpy as np
 
+from chainrule.backend import foreign, namespace
 from chainrule.describe import describe
 from chainrule.ops.conjugate import cj, is_complex, mH, re
 from chainrule.ops.gaps import inverse_gaps
-from chainrule.ops.matmul import _arr, _mT, matmul
+from chainrule.ops.linalg_xp import cholesky_xp, eigh_vectors_xp, eigvalsh_xp, logdet_xp
+from chainrule.ops.matmul import _mT, matmul
+from chainrule.ops.portable_c import operand, real_dtype, tri, xp_of
 from chainrule.ops.reduce import sum as _sum
 from chainrule.ops.shape import reshape
 from chainrule.primitive import Primitive
@@ -46,8 +49,20 @@ LINALG_ALL = [
 def _masks(x, lower):
     """The triangle read (diagonal included) and the strict triangle mirrored from it."""
     n = x.shape[-1]
-    read, strict = np.tri(n, dtype=x.dtype), np.tri(n, k=-1, dtype=x.dtype)
-    return (read, strict) if lower else (read.T, strict.T)
+    if isinstance(x.dtype, np.dtype):
+        read, strict = np.tri(n, dtype=x.dtype), np.tri(n, k=-1, dtype=x.dtype)
+        return (read, strict) if lower else (read.T, strict.T)
+    xp = xp_of(x)  # another library's values: the masks in its namespace
+    read, strict = tri(xp, n, 0, x.dtype), tri(xp, n, -1, x.dtype)
+    return (read, strict) if lower else (xp.matrix_transpose(read), xp.matrix_transpose(strict))
+
+
+def _diagonal_mask(read, strict):
+    """The real identity read - strict (its real part for complex masks)."""
+    if isinstance(read, np.ndarray):
+        return (read - strict).real
+    xp = namespace(read)
+    return xp.astype(xp.real(read - strict), real_dtype(xp, read.dtype))
 
 
 def _seen(x, lower):
@@ -56,7 +71,7 @@ def _seen(x, lower):
     read, strict = _masks(x, lower)
     if not is_complex(x):
         return x * read + _mT(x * strict)
-    return x * strict + mH(x * strict) + re(x) * (read - strict).real
+    return x * strict + mH(x * strict) + re(x) * _diagonal_mask(read, strict)
 
 
 def _seen_adjoint(m, lower):
@@ -65,7 +80,7 @@ def _seen_adjoint(m, lower):
     read, strict = _masks(m, lower)
     if not is_complex(m):
         return m * read + _mT(m) * strict
-    return (m + mH(m)) * strict + re(m) * (read - strict).real
+    return (m + mH(m)) * strict + re(m) * _diagonal_mask(read, strict)
 
 
 def _uplo(UPLO):
@@ -82,7 +97,8 @@ def _as_matrix_cotangent(g):
 
 # --- inv ----------------------------------------------------------------------------------
 # d(A^-1) = -A^-1 dA A^-1   =>   A_bar = -A^-T C_bar A^-T   (C = A^-1, only the output needed)
-_inv = Primitive("inv", lambda a: np.linalg.inv(a), save_args=False, register=True)
+_inv = Primitive("inv", lambda a: np.linalg.inv(a), save_args=False, register=True,
+                 xp_impl=lambda a: namespace(a).linalg.inv(a))
 _inv.defvjp(lambda g, ans, a: -matmul(matmul(_mT(ans), g), _mT(ans)))
 _inv.defjvp(lambda t, ans, a: -matmul(matmul(ans, t), ans))
 
@@ -100,7 +116,8 @@ def inv(a):
 
 # --- solve --------------------------------------------------------------------------------
 # X = A^-1 B:  B_bar = A^-T X_bar,  A_bar = -B_bar X^T;  dX = A^-1 (dB - dA X)
-_solve = Primitive("solve", lambda a, b: np.linalg.solve(a, b), register=True)
+_solve = Primitive("solve", lambda a, b: np.linalg.solve(a, b), register=True,
+                   xp_impl=lambda a, b: namespace(a, b).linalg.solve(a, b))
 _solve.defvjp(lambda g, ans, a, b: -matmul(_solve(_mT(a), g), _mT(ans)),
               lambda g, ans, a, b: _solve(_mT(a), g))
 _solve.defjvp(lambda t, ans, a, b: -_solve(a, matmul(t, ans)),
@@ -111,8 +128,10 @@ def solve(a, b):
     """``numpy.linalg.solve`` with NumPy 2's rule: a 1-D ``b`` is one vector (M,), any other
     ``b`` a stack of matrices (..., M, K), batch axes broadcast against ``a``'s."""
     if not (isinstance(a, Tracer) or isinstance(b, Tracer)):
+        if foreign(a) or foreign(b):  # the standard's solve has NumPy 2's rule for b
+            return namespace(a, b).linalg.solve(a, b)
         return np.linalg.solve(a, b)
-    a, b = _arr(a), _arr(b)
+    a, b = operand(a), operand(b)
     if b.ndim == 1:
         x = _solve(a, reshape(b, (b.shape[0], 1)))
         return reshape(x, x.shape[:-1])
@@ -125,20 +144,22 @@ def _det_vjp(g, ans, a):
     return _as_matrix_cotangent(g * ans) * _mT(_inv(a))
 
 
-_det = Primitive("det", lambda a: np.linalg.det(a), register=True)
+_det = Primitive("det", lambda a: np.linalg.det(a), register=True,
+                 xp_impl=lambda a: namespace(a).linalg.det(a))
 _det.defvjp(_det_vjp)
 _det.defjvp(lambda t, ans, a: ans * _sum(_mT(_inv(a)) * t, axis=(-2, -1)))
 
 # d log|det A| = tr(A^-1 dA)
 _logabsdet = Primitive("logabsdet", lambda a: np.linalg.slogdet(a)[1], save_ans=False,
-                       register=True)
+                       register=True, xp_impl=lambda a: namespace(a).linalg.slogdet(a)[1])
 _logabsdet.defvjp(lambda g, ans, a: _as_matrix_cotangent(g) * _mT(_inv(a)))
 _logabsdet.defjvp(lambda t, ans, a: re(_sum(_mT(_inv(a)) * t, axis=(-2, -1))))  # complex: Re
 
 # Complex A: the sign det/|det| moves too. log det = log(sign) + logabsdet is holomorphic with
 # d log det = tr(A^-1 dA); the sign is exp(i Im(log det)), computed without forming det.
 _logdet = Primitive("logdet_complex", lambda a: np.log(np.linalg.slogdet(a)[0])
-                    + np.linalg.slogdet(a)[1], save_ans=False, register=True)
+                    + np.linalg.slogdet(a)[1], save_ans=False, register=True,
+                    xp_impl=logdet_xp)
 _logdet.defvjp(lambda g, ans, a: _as_matrix_cotangent(g) * _mT(_inv(a)))
 _logdet.defjvp(lambda t, ans, a: _sum(_mT(_inv(a)) * t, axis=(-2, -1)))
 
@@ -159,19 +180,24 @@ def slogdet(a):
         [[0.5, 0.0], [0.0, 0.25]]
     """
     if not isinstance(a, Tracer):
-        return np.linalg.slogdet(a)
+        return np.linalg.slogdet(a) if not foreign(a) else namespace(a).linalg.slogdet(a)
     if is_complex(a):
         from chainrule.ops.complex import imag
         from chainrule.ops.elementwise import exp
 
         return SlogdetResult(exp(imag(_logdet(a)) * 1j), _logabsdet(a))
-    return SlogdetResult(np.linalg.slogdet(primal(a))[0], _logabsdet(a))
+    p = primal(a)
+    sign = np.linalg.slogdet(p)[0] if not foreign(p) else namespace(p).linalg.slogdet(p)[0]
+    return SlogdetResult(sign, _logabsdet(a))
 
 
 # --- cholesky -----------------------------------------------------------------------------
 def _phi(x):
     """Lower triangle with the diagonal halved (Murray 2016's Phi), as a constant mask."""
     n = x.shape[-1]
+    if not isinstance(x.dtype, np.dtype):  # another library's values: its namespace
+        xp = xp_of(x)
+        return x * (tri(xp, n, -1, x.dtype) + 0.5 * xp.eye(n, dtype=x.dtype))
     mask = np.tri(n, n, -1) + 0.5 * np.eye(n)
     return x * mask.astype(x.dtype)
 
@@ -195,7 +221,7 @@ def _cholesky_jvp(t, ans, a, upper):
 
 
 _cholesky = Primitive("cholesky", lambda a, upper: np.linalg.cholesky(a, upper=upper),
-                      save_args=False, register=True)
+                      save_args=False, register=True, xp_impl=cholesky_xp)
 _cholesky.defvjp(_cholesky_vjp)
 _cholesky.defjvp(_cholesky_jvp)
 
@@ -252,11 +278,11 @@ def _eigh_vectors_jvp(t, ans, a, UPLO):
 
 
 _eigvalsh = Primitive("eigvalsh", lambda a, UPLO: np.linalg.eigvalsh(a, UPLO), save_ans=False,
-                      register=True)
+                      register=True, xp_impl=eigvalsh_xp)
 _eigvalsh.defvjp(_eigvalsh_vjp)
 _eigvalsh.defjvp(_eigvalsh_jvp)
 _eigh_vectors = Primitive("eigh_vectors", lambda a, UPLO: np.linalg.eigh(a, UPLO)[1],
-                          register=True)
+                          register=True, xp_impl=eigh_vectors_xp)
 _eigh_vectors.defvjp(_eigh_vectors_vjp)
 _eigh_vectors.defjvp(_eigh_vectors_jvp)
 
@@ -274,7 +300,7 @@ def eigh(a, UPLO="L"):
         >>> cr.grad(lambda a: np.linalg.eigh(a)[0][1])(np.diag([1.0, 3.0])).tolist()
         [[0.0, 0.0], [0.0, 1.0]]
     """
-    if not isinstance(a, Tracer):
+    if not isinstance(a, Tracer) and not foreign(a):
         return np.linalg.eigh(a, UPLO)
     UPLO = _uplo(UPLO)
     return EighResult(_eigvalsh(a, UPLO=UPLO), _eigh_vectors(a, UPLO=UPLO))
@@ -298,7 +324,7 @@ def multi_dot(arrays, *, out=None):
 
 def matrix_power(a, n):
     """``numpy.linalg.matrix_power``: repeated squaring with matmul (inv first if n < 0)."""
-    a = _arr(a)
+    a = operand(a)
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
         raise ValueError(f"matrix_power: expected a stack of square matrices, got a {describe(a)}")
     try:
@@ -306,7 +332,10 @@ def matrix_power(a, n):
     except TypeError as e:  # NumPy's message; int(1.5) would silently truncate
         raise TypeError("exponent must be an integer") from e
     if n == 0:  # the identity: a constant
-        return np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape).copy()
+        if isinstance(a.dtype, np.dtype):
+            return np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape).copy()
+        xp = xp_of(a)
+        return xp.broadcast_to(xp.eye(a.shape[-1], dtype=a.dtype), a.shape)
     if n < 0:
         a, n = _inv(a), -n
     result = None
@@ -321,7 +350,7 @@ def matrix_power(a, n):
 
 def matrix_transpose(x, /):
     """``numpy.linalg.matrix_transpose``: swap the last two axes."""
-    x = _arr(x)
+    x = operand(x)
     if x.ndim < 2:
         raise ValueError(f"matrix_transpose: expected at least 2 dimensions, got a {describe(x)}")
     return _mT(x)
@@ -337,5 +366,5 @@ def vecdot(x1, x2, /, *, axis=-1):
         >>> complex(cr.grad(lambda z: np.real(np.linalg.vecdot(z, z)))(z)[0])
         (2-4j)
     """
-    x1 = _arr(x1)
-    return _sum(cj(x1) * _arr(x2), axis=axis)
+    x1 = operand(x1)
+    return _sum(cj(x1) * operand(x2), axis=axis)

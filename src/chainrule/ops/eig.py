@@ -28,11 +28,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backend import foreign, namespace, refuse_foreign
 from chainrule.describe import describe
 from chainrule.ops.complex import conj, imag, real
 from chainrule.ops.decompositions import _inv
 from chainrule.ops.gaps import check_distinct, inverse_gaps
-from chainrule.ops.matmul import _arr, _mT, matmul
+from chainrule.ops.matmul import _mT, matmul
+from chainrule.ops.portable_c import kind, operand, real_dtype, xp_of
 from chainrule.ops.reduce import sum as _sum
 from chainrule.ops.shape import reshape
 from chainrule.primitive import Primitive
@@ -69,6 +71,11 @@ def _values_vjp(g, ans, a):
 
 def _largest(v):
     """One-hot (..., N, N) marking each column's largest component, and its (real) value."""
+    if foreign(v):
+        xp, vp = xp_of(v), primal(v)
+        k = xp.argmax(xp.abs(vp), axis=-2)
+        onehot = xp.arange(vp.shape[-2])[:, None] == k[..., None, :]
+        return xp.astype(onehot, real_dtype(xp, vp.dtype))
     vp = np.asarray(primal(v))
     k = np.argmax(np.abs(vp), axis=-2)  # (..., N)
     onehot = (np.arange(vp.shape[-2])[:, None] == k[..., None, :])
@@ -86,7 +93,7 @@ def _vectors_jvp(t, ans, a):
     v = ans
     f, vinv, onehot = _vector_parts(a, v)
     dv0 = matmul(v, f * matmul(matmul(vinv, t), v))
-    if np.asarray(primal(v)).dtype.kind != "c":  # real eigenvectors: only the norm is fixed
+    if kind(v) != "c":  # real eigenvectors: only the norm is fixed
         return dv0 - v * _row(_sum(v * dv0, axis=-2))
     re_c = -real(_sum(conj(v) * dv0, axis=-2))
     vk = real(_sum(v * onehot, axis=-2))
@@ -98,7 +105,7 @@ def _vectors_vjp(g, ans, a):
     v = ans
     f, vinv, onehot = _vector_parts(a, v)
     q = _sum(g * v, axis=-2)  # q_i = sum_j Vbar_ji V_ji pairs with c_i
-    if np.asarray(primal(v)).dtype.kind != "c":
+    if kind(v) != "c":
         g0 = g - v * _row(q)
     else:
         vk = real(_sum(v * onehot, axis=-2))
@@ -106,21 +113,34 @@ def _vectors_vjp(g, ans, a):
     return matmul(matmul(_mT(vinv), f * matmul(_mT(v), g0)), _mT(v))
 
 
-# NumPy only: the Array API has no general eigensolver.
-_eig_values = Primitive("eig_values", lambda a: np.linalg.eigvals(a), register=True)
+# Other libraries: the Array API's eig (2025.12; libraries without it refuse), whose results
+# are always complex; NumPy's are real where every eigenvalue of the stack is (as here).
+def _eig_xp(a):
+    xp = namespace(a)
+    w, v = xp.linalg.eig(a)
+    if not xp.isdtype(a.dtype, "complex floating") and bool(xp.all(xp.imag(w) == 0)):
+        return xp.real(w), xp.real(v)
+    return w, v
+
+
+_eig_values = Primitive("eig_values", lambda a: np.linalg.eigvals(a), register=True,
+                        xp_impl=lambda a: _eig_xp(a)[0])
 _eig_values.defvjp(_values_vjp)
 _eig_values.defjvp(_values_jvp)
-_eig_vectors = Primitive("eig_vectors", lambda a: np.linalg.eig(a)[1], register=True)
+_eig_vectors = Primitive("eig_vectors", lambda a: np.linalg.eig(a)[1], register=True,
+                         xp_impl=lambda a: _eig_xp(a)[1])
 _eig_vectors.defvjp(_vectors_vjp)
 _eig_vectors.defjvp(_vectors_jvp)
 
 
 def _square_stack(a, op):
-    a = _arr(a)
+    a = operand(a)
+    if foreign(a) and not hasattr(xp_of(a).linalg, "eig"):
+        raise refuse_foreign(f"numpy.linalg.{op}", [a])  # no general eigensolver there
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
         raise np.linalg.LinAlgError(
             f"{op}: expected a stack of square matrices (..., N, N), got a {describe(a)}")
-    if a.dtype.kind not in "fc":
+    if kind(a) not in "fc":
         a = a.astype(float)
     return a
 
@@ -139,7 +159,7 @@ def eig(a):
         >>> cr.grad(lambda x: np.linalg.eig(x).eigenvalues[1])(a).tolist()  # u v^T / u.v
         [[0.0, 0.0], [1.0, 1.0]]
     """
-    if not isinstance(a, Tracer):
+    if not isinstance(a, Tracer) and not foreign(a):
         return np.linalg.eig(a)
     a = _square_stack(a, "eig")
     return EigResult(_eig_values(a), _eig_vectors(a))
@@ -154,6 +174,6 @@ def eigvals(a):
         >>> (np.round(g, 12) + 0.0).tolist()  # the trace's gradient
         [[1.0, 0.0], [0.0, 1.0]]
     """
-    if not isinstance(a, Tracer):
+    if not isinstance(a, Tracer) and not foreign(a):
         return np.linalg.eigvals(a)
     return _eig_values(_square_stack(a, "eigvals"))

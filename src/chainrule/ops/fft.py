@@ -30,11 +30,11 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import namespace
+from chainrule.backend import foreign, namespace
 from chainrule.ops.complex import conj as _conj
 from chainrule.ops.complex import real as _real
-from chainrule.ops.matmul import _arr
 from chainrule.ops.padding import pad
+from chainrule.ops.portable_c import complex_dtype, kind, operand, real_dtype
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
 
@@ -54,7 +54,16 @@ def _fftn_rule(g, ans, x, axes, norm, inverse):
     return _fftn(g, axes=axes, norm=norm, inverse=inverse)
 
 
-_fftn = Primitive("fftn", _fftn_impl, save_args=False, save_ans=False, register=True, portable=True)
+def _fftn_xp(x, axes, norm, inverse):
+    """``_fftn_impl`` for another library's arrays: the Array API's fftn takes complex input
+    only, so a real one is made complex of its precision first (NumPy does the same)."""
+    xp = namespace(x)
+    x = xp.astype(x, complex_dtype(xp, x.dtype))
+    return (xp.fft.ifftn if inverse else xp.fft.fftn)(x, axes=axes, norm=norm)
+
+
+_fftn = Primitive("fftn", _fftn_impl, save_args=False, save_ans=False, register=True,
+                  xp_impl=_fftn_xp)
 _fftn.defvjp(_fftn_rule)
 _fftn.defjvp(_fftn_rule)
 
@@ -82,7 +91,7 @@ def _hermitian_weights(n: int, axis: int, like):
     """``d_j`` of the module docstring (1 at DC and, for even n, Nyquist; 2 elsewhere), in
     ``like``'s namespace and real dtype, shaped to broadcast along ``axis``."""
     xp = namespace(primal(like))
-    dtype = np.result_type(like.dtype, np.float32)
+    dtype = np.result_type(like.dtype, np.float32) if xp is np else real_dtype(xp, like.dtype)
     k = xp.arange(n // 2 + 1)
     d = 2 * xp.ones(k.shape, dtype=dtype) - xp.astype(k == 0, dtype) - xp.astype(2 * k == n, dtype)
     return xp.reshape(d, k.shape + (1,) * (like.ndim - 1 - axis))
@@ -93,8 +102,14 @@ def _irfft_vjp(g, ans, h, axis, n, norm):
     return _hermitian_weights(n, axis, g) * half
 
 
+def _irfft_xp(h, axis, n, norm):
+    """``_irfft_impl`` for another library's arrays (a real half spectrum made complex)."""
+    xp = namespace(h)
+    return xp.fft.irfft(xp.astype(h, complex_dtype(xp, h.dtype)), n=n, axis=axis, norm=norm)
+
+
 _irfft = Primitive("irfft", _irfft_impl, save_args=False, save_ans=False, register=True,
-                   portable=True)
+                   xp_impl=_irfft_xp)
 _irfft.defvjp(_irfft_vjp)
 _irfft.defjvp(lambda t, ans, h, axis, n, norm: _irfft(t, axis=axis, n=n, norm=norm))
 
@@ -105,8 +120,9 @@ def resize(x, axis: int, n: int):
     size = x.shape[axis]
     if n == size:
         return x
-    if n < size:
-        return x[(slice(None),) * axis + (slice(0, n),)]
+    if n < size:  # the standard asks every axis to be indexed: a trailing ... for the rest
+        tail = (Ellipsis,) if foreign(x) else ()
+        return x[(slice(None),) * axis + (slice(0, n), *tail)]
     widths = [(0, 0)] * x.ndim
     widths[axis] = (0, n - size)
     return pad(x, widths)
@@ -141,20 +157,22 @@ def length(n: Any, op: str) -> int:
 
 
 def _real_only(a, op: str) -> None:
-    if np.dtype(a.dtype).kind == "c":
-        raise TypeError(f"numpy.fft.{op} takes real input, got a {np.dtype(a.dtype)} array of "
+    if kind(a) == "c":
+        raise TypeError(f"numpy.fft.{op} takes real input, got a {a.dtype} array of "
                         f"shape {a.shape}; use numpy.fft.fft for complex input")
 
 
-def _traced(a) -> bool:
-    return isinstance(a, Tracer)
+def routed(a) -> bool:
+    """Whether ``a`` goes through the primitives: a traced value, or another library's array
+    (computed in its own namespace, never handed to ``numpy.fft``)."""
+    return isinstance(a, Tracer) or foreign(a)
 
 
 def _prepare(a, n, axis, norm, out, op, default_n=None):
     """The operand as an array, its axis normalised, and the transform length."""
     check_norm(norm, op)
     no_out(out, op)
-    a = _arr(a)
+    a = operand(a)
     axis = axis_index(axis, a.ndim, op)
     if n is None:
         n = a.shape[axis] if default_n is None else default_n(a.shape[axis])
@@ -171,7 +189,7 @@ def fft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None,
         >>> cr.grad(lambda x: np.fft.fft(x)[1].real)(np.zeros(4)).round(12).tolist()
         [1.0, 0.0, -1.0, 0.0]
     """
-    if not _traced(a):
+    if not routed(a):
         return np.fft.fft(a, n, axis, norm, out)
     a, axis, n = _prepare(a, n, axis, norm, out, "fft")
     return _fftn(resize(a, axis, n), axes=(axis,), norm=norm, inverse=False)
@@ -186,7 +204,7 @@ def ifft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None,
         >>> cr.grad(lambda x: np.fft.ifft(x)[0].real)(np.zeros(4)).tolist()
         [0.25, 0.25, 0.25, 0.25]
     """
-    if not _traced(a):
+    if not routed(a):
         return np.fft.ifft(a, n, axis, norm, out)
     a, axis, n = _prepare(a, n, axis, norm, out, "ifft")
     return _fftn(resize(a, axis, n), axes=(axis,), norm=norm, inverse=True)
@@ -201,7 +219,7 @@ def rfft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None,
         >>> cr.grad(lambda x: np.fft.rfft(x)[0].real)(np.zeros(3)).tolist()
         [1.0, 1.0, 1.0]
     """
-    if not _traced(a):
+    if not routed(a):
         return np.fft.rfft(a, n, axis, norm, out)
     a, axis, n = _prepare(a, n, axis, norm, out, "rfft")
     _real_only(a, "rfft")
@@ -218,7 +236,7 @@ def irfft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None,
         >>> cr.grad(lambda h: np.fft.irfft(h).sum())(np.zeros(3)).tolist()
         [1.0, 0.0, 0.0]
     """
-    if not _traced(a):
+    if not routed(a):
         return np.fft.irfft(a, n, axis, norm, out)
     a, axis, n = _prepare(a, n, axis, norm, out, "irfft", lambda m: 2 * (m - 1))
     return _irfft(resize(a, axis, n // 2 + 1), axis=axis, n=n, norm=norm)
@@ -234,7 +252,7 @@ def hfft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None,
         >>> cr.grad(lambda a: np.fft.hfft(a)[0])(np.zeros(3)).tolist()
         [1.0, 2.0, 1.0]
     """
-    if not _traced(a):
+    if not routed(a):
         return np.fft.hfft(a, n, axis, norm, out)
     a, axis, n = _prepare(a, n, axis, norm, out, "hfft", lambda m: 2 * (m - 1))
     return irfft(_conj(a), n, axis, _SWAP[norm])
@@ -250,7 +268,7 @@ def ihfft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None,
         >>> cr.grad(lambda a: np.fft.ihfft(a)[0].real)(np.zeros(4)).tolist()
         [0.25, 0.25, 0.25, 0.25]
     """
-    if not _traced(a):
+    if not routed(a):
         return np.fft.ihfft(a, n, axis, norm, out)
     a, axis, n = _prepare(a, n, axis, norm, out, "ihfft")
     _real_only(a, "ihfft")

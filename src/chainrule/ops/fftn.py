@@ -18,10 +18,17 @@ from typing import Any
 import numpy as np
 
 from chainrule.ops import fft as _fft1
-from chainrule.ops.fft import _fftn, axis_index, check_norm, length, no_out, resize
-from chainrule.ops.matmul import _arr
+from chainrule.ops.fft import (
+    _fftn,
+    axis_index,
+    check_norm,
+    length,
+    no_out,
+    resize,
+    routed,
+)
 from chainrule.ops.padding import roll
-from chainrule.tracer import Tracer
+from chainrule.ops.portable_c import operand
 
 __all__ = [
     "fft2", "ifft2", "fftn", "ifftn", "rfft2", "irfft2", "rfftn", "irfftn", "fftshift",
@@ -70,7 +77,7 @@ def _complex_nd(a, s: Sequence, axes: Sequence[int], norm, inverse: bool, revers
 def _complex(a, s, axes, norm, out, op: str, inverse: bool):
     check_norm(norm, op)
     no_out(out, op)
-    a = _arr(a)
+    a = operand(a)
     s, axes = _cook(a, s, axes, op)
     return _complex_nd(a, s, axes, norm, inverse, reverse=True)
 
@@ -84,7 +91,7 @@ def fftn(a: Any, s: Sequence[int] | None = None, axes: Sequence[int] | None = No
         >>> cr.grad(lambda x: np.fft.fftn(x)[0, 0].real)(np.zeros((2, 2))).tolist()
         [[1.0, 1.0], [1.0, 1.0]]
     """
-    if not isinstance(a, Tracer):
+    if not routed(a):
         return np.fft.fftn(a, s, axes, norm, out)
     return _complex(a, s, axes, norm, out, "fftn", inverse=False)
 
@@ -98,7 +105,7 @@ def ifftn(a: Any, s: Sequence[int] | None = None, axes: Sequence[int] | None = N
         >>> cr.grad(lambda x: np.fft.ifftn(x)[0, 0].real)(np.zeros((2, 2))).tolist()
         [[0.25, 0.25], [0.25, 0.25]]
     """
-    if not isinstance(a, Tracer):
+    if not routed(a):
         return np.fft.ifftn(a, s, axes, norm, out)
     return _complex(a, s, axes, norm, out, "ifftn", inverse=True)
 
@@ -112,7 +119,7 @@ def fft2(a: Any, s: Sequence[int] | None = None, axes: Sequence[int] | None = (-
         >>> cr.grad(lambda x: np.fft.fft2(x)[0, 1].real)(np.zeros((2, 2))).tolist()
         [[1.0, -1.0], [1.0, -1.0]]
     """
-    if not isinstance(a, Tracer):
+    if not routed(a):
         return np.fft.fft2(a, s, axes, norm, out)
     return _complex(a, s, axes, norm, out, "fft2", inverse=False)
 
@@ -127,7 +134,7 @@ def ifft2(a: Any, s: Sequence[int] | None = None, axes: Sequence[int] | None = (
         array([[1., 1.],
                [1., 1.]])
     """
-    if not isinstance(a, Tracer):
+    if not routed(a):
         return np.fft.ifft2(a, s, axes, norm, out)
     return _complex(a, s, axes, norm, out, "ifft2", inverse=True)
 
@@ -135,7 +142,7 @@ def ifft2(a: Any, s: Sequence[int] | None = None, axes: Sequence[int] | None = (
 def _real_nd(a, s, axes, norm, out, op: str):
     check_norm(norm, op)
     no_out(out, op)
-    a = _arr(a)
+    a = operand(a)
     s, axes = _cook(a, s, axes, op)
     if not axes:
         raise ValueError(f"{op}: at least one axis must be transformed")
@@ -146,7 +153,7 @@ def _real_nd(a, s, axes, norm, out, op: str):
 def _inverse_real_nd(a, s, axes, norm, out, op: str):
     check_norm(norm, op)
     no_out(out, op)
-    a = _arr(a)
+    a = operand(a)
     s, axes = _cook(a, s, axes, op, invreal=True)
     if not axes:
         raise ValueError(f"{op}: at least one axis must be transformed")
@@ -163,7 +170,7 @@ def rfftn(a: Any, s: Sequence[int] | None = None, axes: Sequence[int] | None = N
         >>> cr.grad(lambda x: np.fft.rfftn(x)[1, 0].real)(np.zeros((2, 3))).tolist()
         [[1.0, 1.0, 1.0], [-1.0, -1.0, -1.0]]
     """
-    if not isinstance(a, Tracer):
+    if not routed(a):
         return np.fft.rfftn(a, s, axes, norm, out)
     return _real_nd(a, s, axes, norm, out, "rfftn")
 
@@ -177,7 +184,7 @@ def rfft2(a: Any, s: Sequence[int] | None = None, axes: Sequence[int] | None = (
         >>> cr.grad(lambda x: np.fft.rfft2(x)[0, 0].real)(np.zeros((2, 2))).tolist()
         [[1.0, 1.0], [1.0, 1.0]]
     """
-    if not isinstance(a, Tracer):
+    if not routed(a):
         return np.fft.rfft2(a, s, axes, norm, out)
     return _real_nd(a, s, axes, norm, out, "rfft2")
 
@@ -192,7 +199,7 @@ def irfftn(a: Any, s: Sequence[int] | None = None, axes: Sequence[int] | None = 
         >>> cr.grad(lambda h: np.fft.irfftn(h)[0, 0])(np.zeros((2, 2))).tolist()
         [[0.25, 0.25], [0.25, 0.25]]
     """
-    if not isinstance(a, Tracer):
+    if not routed(a):
         return np.fft.irfftn(a, s, axes, norm, out)
     return _inverse_real_nd(a, s, axes, norm, out, "irfftn")
 
@@ -206,13 +213,13 @@ def irfft2(a: Any, s: Sequence[int] | None = None, axes: Sequence[int] | None = 
         >>> cr.grad(lambda h: np.fft.irfft2(h, s=(2, 2))[0, 0])(np.zeros((2, 2))).tolist()
         [[0.25, 0.25], [0.25, 0.25]]
     """
-    if not isinstance(a, Tracer):
+    if not routed(a):
         return np.fft.irfft2(a, s, axes, norm, out)
     return _inverse_real_nd(a, s, axes, norm, out, "irfft2")
 
 
 def _shift(x, axes, sign: int):
-    x = _arr(x)
+    x = operand(x)
     if axes is None:
         axes = tuple(range(x.ndim))
         shift = [sign * (dim // 2) for dim in x.shape]
@@ -231,7 +238,7 @@ def fftshift(x: Any, axes: int | Sequence[int] | None = None) -> Any:
         >>> cr.grad(lambda x: np.fft.fftshift(x)[0])(np.zeros(5)).tolist()
         [0.0, 0.0, 0.0, 1.0, 0.0]
     """
-    if not isinstance(x, Tracer):
+    if not routed(x):
         return np.fft.fftshift(x, axes)
     return _shift(x, axes, 1)
 
@@ -244,6 +251,6 @@ def ifftshift(x: Any, axes: int | Sequence[int] | None = None) -> Any:
         >>> cr.grad(lambda x: np.fft.ifftshift(x)[0])(np.zeros(5)).tolist()
         [0.0, 0.0, 1.0, 0.0, 0.0]
     """
-    if not isinstance(x, Tracer):
+    if not routed(x):
         return np.fft.ifftshift(x, axes)
     return _shift(x, axes, -1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backend import foreign, namespace
 from chainrule.describe import describe
 from chainrule.ops.shape import reshape
 from chainrule.tracer import primal
@@ -27,7 +28,11 @@ def check_distinct(w, op: str, what: str, advice: str, values: str = "values") -
         >>> import numpy as np
         >>> check_distinct(np.array([1.0, 2.0]), "eigh", "eigenvectors", "")
     """
-    wp = np.asarray(primal(w))
+    wp = primal(w)
+    if foreign(wp):
+        _check_distinct_xp(w, wp, op, what, advice, values)
+        return
+    wp = np.asarray(wp)
     n = wp.shape[-1]
     if n < 2:
         return
@@ -43,6 +48,22 @@ def check_distinct(w, op: str, what: str, advice: str, values: str = "values") -
         )
 
 
+def _check_distinct_xp(w, wp, op: str, what: str, advice: str, values: str) -> None:
+    """``check_distinct`` computed in the namespace of another library's values ``wp``."""
+    xp, n = namespace(wp), wp.shape[-1]
+    if n < 2:
+        return
+    gaps = xp.abs(wp[..., :, None] - wp[..., None, :])
+    scale = xp.max(xp.abs(wp), axis=-1, keepdims=True)[..., None]
+    tol = n * xp.finfo(wp.dtype).eps * scale
+    bad = (gaps <= tol) & ~xp.eye(n, dtype=xp.bool)
+    if bool(xp.any(bad)):
+        raise RepeatedValuesError(
+            f"{op}: the {what} have no derivative at this input: two {values} are equal "
+            f"(in a {describe(w)}). {advice}"
+        )
+
+
 def inverse_gaps(w, op: str, what: str, advice: str, values: str = "values"):
     """F with F_ij = 1 / (w_j - w_i) off the diagonal and 0 on it, for the stack ``w``
     (..., n) -> (..., n, n); raises ``RepeatedValuesError`` where two values coincide.
@@ -53,6 +74,8 @@ def inverse_gaps(w, op: str, what: str, advice: str, values: str = "values"):
     """
     check_distinct(w, op, what, advice, values)
     n = w.shape[-1]
-    eye = np.eye(n, dtype=np.asarray(primal(w)).dtype)
+    wp = primal(w)
+    eye = np.eye(n, dtype=np.asarray(wp).dtype) if not foreign(wp) else \
+        namespace(wp).eye(n, dtype=wp.dtype)
     diff = reshape(w, w.shape[:-1] + (1, n)) - reshape(w, w.shape + (1,))  # w_j - w_i
     return (1.0 - eye) / (diff + eye)

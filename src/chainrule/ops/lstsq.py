@@ -24,10 +24,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.backend import namespace
+from chainrule.backend import foreign, namespace
 from chainrule.ops.conjugate import cj, mH, re
 from chainrule.ops.decompositions import _seen
 from chainrule.ops.matmul import _arr, _mT, matmul
+from chainrule.ops.portable_c import (
+    hermitian_from_triangle,
+    kind,
+    operand,
+    real_dtype,
+    refuse,
+    xp_of,
+)
 from chainrule.ops.reduce import sum as _sum
 from chainrule.ops.shape import reshape
 from chainrule.ops.svd import _svd_values
@@ -49,7 +57,11 @@ def _pinv_impl(a, rcond, hermitian):
 def _check_truncation(a, rcond, op: str) -> None:
     """Raise where the cutoff discards singular values that are not zero to rounding: the
     constant-rank formula would then be wrong (the discarded directions still move)."""
-    ap = np.asarray(primal(a))
+    ap = primal(a)
+    if foreign(ap):
+        _check_truncation_xp(ap, rcond, op)
+        return
+    ap = np.asarray(ap)
     s = np.linalg.svd(ap, compute_uv=False)
     if s.size == 0:
         return
@@ -64,6 +76,24 @@ def _check_truncation(a, rcond, op: str) -> None:
             f"{np.max(top)!r}); the derivative of that truncation is not implemented. Use a "
             "smaller rcond/rtol (the default keeps every value above rounding) or project "
             "onto the kept singular subspace with svd explicitly."
+        )
+
+
+def _check_truncation_xp(ap, rcond, op: str) -> None:
+    """``_check_truncation`` in the namespace of another library's matrices ``ap``."""
+    xp = namespace(ap)
+    s = xp.linalg.svdvals(ap)
+    if s.size == 0:
+        return
+    top = xp.max(s, axis=-1, keepdims=True)
+    rounding = 10 * max(ap.shape[-2:]) * xp.finfo(s.dtype).eps * top
+    cutoff = (rcond if isinstance(rcond, float) else rcond[..., None]) * top
+    if bool(xp.any((s <= cutoff) & (s > rounding))):
+        raise np.linalg.LinAlgError(
+            f"{op}: the cutoff (rcond/rtol = {rcond!r}) discards singular values that are not "
+            "zero; the derivative of that truncation is not implemented. Use a smaller "
+            "rcond/rtol (the default keeps every value above rounding) or project onto the "
+            "kept singular subspace with svd explicitly."
         )
 
 
@@ -98,6 +128,8 @@ def _resolve_rcond(a, rcond, rtol):
         if rtol is _NoValue:
             return 1e-15
         if rtol is None:
+            if foreign(a):
+                return max(a.shape[-2:]) * xp_of(a).finfo(a.dtype).eps
             return max(a.shape[-2:]) * np.finfo(a.dtype).eps
         return rtol
     if rtol is not _NoValue:
@@ -116,19 +148,22 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=_NoValue):
         >>> cr.grad(lambda a: np.linalg.pinv(a)[0, 0])(np.array([[2.0, 0.0]])).tolist()
         [[-0.25, 0.0]]
     """
-    if not isinstance(a, Tracer):
+    if not isinstance(a, Tracer) and not foreign(a):
         return np.linalg.pinv(a, rcond=rcond, hermitian=hermitian, rtol=rtol)
-    a = _arr(a)
+    a = operand(a)
     if a.ndim < 2:
         raise np.linalg.LinAlgError(
             f"{a.ndim}-dimensional array given. Array must be at least two-dimensional (pinv)")
-    if a.dtype.kind not in "fc":
+    if kind(a) not in "fc":
         a = a.astype(float)
     rcond = _resolve_rcond(a, rcond, rtol)
     if np.ndim(rcond) == 0:
         rcond = float(rcond)
-    if hermitian:
-        a = _seen(a, True)
+    elif foreign(a):  # the Array API pinv takes one rtol per matrix: a float or an array
+        rcond = xp_of(a).asarray(rcond, dtype=real_dtype(xp_of(a), a.dtype))
+    if hermitian:  # the triangle NumPy's eigh reads (a plain array: built in its namespace)
+        a = _seen(a, True) if isinstance(a, Tracer) or not foreign(a) else \
+            hermitian_from_triangle(namespace(a), a, True)
     return _pinv(a, rcond=rcond, hermitian=bool(hermitian))
 
 
@@ -180,6 +215,7 @@ def lstsq(a, b, rcond=None):
         >>> np.round(cr.grad(lambda b: np.linalg.lstsq(a, b)[0][0])(b), 12).tolist()  # mean
         [0.5, 0.5]
     """
+    refuse("numpy.linalg.lstsq", a, b)  # not in the Array API standard
     if not (isinstance(a, Tracer) or isinstance(b, Tracer)):
         return np.linalg.lstsq(a, b, rcond=rcond)
     a, b = _arr(a), _arr(b)

@@ -20,7 +20,9 @@ block well scaled). ``sqrtm`` uses the Sylvester equation X dX + dX X = dA inste
     A_bar = -Q_bar X^T,   B_bar = -X^T Q_bar.
 
 SciPy is NumPy-only, so the implementations call ``scipy.linalg`` directly. All four accept
-stacks of matrices (..., M, M), as SciPy does.
+stacks of matrices (..., M, M), as SciPy does, and refuse other libraries' arrays with
+``BackendError`` (the Array API standard has no matrix functions); ``block_diag`` is composed
+and runs in the arrays' namespace.
 """
 
 from __future__ import annotations
@@ -28,9 +30,11 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg as sla
 
+from chainrule.backend import foreign
 from chainrule.describe import describe
 from chainrule.ops.join import atleast_2d, concatenate
 from chainrule.ops.matmul import _arr, _mT, matmul
+from chainrule.ops.portable_c import refuse, xp_of
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
 
@@ -82,6 +86,7 @@ def expm(A):
         >>> cr.jvp(expm, (a,), (np.eye(2),))[1].tolist()   # d/ds expm(a + s I) = expm(a)
         [[1.0, 1.0], [0.0, 1.0]]
     """
+    refuse("scipy.linalg.expm", A)  # SciPy's algorithm: NumPy arrays only
     if not isinstance(A, Tracer):
         return sla.expm(A)
     _square("expm", A)
@@ -137,6 +142,7 @@ def logm(A, disp=True):
         >>> cr.grad(lambda a: logm(a).sum())(np.diag([2.0, 4.0])).round(6).tolist()
         [[0.5, 0.346574], [0.346574, 0.25]]
     """
+    refuse("scipy.linalg.logm", A)  # SciPy's algorithm: NumPy arrays only
     if not isinstance(A, Tracer):
         return sla.logm(A) if disp else sla.logm(A, disp=False)
     if not disp:
@@ -183,6 +189,7 @@ def sqrtm(A):
         >>> cr.grad(lambda a: sqrtm(a)[0, 0])(np.diag([4.0, 9.0])).tolist()
         [[0.25, 0.0], [0.0, 0.0]]
     """
+    refuse("scipy.linalg.sqrtm", A)  # SciPy's algorithm: NumPy arrays only
     if not isinstance(A, Tracer):
         return sla.sqrtm(A)
     _square("sqrtm", A)
@@ -219,6 +226,7 @@ def solve_sylvester(a, b, q):
         >>> cr.grad(lambda q: solve_sylvester(a, b, q).sum())(np.ones((1, 1))).tolist()
         [[0.25]]
     """
+    refuse("scipy.linalg.solve_sylvester", a, b, q)
     if not any(isinstance(x, Tracer) for x in (a, b, q)):
         return sla.solve_sylvester(a, b, q)
     a, b, q = _arr(a), _arr(b), _arr(q)
@@ -241,19 +249,23 @@ def block_diag(*arrs):
         >>> cr.grad(lambda x: (block_diag(x, 2 * x) ** 2).sum())(np.ones((1, 1))).tolist()
         [[10.0]]
     """
-    if not any(isinstance(a, Tracer) for a in arrs):
+    if not any(isinstance(a, Tracer) or foreign(a) for a in arrs):
         return sla.block_diag(*arrs)
-    blocks = [atleast_2d(_arr(a)) for a in arrs]
+    blocks = [atleast_2d(a if foreign(a) else _arr(a)) for a in arrs]
     bad = [i for i, b in enumerate(blocks) if b.ndim > 2]
     if bad:
         raise ValueError(f"block_diag: arguments in positions {bad} have more than 2 "
                          "dimensions")
-    dtype = np.result_type(*(primal(b) for b in blocks))
+    if any(foreign(b) for b in blocks):  # zeros in the blocks' namespace
+        xp = xp_of(*blocks)
+        dtype, zeros = xp.result_type(*(primal(b) for b in blocks)), xp.zeros
+    else:
+        dtype, zeros = np.result_type(*(primal(b) for b in blocks)), np.zeros
     widths = [b.shape[1] for b in blocks]
     total, rows, left = sum(widths), [], 0
     for b, w in zip(blocks, widths, strict=True):
         r = b.shape[0]
-        rows.append(concatenate([np.zeros((r, left), dtype), b,
-                                 np.zeros((r, total - left - w), dtype)], axis=1))
+        rows.append(concatenate([zeros((r, left), dtype=dtype), b,
+                                 zeros((r, total - left - w), dtype=dtype)], axis=1))
         left += w
     return concatenate(rows, axis=0)

@@ -27,13 +27,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.backend import namespace
+from chainrule.backend import foreign, namespace
 from chainrule.describe import describe
 from chainrule.ops.complex import imag
 from chainrule.ops.conjugate import cj, is_complex, mH, re
 from chainrule.ops.decompositions import _inv
 from chainrule.ops.join import concatenate
-from chainrule.ops.matmul import _arr, matmul
+from chainrule.ops.matmul import matmul
+from chainrule.ops.portable_c import eye_of, kind, operand, tri_of, xp_of
 from chainrule.ops.reduce import sum as _sum
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
@@ -49,13 +50,19 @@ def _impl(a, complete):
 
 def _strict_lower(x):
     k = x.shape[-1]
+    if foreign(x):
+        return x * tri_of(x, k, -1)
     return x * np.tri(k, k, -1, dtype=np.asarray(primal(x)).dtype)
 
 
 def _rinv(r, a):
     k = r.shape[-1]
-    diag = np.abs(np.diagonal(np.asarray(primal(r)), axis1=-2, axis2=-1))
-    if np.any(diag <= k * np.finfo(diag.dtype).eps * np.max(diag, axis=-1, keepdims=True)):
+    if foreign(r):
+        xp = xp_of(r)
+        diag = xp.abs(xp.linalg.diagonal(primal(r)))
+    else:
+        xp, diag = np, np.abs(np.diagonal(np.asarray(primal(r)), axis1=-2, axis2=-1))
+    if xp.any(diag <= k * xp.finfo(diag.dtype).eps * xp.max(diag, axis=-1, keepdims=True)):
         raise np.linalg.LinAlgError(
             f"qr: no derivative for this {describe(a)}: its first {k} columns are linearly "
             f"dependent (R has a zero on its diagonal), so Q is not unique. Differentiate a "
@@ -72,7 +79,10 @@ def _diag_imag(c):
     """i Im(diag(c)) as a diagonal matrix (None for real c)."""
     if not is_complex(c):
         return None
-    eye = np.eye(c.shape[-1], dtype=np.asarray(primal(c)).real.dtype)
+    if foreign(c):
+        eye = eye_of(c, c.shape[-1], real=True)
+    else:
+        eye = np.eye(c.shape[-1], dtype=np.asarray(primal(c)).real.dtype)
     return eye * _sum(imag(c) * eye, axis=-1, keepdims=True) * 1j
 
 
@@ -97,15 +107,23 @@ def _square_vjp(gq, gr, q, r, a):
     if gq is not None:
         n = n - matmul(mH(q), gq)
     k = n.shape[-1]
-    dtype = np.asarray(primal(r)).real.dtype
-    lower = np.tri(k, k, -1, dtype=dtype)
-    eye = np.eye(k, dtype=dtype)
-    kk = n * lower.T + re(n) * eye + mH(n) * lower
+    if foreign(r):
+        lower, eye = tri_of(r, k, -1, real=True), eye_of(r, k, real=True)
+        upper = xp_of(r).matrix_transpose(lower)
+    else:
+        dtype = np.asarray(primal(r)).real.dtype
+        lower = np.tri(k, k, -1, dtype=dtype)
+        eye = np.eye(k, dtype=dtype)
+        upper = lower.T
+    kk = n * upper + re(n) * eye + mH(n) * lower
     inner = matmul(q, kk)
     return matmul(inner if gq is None else gq + inner, mH(_rinv(r, a)))
 
 
 def _zeros(like, shape):
+    if foreign(like):
+        p = primal(like)
+        return namespace(p).zeros(shape, dtype=p.dtype)
     return np.zeros(shape, dtype=np.asarray(primal(like)).dtype)
 
 
@@ -183,13 +201,13 @@ def qr(a, mode="reduced"):
         >>> (np.round(g, 12) + 0.0).tolist()
         [[-0.6, 0.0], [-0.8, 0.0]]
     """
-    if not isinstance(a, Tracer):
+    if not isinstance(a, Tracer) and not foreign(a):
         return np.linalg.qr(a, mode=mode)
-    a = _arr(a)
+    a = operand(a)
     if a.ndim < 2:
         raise np.linalg.LinAlgError(
             f"{a.ndim}-dimensional array given. Array must be at least two-dimensional (qr)")
-    if a.dtype.kind not in "fc":
+    if kind(a) not in "fc":
         a = a.astype(float)
     if mode == "reduced":
         return QRResult(_qr_q(a, complete=False), _qr_r(a, complete=False))

@@ -38,6 +38,7 @@ from chainrule.ops.special_common import (
     constant_argument,
     no_options,
     real_only,
+    refuse,
     traced,
 )
 from chainrule.primitive import Primitive
@@ -120,6 +121,7 @@ def _with_order(name: str, prim: Any, ufunc: Any, order: Any, x: Any, kwargs: di
     """``ufunc(order, x)``, differentiable in x; the order is a constant. On traced values
     the result has the floating dtype of x; complex x is refused unless ``complex_ok``."""
     constant_argument(name, "the order", order, "Bessel functions are differentiated in x only")
+    refuse(f"scipy.special.{name}", order, x)
     if not traced(x):
         return ufunc(order, x, **kwargs)
     no_options(name, kwargs)

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from chainrule.backend import PLAIN_TYPES
 from chainrule.describe import describe
+from chainrule.ops.portable_c import refuse
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer
 
@@ -36,7 +38,8 @@ def no_options(name: str, kwargs: dict) -> None:
 
 def real_only(name: str, *args: Any) -> None:
     """Refuse complex traced values: these rules are derived for real arguments. ``name``
-    without a dot is a ``scipy.special`` function."""
+    without a dot is a ``scipy.special`` function. (Callers refuse another library's arrays
+    first, with ``refuse``: the Array API standard has no special functions.)"""
     name = name if "." in name else f"scipy.special.{name}"
     for a in args:
         if isinstance(a, Tracer) and a.dtype.kind == "c":
@@ -50,7 +53,14 @@ def real_only(name: str, *args: Any) -> None:
 def apply(name: str, prim: Primitive, ufunc: Any, args: tuple, kwargs: dict,
           complex_ok: bool = False) -> Any:
     """``ufunc(*args, **kwargs)`` on plain values, ``prim(*args)`` when one is traced; complex
-    traced values are refused unless ``complex_ok`` (the rule holds for complex arguments)."""
+    traced values are refused unless ``complex_ok`` (the rule holds for complex arguments).
+    Another library's arrays raise ``BackendError`` (SciPy computes these on NumPy arrays)."""
+    for a in args:
+        if a.__class__ not in PLAIN_TYPES:
+            break
+    else:  # NumPy arrays and Python numbers only: SciPy itself
+        return ufunc(*args, **kwargs)
+    refuse(f"scipy.special.{name}", *args)
     if not traced(*args):
         return ufunc(*args, **kwargs)
     no_options(name, kwargs)

@@ -30,7 +30,7 @@ import scipy.special as sc
 
 from chainrule.ops.define import elementwise
 from chainrule.ops.elementwise import cos, sin, where
-from chainrule.ops.special_common import apply, constant_argument, real_only, traced
+from chainrule.ops.special_common import apply, constant_argument, real_only, refuse, traced
 from chainrule.ops.special_polygamma import polygamma_complex
 from chainrule.tracer import primal
 
@@ -167,6 +167,7 @@ def polygamma(n: Any, x: Any) -> Any:
         -2.404114
     """
     constant_argument("polygamma", "the order n", n, "n is a discrete order")
+    refuse("scipy.special.polygamma", n, x)
     n = np.asarray(n)
     if not traced(x):
         return _scipy_polygamma(x, n)  # real only, as SciPy's (complex x raises its TypeError)

@@ -34,14 +34,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.backend import namespace
+from chainrule.backend import foreign, namespace
 from chainrule.describe import describe
 from chainrule.ops.complex import imag
 from chainrule.ops.conjugate import cj, is_complex, mH, re
 from chainrule.ops.decompositions import _seen
 from chainrule.ops.gaps import check_distinct, inverse_gaps
 from chainrule.ops.join import concatenate
-from chainrule.ops.matmul import _arr, matmul
+from chainrule.ops.linalg_xp import svd_values_xp, svd_xp
+from chainrule.ops.matmul import matmul
+from chainrule.ops.portable_c import eye_of, kind, operand
 from chainrule.ops.reduce import sum as _sum
 from chainrule.ops.shape import reshape
 from chainrule.primitive import Primitive
@@ -62,7 +64,7 @@ _ADVICE = ("The singular vectors are not unique there: differentiate the singula
 
 
 def _impl(a, hermitian, full_matrices=False):
-    if hermitian:  # NumPy only (the Array API svd has no hermitian option)
+    if hermitian:  # the Array API svd has no hermitian option: see linalg_xp.svd_xp
         return np.linalg.svd(a, full_matrices=full_matrices, hermitian=True)
     return namespace(a).linalg.svd(a, full_matrices=full_matrices)
 
@@ -91,9 +93,12 @@ def _reduced(a, hermitian, u=True, s=True, v=True):
 
 
 def _check_nonzero(s, a, side: str) -> None:
-    sp = np.asarray(primal(s))
-    tol = sp.shape[-1] * np.finfo(sp.dtype).eps * np.max(sp, axis=-1, keepdims=True)
-    if np.any(sp <= tol):
+    sp = primal(s)
+    xp = np if not foreign(sp) else namespace(sp)
+    if xp is np:
+        sp = np.asarray(sp)
+    tol = sp.shape[-1] * xp.finfo(sp.dtype).eps * xp.max(sp, axis=-1, keepdims=True)
+    if xp.any(sp <= tol):
         raise SingularValueError(
             f"svd: {side} of a {describe(a)} has no derivative here: a singular value is zero "
             f"(rank deficient), and the {side} columns beyond the rank are not unique. "
@@ -118,7 +123,7 @@ def _phase(x, s):
     if not is_complex(x):
         return None
     k = s.shape[-1]
-    eye = np.eye(k, dtype=np.asarray(primal(s)).dtype)
+    eye = np.eye(k, dtype=np.asarray(primal(s)).dtype) if not foreign(s) else eye_of(s, k)
     return eye * _row(imag(_sum(x * eye, axis=-1)) / (2 * s)) * 1j
 
 
@@ -196,25 +201,30 @@ def _values_vjp(g, ans, a, hermitian):
     return cj(matmul(u * _row(g), mH(v)))
 
 
-_svd_values = Primitive("svd_values", _values_impl, save_ans=False, register=True, portable=True)
+_svd_values = Primitive("svd_values", _values_impl, save_ans=False, register=True,
+                        xp_impl=svd_values_xp)
 _svd_values.defvjp(_values_vjp)
 _svd_values.defjvp(_values_jvp)
 _svd_u = Primitive("svd_u", lambda a, full_matrices, hermitian:
-                   _impl(a, hermitian, full_matrices)[0], register=True, portable=True)
+                   _impl(a, hermitian, full_matrices)[0], register=True,
+                   xp_impl=lambda a, full_matrices, hermitian:
+                   svd_xp(a, hermitian, full_matrices)[0])
 _svd_u.defvjp(_u_vjp)
 _svd_u.defjvp(_u_jvp)
 _svd_vh = Primitive("svd_vh", lambda a, full_matrices, hermitian:
-                    _impl(a, hermitian, full_matrices)[2], register=True, portable=True)
+                    _impl(a, hermitian, full_matrices)[2], register=True,
+                    xp_impl=lambda a, full_matrices, hermitian:
+                    svd_xp(a, hermitian, full_matrices)[2])
 _svd_vh.defvjp(_vh_vjp)
 _svd_vh.defjvp(_vh_jvp)
 
 
 def _matrix_stack(a, op: str):
-    a = _arr(a)
+    a = operand(a)
     if a.ndim < 2:
         raise np.linalg.LinAlgError(
             f"{a.ndim}-dimensional array given. Array must be at least two-dimensional ({op})")
-    if a.dtype.kind not in "fc":
+    if kind(a) not in "fc":
         a = a.astype(float)
     return a
 
@@ -232,12 +242,12 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
         >>> cr.grad(lambda x: np.linalg.svd(x, compute_uv=False)[0])(a).tolist()
         [[1.0, 0.0], [0.0, 0.0], [0.0, 0.0]]
     """
-    if not isinstance(a, Tracer):
+    if not isinstance(a, Tracer) and not foreign(a):
         return np.linalg.svd(a, full_matrices=full_matrices, compute_uv=compute_uv,
                              hermitian=hermitian)
     a = _matrix_stack(a, "svd")
     hermitian = bool(hermitian)
-    if hermitian:
+    if hermitian and isinstance(a, Tracer):  # (plain arrays: svd_xp reads the triangle)
         a = _seen(a, True)  # NumPy's hermitian SVD is eigh(a), which reads the lower triangle
     s = _svd_values(a, hermitian=hermitian)
     if not compute_uv:
@@ -255,6 +265,6 @@ def svdvals(x, /):
         >>> cr.grad(lambda x: np.linalg.svdvals(x).sum())(np.diag([2.0, -1.0])).tolist()
         [[1.0, 0.0], [0.0, -1.0]]
     """
-    if not isinstance(x, Tracer):
+    if not isinstance(x, Tracer) and not foreign(x):
         return np.linalg.svdvals(x)
     return _svd_values(_matrix_stack(x, "svdvals"), hermitian=False)

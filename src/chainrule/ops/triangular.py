@@ -18,7 +18,9 @@ triangle. ``lu_factor`` is a primitive of its own: with P^T A = L U (pivots cons
 (the LU analogue of Murray 2016's Cholesky rule; L_bar = stril(LU_bar), U_bar = triu(LU_bar));
 rectangular matrices extend it by the extra rows or columns (see ``_lu_jvp``). Every rule
 calls these functions again, so second derivatives work in both modes.
-SciPy is NumPy-only, so the implementations call ``scipy.linalg`` directly.
+SciPy is NumPy-only, so the implementations call ``scipy.linalg`` directly, and the solvers
+refuse other libraries' arrays with ``BackendError`` (the Array API standard has no triangular
+solve nor LU); ``cho_factor`` is composed of ``cholesky`` and runs in the arrays' namespace.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg as sla
 
+from chainrule.backend import foreign
 from chainrule.describe import describe
 from chainrule.ops.complex import conj as _conj
 from chainrule.ops.decompositions import cholesky
@@ -33,6 +36,7 @@ from chainrule.ops.indexing import take_along_axis
 from chainrule.ops.join import concatenate
 from chainrule.ops.linalg import tril, triu
 from chainrule.ops.matmul import _arr, _mT, matmul
+from chainrule.ops.portable_c import kind, refuse
 from chainrule.ops.shape import broadcast_to, reshape
 from chainrule.primitive import NoDerivativeError, Primitive
 from chainrule.tracer import Tracer, primal
@@ -112,6 +116,7 @@ def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False, overwrite_
     if trans not in _TRANS:
         raise ValueError(f"solve_triangular: trans must be 0, 1, 2, 'N', 'T' or 'C', got "
                          f"{trans!r}")
+    refuse("scipy.linalg.solve_triangular", a, b)  # not in the Array API standard
     if not (isinstance(a, Tracer) or isinstance(b, Tracer)):
         return sla.solve_triangular(a, b, trans=trans, lower=lower, unit_diagonal=unit_diagonal,
                                     overwrite_b=overwrite_b, check_finite=check_finite)
@@ -150,10 +155,10 @@ def cho_factor(a, lower=False, overwrite_a=False, check_finite=True):
         array([[0.25, 0.  ],
                [0.  , 0.  ]])
     """
-    if not isinstance(a, Tracer):
+    if not isinstance(a, Tracer) and not foreign(a):
         return sla.cho_factor(a, lower=lower, overwrite_a=overwrite_a, check_finite=check_finite)
     _square("cho_factor", a)
-    if np.iscomplexobj(primal(a)):
+    if kind(a) == "c" if foreign(a) else np.iscomplexobj(primal(a)):
         raise NoDerivativeError(
             f"cho_factor: the Cholesky factor of a complex Hermitian matrix ({describe(a)}) "
             "has no derivative rule in chainrule yet; factor it with cr.stop_gradient(a) (its "
@@ -177,6 +182,7 @@ def cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True):
         [0.25, 0.0625]
     """
     c, lower = c_and_lower
+    refuse("scipy.linalg.cho_solve", c, b)  # triangular solves: not in the standard
     if not (isinstance(c, Tracer) or isinstance(b, Tracer)):
         return sla.cho_solve((c, lower), b, overwrite_b=overwrite_b, check_finite=check_finite)
     b = _arr(b)
@@ -271,6 +277,7 @@ def lu_factor(a, overwrite_a=False, check_finite=True):
         >>> cr.grad(lambda a: lu_factor(a)[0][1, 1])(np.array([[2.0, 1.0], [1.0, 3.0]])).tolist()
         [[0.25, -0.5], [-0.5, 1.0]]
     """
+    refuse("scipy.linalg.lu_factor", a)  # not in the Array API standard
     if not isinstance(a, Tracer):
         return sla.lu_factor(a, overwrite_a=overwrite_a, check_finite=check_finite)
     if a.ndim != 2:
@@ -304,6 +311,7 @@ def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
     lu, piv = lu_and_piv
     if trans not in (0, 1, 2):  # SciPy's lu_solve takes no letters
         raise ValueError(f"lu_solve: trans must be 0, 1 or 2, got {trans!r}")
+    refuse("scipy.linalg.lu_solve", lu, b)  # not in the Array API standard
     if not (isinstance(lu, Tracer) or isinstance(b, Tracer)):
         return sla.lu_solve((lu, piv), b, trans=trans, overwrite_b=overwrite_b,
                             check_finite=check_finite)

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from chainrule import numpy as cnp
-from chainrule.ops.special_common import real_only, traced
+from chainrule.ops.special_common import real_only, refuse, traced
 from chainrule.ops.special_error import xlogy
 from chainrule.ops.special_gamma import gammaln
 from chainrule.ops.special_incomplete import gammaincc
@@ -90,6 +90,7 @@ class _Poisson:
         return self._method("logcdf", k, mu, loc)
 
     def _method(self, method: str, k: Any, mu: Any, loc: Any) -> Any:
+        refuse(f"scipy.stats.poisson.{method}", k, mu, loc)
         if not traced(k, mu, loc):
             import scipy.stats
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from chainrule import numpy as cnp
 from chainrule.describe import describe
-from chainrule.ops.special_common import real_only, traced
+from chainrule.ops.special_common import real_only, refuse, traced
 from chainrule.tracer import Tracer, primal
 
 
@@ -187,6 +187,7 @@ class LocScaleDistribution(abc.ABC):
 
     def _method(self, method: str, x: Any, args: tuple, kwds: dict) -> Any:
         shapes, loc, scale = self._parse(args, kwds)
+        refuse(f"scipy.stats.{self.name}.{method}", x, loc, scale, *shapes)
         if not traced(x, loc, scale, *shapes):
             import scipy.stats
 

@@ -25,6 +25,8 @@ import numpy as np
 import scipy.special as sc
 
 from chainrule import numpy as cnp
+from chainrule.backend import namespace
+from chainrule.ops.portable_c import any_foreign, refuse, xp_of
 from chainrule.ops.special_common import traced
 from chainrule.tracer import primal
 
@@ -49,6 +51,7 @@ def logsumexp(a: Any, axis: Any = None, b: Any = None, keepdims: bool = False,
         >>> cr.grad(special.logsumexp)(np.log(np.array([1.0, 3.0])))  # softmax: the weights
         array([0.25, 0.75])
     """
+    refuse("scipy.special.logsumexp", a, b)  # SciPy's exact steps: written for NumPy arrays
     if not traced(a, b):
         return sc.logsumexp(a, axis=axis, b=b, keepdims=keepdims, return_sign=return_sign)
     if not traced(a):
@@ -143,6 +146,19 @@ def _wrap_shift(imag):
     return np.where(np.abs(imag) < np.pi, 0.0, wrapped - imag)
 
 
+def _shift_xp(p: Any, axis: Any) -> Any:
+    """NumPy's ``max(p, axis, keepdims=True)`` of another library's array ``p``; for complex
+    values NumPy's order (by real part, then imaginary part), which the standard lacks."""
+    xp = namespace(p)
+    axis = tuple(axis) if isinstance(axis, list) else axis
+    if not xp.isdtype(p.dtype, "complex floating"):
+        return xp.max(p, axis=axis, keepdims=True)
+    re = xp.real(p)
+    top = xp.max(re, axis=axis, keepdims=True)
+    im = xp.max(xp.where(re == top, xp.imag(p), -xp.inf), axis=axis, keepdims=True)
+    return xp.astype(top, p.dtype) + xp.astype(im, p.dtype) * 1j
+
+
 def softmax(x: Any, axis: Any = None) -> Any:
     """``scipy.special.softmax``: exp(x) / sum(exp(x)) over ``axis`` (shifted by the maximum).
 
@@ -154,9 +170,10 @@ def softmax(x: Any, axis: Any = None) -> Any:
         array([[ 0.25, -0.25],
                [-0.25,  0.25]])
     """
-    if not traced(x):
+    if not traced(x) and not any_foreign(x):
         return sc.softmax(x, axis=axis)
-    shift = np.max(primal(x), axis=axis, keepdims=True)
+    shift = np.max(primal(x), axis=axis, keepdims=True) if not any_foreign(x) else \
+        _shift_xp(primal(x), axis)
     e = cnp.exp(x - shift)
     return e / cnp.sum(e, axis=axis, keepdims=True)
 
@@ -171,10 +188,14 @@ def log_softmax(x: Any, axis: Any = None) -> Any:
         >>> cr.grad(lambda x: special.log_softmax(x)[0])(np.zeros(2))
         array([ 0.5, -0.5])
     """
-    if not traced(x):
+    if not traced(x) and not any_foreign(x):
         return sc.log_softmax(x, axis=axis)
-    shift = np.max(primal(x), axis=axis, keepdims=True)
-    shift = np.where(np.isfinite(shift), shift, 0)
+    if any_foreign(x):
+        xp, shift = xp_of(x), _shift_xp(primal(x), axis)
+        shift = xp.where(xp.isfinite(shift), shift, xp.zeros_like(shift))
+    else:
+        shift = np.max(primal(x), axis=axis, keepdims=True)
+        shift = np.where(np.isfinite(shift), shift, 0)
     shifted = x - shift
     with np.errstate(divide="ignore"):
         return shifted - cnp.log(cnp.sum(cnp.exp(shifted), axis=axis, keepdims=True))

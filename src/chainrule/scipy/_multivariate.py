@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from chainrule import numpy as cnp
-from chainrule.ops.special_common import real_only, traced
+from chainrule.ops.special_common import real_only, refuse, traced
 from chainrule.ops.special_error import xlogy
 from chainrule.ops.special_gamma import gammaln
 from chainrule.scipy._distribution import Frozen, in_dtype, plain_array
@@ -67,6 +67,7 @@ class _Dirichlet:
             >>> cr.grad(stats.dirichlet.logpdf)(np.array([0.25, 0.75]), np.array([2.0, 1.0]))
             array([4., 0.])
         """
+        refuse("scipy.stats.dirichlet.logpdf", x, alpha)
         if not traced(x, alpha):
             import scipy.stats
 
@@ -84,6 +85,7 @@ class _Dirichlet:
             >>> cr.grad(stats.dirichlet.pdf)(np.array([0.25, 0.75]), np.array([2.0, 1.0]))
             array([2., 0.])
         """
+        refuse("scipy.stats.dirichlet.pdf", x, alpha)
         if not traced(x, alpha):
             import scipy.stats
 
@@ -154,6 +156,7 @@ class _MultivariateNormal:
             array([[-0.5,  0. ],
                    [ 0. , -0.5]])
         """
+        refuse("scipy.stats.multivariate_normal.logpdf", x, mean, cov)
         if not traced(x, mean, cov):
             import scipy.stats
 
@@ -169,6 +172,7 @@ class _MultivariateNormal:
             >>> float(cr.grad(lambda m: stats.multivariate_normal.pdf(0.0, m))(0.0))
             0.0
         """
+        refuse("scipy.stats.multivariate_normal.pdf", x, mean, cov)
         if not traced(x, mean, cov):
             import scipy.stats
 

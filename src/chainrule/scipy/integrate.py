@@ -22,6 +22,7 @@ import scipy.integrate as sint
 
 from chainrule.describe import describe
 from chainrule.ops.ode_adjoint import odeint_traced, untraced
+from chainrule.ops.portable_c import refuse
 from chainrule.ops.shape import reshape
 from chainrule.tracer import Tracer
 
@@ -59,6 +60,7 @@ def odeint(func: Callable, y0: Any, t: Any, args: tuple = (), Dfun: Callable | N
     options = {"rtol": rtol, "atol": atol, "tcrit": tcrit, "h0": h0, "hmax": hmax, "hmin": hmin,
                "ixpr": ixpr, "mxstep": mxstep, "mxhnil": mxhnil, "mxordn": mxordn,
                "mxords": mxords, "printmessg": printmessg}
+    refuse("scipy.integrate.odeint", y0, t, *args)  # SciPy's solver: NumPy arrays only
     if not any(isinstance(x, Tracer) for x in (y0, t, *args)):
         return sint.odeint(lambda *a: untraced(func(*a)), y0, t, args=args, Dfun=Dfun,
                            col_deriv=col_deriv, full_output=full_output, ml=ml, mu=mu,

@@ -18,7 +18,7 @@ except ImportError as e:  # pragma: no cover - exercised only without SciPy
 
 from chainrule.ops.arithmetic import multiply
 from chainrule.ops.convolve import METHODS, convolve_full, reversed_conj, scipy_window
-from chainrule.ops.matmul import _arr
+from chainrule.ops.portable_c import any_foreign, operand
 from chainrule.tracer import Tracer
 
 __all__ = ["convolve", "correlate"]
@@ -33,7 +33,7 @@ def _operands(in1, in2, mode, method, op: str):
     if method not in METHODS:
         raise ValueError(f"{op}: acceptable method flags are 'auto', 'direct', or 'fft' "
                          f"(got {method!r})")
-    in1, in2 = _arr(in1), _arr(in2)
+    in1, in2 = operand(in1), operand(in2)
     if in1.ndim != in2.ndim:
         raise ValueError(f"{op}: in1 and in2 should have the same dimensionality "
                          f"(shapes {in1.shape} and {in2.shape})")
@@ -53,7 +53,7 @@ def convolve(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> An
         >>> cr.grad(f)(np.ones((3, 3))).tolist()
         [[1.0, 2.0, 1.0], [2.0, 4.0, 2.0], [1.0, 2.0, 1.0]]
     """
-    if not (isinstance(in1, Tracer) or isinstance(in2, Tracer)):
+    if not (isinstance(in1, Tracer) or isinstance(in2, Tracer) or any_foreign(in1, in2)):
         return _signal.convolve(in1, in2, mode=mode, method=method)
     in1, in2 = _operands(in1, in2, mode, method, "convolve")
     if in1.ndim == 0:
@@ -73,7 +73,7 @@ def correlate(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> A
         >>> cr.grad(f)(np.ones(2)).tolist()
         [3.0, 5.0]
     """
-    if not (isinstance(in1, Tracer) or isinstance(in2, Tracer)):
+    if not (isinstance(in1, Tracer) or isinstance(in2, Tracer) or any_foreign(in1, in2)):
         return _signal.correlate(in1, in2, mode=mode, method=method)
     in1, in2 = _operands(in1, in2, mode, method, "correlate")
     if in1.ndim == 0:

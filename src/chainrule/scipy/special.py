@@ -38,6 +38,7 @@ except ImportError as _error:  # pragma: no cover  (exercised without SciPy inst
 
 from chainrule import numpy as _cnp
 from chainrule.numpy import dispatch as _dispatch
+from chainrule.ops.portable_c import refuse as _refuse
 from chainrule.ops.special_bessel import *  # noqa: F403
 from chainrule.ops.special_bessel import __all__ as _bessel
 from chainrule.ops.special_common import constant_argument as _constant_argument
@@ -88,6 +89,7 @@ def multigammaln(a: Any, d: int) -> Any:
         -0.577216
     """
     _constant_argument("multigammaln", "the dimension d", d, "d is an integer dimension")
+    _refuse("scipy.special.multigammaln", a)
     if not _traced(a):
         return _sc.multigammaln(a, d)
     _real_only("multigammaln", a)
