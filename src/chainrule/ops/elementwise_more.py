@@ -18,6 +18,7 @@ import numpy as np
 from chainrule.ops import complex as _complex
 from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import join as _join
+from chainrule.ops.portable_a import any_foreign, kind, plain_namespace
 from chainrule.tracer import Tracer, primal
 
 __all__ = ["sinc", "fabs", "nan_to_num"]
@@ -31,10 +32,15 @@ def sinc(x: Any) -> Any:
         >>> round(float(cr.grad(cr.grad(cr.numpy.sinc))(0.0)), 6)  # -pi^2 / 3
         -3.289868
     """
-    if not isinstance(x, Tracer):
+    if any_foreign(x):
+        zero = primal(x) == 0
+        any_zero = bool(plain_namespace(x).any(zero))
+    elif not isinstance(x, Tracer):
         return np.sinc(x)
-    zero = np.asarray(primal(x)) == 0
-    if not zero.any():
+    else:
+        zero = np.asarray(primal(x)) == 0
+        any_zero = zero.any()
+    if not any_zero:
         y = math.pi * x
         return _elementwise.sin(y) / y
     y = math.pi * _elementwise.where(zero, 1.0, x)
@@ -52,11 +58,11 @@ def fabs(x: Any, /, out: Any = None, **kwargs: Any) -> Any:
         >>> float(cr.grad(cr.numpy.fabs)(-2.0))
         -1.0
     """
-    if not isinstance(x, Tracer):
+    if not isinstance(x, Tracer) and not any_foreign(x):
         return np.fabs(x, out=out, **kwargs)
     if out is not None or kwargs:
         raise TypeError("fabs: out= and other ufunc keywords are not supported on traced values")
-    if x.dtype.kind == "c":
+    if kind(x) == "c":
         raise TypeError("fabs: complex values are not supported (as in NumPy); use absolute")
     return _elementwise.absolute(x)
 
