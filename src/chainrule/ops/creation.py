@@ -21,6 +21,15 @@ from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import indexing as _indexing
 from chainrule.ops import power as _power
 from chainrule.ops import shape as _shape
+from chainrule.ops.arithmetic import add, multiply
+from chainrule.ops.portable_a import (
+    any_foreign,
+    any_true,
+    numpy_dtype,
+    numpy_result_type,
+    plain_namespace,
+    xp_dtype,
+)
 from chainrule.tracer import Tracer, primal
 
 __all__ = ["linspace", "logspace", "geomspace", "full", "full_like", "meshgrid"]
@@ -31,7 +40,7 @@ def _traced(*xs: Any) -> bool:
 
 
 def _array(x: Any) -> Any:
-    return x if isinstance(x, Tracer) else np.asarray(x)
+    return x if isinstance(x, Tracer) or any_foreign(x) else np.asarray(x)
 
 
 def _integer(dtype: Any) -> bool:
@@ -65,22 +74,26 @@ def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, retste
     if _integer(dtype):
         return _plain(np.linspace, start, stop, num, endpoint, retstep, dtype, axis)
     # Python numbers are weak (NEP 50), as in NumPy: float32 data stays float32.
-    dt = np.result_type(*(v if type(v) in (int, float) else _array(v).dtype
-                          for v in (start, stop)), 0.0)
-    start, stop = _elementwise.astype(_array(start), dt), _elementwise.astype(_array(stop), dt)
-    delta = stop - start
-    div = num - 1 if endpoint else num
-    y = np.arange(0, num, dtype=dt).reshape((-1,) + (1,) * delta.ndim)
-    if div > 0:
-        step = delta / div
-        if np.any(np.asarray(primal(step)) == 0):  # NumPy's order of operations for tiny steps
-            y = (y / div) * delta
-        else:
-            y = y * step
+    if any_foreign(start, stop):
+        y, step, stop = _linspace_elsewhere(start, stop, num, endpoint)
     else:
-        step = delta * np.nan  # NumPy's step of a one-sample grid
-        y = y * delta
-    y = y + start
+        dt = np.result_type(*(v if type(v) in (int, float) else _array(v).dtype
+                              for v in (start, stop)), 0.0)
+        start = _elementwise.astype(_array(start), dt)
+        stop = _elementwise.astype(_array(stop), dt)
+        delta = stop - start
+        div = num - 1 if endpoint else num
+        y = np.arange(0, num, dtype=dt).reshape((-1,) + (1,) * delta.ndim)
+        if div > 0:
+            step = delta / div
+            if np.any(np.asarray(primal(step)) == 0):  # NumPy's order for tiny steps
+                y = (y / div) * delta
+            else:
+                y = y * step
+        else:
+            step = delta * np.nan  # NumPy's step of a one-sample grid
+            y = y * delta
+        y = y + start
     if endpoint and num > 1:
         y = _indexing.index_update(y, -1, stop)
     if axis != 0:
@@ -88,6 +101,26 @@ def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, retste
     if dtype is not None:
         y = _elementwise.astype(y, dtype)
     return (y, step) if retstep else y
+
+
+def _linspace_elsewhere(start: Any, stop: Any, num: int, endpoint: bool) -> Any:
+    """``linspace``'s samples (before the endpoint is set), step and stop for another
+    library's endpoints: NumPy's dtype rules and arithmetic, in that library's namespace (the
+    arithmetic's primitives: that library's operators do not defer to traced values)."""
+    xp = plain_namespace(start, stop)
+    dt = numpy_result_type(start, stop, 0.0)
+    start, stop = (_elementwise.astype(v, dt) if isinstance(v, Tracer) or any_foreign(v)
+                   else xp.asarray(v, dtype=xp_dtype(xp, dt)) for v in (start, stop))
+    delta = stop - start
+    div = num - 1 if endpoint else num
+    y = xp.reshape(xp.arange(0, num, dtype=xp_dtype(xp, dt)), (-1,) + (1,) * delta.ndim)
+    if div > 0:
+        step = delta / div
+        y = multiply(delta, y / div) if any_true(primal(step) == 0) else multiply(step, y)
+    else:
+        step = delta * np.nan
+        y = multiply(delta, y)
+    return add(y, start), step, stop
 
 
 def logspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, base: Any = 10.0,
@@ -136,13 +169,24 @@ def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype
     if _integer(dtype):
         return _plain(np.geomspace, start, stop, num, endpoint, dtype, axis)
     start, stop = _array(start), _array(stop)
-    dt = np.result_type(start.dtype, stop.dtype, float(num), np.zeros((), dtype))
+    far = any_foreign(start, stop)
+    if far:
+        dt = numpy_result_type(start, stop, float(num), np.dtype(dtype))
+    else:
+        dt = np.result_type(start.dtype, stop.dtype, float(num), np.zeros((), dtype))
     if np.dtype(dt).kind == "c":
         raise TypeError("geomspace: complex endpoints are not supported on traced values")
-    pstart, pstop = np.asarray(primal(start)), np.asarray(primal(stop))
-    if np.any(pstart == 0) or np.any(pstop == 0):
+    if far:
+        pstart, pstop = primal(start), primal(stop)
+    else:
+        pstart, pstop = np.asarray(primal(start)), np.asarray(primal(stop))
+    if any_true(pstart == 0) or any_true(pstop == 0):
         raise ValueError("Geometric sequence cannot include zero")
-    sign = np.sign(pstart).astype(dt)  # piecewise constant
+    if far:  # the sign is piecewise constant
+        xp = plain_namespace(pstart)
+        sign = xp.astype(xp.sign(pstart), xp_dtype(xp, dt))
+    else:
+        sign = np.sign(pstart).astype(dt)
     start = _elementwise.astype(start, dt) / sign
     stop = _elementwise.astype(stop, dt) / sign
     out = logspace(_elementwise.log10(start), _elementwise.log10(stop), num=num,
@@ -176,6 +220,13 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, order: str = "C", *,
 
 
 def _filled(shape: tuple, fill: Any, dtype: Any, op: str) -> Any:
+    if any_foreign(fill):
+        dtype = numpy_dtype(primal(fill).dtype if dtype is None else dtype)
+        if dtype.kind in "iub":  # rounding: piecewise constant
+            xp = plain_namespace(fill)
+            plain = xp.astype(primal(fill), xp_dtype(xp, dtype))
+            return xp.asarray(xp.broadcast_to(plain, shape), copy=True)
+        return _shape.broadcast_to(_elementwise.astype(fill, dtype), shape)
     dtype = fill.dtype if dtype is None else np.dtype(dtype)
     if dtype.kind in "iub":  # rounding: piecewise constant
         return np.full(shape, np.asarray(primal(fill)), dtype)
@@ -192,6 +243,8 @@ def full_like(a: Any, fill_value: Any, dtype: Any = None, order: str = "K", subo
         >>> cr.grad(lambda x: np.full_like(x, x[0]).sum())(np.ones(3)).tolist()
         [3.0, 0.0, 0.0]
     """
+    if any_foreign(a, fill_value):
+        return _full_like_elsewhere(a, fill_value, dtype, shape, device)
     if not isinstance(fill_value, Tracer):
         return np.full_like(primal(a), fill_value, dtype, order, subok, shape, device=device)
     if shape is None:
@@ -199,6 +252,21 @@ def full_like(a: Any, fill_value: Any, dtype: Any = None, order: str = "K", subo
     shape = (operator.index(shape),) if np.ndim(shape) == 0 else tuple(shape)
     return _filled(shape, fill_value, np.result_type(primal(a)) if dtype is None else dtype,
                    "full_like")
+
+
+def _full_like_elsewhere(a: Any, fill_value: Any, dtype: Any, shape: Any, device: Any) -> Any:
+    """``full_like`` with another library's template or fill value, in its namespace."""
+    pa = primal(a)
+    shape = pa.shape if shape is None else shape
+    shape = (operator.index(shape),) if np.ndim(shape) == 0 else tuple(shape)
+    dtype = numpy_dtype(pa.dtype) if dtype is None else numpy_dtype(dtype)
+    if isinstance(fill_value, Tracer):
+        return _filled(shape, fill_value, dtype, "full_like")
+    xp = plain_namespace(pa, fill_value)
+    if isinstance(fill_value, bool | int | float | complex):
+        return xp.full(shape, fill_value, dtype=xp_dtype(xp, dtype), device=device)
+    plain = xp.astype(primal(fill_value), xp_dtype(xp, dtype))
+    return xp.asarray(xp.broadcast_to(plain, shape), copy=True)
 
 
 def meshgrid(*xi: Any, copy: bool = True, sparse: bool = False, indexing: str = "xy") -> Any:

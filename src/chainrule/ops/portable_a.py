@@ -97,3 +97,31 @@ def xp_result_dtype(xp: ModuleType, *xs: Any) -> Any:
     the dtype of the arrays, NumPy's rule NEP 50); ``xs`` must hold at least one array."""
     arrays = [primal(x) for x in xs if not isinstance(x, bool | int | float | complex)]
     return xp.result_type(*arrays)
+
+
+def any_true(mask: Any) -> bool:
+    """Whether a plain boolean array (of any library) has a true entry.
+
+    Example:
+        >>> import numpy as np
+        >>> any_true(np.array([False, True]))
+        True
+    """
+    mask = primal(mask)
+    if foreign(mask):
+        return bool(namespace(mask).any(mask))
+    return bool(np.any(mask))
+
+
+def numpy_result_type(*xs: Any) -> np.dtype:
+    """NumPy's ``result_type`` of ``xs``, whose arrays may be another library's (their dtypes
+    are taken by name) and whose Python numbers stay weak.
+
+    Example:
+        >>> import numpy as np
+        >>> numpy_result_type(np.ones(2, dtype=np.float32), 1.0)
+        dtype('float32')
+    """
+    return np.result_type(*(x if isinstance(x, bool | int | float | complex)
+                            else numpy_dtype(x) if not hasattr(x, "dtype")
+                            else numpy_dtype(primal(x).dtype) for x in xs))
