@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import foreign, namespace, refuse_foreign
+from chainrule.ops.portable_a import any_true
 from chainrule.ops.reduce import (
     _as_array,
     _axes,
@@ -67,6 +69,10 @@ def _zero_rank(zero: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
 
 def _others(x, ans, axis, keepdims):
     """d prod(x) / d x_i = the product of the other entries of i's slot (shape of x)."""
+    if foreign(x):
+        if not any_true(primal(x) == 0):
+            return _expand(ans, x.shape, axis, keepdims) / x
+        raise _zeros_elsewhere("prod", x)
     zero = np.asarray(primal(x)) == 0
     if not zero.any():
         return _expand(ans, x.shape, axis, keepdims) / x
@@ -84,8 +90,16 @@ def _others(x, ans, axis, keepdims):
     return out
 
 
+def _zeros_elsewhere(name: str, x: Any) -> Exception:
+    """The refusal of a derivative at exact zeros for another library's array: the exact
+    rule (above) counts and ranks the zeros with NumPy's moveaxis and cumsum on the mask."""
+    return refuse_foreign(f"the derivative of {name} at entries that are exactly zero", (x,))
+
+
 _prod = Primitive("prod", lambda x, axis, keepdims: np.prod(x, axis=axis, keepdims=keepdims),
-                  register=True)
+                  register=True,
+                  xp_impl=lambda x, axis, keepdims: namespace(x).prod(x, axis=axis,
+                                                                      keepdims=keepdims))
 _prod.defvjp(lambda g, ans, x, axis, keepdims:
              _expand(g, x.shape, axis, keepdims) * _others(x, ans, axis, keepdims))
 _prod.defjvp(lambda t, ans, x, axis, keepdims:
@@ -113,8 +127,16 @@ def _cumsum_impl(x, axis, reverse):
     return np.cumsum(x, axis=axis)
 
 
+def _cumsum_xp_impl(x, axis, reverse):
+    xp = namespace(x)
+    if reverse:
+        return xp.flip(xp.cumulative_sum(xp.flip(x, axis=axis), axis=axis), axis=axis)
+    return xp.cumulative_sum(x, axis=axis)
+
+
 # cumsum is linear; its transpose (the VJP) sums the cotangent from the right.
-_cumsum = Primitive("cumsum", _cumsum_impl, save_args=False, save_ans=False, register=True)
+_cumsum = Primitive("cumsum", _cumsum_impl, save_args=False, save_ans=False, register=True,
+                    xp_impl=_cumsum_xp_impl)
 _cumsum.defvjp(lambda g, ans, x, axis, reverse: _cumsum(g, axis=axis, reverse=not reverse))
 _cumsum.defjvp(lambda t, ans, x, axis, reverse: _cumsum(t, axis=axis, reverse=reverse))
 
@@ -162,8 +184,17 @@ def _cumprod_split(x, axis):
     return m, x_safe, c, ranks, after, z, z_without
 
 
+def _no_zero(x, name):
+    """Whether ``x`` has no exact zero (refused at zeros for another library's array)."""
+    if not foreign(x):
+        return not (np.asarray(primal(x)) == 0).any()
+    if any_true(primal(x) == 0):
+        raise _zeros_elsewhere(name, x)
+    return True
+
+
 def _cumprod_vjp(g, ans, x, axis):
-    if not (np.asarray(primal(x)) == 0).any():
+    if _no_zero(x, "cumprod"):
         # d ans_k / d x_i = ans_k / x_i for k >= i
         return _cumsum(g * ans, axis=axis, reverse=True) / x
     m, x_safe, c, ranks, after, z, z_without = _cumprod_split(x, axis)
@@ -174,7 +205,7 @@ def _cumprod_vjp(g, ans, x, axis):
 
 
 def _cumprod_jvp(t, ans, x, axis):
-    if not (np.asarray(primal(x)) == 0).any():
+    if _no_zero(x, "cumprod"):
         return ans * _cumsum(t / x, axis=axis, reverse=False)
     m, x_safe, c, ranks, after, z, z_without = _cumprod_split(x, axis)
     out = c * z * _cumsum(t * (1 - m) / x_safe, axis=axis, reverse=False)
@@ -183,7 +214,16 @@ def _cumprod_jvp(t, ans, x, axis):
     return out
 
 
-_cumprod = Primitive("cumprod", lambda x, axis: np.cumprod(x, axis=axis), register=True)
+def _cumprod_xp_impl(x, axis):
+    xp = namespace(x)
+    scan = getattr(xp, "cumulative_prod", None)  # the standard's since its 2024.12 version
+    if scan is None:
+        raise refuse_foreign(f"cumprod (no cumulative_prod in {xp.__name__})", (x,))
+    return scan(x, axis=axis)
+
+
+_cumprod = Primitive("cumprod", lambda x, axis: np.cumprod(x, axis=axis), register=True,
+                     xp_impl=_cumprod_xp_impl)
 _cumprod.defvjp(_cumprod_vjp)
 _cumprod.defjvp(_cumprod_jvp)
 

@@ -20,6 +20,7 @@ from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import join as _join
 from chainrule.ops import reduce as _reduce
 from chainrule.ops import shape as _shape
+from chainrule.ops.portable_a import any_foreign, kind, plain_namespace
 from chainrule.tracer import Tracer, primal
 
 __all__ = [
@@ -30,7 +31,7 @@ _NoValue: Any = np._NoValue
 
 
 def _array(a: Any) -> Any:
-    return a if isinstance(a, Tracer) else _join.asarray(a)
+    return a if isinstance(a, Tracer) or any_foreign(a) else _join.asarray(a)
 
 
 def _traced(*xs: Any) -> bool:
@@ -143,7 +144,7 @@ def gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -> An
         tuple(_axis(ax, f.ndim) for ax in np.atleast_1d(axis)))
     if edge_order > 2:
         raise ValueError("'edge_order' greater than 2 not supported")
-    otype = f.dtype if f.dtype.kind in "fc" else np.dtype(np.float64)
+    otype = f.dtype if kind(f) in "fc" else np.dtype(np.float64)
     f = _elementwise.astype(f, otype)
     outs = []
     for ax, d in zip(axes, _spacings(varargs, axes, f.shape), strict=True):
@@ -250,7 +251,9 @@ def _cumulative(name: str, scan: Any, x: Any, axis: Any, dtype: Any, out: Any,
     if include_initial:
         shape = list(res.shape)
         shape[axis] = 1
-        res = _join.concatenate([np.full(shape, initial, dtype=res.dtype), res], axis=axis)
+        first = (plain_namespace(res).full(tuple(shape), initial, dtype=primal(res).dtype)
+                 if any_foreign(res) else np.full(shape, initial, dtype=res.dtype))
+        res = _join.concatenate([first, res], axis=axis)
     return res
 
 
@@ -307,7 +310,7 @@ def interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None,
     fp = _array(fp)
     # NumPy interpolates in double precision (complex fp: real and imaginary parts alike)
     x, xp = (_elementwise.astype(_array(v), np.float64) for v in (x, xp))
-    fp = _elementwise.astype(fp, np.complex128 if fp.dtype.kind == "c" else np.float64)
+    fp = _elementwise.astype(fp, np.complex128 if kind(fp) == "c" else np.float64)
     if xp.ndim != 1 or fp.ndim != 1:
         raise ValueError("object too deep for desired array" if xp.ndim > 1 or fp.ndim > 1
                          else "object of too small depth for desired array")
@@ -323,16 +326,23 @@ def interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None,
         period = abs(period)
         left = right = None
         x, xp = x % period, xp % period
-        order = np.argsort(primal(xp), kind="stable")
+        knots = primal(xp)
+        order = (plain_namespace(knots).argsort(knots, stable=True) if any_foreign(knots)
+                 else np.argsort(knots, kind="stable"))
         xp, fp = xp[order], fp[order]
         xp = _join.concatenate([xp[-1:] - period, xp, xp[0:1] + period])
         fp = _join.concatenate([fp[-1:], fp, fp[0:1]])
-    xv, kv = np.asarray(primal(x)), np.asarray(primal(xp))
+    far = any_foreign(x, xp)
+    xv, kv = (primal(x), primal(xp)) if far else (np.asarray(primal(x)), np.asarray(primal(xp)))
     n = kv.shape[0]
     if n == 1:
         res = _shape.broadcast_to(fp[0], x.shape)
     else:
-        j = np.clip(np.searchsorted(kv, xv, side="right") - 1, 0, n - 2)
+        if far:  # the segments, searched in the knots' namespace
+            ns = plain_namespace(xv, kv)
+            j = ns.clip(ns.searchsorted(kv, xv, side="right") - 1, 0, n - 2)
+        else:
+            j = np.clip(np.searchsorted(kv, xv, side="right") - 1, 0, n - 2)
         x0, f0 = xp[j], fp[j]
         slope = (fp[j + 1] - f0) / (xp[j + 1] - x0)
         res = slope * (x - x0) + f0

@@ -77,15 +77,19 @@ def nan_to_num(x: Any, copy: bool = True, nan: Any = 0.0, posinf: Any = None,
         >>> cr.grad(lambda x: np.nan_to_num(x).sum())(np.array([1.0, np.nan, np.inf])).tolist()
         [1.0, 0.0, 0.0]
     """
-    if not isinstance(x, Tracer) and not any(isinstance(v, Tracer) for v in (nan, posinf, neginf)):
+    far = any_foreign(x, nan, posinf, neginf)
+    if not far and not isinstance(x, Tracer) and not any(
+            isinstance(v, Tracer) for v in (nan, posinf, neginf)):
         return np.nan_to_num(x, copy, nan, posinf, neginf)
-    x = x if isinstance(x, Tracer) else _join.asarray(x)
-    if x.dtype.kind == "c":  # NumPy treats the real and imaginary parts separately
+    x = x if isinstance(x, Tracer) or far else _join.asarray(x)
+    if kind(x) == "c":  # NumPy treats the real and imaginary parts separately
         parts = [nan_to_num(p, copy, nan, posinf, neginf)
                  for p in (_complex.real(x), _complex.imag(x))]
         return parts[0] + 1j * parts[1]
-    if x.dtype.kind not in "f":
+    if kind(x) not in "f":
         return x
+    if far:
+        return _nan_to_num_elsewhere(x, nan, posinf, neginf)
     info = np.finfo(x.dtype)
     v = np.asarray(primal(x))
     out = x
@@ -98,3 +102,21 @@ def nan_to_num(x: Any, copy: bool = True, nan: Any = 0.0, posinf: Any = None,
     return out if out is not x else x[...]
 
 
+
+
+def _nan_to_num_elsewhere(x: Any, nan: Any, posinf: Any, neginf: Any) -> Any:
+    """``nan_to_num`` of a real floating array of another library, in its namespace."""
+    v = primal(x)
+    xp = plain_namespace(v)
+    info = xp.finfo(v.dtype)
+    out = x
+    for mask, value in ((xp.isnan(v), nan), (xp.isinf(v) & (v > 0), float(info.max)
+                        if posinf is None else posinf),
+                        (xp.isinf(v) & (v < 0), float(info.min) if neginf is None else neginf)):
+        if bool(xp.any(mask)):
+            value = _elementwise.astype(value, v.dtype) if isinstance(value, Tracer) else (
+                xp.asarray(primal(value), dtype=v.dtype))
+            out = _elementwise.where(mask, value, out)
+    if out is not x:
+        return out
+    return x[...] if isinstance(x, Tracer) else xp.asarray(x, copy=True)

@@ -64,7 +64,11 @@ def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...
 
 def _expand(g: Any, shape: tuple[int, ...], axes: tuple[int, ...], keepdims: bool) -> Any:
     """A reduced value ``g`` with the reduced axes put back as length-1 axes (broadcastable)."""
-    return g if keepdims else _reshape(g, shape=_kept_shape(shape, axes))
+    if keepdims:
+        return g
+    if not isinstance(g, Tracer) and foreign(g):  # a plain value: nothing to record
+        return namespace(g).reshape(g, _kept_shape(shape, axes))
+    return _reshape(g, shape=_kept_shape(shape, axes))
 
 
 def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
@@ -241,8 +245,6 @@ def _extremum_vjp(g, ans, x, axis, keepdims, kind):
         if not keepdims:
             g = g.reshape(_kept_shape(x.shape, axis))
         return np.multiply(weights, g, out=weights)
-    if not keepdims and not isinstance(g, Tracer) and foreign(g):
-        return namespace(g).reshape(g, _kept_shape(x.shape, axis)) * weights
     return _expand(g, x.shape, axis, keepdims) * weights
 
 
