@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.backend import foreign, namespace
+from chainrule.describe import describe
 from chainrule.ops.elementwise_binary import where
 from chainrule.ops.portable_a import kind
 from chainrule.primitive import Primitive
@@ -102,7 +103,7 @@ def conj(x: Any, /, out: Any = None, **kwargs: Any) -> Any:
         return np.conjugate(x, out=out, **kwargs)
     if out is not None or kwargs:
         raise TypeError(f"conj: the options {['out'] * (out is not None) + sorted(kwargs)} "
-                        f"are not supported on a {x._describe()}; use the returned value.")
+                        f"are not supported on a {describe(x)}; use the returned value.")
     if _is_complex(x):
         return _conj(x)
     return x._alias() if isinstance(x, Tracer) else x
@@ -155,6 +156,8 @@ def _real_angle(x: Any, deg: bool) -> Any:
     if not foreign(x):
         return np.angle(x, deg=deg)
     xp = namespace(x)
+    if kind(x) in "iub":  # NumPy's angle of integers is float64
+        x = xp.astype(x, xp.float64)
     theta = xp.atan2(xp.zeros_like(x), x)
     return theta * (180.0 / math.pi) if deg else theta
 

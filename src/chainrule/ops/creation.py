@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import refuse_foreign
 from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import indexing as _indexing
 from chainrule.ops import power as _power
@@ -35,8 +36,10 @@ from chainrule.tracer import Tracer, primal
 __all__ = ["linspace", "logspace", "geomspace", "full", "full_like", "meshgrid"]
 
 
-def _traced(*xs: Any) -> bool:
-    return any(isinstance(x, Tracer) for x in xs)
+def _composed(*xs: Any) -> bool:
+    """Whether the composed route is needed: a traced value, or another library's array
+    (NumPy's functions would compute it with NumPy)."""
+    return any(isinstance(x, Tracer) for x in xs) or any_foreign(*xs)
 
 
 def _array(x: Any) -> Any:
@@ -49,6 +52,8 @@ def _integer(dtype: Any) -> bool:
 
 def _plain(f: Any, *args: Any, **kwargs: Any) -> Any:
     """NumPy's ``f`` on the plain values: for integer dtypes, where the values are floored."""
+    if any_foreign(*args):
+        raise refuse_foreign(f"numpy.{f.__name__} with an integer dtype", args)
     return f(*(primal(a) for a in args), **kwargs)
 
 
@@ -64,7 +69,7 @@ def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, retste
         >>> [float(g) for g in cr.grad(lambda a, b: np.linspace(a, b, 5)[1], (0, 1))(0.0, 1.0)]
         [0.75, 0.25]
     """
-    if not _traced(start, stop):
+    if not _composed(start, stop):
         return np.linspace(start, stop, num, endpoint, retstep, dtype, axis, device=device)
     if device not in (None, "cpu"):
         raise ValueError(f"linspace: device={device!r} is not supported on traced values")
@@ -132,7 +137,7 @@ def logspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, base: 
         >>> round(float(cr.grad(lambda b: np.logspace(0.0, b, 2)[1])(1.0)), 6)  # 10**b ln 10
         23.025851
     """
-    if not _traced(start, stop, base):
+    if not _composed(start, stop, base):
         return np.logspace(start, stop, num, endpoint, base, dtype, axis)
     if _integer(dtype):
         return _plain(np.logspace, start, stop, num, endpoint, base, dtype, axis)
@@ -164,7 +169,7 @@ def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype
         >>> round(float(cr.grad(lambda a: np.geomspace(a, 4.0, 3)[1])(1.0)), 12)  # d sqrt(4a)
         1.0
     """
-    if not _traced(start, stop):
+    if not _composed(start, stop):
         return np.geomspace(start, stop, num, endpoint, dtype, axis)
     if _integer(dtype):
         return _plain(np.geomspace, start, stop, num, endpoint, dtype, axis)
@@ -212,7 +217,7 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, order: str = "C", *,
         >>> float(cr.grad(lambda v: cr.numpy.full((2, 3), v).sum())(1.0))
         6.0
     """
-    if not isinstance(fill_value, Tracer):
+    if not isinstance(fill_value, Tracer) and not any_foreign(fill_value):
         kwargs = {} if like is None else {"like": like}
         return np.full(shape, fill_value, dtype, order, device=device, **kwargs)
     shape = (operator.index(shape),) if np.ndim(shape) == 0 else tuple(shape)
@@ -269,6 +274,12 @@ def _full_like_elsewhere(a: Any, fill_value: Any, dtype: Any, shape: Any, device
     return xp.asarray(xp.broadcast_to(plain, shape), copy=True)
 
 
+def _copy_broadcast(g: Any, shape: tuple[int, ...]) -> Any:
+    """``g`` broadcast to ``shape`` as a new array of its own library."""
+    xp = plain_namespace(g)
+    return xp.asarray(xp.broadcast_to(g, shape), copy=True)
+
+
 def meshgrid(*xi: Any, copy: bool = True, sparse: bool = False, indexing: str = "xy") -> Any:
     """``numpy.meshgrid`` with traced coordinate vectors (each grid repeats its vector).
 
@@ -278,10 +289,13 @@ def meshgrid(*xi: Any, copy: bool = True, sparse: bool = False, indexing: str = 
         >>> cr.grad(f)(np.zeros(2)).tolist()
         [3.0, 3.0]
     """
-    if not _traced(*xi):
+    if not _composed(*xi):
         return np.meshgrid(*xi, copy=copy, sparse=sparse, indexing=indexing)
     if indexing not in ("xy", "ij"):
         raise ValueError("Valid values for `indexing` are 'xy' and 'ij'.")
+    if any_foreign(*xi):  # numbers join the arrays' library (NumPy arrays are refused)
+        xp = plain_namespace(*xi)
+        xi = tuple(x if isinstance(x, Tracer) or any_foreign(x) else xp.asarray(x) for x in xi)
     ndim = len(xi)
     shapes = [[1] * ndim for _ in xi]
     for i in range(ndim):
@@ -289,10 +303,12 @@ def meshgrid(*xi: Any, copy: bool = True, sparse: bool = False, indexing: str = 
     if indexing == "xy" and ndim > 1:  # the first two axes are swapped (Cartesian indexing)
         shapes[0][:2], shapes[1][:2] = [1, -1], [-1, 1]
     grids = [_shape.reshape(x, tuple(s)) if isinstance(x, Tracer)
+             else plain_namespace(x).reshape(x, tuple(s)) if any_foreign(x)
              else np.asarray(x).reshape(s) for x, s in zip(xi, shapes, strict=True)]
     if not sparse:
         full_shape = np.broadcast_shapes(*(g.shape for g in grids))
         grids = [_shape.broadcast_to(g, full_shape) if isinstance(g, Tracer)
+                 else _copy_broadcast(g, full_shape) if any_foreign(g)
                  else np.broadcast_to(g, full_shape).copy() for g in grids]
     return tuple(grids)
 

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.backend import foreign, namespace
+from chainrule.describe import describe
 from chainrule.ops.arithmetic import divide, multiply
 from chainrule.ops.complex import conj, real
 from chainrule.ops.define import elementwise
@@ -279,7 +280,7 @@ def sign(x: Any, /, out: Any = None, **kwargs: Any) -> Any:
         return np.sign(x, out=out, **kwargs)
     if out is not None or kwargs:
         raise TypeError(f"sign: the options {['out'] * (out is not None) + sorted(kwargs)} "
-                        f"are not supported on a {x._describe()}; use the returned value.")
+                        f"are not supported on a {describe(x)}; use the returned value.")
     if kind(x) != "c":
         return _real_sign(x)
     r = absolute(x)

@@ -93,7 +93,8 @@ def where(condition, x=None, y=None, /):
         array([0., 1.])
     """
     if x is None and y is None:
-        return np.nonzero(primal(condition))
+        c = primal(condition)
+        return plain_namespace(c).nonzero(c) if any_foreign(c) else np.nonzero(c)
     if x is None or y is None:
         raise ValueError("where: either both or neither of x and y should be given")
     if any_foreign(condition, x, y):

@@ -33,6 +33,8 @@ def sinc(x: Any) -> Any:
         -3.289868
     """
     if any_foreign(x):
+        if kind(x) in "iub":  # NumPy's sinc of integers is float64
+            x = _elementwise.astype(x, np.float64)
         zero = primal(x) == 0
         any_zero = bool(plain_namespace(x).any(zero))
     elif not isinstance(x, Tracer):

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
-from chainrule.backend import namespace
+from chainrule.backend import namespace, refuse_foreign
 from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import indexing as _indexing
 from chainrule.ops import join as _join
@@ -52,6 +52,8 @@ def partition(a: Any, kth: Any, axis: Any = -1, kind: str = "introselect",
         >>> cr.grad(lambda a: np.partition(a, 0)[0])(np.array([3.0, 1.0, 2.0])).tolist()
         [0.0, 1.0, 0.0]
     """
+    if any_foreign(a):  # NumPy's own arrangement comes from its argpartition
+        raise refuse_foreign("numpy.partition (the Array API standard has no argpartition)", (a,))
     if not isinstance(a, Tracer):
         return np.partition(a, kth, axis, kind, order)
     if order is not None:
@@ -209,7 +211,7 @@ def quantile(a: Any, q: Any, axis: Any = None, out: Any = None, overwrite_input:
         >>> cr.grad(lambda a: np.quantile(a, 0.25))(np.array([4.0, 1.0, 3.0])).tolist()
         [0.0, 0.5, 0.5]
     """
-    if not isinstance(a, Tracer) and not isinstance(q, Tracer):
+    if not isinstance(a, Tracer) and not isinstance(q, Tracer) and not any_foreign(a, q):
         return np.quantile(a, q, axis, out, overwrite_input, method, keepdims, weights=weights)
     _no_out("quantile", out)
     a, q, dtype = _check(a, q, method, "quantile", 1, weights)
@@ -225,7 +227,7 @@ def percentile(a: Any, q: Any, axis: Any = None, out: Any = None, overwrite_inpu
         >>> cr.grad(lambda a: np.percentile(a, 50))(np.array([4.0, 1.0, 3.0, 2.0])).tolist()
         [0.0, 0.0, 0.5, 0.5]
     """
-    if not isinstance(a, Tracer) and not isinstance(q, Tracer):
+    if not isinstance(a, Tracer) and not isinstance(q, Tracer) and not any_foreign(a, q):
         return np.percentile(a, q, axis, out, overwrite_input, method, keepdims, weights=weights)
     _no_out("percentile", out)
     a, q, dtype = _check(a, q, method, "percentile", 100, weights)
@@ -242,7 +244,7 @@ def nanquantile(a: Any, q: Any, axis: Any = None, out: Any = None,
         >>> cr.grad(lambda a: np.nanquantile(a, 0.5))(np.array([4.0, np.nan, 2.0])).tolist()
         [0.5, 0.0, 0.5]
     """
-    if not isinstance(a, Tracer) and not isinstance(q, Tracer):
+    if not isinstance(a, Tracer) and not isinstance(q, Tracer) and not any_foreign(a, q):
         return np.nanquantile(a, q, axis, out, overwrite_input, method, keepdims,
                               weights=weights)
     _no_out("nanquantile", out)
@@ -261,7 +263,7 @@ def nanpercentile(a: Any, q: Any, axis: Any = None, out: Any = None,
         >>> cr.grad(lambda a: np.nanpercentile(a, 100))(np.array([4.0, np.nan])).tolist()
         [1.0, 0.0]
     """
-    if not isinstance(a, Tracer) and not isinstance(q, Tracer):
+    if not isinstance(a, Tracer) and not isinstance(q, Tracer) and not any_foreign(a, q):
         return np.nanpercentile(a, q, axis, out, overwrite_input, method, keepdims,
                                 weights=weights)
     _no_out("nanpercentile", out)
@@ -310,7 +312,7 @@ def median(a: Any, axis: Any = None, out: Any = None, overwrite_input: bool = Fa
         >>> cr.grad(np.median)(np.array([1.0, 2.0, 2.0, 3.0])).tolist()
         [0.0, 0.5, 0.5, 0.0]
     """
-    if not isinstance(a, Tracer):
+    if not isinstance(a, Tracer) and not any_foreign(a):
         return np.median(a, axis, out, overwrite_input, keepdims)
     _no_out("median", out)
     return _median(a, axis, keepdims, nan=False)
@@ -325,7 +327,7 @@ def nanmedian(a: Any, axis: Any = None, out: Any = None, overwrite_input: bool =
         >>> cr.grad(np.nanmedian)(np.array([1.0, np.nan, 3.0])).tolist()
         [0.5, 0.0, 0.5]
     """
-    if not isinstance(a, Tracer):
+    if not isinstance(a, Tracer) and not any_foreign(a):
         return np.nanmedian(a, axis, out, overwrite_input, keepdims)
     _no_out("nanmedian", out)
     _nan_warning(a, axis, "nanmedian")

@@ -85,6 +85,9 @@ def _floating(a: Any, dtype: Any) -> Any:
     """The input of a statistic (mean, var): cast to ``dtype``, or integers and booleans to
     float64 as NumPy does."""
     a = _as_array(a)
+    if not isinstance(a, Tracer) and foreign(a):  # another library's arrays have no methods
+        return _elementwise.astype(a, np.float64 if dtype is None and kind(a) in "iub"
+                                   else dtype) if dtype is not None or kind(a) in "iub" else a
     if dtype is not None:
         return a.astype(dtype)
     return a.astype(np.float64) if kind(a) in "iub" else a
@@ -454,6 +457,8 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
 
 def _logsumexp_elsewhere(a, axis, b, keepdims, return_sign):
     """``logsumexp`` on another library's arrays: the same steps in their namespace."""
+    if kind(a) in "iub":  # NumPy subtracts the float shift from integers: float64
+        a = _elementwise.astype(a, np.float64)
     ap = primal(a)
     xp = plain_namespace(a, b)
     real = xp.real(ap) if kind(ap) == "c" else ap
