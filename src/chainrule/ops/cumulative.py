@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.backend import foreign, namespace, refuse_foreign
+from chainrule.ops import cumulative_zeros as _zeros
 from chainrule.ops.portable_a import any_true
 from chainrule.ops.reduce import (
     _as_array,
@@ -69,10 +70,11 @@ def _zero_rank(zero: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
 
 def _others(x, ans, axis, keepdims):
     """d prod(x) / d x_i = the product of the other entries of i's slot (shape of x)."""
-    if foreign(x):
-        if not any_true(primal(x) == 0):
+    if foreign(x):  # another library's array: its namespace (ops/cumulative_zeros.py)
+        zero = primal(x) == 0
+        if not any_true(zero):
             return _expand(ans, x.shape, axis, keepdims) / x
-        raise _zeros_elsewhere("prod", x)
+        return _zeros.prod_others(x, zero, axis, _prod, _sum, _leave_one_out)
     zero = np.asarray(primal(x)) == 0
     if not zero.any():
         return _expand(ans, x.shape, axis, keepdims) / x
@@ -88,12 +90,6 @@ def _others(x, ans, axis, keepdims):
     for e, zr in zip(ranks, z_without, strict=True):
         out = out + e * (p * zr)
     return out
-
-
-def _zeros_elsewhere(name: str, x: Any) -> Exception:
-    """The refusal of a derivative at exact zeros for another library's array: the exact
-    rule (above) counts and ranks the zeros with NumPy's moveaxis and cumsum on the mask."""
-    return refuse_foreign(f"the derivative of {name} at entries that are exactly zero", (x,))
 
 
 _prod = Primitive("prod", lambda x, axis, keepdims: np.prod(x, axis=axis, keepdims=keepdims),
@@ -184,17 +180,10 @@ def _cumprod_split(x, axis):
     return m, x_safe, c, ranks, after, z, z_without
 
 
-def _no_zero(x, name):
-    """Whether ``x`` has no exact zero (refused at zeros for another library's array)."""
-    if not foreign(x):
-        return not (np.asarray(primal(x)) == 0).any()
-    if any_true(primal(x) == 0):
-        raise _zeros_elsewhere(name, x)
-    return True
-
-
 def _cumprod_vjp(g, ans, x, axis):
-    if _no_zero(x, "cumprod"):
+    if foreign(x) and any_true(primal(x) == 0):
+        return _zeros.cumprod_vjp(g, x, primal(x) == 0, axis, _ZERO_OPS)
+    if foreign(x) or not (np.asarray(primal(x)) == 0).any():
         # d ans_k / d x_i = ans_k / x_i for k >= i
         return _cumsum(g * ans, axis=axis, reverse=True) / x
     m, x_safe, c, ranks, after, z, z_without = _cumprod_split(x, axis)
@@ -205,7 +194,9 @@ def _cumprod_vjp(g, ans, x, axis):
 
 
 def _cumprod_jvp(t, ans, x, axis):
-    if _no_zero(x, "cumprod"):
+    if foreign(x) and any_true(primal(x) == 0):
+        return _zeros.cumprod_jvp(t, x, primal(x) == 0, axis, _ZERO_OPS)
+    if foreign(x) or not (np.asarray(primal(x)) == 0).any():
         return ans * _cumsum(t / x, axis=axis, reverse=False)
     m, x_safe, c, ranks, after, z, z_without = _cumprod_split(x, axis)
     out = c * z * _cumsum(t * (1 - m) / x_safe, axis=axis, reverse=False)
@@ -224,6 +215,7 @@ def _cumprod_xp_impl(x, axis):
 
 _cumprod = Primitive("cumprod", lambda x, axis: np.cumprod(x, axis=axis), register=True,
                      xp_impl=_cumprod_xp_impl)
+_ZERO_OPS = (_cumprod, _cumsum, _sum, _leave_one_out)
 _cumprod.defvjp(_cumprod_vjp)
 _cumprod.defjvp(_cumprod_jvp)
 
