@@ -123,10 +123,10 @@ def _spacings(varargs: tuple, axes: tuple[int, ...], shape: tuple[int, ...]) -> 
             continue
         if np.ndim(d) != 1:
             raise ValueError("distances must be either scalars or 1d")
-        if len(d) != shape[ax]:
+        if (d.shape[0] if any_foreign(d) else len(d)) != shape[ax]:
             raise ValueError("when 1d, distances must match the length of the corresponding "
                              "dimension")
-        out.append(d if isinstance(d, Tracer) else np.asarray(d))
+        out.append(d if isinstance(d, Tracer) or any_foreign(d) else np.asarray(d))
     return out
 
 
@@ -165,7 +165,13 @@ def _gradient_axis(f: Any, d: Any, ax: int, edge_order: int) -> Any:
     def line(c: Any) -> Any:  # coefficients along the axis, broadcast over the others
         return _shape.reshape(c, (-1,) + (1,) * (f.ndim - ax - 1)) if np.ndim(c) else c
 
-    if np.ndim(d) == 1 and not isinstance(d, Tracer):
+    if np.ndim(d) == 1 and not isinstance(d, Tracer) and any_foreign(d):
+        dx = diff(d)  # plain coordinates of another library: the same steps in its namespace
+        xp = plain_namespace(dx)
+        dx = xp.astype(dx, xp.float64) if kind(dx) in "iu" else dx
+        if bool(xp.all(dx == dx[0])):
+            d, dx = None, dx[0]
+    elif np.ndim(d) == 1 and not isinstance(d, Tracer):
         dx = np.diff(d).astype(np.float64) if d.dtype.kind in "iu" else np.diff(d)
         if (dx == dx[0]).all():  # NumPy's uniform test, for its exact values
             d, dx = None, dx[0]
