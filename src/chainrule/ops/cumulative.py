@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import foreign, namespace, refuse_foreign
+from chainrule.backend import namespace, refuse_foreign
 from chainrule.ops import cumulative_zeros as _zeros
-from chainrule.ops.portable_a import any_true
+from chainrule.ops.portable_a import any_foreign, any_true
 from chainrule.ops.reduce import (
     _as_array,
     _axes,
@@ -70,7 +70,7 @@ def _zero_rank(zero: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
 
 def _others(x, ans, axis, keepdims):
     """d prod(x) / d x_i = the product of the other entries of i's slot (shape of x)."""
-    if foreign(x):  # another library's array: its namespace (ops/cumulative_zeros.py)
+    if any_foreign(x):  # another library's array: its namespace (ops/cumulative_zeros.py)
         zero = primal(x) == 0
         if not any_true(zero):
             return _expand(ans, x.shape, axis, keepdims) / x
@@ -181,9 +181,9 @@ def _cumprod_split(x, axis):
 
 
 def _cumprod_vjp(g, ans, x, axis):
-    if foreign(x) and any_true(primal(x) == 0):
+    if any_foreign(x) and any_true(primal(x) == 0):
         return _zeros.cumprod_vjp(g, x, primal(x) == 0, axis, _ZERO_OPS)
-    if foreign(x) or not (np.asarray(primal(x)) == 0).any():
+    if any_foreign(x) or not (np.asarray(primal(x)) == 0).any():
         # d ans_k / d x_i = ans_k / x_i for k >= i
         return _cumsum(g * ans, axis=axis, reverse=True) / x
     m, x_safe, c, ranks, after, z, z_without = _cumprod_split(x, axis)
@@ -194,9 +194,9 @@ def _cumprod_vjp(g, ans, x, axis):
 
 
 def _cumprod_jvp(t, ans, x, axis):
-    if foreign(x) and any_true(primal(x) == 0):
+    if any_foreign(x) and any_true(primal(x) == 0):
         return _zeros.cumprod_jvp(t, x, primal(x) == 0, axis, _ZERO_OPS)
-    if foreign(x) or not (np.asarray(primal(x)) == 0).any():
+    if any_foreign(x) or not (np.asarray(primal(x)) == 0).any():
         return ans * _cumsum(t / x, axis=axis, reverse=False)
     m, x_safe, c, ranks, after, z, z_without = _cumprod_split(x, axis)
     out = c * z * _cumsum(t * (1 - m) / x_safe, axis=axis, reverse=False)

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import foreign, namespace
+from chainrule.backend import namespace
 from chainrule.describe import describe
 from chainrule.ops.arithmetic import divide, multiply
 from chainrule.ops.complex import conj, real
@@ -31,7 +31,7 @@ from chainrule.ops.define import elementwise
 from chainrule.ops.elementwise_binary import *  # noqa: F403
 from chainrule.ops.elementwise_binary import __all__ as _binary
 from chainrule.ops.elementwise_binary import _no_options, where
-from chainrule.ops.portable_a import kind, numpy_dtype, plain_namespace, xp_dtype
+from chainrule.ops.portable_a import any_foreign, kind, numpy_dtype, plain_namespace, xp_dtype
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
 
@@ -84,7 +84,7 @@ def reciprocal(x, /, out=None, **kwargs):
         >>> float(cr.grad(lambda x: cr.numpy.reciprocal(x))(2.0))
         -0.25
     """
-    if not isinstance(x, Tracer) and not foreign(x):
+    if not isinstance(x, Tracer) and not any_foreign(x):
         return np.reciprocal(x, out=out, **kwargs)
     _no_options("reciprocal", out, kwargs)
     return divide(1.0, x)
@@ -124,7 +124,7 @@ arctanh = elementwise(
 # g conj(z) / |z| and the JVP Re(t conj(z) / |z|); at z = 0 both are taken as 0.
 def _conj_unit(z):
     r = absolute(z)
-    if foreign(r):
+    if any_foreign(r):
         zero = primal(r) == 0
         return conj(z) / (where(zero, 1.0, r) if bool(namespace(zero).any(zero)) else r)
     zero = np.asarray(primal(r)) == 0
@@ -134,19 +134,21 @@ def _conj_unit(z):
 def _real_sign(x):
     """``sign`` of a real value's plain value, a constant (in its own namespace)."""
     p = primal(x)
-    return namespace(p).sign(p) if foreign(p) else np.sign(p)
+    return namespace(p).sign(p) if any_foreign(p) else np.sign(p)
 
 
 def _abs_vjp(g, ans, x):
     if kind(x) == "c":
         return g * _conj_unit(x)
-    return g * _real_sign(x)
+    p = primal(x)
+    return g * (np.sign(p) if p.__class__ is np.ndarray else _real_sign(p))
 
 
 def _abs_jvp(t, ans, x):
     if kind(x) == "c":
         return real(t * _conj_unit(x))
-    return t * _real_sign(x)
+    p = primal(x)
+    return t * (np.sign(p) if p.__class__ is np.ndarray else _real_sign(p))
 
 
 absolute = Primitive("absolute", np.absolute, save_ans=False, register=True)
@@ -160,7 +162,7 @@ def _scaling(name: str, numpy_fn: Any, factor: float) -> Any:
     """``numpy.<name>``: ``x * factor`` (a product, so it needs no rule of its own)."""
 
     def scaled(x, /, out=None, **kwargs):
-        if not isinstance(x, Tracer) and not foreign(x):
+        if not isinstance(x, Tracer) and not any_foreign(x):
             return numpy_fn(x, out=out, **kwargs)
         _no_options(name, out, kwargs)
         return multiply(x, factor)
@@ -216,7 +218,7 @@ def astype(x, dtype, /, *, copy=True, device=None):
         >>> g, g.dtype
         (array([1., 1.]), dtype('float64'))
     """
-    if foreign(x):
+    if any_foreign(x):
         return _astype_elsewhere(x, dtype, copy, device)
     if not isinstance(x, Tracer):
         return np.astype(x, dtype, copy=copy, device=device)
@@ -276,7 +278,7 @@ def sign(x: Any, /, out: Any = None, **kwargs: Any) -> Any:
         >>> complex(cr.grad(lambda z: np.real(np.sign(z)))(np.complex128(1j)))
         (1+0j)
     """
-    if not isinstance(x, Tracer) and not foreign(x):
+    if not isinstance(x, Tracer) and not any_foreign(x):
         return np.sign(x, out=out, **kwargs)
     if out is not None or kwargs:
         raise TypeError(f"sign: the options {['out'] * (out is not None) + sorted(kwargs)} "
@@ -284,7 +286,7 @@ def sign(x: Any, /, out: Any = None, **kwargs: Any) -> Any:
     if kind(x) != "c":
         return _real_sign(x)
     r = absolute(x)
-    if foreign(r):
+    if any_foreign(r):
         zero = primal(r) == 0
         return x / (where(zero, 1.0, r) if bool(namespace(zero).any(zero)) else r)
     zero = np.asarray(primal(r)) == 0

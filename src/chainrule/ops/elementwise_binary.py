@@ -34,7 +34,8 @@ def _share(win, tie, *operands) -> np.ndarray:
     NumPy multiplies two float arrays faster than a float array by a boolean one).
     """
     x = operands[0]
-    if any_foreign(*operands):
+    # (a NumPy first operand: the others are NumPy's too, or the operation was refused)
+    if x.__class__ is not np.ndarray and any_foreign(*operands):
         return _share_elsewhere(win, tie, operands)
     if len(operands) == 2 and x.__class__ is np.ndarray and operands[1].__class__ in _WEAK:
         dtype = x.dtype  # an array with a Python number: the array's dtype (NEP 50)
@@ -114,7 +115,8 @@ def _selection_partial(x, y, first, wins):
     respect to its first (or second) operand."""
     px, py = primal(x), primal(y)
     a, b = (px, py) if first else (py, px)
-    if any_foreign(px, py):  # the comparison by operator: NumPy's ufunc would refuse the array
+    if px.__class__ is not np.ndarray and any_foreign(px, py):  # compared by operator: a
+        # NumPy ufunc would refuse another library's array
         return _share((a > b) if wins is np.greater else (a < b), px == py, px, py)
     return _share(wins(a, b), px == py, px, py)
 

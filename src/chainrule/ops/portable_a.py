@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import BackendError, dtype_kind, foreign, namespace
-from chainrule.tracer import primal
+from chainrule.backend import PLAIN_TYPES, BackendError, dtype_kind, foreign, namespace
+from chainrule.tracer import Tracer, primal
 
 # The dtypes every Array API namespace has, by their common name.
 _NAMES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
@@ -55,7 +55,14 @@ def any_foreign(*xs: Any) -> bool:
         >>> any_foreign(np.ones(2), 2.0)
         False
     """
-    return any(foreign(x) for x in xs)
+    for x in xs:
+        if x.__class__ is np.ndarray or x.__class__ in PLAIN_TYPES:  # the common cases first
+            continue
+        while isinstance(x, Tracer):
+            x = x._value
+        if x.__class__ is not np.ndarray and x.__class__ not in PLAIN_TYPES and foreign(x):
+            return True
+    return False
 
 
 def numpy_dtype(dtype: Any) -> np.dtype:
