@@ -22,7 +22,7 @@ import numpy as np
 
 from chainrule.backend import namespace, refuse_foreign
 from chainrule.ops import cumulative_zeros as _zeros
-from chainrule.ops.portable_a import any_foreign, any_true
+from chainrule.ops.portable_a import any_foreign, any_true, counted
 from chainrule.ops.reduce import (
     _as_array,
     _axes,
@@ -94,8 +94,8 @@ def _others(x, ans, axis, keepdims):
 
 _prod = Primitive("prod", lambda x, axis, keepdims: np.prod(x, axis=axis, keepdims=keepdims),
                   register=True,
-                  xp_impl=lambda x, axis, keepdims: namespace(x).prod(x, axis=axis,
-                                                                      keepdims=keepdims))
+                  xp_impl=lambda x, axis, keepdims: namespace(x).prod(
+                      counted(namespace(x), x), axis=axis, keepdims=keepdims))
 _prod.defvjp(lambda g, ans, x, axis, keepdims:
              _expand(g, x.shape, axis, keepdims) * _others(x, ans, axis, keepdims))
 _prod.defjvp(lambda t, ans, x, axis, keepdims:
@@ -125,6 +125,7 @@ def _cumsum_impl(x, axis, reverse):
 
 def _cumsum_xp_impl(x, axis, reverse):
     xp = namespace(x)
+    x = counted(xp, x)
     if reverse:
         return xp.flip(xp.cumulative_sum(xp.flip(x, axis=axis), axis=axis), axis=axis)
     return xp.cumulative_sum(x, axis=axis)
@@ -210,7 +211,7 @@ def _cumprod_xp_impl(x, axis):
     scan = getattr(xp, "cumulative_prod", None)  # the standard's since its 2024.12 version
     if scan is None:
         raise refuse_foreign(f"cumprod (no cumulative_prod in {xp.__name__})", (x,))
-    return scan(x, axis=axis)
+    return scan(counted(xp, x), axis=axis)
 
 
 _cumprod = Primitive("cumprod", lambda x, axis: np.cumprod(x, axis=axis), register=True,

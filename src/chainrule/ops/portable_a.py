@@ -132,3 +132,15 @@ def numpy_result_type(*xs: Any) -> np.dtype:
     return np.result_type(*(x if isinstance(x, bool | int | float | complex)
                             else numpy_dtype(x) if not hasattr(x, "dtype")
                             else numpy_dtype(primal(x).dtype) for x in xs))
+
+
+def counted(xp: ModuleType, x: Any) -> Any:
+    """``x`` ready for a sum or product: booleans as int64 (NumPy counts them in its default
+    integer; the standard's sums and products take numbers only).
+
+    Example:
+        >>> import numpy as np
+        >>> counted(np, np.array([True, False])).dtype
+        dtype('int64')
+    """
+    return xp.astype(x, xp.int64) if x.dtype == xp.bool else x

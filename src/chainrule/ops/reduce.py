@@ -23,7 +23,7 @@ from chainrule.backend import namespace
 from chainrule.broadcast import broadcast_array
 from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import join as _join
-from chainrule.ops.portable_a import any_foreign, kind, plain_namespace
+from chainrule.ops.portable_a import any_foreign, counted, kind, plain_namespace
 from chainrule.ops.shape import (
     _broadcast_to,
     _reshape,
@@ -161,8 +161,8 @@ def _sum_vjp_elsewhere(g, x, axis, keepdims):
 # np.add.reduce is what np.sum runs, without its ~2 us of Python-level argument handling.
 _sum = Primitive("sum", lambda x, axis, keepdims: np.add.reduce(x, axis=axis, keepdims=keepdims),
                  save_ans=False, register=True,
-                 xp_impl=lambda x, axis, keepdims: namespace(x).sum(x, axis=axis,
-                                                                    keepdims=keepdims))
+                 xp_impl=lambda x, axis, keepdims: namespace(x).sum(
+                     counted(namespace(x), x), axis=axis, keepdims=keepdims))
 _sum.defvjp(_sum_vjp)
 _sum.defjvp(lambda t, ans, x, axis, keepdims: _sum(t, axis=axis, keepdims=keepdims))
 
@@ -204,6 +204,8 @@ def _extremum_impl(x, axis, keepdims, kind):
 
 def _extremum_xp_impl(x, axis, keepdims, kind):
     xp = namespace(x)
+    if x.dtype == xp.bool:  # NumPy's max (min) of booleans: any (all)
+        return (xp.any if kind == "max" else xp.all)(x, axis=axis, keepdims=keepdims)
     return (xp.max if kind == "max" else xp.min)(x, axis=axis, keepdims=keepdims)
 
 
