@@ -17,6 +17,7 @@ import numpy as np
 from chainrule import numpy as cnp
 from chainrule.numpy import dispatch, views
 from chainrule.numpy.dispatch import FUNCS, UFUNCS, VIEW_FUNCS
+from chainrule.ops.portable_a import kind, plain_namespace
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
 
@@ -182,7 +183,7 @@ class ArrayMethods:
 
     @property
     def real(self):
-        if self.dtype.kind != "c":  # NumPy: x.real is x itself for real x
+        if kind(self) != "c":  # NumPy: x.real is x itself for real x
             return self
         return views.link_if_view(self, cnp.real(self))
 
@@ -271,26 +272,40 @@ class ArrayMethods:
     def conjugate(self):
         return cnp.conj(self)
 
+    # Constants read from the plain value, by its own namespace (the Array API standard's
+    # functions for another library's array: argmax/argmin flatten first for axis=None).
     def argmax(self, axis=None):
-        return np.argmax(primal(self), axis)
+        return _constant(self, "argmax", axis)
 
     def argmin(self, axis=None):
-        return np.argmin(primal(self), axis)
+        return _constant(self, "argmin", axis)
 
     def argsort(self, axis=-1):
-        return np.argsort(primal(self), axis)
+        return _constant(self, "argsort", axis)
 
     def any(self, axis=None):
-        return np.any(primal(self), axis)
+        return _constant(self, "any", axis)
 
     def all(self, axis=None):
-        return np.all(primal(self), axis)
+        return _constant(self, "all", axis)
 
     def nonzero(self):
-        return np.nonzero(primal(self))
+        p = primal(self)
+        return plain_namespace(p).nonzero(p)
 
 
 _NO_PARAMS: dict[str, Any] = {}
+
+
+def _constant(tracer: Tracer, name: str, axis: Any) -> Any:
+    """``numpy.<name>(x, axis)`` of the plain value under ``tracer``, in its namespace."""
+    p = primal(tracer)
+    xp = plain_namespace(p)
+    if xp is np:
+        return getattr(np, name)(p, axis)
+    if axis is None and name in ("argmax", "argmin"):
+        p = xp.reshape(p, (-1,))
+    return getattr(xp, name)(p, axis=axis)
 
 
 def _operator(prim: Any, tracer: Tracer, other: Any, *operands: Any) -> Any:

@@ -22,7 +22,9 @@ from typing import Any
 import numpy as np
 
 from chainrule.backend import namespace
+from chainrule.describe import describe
 from chainrule.ops.elementwise_binary import where
+from chainrule.ops.portable_a import any_foreign, kind
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
 
@@ -30,7 +32,7 @@ __all__ = ["real", "imag", "conj", "conjugate", "angle", "real_if_close"]
 
 
 def _is_complex(x: Any) -> bool:
-    return np.result_type(x).kind == "c"
+    return kind(x) == "c"
 
 
 # --- real and imaginary parts, conjugate --------------------------------------------------
@@ -67,7 +69,7 @@ def real(val: Any) -> Any:
         >>> complex(cr.grad(lambda z: np.real(z ** 2))(np.complex128(1 + 2j)))  # 2x - i(-2y)
         (2+4j)
     """
-    if not isinstance(val, Tracer):
+    if not isinstance(val, Tracer) and not any_foreign(val):
         return np.real(val)
     return _real(val) if _is_complex(val) else val  # NumPy: the real array itself
 
@@ -80,10 +82,12 @@ def imag(val: Any) -> Any:
         >>> complex(cr.grad(lambda z: np.imag(z))(np.complex128(1 + 2j)))
         -1j
     """
-    if not isinstance(val, Tracer):
+    if not isinstance(val, Tracer) and not any_foreign(val):
         return np.imag(val)
     if _is_complex(val):
         return _imag(val)
+    if any_foreign(val):
+        return namespace(primal(val)).zeros_like(primal(val))
     return np.zeros(val.shape, val.dtype)
 
 
@@ -95,12 +99,14 @@ def conj(x: Any, /, out: Any = None, **kwargs: Any) -> Any:
         >>> complex(cr.grad(lambda z: np.real(np.conj(z) * z))(np.complex128(3 + 4j)))
         (6-8j)
     """
-    if not isinstance(x, Tracer):
+    if not isinstance(x, Tracer) and not any_foreign(x):
         return np.conjugate(x, out=out, **kwargs)
     if out is not None or kwargs:
         raise TypeError(f"conj: the options {['out'] * (out is not None) + sorted(kwargs)} "
-                        f"are not supported on a {x._describe()}; use the returned value.")
-    return _conj(x) if _is_complex(x) else x._alias()
+                        f"are not supported on a {describe(x)}; use the returned value.")
+    if _is_complex(x):
+        return _conj(x)
+    return x._alias() if isinstance(x, Tracer) else x
 
 
 conjugate = conj
@@ -115,6 +121,9 @@ def _inverse_square_modulus(z: Any) -> Any:
 
 
 def _where_zero(r2: Any) -> Any:
+    if any_foreign(r2):
+        zero = primal(r2) == 0
+        return where(zero, np.inf, r2) if bool(namespace(zero).any(zero)) else r2
     zero = np.asarray(primal(r2)) == 0
     return where(zero, np.inf, r2) if zero.any() else r2
 
@@ -134,11 +143,22 @@ def angle(z: Any, deg: bool = False) -> Any:
         >>> complex(cr.grad(lambda z: np.angle(z))(np.complex128(1j)))  # -y/r^2 - i x/r^2
         (-1-0j)
     """
-    if not isinstance(z, Tracer):
+    if not isinstance(z, Tracer) and not any_foreign(z):
         return np.angle(z, deg=deg)
     if not _is_complex(z):
-        return np.angle(primal(z), deg=deg)
+        return _real_angle(primal(z), deg)
     theta = _angle(z)
+    return theta * (180.0 / math.pi) if deg else theta
+
+
+def _real_angle(x: Any, deg: bool) -> Any:
+    """``numpy.angle`` of a real value: 0 or pi (a constant), in the value's namespace."""
+    if not any_foreign(x):
+        return np.angle(x, deg=deg)
+    xp = namespace(x)
+    if kind(x) in "iub":  # NumPy's angle of integers is float64
+        x = xp.astype(x, xp.float64)
+    theta = xp.atan2(xp.zeros_like(x), x)
     return theta * (180.0 / math.pi) if deg else theta
 
 
@@ -153,11 +173,16 @@ def real_if_close(a: Any, tol: float = 100) -> Any:
         >>> cr.grad(lambda z: np.real_if_close(z * 1).sum())(np.array([1.0 + 0j]))
         array([1.+0.j])
     """
-    if not isinstance(a, Tracer):
+    if not isinstance(a, Tracer) and not any_foreign(a):
         return np.real_if_close(a, tol=tol)
     if not _is_complex(a):
         return a
     plain = primal(a)
+    if any_foreign(plain):
+        xp = namespace(plain)
+        eps = xp.finfo(plain.dtype).eps
+        close = bool(xp.all(xp.abs(xp.imag(plain)) < (tol * eps if tol > 1 else tol)))
+        return _real(a) if close else a
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         chosen = np.real_if_close(plain, tol=tol)

@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import STANDARD_NAMES, BackendError, as_arrays, foreign, namespace
+from chainrule.backend import foreign
+from chainrule.ops.constant_elsewhere import elsewhere
 from chainrule.tracer import Tracer, primal
 
 _NONDIFFERENTIABLE = [
@@ -59,24 +60,11 @@ def _constant(f: Any) -> Any:
         args, kwargs = _strip(args), {k: _strip(v) for k, v in kwargs.items()}
         for a in args:  # (this module's own ``any`` is numpy.any's constant wrapper)
             if foreign(a):
-                return _elsewhere(f, args, kwargs)
+                return elsewhere(f.__name__, args, kwargs)
         return f(*args, **kwargs)
 
     wrapper.__doc__ = f"``numpy.{f.__name__}``: no derivative flows through the result."
     return wrapper
-
-
-def _elsewhere(f: Any, args: tuple, kwargs: dict) -> Any:
-    """``f`` on another library's arrays: the Array API standard's function of that name, in
-    their namespace, or a BackendError (never a silent copy to NumPy)."""
-    xp = namespace(*args)
-    std = getattr(xp, STANDARD_NAMES.get(f.__name__, f.__name__), None)
-    if std is None or kwargs:
-        raise BackendError(f"numpy.{f.__name__}: has no Array API equivalent that chainrule "
-                           f"uses yet for {xp.__name__} arrays; nothing is copied behind your "
-                           "back: convert explicitly with np.asarray(...) to compute it on "
-                           "the host")
-    return std(*as_arrays(xp, args))
 
 
 for _name in _NONDIFFERENTIABLE:

@@ -18,12 +18,14 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import refuse_foreign
 from chainrule.ops import differences as _differences
 from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import indexing as _indexing
 from chainrule.ops import reduce as _reduce
 from chainrule.ops import shape as _shape
 from chainrule.ops.getitem import _scatter_add
+from chainrule.ops.portable_a import any_foreign
 from chainrule.tracer import Tracer, primal
 
 __all__ = ["unique", "histogram", "bincount"]
@@ -40,6 +42,8 @@ def unique(ar: Any, return_index: bool = False, return_inverse: bool = False,
         >>> cr.grad(lambda x: (np.unique(x) * [1.0, 10.0]).sum())(np.array([2.0, 1.0, 2.0]))
         array([10.,  1.,  0.])
     """
+    if any_foreign(ar):  # the standard's unique_* leave the order of the values to the library
+        raise refuse_foreign("numpy.unique (the Array API's unique_all does not sort)", (ar,))
     if not isinstance(ar, Tracer):
         return np.unique(ar, return_index, return_inverse, return_counts, axis,
                          equal_nan=equal_nan, sorted=sorted)
@@ -74,6 +78,9 @@ def bincount(x: Any, weights: Any = None, minlength: int = 0) -> Any:
         >>> cr.grad(lambda w: np.bincount([0, 2, 2], weights=w)[2])(np.ones(3)).tolist()
         [0.0, 1.0, 1.0]
     """
+    if any_foreign(x, weights):
+        raise refuse_foreign("numpy.bincount (the Array API standard has none)",
+                             (x, weights))
     if not isinstance(weights, Tracer):
         return np.bincount(primal(x), primal(weights), minlength)
     index = np.asarray(primal(x))
@@ -104,6 +111,9 @@ def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None,  #
         >>> cr.grad(f)(np.ones(3)).tolist()
         [1.0, 1.0, 0.0]
     """
+    if any_foreign(a, bins, weights, *(range or ())):
+        raise refuse_foreign("numpy.histogram (the Array API standard has none)",
+                             (a, bins, weights, *(range or ())))
     sample = np.asarray(primal(a))
     if isinstance(bins, Tracer):  # traced edges: returned as they are; the counts are constant
         if bins.ndim != 1:

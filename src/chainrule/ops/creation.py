@@ -17,21 +17,33 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import refuse_foreign
 from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import indexing as _indexing
 from chainrule.ops import power as _power
 from chainrule.ops import shape as _shape
+from chainrule.ops.arithmetic import add, multiply
+from chainrule.ops.portable_a import (
+    any_foreign,
+    any_true,
+    numpy_dtype,
+    numpy_result_type,
+    plain_namespace,
+    xp_dtype,
+)
 from chainrule.tracer import Tracer, primal
 
 __all__ = ["linspace", "logspace", "geomspace", "full", "full_like", "meshgrid"]
 
 
-def _traced(*xs: Any) -> bool:
-    return any(isinstance(x, Tracer) for x in xs)
+def _composed(*xs: Any) -> bool:
+    """Whether the composed route is needed: a traced value, or another library's array
+    (NumPy's functions would compute it with NumPy)."""
+    return any(isinstance(x, Tracer) for x in xs) or any_foreign(*xs)
 
 
 def _array(x: Any) -> Any:
-    return x if isinstance(x, Tracer) else np.asarray(x)
+    return x if isinstance(x, Tracer) or any_foreign(x) else np.asarray(x)
 
 
 def _integer(dtype: Any) -> bool:
@@ -40,6 +52,8 @@ def _integer(dtype: Any) -> bool:
 
 def _plain(f: Any, *args: Any, **kwargs: Any) -> Any:
     """NumPy's ``f`` on the plain values: for integer dtypes, where the values are floored."""
+    if any_foreign(*args):
+        raise refuse_foreign(f"numpy.{f.__name__} with an integer dtype", args)
     return f(*(primal(a) for a in args), **kwargs)
 
 
@@ -55,7 +69,7 @@ def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, retste
         >>> [float(g) for g in cr.grad(lambda a, b: np.linspace(a, b, 5)[1], (0, 1))(0.0, 1.0)]
         [0.75, 0.25]
     """
-    if not _traced(start, stop):
+    if not _composed(start, stop):
         return np.linspace(start, stop, num, endpoint, retstep, dtype, axis, device=device)
     if device not in (None, "cpu"):
         raise ValueError(f"linspace: device={device!r} is not supported on traced values")
@@ -65,22 +79,26 @@ def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, retste
     if _integer(dtype):
         return _plain(np.linspace, start, stop, num, endpoint, retstep, dtype, axis)
     # Python numbers are weak (NEP 50), as in NumPy: float32 data stays float32.
-    dt = np.result_type(*(v if type(v) in (int, float) else _array(v).dtype
-                          for v in (start, stop)), 0.0)
-    start, stop = _elementwise.astype(_array(start), dt), _elementwise.astype(_array(stop), dt)
-    delta = stop - start
-    div = num - 1 if endpoint else num
-    y = np.arange(0, num, dtype=dt).reshape((-1,) + (1,) * delta.ndim)
-    if div > 0:
-        step = delta / div
-        if np.any(np.asarray(primal(step)) == 0):  # NumPy's order of operations for tiny steps
-            y = (y / div) * delta
-        else:
-            y = y * step
+    if any_foreign(start, stop):
+        y, step, stop = _linspace_elsewhere(start, stop, num, endpoint)
     else:
-        step = delta * np.nan  # NumPy's step of a one-sample grid
-        y = y * delta
-    y = y + start
+        dt = np.result_type(*(v if type(v) in (int, float) else _array(v).dtype
+                              for v in (start, stop)), 0.0)
+        start = _elementwise.astype(_array(start), dt)
+        stop = _elementwise.astype(_array(stop), dt)
+        delta = stop - start
+        div = num - 1 if endpoint else num
+        y = np.arange(0, num, dtype=dt).reshape((-1,) + (1,) * delta.ndim)
+        if div > 0:
+            step = delta / div
+            if np.any(np.asarray(primal(step)) == 0):  # NumPy's order for tiny steps
+                y = (y / div) * delta
+            else:
+                y = y * step
+        else:
+            step = delta * np.nan  # NumPy's step of a one-sample grid
+            y = y * delta
+        y = y + start
     if endpoint and num > 1:
         y = _indexing.index_update(y, -1, stop)
     if axis != 0:
@@ -88,6 +106,26 @@ def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, retste
     if dtype is not None:
         y = _elementwise.astype(y, dtype)
     return (y, step) if retstep else y
+
+
+def _linspace_elsewhere(start: Any, stop: Any, num: int, endpoint: bool) -> Any:
+    """``linspace``'s samples (before the endpoint is set), step and stop for another
+    library's endpoints: NumPy's dtype rules and arithmetic, in that library's namespace (the
+    arithmetic's primitives: that library's operators do not defer to traced values)."""
+    xp = plain_namespace(start, stop)
+    dt = numpy_result_type(start, stop, 0.0)
+    start, stop = (_elementwise.astype(v, dt) if isinstance(v, Tracer) or any_foreign(v)
+                   else xp.asarray(v, dtype=xp_dtype(xp, dt)) for v in (start, stop))
+    delta = stop - start
+    div = num - 1 if endpoint else num
+    y = xp.reshape(xp.arange(0, num, dtype=xp_dtype(xp, dt)), (-1,) + (1,) * delta.ndim)
+    if div > 0:
+        step = delta / div
+        y = multiply(delta, y / div) if any_true(primal(step) == 0) else multiply(step, y)
+    else:
+        step = delta * np.nan
+        y = multiply(delta, y)
+    return add(y, start), step, stop
 
 
 def logspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, base: Any = 10.0,
@@ -99,7 +137,7 @@ def logspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, base: 
         >>> round(float(cr.grad(lambda b: np.logspace(0.0, b, 2)[1])(1.0)), 6)  # 10**b ln 10
         23.025851
     """
-    if not _traced(start, stop, base):
+    if not _composed(start, stop, base):
         return np.logspace(start, stop, num, endpoint, base, dtype, axis)
     if _integer(dtype):
         return _plain(np.logspace, start, stop, num, endpoint, base, dtype, axis)
@@ -131,18 +169,29 @@ def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype
         >>> round(float(cr.grad(lambda a: np.geomspace(a, 4.0, 3)[1])(1.0)), 12)  # d sqrt(4a)
         1.0
     """
-    if not _traced(start, stop):
+    if not _composed(start, stop):
         return np.geomspace(start, stop, num, endpoint, dtype, axis)
     if _integer(dtype):
         return _plain(np.geomspace, start, stop, num, endpoint, dtype, axis)
     start, stop = _array(start), _array(stop)
-    dt = np.result_type(start.dtype, stop.dtype, float(num), np.zeros((), dtype))
+    far = any_foreign(start, stop)
+    if far:
+        dt = numpy_result_type(start, stop, float(num), np.dtype(dtype))
+    else:
+        dt = np.result_type(start.dtype, stop.dtype, float(num), np.zeros((), dtype))
     if np.dtype(dt).kind == "c":
         raise TypeError("geomspace: complex endpoints are not supported on traced values")
-    pstart, pstop = np.asarray(primal(start)), np.asarray(primal(stop))
-    if np.any(pstart == 0) or np.any(pstop == 0):
+    if far:
+        pstart, pstop = primal(start), primal(stop)
+    else:
+        pstart, pstop = np.asarray(primal(start)), np.asarray(primal(stop))
+    if any_true(pstart == 0) or any_true(pstop == 0):
         raise ValueError("Geometric sequence cannot include zero")
-    sign = np.sign(pstart).astype(dt)  # piecewise constant
+    if far:  # the sign is piecewise constant
+        xp = plain_namespace(pstart)
+        sign = xp.astype(xp.sign(pstart), xp_dtype(xp, dt))
+    else:
+        sign = np.sign(pstart).astype(dt)
     start = _elementwise.astype(start, dt) / sign
     stop = _elementwise.astype(stop, dt) / sign
     out = logspace(_elementwise.log10(start), _elementwise.log10(stop), num=num,
@@ -168,7 +217,7 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, order: str = "C", *,
         >>> float(cr.grad(lambda v: cr.numpy.full((2, 3), v).sum())(1.0))
         6.0
     """
-    if not isinstance(fill_value, Tracer):
+    if not isinstance(fill_value, Tracer) and not any_foreign(fill_value):
         kwargs = {} if like is None else {"like": like}
         return np.full(shape, fill_value, dtype, order, device=device, **kwargs)
     shape = (operator.index(shape),) if np.ndim(shape) == 0 else tuple(shape)
@@ -176,6 +225,13 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, order: str = "C", *,
 
 
 def _filled(shape: tuple, fill: Any, dtype: Any, op: str) -> Any:
+    if any_foreign(fill):
+        dtype = numpy_dtype(primal(fill).dtype if dtype is None else dtype)
+        if dtype.kind in "iub":  # rounding: piecewise constant
+            xp = plain_namespace(fill)
+            plain = xp.astype(primal(fill), xp_dtype(xp, dtype))
+            return xp.asarray(xp.broadcast_to(plain, shape), copy=True)
+        return _shape.broadcast_to(_elementwise.astype(fill, dtype), shape)
     dtype = fill.dtype if dtype is None else np.dtype(dtype)
     if dtype.kind in "iub":  # rounding: piecewise constant
         return np.full(shape, np.asarray(primal(fill)), dtype)
@@ -192,6 +248,8 @@ def full_like(a: Any, fill_value: Any, dtype: Any = None, order: str = "K", subo
         >>> cr.grad(lambda x: np.full_like(x, x[0]).sum())(np.ones(3)).tolist()
         [3.0, 0.0, 0.0]
     """
+    if any_foreign(a, fill_value):
+        return _full_like_elsewhere(a, fill_value, dtype, shape, device)
     if not isinstance(fill_value, Tracer):
         return np.full_like(primal(a), fill_value, dtype, order, subok, shape, device=device)
     if shape is None:
@@ -199,6 +257,27 @@ def full_like(a: Any, fill_value: Any, dtype: Any = None, order: str = "K", subo
     shape = (operator.index(shape),) if np.ndim(shape) == 0 else tuple(shape)
     return _filled(shape, fill_value, np.result_type(primal(a)) if dtype is None else dtype,
                    "full_like")
+
+
+def _full_like_elsewhere(a: Any, fill_value: Any, dtype: Any, shape: Any, device: Any) -> Any:
+    """``full_like`` with another library's template or fill value, in its namespace."""
+    pa = primal(a)
+    shape = pa.shape if shape is None else shape
+    shape = (operator.index(shape),) if np.ndim(shape) == 0 else tuple(shape)
+    dtype = numpy_dtype(pa.dtype) if dtype is None else numpy_dtype(dtype)
+    if isinstance(fill_value, Tracer):
+        return _filled(shape, fill_value, dtype, "full_like")
+    xp = plain_namespace(pa, fill_value)
+    if isinstance(fill_value, bool | int | float | complex):
+        return xp.full(shape, fill_value, dtype=xp_dtype(xp, dtype), device=device)
+    plain = xp.astype(primal(fill_value), xp_dtype(xp, dtype))
+    return xp.asarray(xp.broadcast_to(plain, shape), copy=True)
+
+
+def _copy_broadcast(g: Any, shape: tuple[int, ...]) -> Any:
+    """``g`` broadcast to ``shape`` as a new array of its own library."""
+    xp = plain_namespace(g)
+    return xp.asarray(xp.broadcast_to(g, shape), copy=True)
 
 
 def meshgrid(*xi: Any, copy: bool = True, sparse: bool = False, indexing: str = "xy") -> Any:
@@ -210,10 +289,13 @@ def meshgrid(*xi: Any, copy: bool = True, sparse: bool = False, indexing: str = 
         >>> cr.grad(f)(np.zeros(2)).tolist()
         [3.0, 3.0]
     """
-    if not _traced(*xi):
+    if not _composed(*xi):
         return np.meshgrid(*xi, copy=copy, sparse=sparse, indexing=indexing)
     if indexing not in ("xy", "ij"):
         raise ValueError("Valid values for `indexing` are 'xy' and 'ij'.")
+    if any_foreign(*xi):  # numbers join the arrays' library (NumPy arrays are refused)
+        xp = plain_namespace(*xi)
+        xi = tuple(x if isinstance(x, Tracer) or any_foreign(x) else xp.asarray(x) for x in xi)
     ndim = len(xi)
     shapes = [[1] * ndim for _ in xi]
     for i in range(ndim):
@@ -221,10 +303,12 @@ def meshgrid(*xi: Any, copy: bool = True, sparse: bool = False, indexing: str = 
     if indexing == "xy" and ndim > 1:  # the first two axes are swapped (Cartesian indexing)
         shapes[0][:2], shapes[1][:2] = [1, -1], [-1, 1]
     grids = [_shape.reshape(x, tuple(s)) if isinstance(x, Tracer)
+             else plain_namespace(x).reshape(x, tuple(s)) if any_foreign(x)
              else np.asarray(x).reshape(s) for x, s in zip(xi, shapes, strict=True)]
     if not sparse:
         full_shape = np.broadcast_shapes(*(g.shape for g in grids))
         grids = [_shape.broadcast_to(g, full_shape) if isinstance(g, Tracer)
+                 else _copy_broadcast(g, full_shape) if any_foreign(g)
                  else np.broadcast_to(g, full_shape).copy() for g in grids]
     return tuple(grids)
 

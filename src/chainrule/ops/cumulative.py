@@ -20,6 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import namespace, refuse_foreign
+from chainrule.ops import cumulative_zeros as _zeros
+from chainrule.ops.portable_a import any_foreign, any_true, counted
 from chainrule.ops.reduce import (
     _as_array,
     _axes,
@@ -67,6 +70,11 @@ def _zero_rank(zero: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
 
 def _others(x, ans, axis, keepdims):
     """d prod(x) / d x_i = the product of the other entries of i's slot (shape of x)."""
+    if any_foreign(x):  # another library's array: its namespace (ops/cumulative_zeros.py)
+        zero = primal(x) == 0
+        if not any_true(zero):
+            return _expand(ans, x.shape, axis, keepdims) / x
+        return _zeros.prod_others(x, zero, axis, _prod, _sum, _leave_one_out)
     zero = np.asarray(primal(x)) == 0
     if not zero.any():
         return _expand(ans, x.shape, axis, keepdims) / x
@@ -85,7 +93,9 @@ def _others(x, ans, axis, keepdims):
 
 
 _prod = Primitive("prod", lambda x, axis, keepdims: np.prod(x, axis=axis, keepdims=keepdims),
-                  register=True)
+                  register=True,
+                  xp_impl=lambda x, axis, keepdims: namespace(x).prod(
+                      counted(namespace(x), x), axis=axis, keepdims=keepdims))
 _prod.defvjp(lambda g, ans, x, axis, keepdims:
              _expand(g, x.shape, axis, keepdims) * _others(x, ans, axis, keepdims))
 _prod.defjvp(lambda t, ans, x, axis, keepdims:
@@ -113,8 +123,17 @@ def _cumsum_impl(x, axis, reverse):
     return np.cumsum(x, axis=axis)
 
 
+def _cumsum_xp_impl(x, axis, reverse):
+    xp = namespace(x)
+    x = counted(xp, x)
+    if reverse:
+        return xp.flip(xp.cumulative_sum(xp.flip(x, axis=axis), axis=axis), axis=axis)
+    return xp.cumulative_sum(x, axis=axis)
+
+
 # cumsum is linear; its transpose (the VJP) sums the cotangent from the right.
-_cumsum = Primitive("cumsum", _cumsum_impl, save_args=False, save_ans=False, register=True)
+_cumsum = Primitive("cumsum", _cumsum_impl, save_args=False, save_ans=False, register=True,
+                    xp_impl=_cumsum_xp_impl)
 _cumsum.defvjp(lambda g, ans, x, axis, reverse: _cumsum(g, axis=axis, reverse=not reverse))
 _cumsum.defjvp(lambda t, ans, x, axis, reverse: _cumsum(t, axis=axis, reverse=reverse))
 
@@ -163,7 +182,9 @@ def _cumprod_split(x, axis):
 
 
 def _cumprod_vjp(g, ans, x, axis):
-    if not (np.asarray(primal(x)) == 0).any():
+    if any_foreign(x) and any_true(primal(x) == 0):
+        return _zeros.cumprod_vjp(g, x, primal(x) == 0, axis, _ZERO_OPS)
+    if any_foreign(x) or not (np.asarray(primal(x)) == 0).any():
         # d ans_k / d x_i = ans_k / x_i for k >= i
         return _cumsum(g * ans, axis=axis, reverse=True) / x
     m, x_safe, c, ranks, after, z, z_without = _cumprod_split(x, axis)
@@ -174,7 +195,9 @@ def _cumprod_vjp(g, ans, x, axis):
 
 
 def _cumprod_jvp(t, ans, x, axis):
-    if not (np.asarray(primal(x)) == 0).any():
+    if any_foreign(x) and any_true(primal(x) == 0):
+        return _zeros.cumprod_jvp(t, x, primal(x) == 0, axis, _ZERO_OPS)
+    if any_foreign(x) or not (np.asarray(primal(x)) == 0).any():
         return ans * _cumsum(t / x, axis=axis, reverse=False)
     m, x_safe, c, ranks, after, z, z_without = _cumprod_split(x, axis)
     out = c * z * _cumsum(t * (1 - m) / x_safe, axis=axis, reverse=False)
@@ -183,7 +206,17 @@ def _cumprod_jvp(t, ans, x, axis):
     return out
 
 
-_cumprod = Primitive("cumprod", lambda x, axis: np.cumprod(x, axis=axis), register=True)
+def _cumprod_xp_impl(x, axis):
+    xp = namespace(x)
+    scan = getattr(xp, "cumulative_prod", None)  # the standard's since its 2024.12 version
+    if scan is None:
+        raise refuse_foreign(f"cumprod (no cumulative_prod in {xp.__name__})", (x,))
+    return scan(counted(xp, x), axis=axis)
+
+
+_cumprod = Primitive("cumprod", lambda x, axis: np.cumprod(x, axis=axis), register=True,
+                     xp_impl=_cumprod_xp_impl)
+_ZERO_OPS = (_cumprod, _cumsum, _sum, _leave_one_out)
 _cumprod.defvjp(_cumprod_vjp)
 _cumprod.defjvp(_cumprod_jvp)
 

@@ -23,12 +23,16 @@ def elementwise(
     *partials: Partial,
     save_args: bool = True,
     save_ans: bool = True,
+    xp_impl: Callable[..., Any] | None = None,
 ) -> Primitive:
     """A registered primitive whose rules are ``g * partial(ans, *args)`` / ``t * partial(...)``.
 
-    A ``None`` partial marks an argument that cannot be differentiated.
+    A ``None`` partial marks an argument that cannot be differentiated. ``xp_impl``: the
+    implementation for other libraries' arrays (``Primitive``'s; a NumPy ufunc gets the Array
+    API standard's function of the same meaning without it).
     """
-    prim = Primitive(name, impl, save_args=save_args, save_ans=save_ans, register=True)
+    prim = Primitive(name, impl, save_args=save_args, save_ans=save_ans, register=True,
+                     xp_impl=xp_impl)
     prim.defvjp(*(_vjp(d) for d in partials))
     prim.defjvp(*(_jvp(d) for d in partials))
     return prim

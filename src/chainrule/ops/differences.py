@@ -20,6 +20,7 @@ from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import join as _join
 from chainrule.ops import reduce as _reduce
 from chainrule.ops import shape as _shape
+from chainrule.ops.portable_a import any_foreign, kind, plain_namespace
 from chainrule.tracer import Tracer, primal
 
 __all__ = [
@@ -30,15 +31,18 @@ _NoValue: Any = np._NoValue
 
 
 def _array(a: Any) -> Any:
-    return a if isinstance(a, Tracer) else _join.asarray(a)
+    return a if isinstance(a, Tracer) or any_foreign(a) else _join.asarray(a)
 
 
-def _traced(*xs: Any) -> bool:
-    return any(isinstance(x, Tracer) for x in xs)
+def _composed(*xs: Any) -> bool:
+    """Whether the composed route is needed: a traced value, or another library's array
+    (NumPy's functions would compute it with NumPy)."""
+    return any(isinstance(x, Tracer) for x in xs) or any_foreign(*xs)
 
 
 def _along(ndim: int, axis: int, index: Any) -> tuple:
-    return (slice(None),) * axis + (index,)
+    # every axis named: the Array API standard's indexing takes no shorter tuple
+    return (slice(None),) * axis + (index,) + (slice(None),) * (ndim - axis - 1)
 
 
 def diff(a: Any, n: int = 1, axis: int = -1, prepend: Any = _NoValue,
@@ -51,7 +55,7 @@ def diff(a: Any, n: int = 1, axis: int = -1, prepend: Any = _NoValue,
         >>> cr.grad(lambda a: (np.diff(a) * [1.0, 10.0]).sum())(np.zeros(3)).tolist()
         [-1.0, -9.0, 10.0]
     """
-    if not _traced(a, prepend, append):
+    if not _composed(a, prepend, append):
         return np.diff(a, n, axis, prepend, append)
     if n == 0:
         return a
@@ -87,7 +91,7 @@ def ediff1d(ary: Any, to_end: Any = None, to_begin: Any = None) -> Any:
         >>> cr.grad(lambda a: np.ediff1d(a).sum())(np.zeros(3)).tolist()
         [-1.0, 0.0, 1.0]
     """
-    if not _traced(ary, to_end, to_begin):
+    if not _composed(ary, to_end, to_begin):
         return np.ediff1d(ary, to_end, to_begin)
     out = diff(_shape.ravel(_array(ary)))
 
@@ -119,10 +123,10 @@ def _spacings(varargs: tuple, axes: tuple[int, ...], shape: tuple[int, ...]) -> 
             continue
         if np.ndim(d) != 1:
             raise ValueError("distances must be either scalars or 1d")
-        if len(d) != shape[ax]:
+        if (d.shape[0] if any_foreign(d) else len(d)) != shape[ax]:
             raise ValueError("when 1d, distances must match the length of the corresponding "
                              "dimension")
-        out.append(d if isinstance(d, Tracer) else np.asarray(d))
+        out.append(d if isinstance(d, Tracer) or any_foreign(d) else np.asarray(d))
     return out
 
 
@@ -136,14 +140,14 @@ def gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -> An
         >>> cr.grad(lambda f: np.gradient(f)[1])(np.zeros(3)).tolist()
         [-0.5, 0.0, 0.5]
     """
-    if not _traced(f, *varargs):
+    if not _composed(f, *varargs):
         return np.gradient(f, *varargs, axis=axis, edge_order=edge_order)
     f = _array(f)
     axes = tuple(range(f.ndim)) if axis is None else (
         tuple(_axis(ax, f.ndim) for ax in np.atleast_1d(axis)))
     if edge_order > 2:
         raise ValueError("'edge_order' greater than 2 not supported")
-    otype = f.dtype if f.dtype.kind in "fc" else np.dtype(np.float64)
+    otype = f.dtype if kind(f) in "fc" else np.dtype(np.float64)
     f = _elementwise.astype(f, otype)
     outs = []
     for ax, d in zip(axes, _spacings(varargs, axes, f.shape), strict=True):
@@ -161,7 +165,13 @@ def _gradient_axis(f: Any, d: Any, ax: int, edge_order: int) -> Any:
     def line(c: Any) -> Any:  # coefficients along the axis, broadcast over the others
         return _shape.reshape(c, (-1,) + (1,) * (f.ndim - ax - 1)) if np.ndim(c) else c
 
-    if np.ndim(d) == 1 and not isinstance(d, Tracer):
+    if np.ndim(d) == 1 and not isinstance(d, Tracer) and any_foreign(d):
+        dx = diff(d)  # plain coordinates of another library: the same steps in its namespace
+        xp = plain_namespace(dx)
+        dx = xp.astype(dx, xp.float64) if kind(dx) in "iu" else dx
+        if bool(xp.all(dx == dx[0])):
+            d, dx = None, dx[0]
+    elif np.ndim(d) == 1 and not isinstance(d, Tracer):
         dx = np.diff(d).astype(np.float64) if d.dtype.kind in "iu" else np.diff(d)
         if (dx == dx[0]).all():  # NumPy's uniform test, for its exact values
             d, dx = None, dx[0]
@@ -216,9 +226,11 @@ def trapezoid(y: Any, x: Any = None, dx: Any = 1.0, axis: int = -1) -> Any:
         >>> cr.grad(lambda y: np.trapezoid(y))(np.zeros(3)).tolist()
         [0.5, 1.0, 0.5]
     """
-    if not _traced(y, x, dx):
+    if not _composed(y, x, dx):
         return np.trapezoid(y, x, dx, axis)
     y = _array(y)
+    if any_foreign(y) and kind(y) in "iub":  # NumPy's trapezoid of integers is float64
+        y = _elementwise.astype(y, np.float64)
     axis = _axis(axis, y.ndim)
     if x is None:
         d = dx
@@ -250,7 +262,9 @@ def _cumulative(name: str, scan: Any, x: Any, axis: Any, dtype: Any, out: Any,
     if include_initial:
         shape = list(res.shape)
         shape[axis] = 1
-        res = _join.concatenate([np.full(shape, initial, dtype=res.dtype), res], axis=axis)
+        first = (plain_namespace(res).full(tuple(shape), initial, dtype=primal(res).dtype)
+                 if any_foreign(res) else np.full(shape, initial, dtype=res.dtype))
+        res = _join.concatenate([first, res], axis=axis)
     return res
 
 
@@ -263,7 +277,7 @@ def cumulative_sum(x: Any, /, *, axis: Any = None, dtype: Any = None, out: Any =
         >>> cr.grad(lambda x: np.cumulative_sum(x, include_initial=True)[2])(np.ones(3)).tolist()
         [1.0, 1.0, 0.0]
     """
-    if not isinstance(x, Tracer):
+    if not _composed(x):
         return np.cumulative_sum(x, axis=axis, dtype=dtype, out=out,
                                  include_initial=include_initial)
     return _cumulative("cumulative_sum", _running.cumsum, x, axis, dtype, out,
@@ -279,7 +293,7 @@ def cumulative_prod(x: Any, /, *, axis: Any = None, dtype: Any = None, out: Any 
         >>> cr.grad(lambda x: np.cumulative_prod(x)[2])(np.array([1.0, 2.0, 3.0])).tolist()
         [6.0, 3.0, 2.0]
     """
-    if not isinstance(x, Tracer):
+    if not _composed(x):
         return np.cumulative_prod(x, axis=axis, dtype=dtype, out=out,
                                   include_initial=include_initial)
     return _cumulative("cumulative_prod", _running.cumprod, x, axis, dtype, out,
@@ -302,12 +316,12 @@ def interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None,
         >>> float(cr.grad(lambda x: np.interp(x, [0.0, 1.0, 3.0], [0.0, 2.0, 3.0]))(2.0))
         0.5
     """
-    if not _traced(x, xp, fp, left, right, period):
+    if not _composed(x, xp, fp, left, right, period):
         return np.interp(x, xp, fp, left, right, period)
     fp = _array(fp)
     # NumPy interpolates in double precision (complex fp: real and imaginary parts alike)
     x, xp = (_elementwise.astype(_array(v), np.float64) for v in (x, xp))
-    fp = _elementwise.astype(fp, np.complex128 if fp.dtype.kind == "c" else np.float64)
+    fp = _elementwise.astype(fp, np.complex128 if kind(fp) == "c" else np.float64)
     if xp.ndim != 1 or fp.ndim != 1:
         raise ValueError("object too deep for desired array" if xp.ndim > 1 or fp.ndim > 1
                          else "object of too small depth for desired array")
@@ -323,16 +337,23 @@ def interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None,
         period = abs(period)
         left = right = None
         x, xp = x % period, xp % period
-        order = np.argsort(primal(xp), kind="stable")
+        knots = primal(xp)
+        order = (plain_namespace(knots).argsort(knots, stable=True) if any_foreign(knots)
+                 else np.argsort(knots, kind="stable"))
         xp, fp = xp[order], fp[order]
         xp = _join.concatenate([xp[-1:] - period, xp, xp[0:1] + period])
         fp = _join.concatenate([fp[-1:], fp, fp[0:1]])
-    xv, kv = np.asarray(primal(x)), np.asarray(primal(xp))
+    far = any_foreign(x, xp)
+    xv, kv = (primal(x), primal(xp)) if far else (np.asarray(primal(x)), np.asarray(primal(xp)))
     n = kv.shape[0]
     if n == 1:
         res = _shape.broadcast_to(fp[0], x.shape)
     else:
-        j = np.clip(np.searchsorted(kv, xv, side="right") - 1, 0, n - 2)
+        if far:  # the segments, searched in the knots' namespace
+            ns = plain_namespace(xv, kv)
+            j = ns.clip(ns.searchsorted(kv, xv, side="right") - 1, 0, n - 2)
+        else:
+            j = np.clip(np.searchsorted(kv, xv, side="right") - 1, 0, n - 2)
         x0, f0 = xp[j], fp[j]
         slope = (fp[j + 1] - f0) / (xp[j + 1] - x0)
         res = slope * (x - x0) + f0

@@ -23,12 +23,15 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import namespace
+from chainrule.describe import describe
 from chainrule.ops.arithmetic import divide, multiply
 from chainrule.ops.complex import conj, real
 from chainrule.ops.define import elementwise
 from chainrule.ops.elementwise_binary import *  # noqa: F403
 from chainrule.ops.elementwise_binary import __all__ as _binary
 from chainrule.ops.elementwise_binary import _no_options, where
+from chainrule.ops.portable_a import any_foreign, kind, numpy_dtype, plain_namespace, xp_dtype
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
 
@@ -81,7 +84,7 @@ def reciprocal(x, /, out=None, **kwargs):
         >>> float(cr.grad(lambda x: cr.numpy.reciprocal(x))(2.0))
         -0.25
     """
-    if not isinstance(x, Tracer):
+    if not isinstance(x, Tracer) and not any_foreign(x):
         return np.reciprocal(x, out=out, **kwargs)
     _no_options("reciprocal", out, kwargs)
     return divide(1.0, x)
@@ -121,20 +124,31 @@ arctanh = elementwise(
 # g conj(z) / |z| and the JVP Re(t conj(z) / |z|); at z = 0 both are taken as 0.
 def _conj_unit(z):
     r = absolute(z)
+    if any_foreign(r):
+        zero = primal(r) == 0
+        return conj(z) / (where(zero, 1.0, r) if bool(namespace(zero).any(zero)) else r)
     zero = np.asarray(primal(r)) == 0
     return conj(z) / (where(zero, 1.0, r) if zero.any() else r)
 
 
+def _real_sign(x):
+    """``sign`` of a real value's plain value, a constant (in its own namespace)."""
+    p = primal(x)
+    return namespace(p).sign(p) if any_foreign(p) else np.sign(p)
+
+
 def _abs_vjp(g, ans, x):
-    if x.dtype.kind == "c":
+    if kind(x) == "c":
         return g * _conj_unit(x)
-    return g * np.sign(primal(x))
+    p = primal(x)
+    return g * (np.sign(p) if p.__class__ is np.ndarray else _real_sign(p))
 
 
 def _abs_jvp(t, ans, x):
-    if x.dtype.kind == "c":
+    if kind(x) == "c":
         return real(t * _conj_unit(x))
-    return t * np.sign(primal(x))
+    p = primal(x)
+    return t * (np.sign(p) if p.__class__ is np.ndarray else _real_sign(p))
 
 
 absolute = Primitive("absolute", np.absolute, save_ans=False, register=True)
@@ -148,7 +162,7 @@ def _scaling(name: str, numpy_fn: Any, factor: float) -> Any:
     """``numpy.<name>``: ``x * factor`` (a product, so it needs no rule of its own)."""
 
     def scaled(x, /, out=None, **kwargs):
-        if not isinstance(x, Tracer):
+        if not isinstance(x, Tracer) and not any_foreign(x):
             return numpy_fn(x, out=out, **kwargs)
         _no_options(name, out, kwargs)
         return multiply(x, factor)
@@ -178,7 +192,16 @@ def _cast_impl(x, dtype, source):
     return x.astype(dtype)
 
 
-_cast = Primitive("astype", _cast_impl, save_args=False, save_ans=False, register=True)
+def _cast_xp_impl(x, dtype, source):
+    # dtype and source are NumPy dtypes (parameters): the namespace's dtypes of the same names
+    xp = namespace(x)
+    if source.kind == "c" and dtype.kind != "c":
+        x = xp.real(x)
+    return xp.astype(x, xp_dtype(xp, dtype))
+
+
+_cast = Primitive("astype", _cast_impl, save_args=False, save_ans=False, register=True,
+                  xp_impl=_cast_xp_impl)
 _cast.defvjp(lambda g, ans, x, dtype, source: _cast(g, dtype=source, source=dtype))
 _cast.defjvp(lambda t, ans, x, dtype, source: _cast(t, dtype=dtype, source=source))
 
@@ -195,6 +218,8 @@ def astype(x, dtype, /, *, copy=True, device=None):
         >>> g, g.dtype
         (array([1., 1.]), dtype('float64'))
     """
+    if any_foreign(x):
+        return _astype_elsewhere(x, dtype, copy, device)
     if not isinstance(x, Tracer):
         return np.astype(x, dtype, copy=copy, device=device)
     if device not in (None, "cpu"):
@@ -209,7 +234,33 @@ def astype(x, dtype, /, *, copy=True, device=None):
         return _cast(x, dtype=target, source=x.dtype)
     if target.kind in "iub":
         return np.asarray(primal(x)).astype(target)
-    raise TypeError(
+    raise _cast_error(x, target)
+
+
+def _astype_elsewhere(x, dtype, copy, device):
+    """``astype`` of another library's array (traced or not), in its namespace; the target
+    may be given as a NumPy dtype or as that library's."""
+    xp = plain_namespace(x)
+    target, source = numpy_dtype(dtype), numpy_dtype(primal(x).dtype)
+    xp_target = xp_dtype(xp, target)  # a BackendError for a dtype outside the standard
+    if not isinstance(x, Tracer):
+        return xp.astype(x, xp_target, copy=copy, device=device)
+    if device is not None:
+        raise ValueError(f"astype: device={device!r} is not supported on traced values")
+    if target.kind in "fc":
+        if target == source:
+            return x
+        if source.kind == "c" and target.kind == "f":
+            warnings.warn("Casting complex values to real discards the imaginary part",
+                          np.exceptions.ComplexWarning, stacklevel=3)
+        return _cast(x, dtype=target, source=source)
+    if target.kind in "iub":
+        return xp.astype(primal(x), xp_target)
+    raise _cast_error(x, target)
+
+
+def _cast_error(x, target):
+    return TypeError(
         f"astype: cannot cast a {x._describe()} to {target}; chainrule differentiates "
         "floating-point and complex arrays. Cast to a float or complex dtype, or to an integer "
         "or bool dtype for a constant."
@@ -227,13 +278,16 @@ def sign(x: Any, /, out: Any = None, **kwargs: Any) -> Any:
         >>> complex(cr.grad(lambda z: np.real(np.sign(z)))(np.complex128(1j)))
         (1+0j)
     """
-    if not isinstance(x, Tracer):
+    if not isinstance(x, Tracer) and not any_foreign(x):
         return np.sign(x, out=out, **kwargs)
     if out is not None or kwargs:
         raise TypeError(f"sign: the options {['out'] * (out is not None) + sorted(kwargs)} "
-                        f"are not supported on a {x._describe()}; use the returned value.")
-    if np.result_type(x).kind != "c":
-        return np.sign(primal(x))
+                        f"are not supported on a {describe(x)}; use the returned value.")
+    if kind(x) != "c":
+        return _real_sign(x)
     r = absolute(x)
+    if any_foreign(r):
+        zero = primal(r) == 0
+        return x / (where(zero, 1.0, r) if bool(namespace(zero).any(zero)) else r)
     zero = np.asarray(primal(r)) == 0
     return x / (where(zero, 1.0, r) if zero.any() else r)

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backend import as_arrays, namespace
 from chainrule.ops.define import elementwise
+from chainrule.ops.portable_a import any_foreign, plain_namespace, xp_result_dtype
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
 
@@ -32,6 +34,9 @@ def _share(win, tie, *operands) -> np.ndarray:
     NumPy multiplies two float arrays faster than a float array by a boolean one).
     """
     x = operands[0]
+    # (a NumPy first operand: the others are NumPy's too, or the operation was refused)
+    if x.__class__ is not np.ndarray and any_foreign(*operands):
+        return _share_elsewhere(win, tie, operands)
     if len(operands) == 2 and x.__class__ is np.ndarray and operands[1].__class__ in _WEAK:
         dtype = x.dtype  # an array with a Python number: the array's dtype (NEP 50)
     else:
@@ -44,12 +49,28 @@ def _share(win, tie, *operands) -> np.ndarray:
 _WEAK = (int, float)
 
 
+def _share_elsewhere(win, tie, operands):
+    """``_share`` in the namespace of another library's operands."""
+    xp = plain_namespace(*operands)
+    dtype = xp_result_dtype(xp, *operands)
+    share = xp.astype(win, dtype)
+    if tie is False or not bool(xp.any(tie)):
+        return share
+    return xp.where(tie, xp.asarray(0.5, dtype=dtype), share)
+
+
+def _where_xp_impl(x, y, condition):
+    xp = namespace(x, y, condition)
+    x, y = as_arrays(xp, (x, y))
+    return xp.where(condition, x, y)
+
+
 # --- where ------------------------------------------------------------------------------------
 # The condition is a constant (a boolean mask), passed as a parameter; the cotangent is routed
 # to the branch each entry came from, and zero (not g * 0, which could be NaN) to the other.
 _where = Primitive(
     "where", lambda x, y, condition: np.where(condition, x, y),
-    save_args=False, save_ans=False, register=True,
+    save_args=False, save_ans=False, register=True, xp_impl=_where_xp_impl,
 )
 _where.defvjp(
     lambda g, ans, x, y, condition: _where(g, 0.0, condition=condition),
@@ -73,9 +94,14 @@ def where(condition, x=None, y=None, /):
         array([0., 1.])
     """
     if x is None and y is None:
-        return np.nonzero(primal(condition))
+        c = primal(condition)
+        return plain_namespace(c).nonzero(c) if any_foreign(c) else np.nonzero(c)
     if x is None or y is None:
         raise ValueError("where: either both or neither of x and y should be given")
+    if any_foreign(condition, x, y):
+        c = primal(condition)
+        xp = plain_namespace(c, x, y)
+        return _where(x, y, condition=c if c.dtype == xp.bool else xp.astype(c, xp.bool))
     if not _traced(condition, x, y):
         return np.where(condition, x, y)
     return _where(x, y, condition=np.asarray(primal(condition), dtype=bool))
@@ -89,6 +115,9 @@ def _selection_partial(x, y, first, wins):
     respect to its first (or second) operand."""
     px, py = primal(x), primal(y)
     a, b = (px, py) if first else (py, px)
+    if px.__class__ is not np.ndarray and any_foreign(px, py):  # compared by operator: a
+        # NumPy ufunc would refuse another library's array
+        return _share((a > b) if wins is np.greater else (a < b), px == py, px, py)
     return _share(wins(a, b), px == py, px, py)
 
 
@@ -109,6 +138,13 @@ minimum = elementwise(
 def _fselect(select, x1, x2):
     # fmax/fmin ignore a NaN operand: replace it by the other one (its derivative follows),
     # then select as maximum/minimum do.
+    if any_foreign(x1, x2):
+        xp = plain_namespace(x1, x2)
+        p1, p2 = as_arrays(xp, (primal(x1), primal(x2)))
+        n1, n2 = xp.isnan(p1), xp.isnan(p2)
+        if bool(xp.any(n1)) or bool(xp.any(n2)):
+            x1, x2 = where(n1, x2, x1), where(n2, x1, x2)
+        return select(x1, x2)
     n1, n2 = np.isnan(primal(x1)), np.isnan(primal(x2))
     if np.any(n1) or np.any(n2):
         x1, x2 = where(n1, x2, x1), where(n2, x1, x2)
@@ -117,7 +153,7 @@ def _fselect(select, x1, x2):
 
 def fmax(x1, x2, /, out=None, **kwargs):
     """``numpy.fmax``: ``maximum`` that ignores NaNs. Ties split 0.5/0.5."""
-    if not _traced(x1, x2):
+    if not _traced(x1, x2) and not any_foreign(x1, x2):
         return np.fmax(x1, x2, out=out, **kwargs)
     _no_options("fmax", out, kwargs)
     return _fselect(maximum, x1, x2)
@@ -125,7 +161,7 @@ def fmax(x1, x2, /, out=None, **kwargs):
 
 def fmin(x1, x2, /, out=None, **kwargs):
     """``numpy.fmin``: ``minimum`` that ignores NaNs. Ties split 0.5/0.5."""
-    if not _traced(x1, x2):
+    if not _traced(x1, x2) and not any_foreign(x1, x2):
         return np.fmin(x1, x2, out=out, **kwargs)
     _no_options("fmin", out, kwargs)
     return _fselect(minimum, x1, x2)
@@ -167,7 +203,16 @@ def _dclip_dhi(ans, a, lo, hi):
     return _share(to_hi, False, pa, plo, phi)
 
 
-_clip = elementwise("clip", np.clip, _dclip_da, _dclip_dlo, _dclip_dhi, save_ans=False)
+def _clip_xp_impl(a, lo, hi):
+    # minimum(maximum(a, lo), hi), as NumPy computes it (the standard's clip leaves lo > hi
+    # to the library)
+    xp = namespace(a, lo, hi)
+    a, lo, hi = as_arrays(xp, (a, lo, hi))
+    return xp.minimum(xp.maximum(a, lo), hi)
+
+
+_clip = elementwise("clip", np.clip, _dclip_da, _dclip_dlo, _dclip_dhi, save_ans=False,
+                    xp_impl=_clip_xp_impl)
 _UNSET = object()
 
 
@@ -190,7 +235,7 @@ def clip(a, a_min=_UNSET, a_max=_UNSET, out=None, *,
         raise TypeError("clip: give the upper bound as a_max or as max, not both")
     lo = a_min if a_min is not _UNSET else (None if min is _UNSET else min)
     hi = a_max if a_max is not _UNSET else (None if max is _UNSET else max)
-    if not _traced(a, lo, hi):
+    if not _traced(a, lo, hi) and not any_foreign(a, lo, hi):
         return np.clip(a, lo, hi, out=out, **kwargs)
     _no_options("clip", out, kwargs)
     if lo is None and hi is None:
@@ -203,7 +248,11 @@ def clip(a, a_min=_UNSET, a_max=_UNSET, out=None, *,
 # remainder(x, y) = x - floor(x / y) * y  and  fmod(x, y) = x - trunc(x / y) * y: away from the
 # jumps (x / y an integer) the quotient is locally constant, so d/dx = 1 and d/dy = -quotient.
 def _remainder_quotient(x, y):
-    return np.floor_divide(primal(x), primal(y))
+    px, py = primal(x), primal(y)
+    if any_foreign(px, py):
+        xp = namespace(px, py)
+        return xp.floor_divide(*as_arrays(xp, (px, py)))
+    return np.floor_divide(px, py)
 
 
 def _fmod_quotient(x, y):

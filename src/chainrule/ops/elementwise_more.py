@@ -18,6 +18,7 @@ import numpy as np
 from chainrule.ops import complex as _complex
 from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import join as _join
+from chainrule.ops.portable_a import any_foreign, kind, plain_namespace
 from chainrule.tracer import Tracer, primal
 
 __all__ = ["sinc", "fabs", "nan_to_num"]
@@ -31,10 +32,17 @@ def sinc(x: Any) -> Any:
         >>> round(float(cr.grad(cr.grad(cr.numpy.sinc))(0.0)), 6)  # -pi^2 / 3
         -3.289868
     """
-    if not isinstance(x, Tracer):
+    if any_foreign(x):
+        if kind(x) in "iub":  # NumPy's sinc of integers is float64
+            x = _elementwise.astype(x, np.float64)
+        zero = primal(x) == 0
+        any_zero = bool(plain_namespace(x).any(zero))
+    elif not isinstance(x, Tracer):
         return np.sinc(x)
-    zero = np.asarray(primal(x)) == 0
-    if not zero.any():
+    else:
+        zero = np.asarray(primal(x)) == 0
+        any_zero = zero.any()
+    if not any_zero:
         y = math.pi * x
         return _elementwise.sin(y) / y
     y = math.pi * _elementwise.where(zero, 1.0, x)
@@ -52,11 +60,11 @@ def fabs(x: Any, /, out: Any = None, **kwargs: Any) -> Any:
         >>> float(cr.grad(cr.numpy.fabs)(-2.0))
         -1.0
     """
-    if not isinstance(x, Tracer):
+    if not isinstance(x, Tracer) and not any_foreign(x):
         return np.fabs(x, out=out, **kwargs)
     if out is not None or kwargs:
         raise TypeError("fabs: out= and other ufunc keywords are not supported on traced values")
-    if x.dtype.kind == "c":
+    if kind(x) == "c":
         raise TypeError("fabs: complex values are not supported (as in NumPy); use absolute")
     return _elementwise.absolute(x)
 
@@ -71,15 +79,19 @@ def nan_to_num(x: Any, copy: bool = True, nan: Any = 0.0, posinf: Any = None,
         >>> cr.grad(lambda x: np.nan_to_num(x).sum())(np.array([1.0, np.nan, np.inf])).tolist()
         [1.0, 0.0, 0.0]
     """
-    if not isinstance(x, Tracer) and not any(isinstance(v, Tracer) for v in (nan, posinf, neginf)):
+    far = any_foreign(x, nan, posinf, neginf)
+    if not far and not isinstance(x, Tracer) and not any(
+            isinstance(v, Tracer) for v in (nan, posinf, neginf)):
         return np.nan_to_num(x, copy, nan, posinf, neginf)
-    x = x if isinstance(x, Tracer) else _join.asarray(x)
-    if x.dtype.kind == "c":  # NumPy treats the real and imaginary parts separately
+    x = x if isinstance(x, Tracer) or far else _join.asarray(x)
+    if kind(x) == "c":  # NumPy treats the real and imaginary parts separately
         parts = [nan_to_num(p, copy, nan, posinf, neginf)
                  for p in (_complex.real(x), _complex.imag(x))]
         return parts[0] + 1j * parts[1]
-    if x.dtype.kind not in "f":
+    if kind(x) not in "f":
         return x
+    if far:
+        return _nan_to_num_elsewhere(x, nan, posinf, neginf)
     info = np.finfo(x.dtype)
     v = np.asarray(primal(x))
     out = x
@@ -92,3 +104,21 @@ def nan_to_num(x: Any, copy: bool = True, nan: Any = 0.0, posinf: Any = None,
     return out if out is not x else x[...]
 
 
+
+
+def _nan_to_num_elsewhere(x: Any, nan: Any, posinf: Any, neginf: Any) -> Any:
+    """``nan_to_num`` of a real floating array of another library, in its namespace."""
+    v = primal(x)
+    xp = plain_namespace(v)
+    info = xp.finfo(v.dtype)
+    out = x
+    for mask, value in ((xp.isnan(v), nan), (xp.isinf(v) & (v > 0), float(info.max)
+                        if posinf is None else posinf),
+                        (xp.isinf(v) & (v < 0), float(info.min) if neginf is None else neginf)):
+        if bool(xp.any(mask)):
+            value = _elementwise.astype(value, v.dtype) if isinstance(value, Tracer) else (
+                xp.asarray(primal(value), dtype=v.dtype))
+            out = _elementwise.where(mask, value, out)
+    if out is not x:
+        return out
+    return x[...] if isinstance(x, Tracer) else xp.asarray(x, copy=True)

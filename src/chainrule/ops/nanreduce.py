@@ -22,6 +22,7 @@ from chainrule.ops import cumulative as _cumulative
 from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import join as _join
 from chainrule.ops import reduce as _reduce
+from chainrule.ops.portable_a import any_foreign, any_true, kind, plain_namespace
 from chainrule.ops.reduce import _sqrt0
 from chainrule.tracer import Tracer, primal
 
@@ -35,6 +36,11 @@ _NoValue: Any = np._NoValue
 
 def _replaced(a: Any, value: float) -> tuple[Any, np.ndarray | None]:
     """``a`` with its NaNs replaced by ``value``, and the NaN mask (None: no NaN)."""
+    if any_foreign(a):  # another library's array: the mask in its namespace
+        mask = plain_namespace(a).isnan(primal(a))
+        if not any_true(mask):
+            return a, None
+        return _elementwise.where(mask, value, a), mask
     a = a if isinstance(a, Tracer) else _join.asarray(a)
     mask = np.isnan(np.asarray(primal(a)))
     if not mask.any():
@@ -51,7 +57,7 @@ def nansum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdim
         >>> cr.grad(np.nansum)(np.array([1.0, np.nan])).tolist()
         [1.0, 0.0]
     """
-    if not isinstance(a, Tracer):
+    if not isinstance(a, Tracer) and not any_foreign(a):
         return np.nansum(a, axis, dtype, out, keepdims, initial, where)
     a, _ = _replaced(a, 0.0)
     return _reduce.sum(a, axis, dtype, out, _flag(keepdims), initial, where)
@@ -66,7 +72,7 @@ def nanprod(a: Any, axis: Any = None, dtype: Any = None, out: Any = None,
         >>> cr.grad(np.nanprod)(np.array([2.0, np.nan, 3.0])).tolist()
         [3.0, 0.0, 2.0]
     """
-    if not isinstance(a, Tracer):
+    if not isinstance(a, Tracer) and not any_foreign(a):
         return np.nanprod(a, axis, dtype, out, keepdims, initial, where)
     a, _ = _replaced(a, 1.0)
     return _cumulative.prod(a, axis, dtype, out, _flag(keepdims), initial, where)
@@ -80,7 +86,7 @@ def nancumsum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None) -> A
         >>> cr.grad(lambda a: np.nancumsum(a)[-1])(np.array([1.0, np.nan])).tolist()
         [1.0, 0.0]
     """
-    if not isinstance(a, Tracer):
+    if not isinstance(a, Tracer) and not any_foreign(a):
         return np.nancumsum(a, axis, dtype, out)
     a, _ = _replaced(a, 0.0)
     return _cumulative.cumsum(a, axis, dtype, out)
@@ -94,7 +100,7 @@ def nancumprod(a: Any, axis: Any = None, dtype: Any = None, out: Any = None) -> 
         >>> cr.grad(lambda a: np.nancumprod(a)[-1])(np.array([2.0, np.nan, 3.0])).tolist()
         [3.0, 0.0, 2.0]
     """
-    if not isinstance(a, Tracer):
+    if not isinstance(a, Tracer) and not any_foreign(a):
         return np.nancumprod(a, axis, dtype, out)
     a, _ = _replaced(a, 1.0)
     return _cumulative.cumprod(a, axis, dtype, out)
@@ -107,6 +113,14 @@ def _flag(keepdims: Any) -> bool:
 def _by_count(total: Any, count: np.ndarray) -> Any:
     """``total / count`` in the total's dtype (NumPy divides in place, casting back); NaN
     where ``count <= 0``, with a zero derivative (no 0/0 in the backward pass either)."""
+    if any_foreign(count):  # counts of another library: floats (its integers and floats don't mix)
+        xp = plain_namespace(count)
+        empty = count <= 0
+        count = xp.astype(xp.where(empty, xp.ones_like(count), count), xp.float64)
+        out = total / count
+        if any_true(empty):
+            out = _elementwise.where(empty, np.nan, out)
+        return out if out.dtype == total.dtype else _elementwise.astype(out, total.dtype)
     empty = np.asarray(count <= 0)
     if empty.any():
         out = total / np.where(empty, 1, count)
@@ -125,22 +139,32 @@ def nanmean(a: Any, axis: Any = None, dtype: Any = None, out: Any = None,
         >>> cr.grad(np.nanmean)(np.array([1.0, np.nan, 3.0])).tolist()
         [0.5, 0.0, 0.5]
     """
-    if not isinstance(a, Tracer):
+    if not isinstance(a, Tracer) and not any_foreign(a):
         return np.nanmean(a, axis, dtype, out, keepdims, where=where)
     arr, mask = _replaced(a, 0.0)
     if mask is None:
         return _reduce.mean(arr, axis, dtype, out, _flag(keepdims), where=where)
     _no_out("nanmean", out)
     keep = _flag(keepdims)
-    count = np.sum(~mask, axis=axis, dtype=np.intp, keepdims=keep, where=_where(where))
+    count = _count(mask, axis, keep, where)
     total = _reduce.sum(arr, axis, dtype, keepdims=keep, where=where)
-    if np.any(count == 0):
+    if any_true(count == 0):
         warnings.warn("Mean of empty slice", RuntimeWarning, stacklevel=2)
     return _by_count(total, count)
 
 
 def _where(where: Any) -> Any:
     return True if where is _NoValue else np.asarray(primal(where))
+
+
+def _count(mask: Any, axis: Any, keepdims: bool, where: Any = _NoValue) -> Any:
+    """The number of non-NaN entries (within ``where``) of each slot."""
+    if not any_foreign(mask):
+        return np.sum(~mask, axis=axis, dtype=np.intp, keepdims=keepdims, where=_where(where))
+    xp = plain_namespace(mask)
+    kept = ~mask if where is _NoValue else ~mask & primal(where)
+    axis = tuple(axis) if isinstance(axis, list) else axis
+    return xp.sum(xp.astype(kept, xp.int64), axis=axis, keepdims=keepdims)
 
 
 def nanvar(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: Any = 0,
@@ -153,7 +177,7 @@ def nanvar(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: A
         >>> cr.grad(np.nanvar)(np.array([1.0, np.nan, 3.0])).tolist()
         [-1.0, 0.0, 1.0]
     """
-    if not isinstance(a, Tracer):
+    if not isinstance(a, Tracer) and not any_foreign(a):
         return np.nanvar(a, axis, dtype, out, ddof, keepdims, where=where, mean=mean,
                          correction=correction)
     arr, mask = _replaced(a, 0.0)
@@ -166,20 +190,21 @@ def nanvar(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: A
     _no_out("nanvar", out)
     if where is not _NoValue or mean is not _NoValue:
         raise TypeError("nanvar: where= and mean= are not supported on traced values with NaNs")
-    if arr.dtype.kind in "iub":
+    if kind(arr) in "iub":
         arr = _elementwise.astype(arr, np.float64)
-    count = np.sum(~mask, axis=axis, dtype=np.intp, keepdims=True)
+    count = _count(mask, axis, True)
     avg = _by_count(_reduce.sum(arr, axis, dtype, keepdims=True), count)
     centred = _elementwise.where(mask, 0.0, arr - avg)
     keep = _flag(keepdims)
-    square = centred * _complex.conj(centred) if centred.dtype.kind == "c" else centred * centred
-    total = _reduce.sum(_complex.real(square) if square.dtype.kind == "c" else square, axis, dtype,
-                    keepdims=keep)
+    square = centred * _complex.conj(centred) if kind(centred) == "c" else centred * centred
+    total = _reduce.sum(_complex.real(square) if kind(square) == "c" else square, axis, dtype,
+                        keepdims=keep)
     dof = count - ddof
     if not keep:
-        dof = dof.reshape(np.shape(total))
+        dof = (plain_namespace(dof).reshape(dof, total.shape) if any_foreign(dof)
+               else dof.reshape(np.shape(total)))
     bad = dof <= 0
-    if np.any(bad):
+    if any_true(bad):
         warnings.warn("Degrees of freedom <= 0 for slice.", RuntimeWarning, stacklevel=2)
     return _by_count(total, dof)
 
@@ -205,8 +230,12 @@ def _extremum(name: str, reduce: Any, fill: float, a: Any, axis: Any, out: Any, 
     res = reduce(arr, axis, out, _flag(keepdims), initial, where)
     if mask is None:
         return res
-    empty = np.all(mask, axis=axis, keepdims=_flag(keepdims))
-    if initial is _NoValue and np.any(empty):
+    if any_foreign(mask):
+        axes = tuple(axis) if isinstance(axis, list) else axis
+        empty = plain_namespace(mask).all(mask, axis=axes, keepdims=_flag(keepdims))
+    else:
+        empty = np.all(mask, axis=axis, keepdims=_flag(keepdims))
+    if initial is _NoValue and any_true(empty):
         warnings.warn("All-NaN slice encountered", RuntimeWarning, stacklevel=3)
         return _elementwise.where(empty, np.nan, res)
     return res
@@ -221,7 +250,7 @@ def nanmax(a: Any, axis: Any = None, out: Any = None, keepdims: Any = _NoValue,
         >>> cr.grad(np.nanmax)(np.array([1.0, np.nan, 3.0])).tolist()
         [0.0, 0.0, 1.0]
     """
-    if not isinstance(a, Tracer):
+    if not isinstance(a, Tracer) and not any_foreign(a):
         return np.nanmax(a, axis, out, keepdims, initial, where)
     return _extremum("nanmax", _reduce.max, -np.inf, a, axis, out, keepdims, initial, where)
 
@@ -235,7 +264,7 @@ def nanmin(a: Any, axis: Any = None, out: Any = None, keepdims: Any = _NoValue,
         >>> cr.grad(np.nanmin)(np.array([1.0, np.nan, 3.0])).tolist()
         [1.0, 0.0, 0.0]
     """
-    if not isinstance(a, Tracer):
+    if not isinstance(a, Tracer) and not any_foreign(a):
         return np.nanmin(a, axis, out, keepdims, initial, where)
     return _extremum("nanmin", _reduce.min, np.inf, a, axis, out, keepdims, initial, where)
 

@@ -24,10 +24,13 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
+from chainrule.backend import namespace, refuse_foreign
 from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import indexing as _indexing
 from chainrule.ops import join as _join
+from chainrule.ops import order_positions as _elsewhere
 from chainrule.ops import shape as _shape
+from chainrule.ops.portable_a import any_foreign, any_true, kind
 from chainrule.tracer import Tracer, primal
 
 __all__ = [
@@ -49,6 +52,8 @@ def partition(a: Any, kth: Any, axis: Any = -1, kind: str = "introselect",
         >>> cr.grad(lambda a: np.partition(a, 0)[0])(np.array([3.0, 1.0, 2.0])).tolist()
         [0.0, 1.0, 0.0]
     """
+    if any_foreign(a):  # NumPy's own arrangement comes from its argpartition
+        raise refuse_foreign("numpy.partition (the Array API standard has no argpartition)", (a,))
     if not isinstance(a, Tracer):
         return np.partition(a, kth, axis, kind, order)
     if order is not None:
@@ -83,7 +88,8 @@ def _restore(res: Any, shape: tuple[int, ...], axes: tuple[int, ...], extra: int
 def _lerp(a: Any, b: Any, t: Any) -> Any:
     """NumPy's interpolation ``_lerp``: the same two formulas, chosen by ``t >= 0.5``."""
     d = b - a
-    return _elementwise.where(np.asarray(primal(t)) >= 0.5, b - d * (1 - t), a + d * t)
+    upper = primal(t) >= 0.5 if any_foreign(t) else np.asarray(primal(t)) >= 0.5
+    return _elementwise.where(upper, b - d * (1 - t), a + d * t)
 
 
 def _virtual(n: Any, q: Any, method: str) -> tuple[Any, Any, Any]:
@@ -122,6 +128,8 @@ def _check(a: Any, q: Any, method: str, name: str, scale: float, weights: Any) -
             f"{name}: method={method!r} is not supported on traced values; chainrule "
             f"implements {', '.join(_METHODS)}. Apply it to cr.stop_gradient(a) if the "
             "derivative is not needed.")
+    if any_foreign(a, q):
+        return _elsewhere.check(a, q, method, scale)
     if isinstance(q, Tracer) and method != "linear":
         q = np.asarray(primal(q))  # the other methods are piecewise constant in q
     weak = type(q) in (int, float)
@@ -147,6 +155,9 @@ def _quantiles(a: Any, q: Any, dtype: Any, axis: Any, method: str, keepdims: boo
     shape = a.shape
     flat, axes = _last_axis(a, axis)
     s = _indexing.sort(flat, axis=-1)  # NaNs go last
+    if any_foreign(s, q):
+        qshape, qq, prev, nxt, gamma, empty = _elsewhere.positions(s, q, method, nan)
+        return _gathered(s, prev, nxt, gamma, dtype, empty, qshape, shape, axes, keepdims)
     isnan = np.isnan(np.asarray(primal(s)))
     qshape = np.shape(q)
     qq = _shape.reshape(q, (-1,)) if isinstance(q, Tracer) else np.reshape(q, (-1,))
@@ -159,13 +170,19 @@ def _quantiles(a: Any, q: Any, dtype: Any, axis: Any, method: str, keepdims: boo
     prev, nxt, gamma = _virtual(n, qq, method)
     prev = np.clip(np.broadcast_to(prev, s.shape[:-1] + qq.shape), 0, max(s.shape[-1] - 1, 0))
     nxt = np.clip(np.broadcast_to(nxt, prev.shape), 0, max(s.shape[-1] - 1, 0))
+    return _gathered(s, prev, nxt, gamma, dtype, empty, qshape, shape, axes, keepdims)
+
+
+def _gathered(s: Any, prev: Any, nxt: Any, gamma: Any, dtype: Any, empty: Any, qshape: tuple,
+              shape: tuple, axes: tuple, keepdims: bool) -> Any:
+    """The quantiles from the sorted ``s`` and their positions (``_quantiles``)."""
     lo = _indexing.take_along_axis(s, prev, axis=-1)
     if gamma is None:
         res = lo
     else:
         gamma = _elementwise.astype(gamma, dtype)
         res = _lerp(lo, _indexing.take_along_axis(s, nxt, axis=-1), gamma)
-    if np.any(empty):
+    if any_true(empty):
         res = _elementwise.where(empty[..., None], np.nan, res)
     res = _shape.moveaxis(res, -1, 0)  # the quantiles' axis first, as in NumPy
     res = _shape.reshape(res, qshape + res.shape[1:])
@@ -173,6 +190,13 @@ def _quantiles(a: Any, q: Any, dtype: Any, axis: Any, method: str, keepdims: boo
 
 
 def _nan_warning(a: Any, axis: Any, name: str) -> None:
+    if any_foreign(a):
+        p = primal(a)
+        xp = namespace(p)
+        axis = tuple(axis) if isinstance(axis, list) else axis
+        if bool(xp.any(xp.all(xp.isnan(p), axis=axis))):
+            warnings.warn("All-NaN slice encountered", RuntimeWarning, stacklevel=3)
+        return
     if np.any(np.all(np.isnan(np.asarray(primal(a))), axis=axis)):
         warnings.warn("All-NaN slice encountered", RuntimeWarning, stacklevel=3)
 
@@ -187,7 +211,7 @@ def quantile(a: Any, q: Any, axis: Any = None, out: Any = None, overwrite_input:
         >>> cr.grad(lambda a: np.quantile(a, 0.25))(np.array([4.0, 1.0, 3.0])).tolist()
         [0.0, 0.5, 0.5]
     """
-    if not isinstance(a, Tracer) and not isinstance(q, Tracer):
+    if not isinstance(a, Tracer) and not isinstance(q, Tracer) and not any_foreign(a, q):
         return np.quantile(a, q, axis, out, overwrite_input, method, keepdims, weights=weights)
     _no_out("quantile", out)
     a, q, dtype = _check(a, q, method, "quantile", 1, weights)
@@ -203,7 +227,7 @@ def percentile(a: Any, q: Any, axis: Any = None, out: Any = None, overwrite_inpu
         >>> cr.grad(lambda a: np.percentile(a, 50))(np.array([4.0, 1.0, 3.0, 2.0])).tolist()
         [0.0, 0.0, 0.5, 0.5]
     """
-    if not isinstance(a, Tracer) and not isinstance(q, Tracer):
+    if not isinstance(a, Tracer) and not isinstance(q, Tracer) and not any_foreign(a, q):
         return np.percentile(a, q, axis, out, overwrite_input, method, keepdims, weights=weights)
     _no_out("percentile", out)
     a, q, dtype = _check(a, q, method, "percentile", 100, weights)
@@ -220,7 +244,7 @@ def nanquantile(a: Any, q: Any, axis: Any = None, out: Any = None,
         >>> cr.grad(lambda a: np.nanquantile(a, 0.5))(np.array([4.0, np.nan, 2.0])).tolist()
         [0.5, 0.0, 0.5]
     """
-    if not isinstance(a, Tracer) and not isinstance(q, Tracer):
+    if not isinstance(a, Tracer) and not isinstance(q, Tracer) and not any_foreign(a, q):
         return np.nanquantile(a, q, axis, out, overwrite_input, method, keepdims,
                               weights=weights)
     _no_out("nanquantile", out)
@@ -239,7 +263,7 @@ def nanpercentile(a: Any, q: Any, axis: Any = None, out: Any = None,
         >>> cr.grad(lambda a: np.nanpercentile(a, 100))(np.array([4.0, np.nan])).tolist()
         [1.0, 0.0]
     """
-    if not isinstance(a, Tracer) and not isinstance(q, Tracer):
+    if not isinstance(a, Tracer) and not isinstance(q, Tracer) and not any_foreign(a, q):
         return np.nanpercentile(a, q, axis, out, overwrite_input, method, keepdims,
                                 weights=weights)
     _no_out("nanpercentile", out)
@@ -249,21 +273,32 @@ def nanpercentile(a: Any, q: Any, axis: Any = None, out: Any = None,
 
 
 def _median(a: Any, axis: Any, keepdims: bool, nan: bool) -> Any:
-    a = a if a.dtype.kind in "fc" else _elementwise.astype(a, np.float64)  # complex: lexicographic
+    if any_foreign(a) and kind(a) == "c":
+        raise _elsewhere.refuse_complex("nanmedian" if nan else "median", a)
+    a = a if kind(a) in "fc" else _elementwise.astype(a, np.float64)  # complex: lexicographic
     shape = a.shape
     flat, axes = _last_axis(a, axis)
     s = _indexing.sort(flat, axis=-1)
+    if any_foreign(s):
+        lo, hi, bad = _elsewhere.middle(s, nan)
+        return _mean_of(s, lo, hi, bad, shape, axes, keepdims)
     isnan = np.isnan(np.asarray(primal(s)))
     m = s.shape[-1]
     n = (m - np.sum(isnan, axis=-1)) if nan else np.full(s.shape[:-1], m)
     lo = np.clip((n - 1) // 2, 0, max(m - 1, 0))[..., None]
     hi = np.clip(n // 2, 0, max(m - 1, 0))[..., None]
-    # the mean of the two middle values (one value twice for odd counts: (x + x) / 2 == x)
+    bad = (n == 0) if nan else (isnan[..., -1] if m else np.ones(s.shape[:-1], bool))
+    return _mean_of(s, lo, hi, bad, shape, axes, keepdims)
+
+
+def _mean_of(s: Any, lo: Any, hi: Any, bad: Any, shape: tuple, axes: tuple,
+             keepdims: bool) -> Any:
+    """The mean of the two middle values (one value twice for odd counts: (x + x) / 2 == x),
+    NaN in the ``bad`` slices (``_median``)."""
     take = _indexing.take_along_axis
     res = (take(s, lo, axis=-1) + take(s, hi, axis=-1)) / 2
     res = _shape.reshape(res, res.shape[:-1])
-    bad = (n == 0) if nan else (isnan[..., -1] if m else np.ones(s.shape[:-1], bool))
-    if np.any(bad):
+    if any_true(bad):
         res = _elementwise.where(bad, np.nan, res)
     return _restore(res, shape, axes, 0, keepdims)
 
@@ -277,7 +312,7 @@ def median(a: Any, axis: Any = None, out: Any = None, overwrite_input: bool = Fa
         >>> cr.grad(np.median)(np.array([1.0, 2.0, 2.0, 3.0])).tolist()
         [0.0, 0.5, 0.5, 0.0]
     """
-    if not isinstance(a, Tracer):
+    if not isinstance(a, Tracer) and not any_foreign(a):
         return np.median(a, axis, out, overwrite_input, keepdims)
     _no_out("median", out)
     return _median(a, axis, keepdims, nan=False)
@@ -292,7 +327,7 @@ def nanmedian(a: Any, axis: Any = None, out: Any = None, overwrite_input: bool =
         >>> cr.grad(np.nanmedian)(np.array([1.0, np.nan, 3.0])).tolist()
         [0.5, 0.0, 0.5]
     """
-    if not isinstance(a, Tracer):
+    if not isinstance(a, Tracer) and not any_foreign(a):
         return np.nanmedian(a, axis, out, overwrite_input, keepdims)
     _no_out("nanmedian", out)
     _nan_warning(a, axis, "nanmedian")

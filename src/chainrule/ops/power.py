@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backend import namespace, zeros_like
 from chainrule.ops.define import elementwise
 from chainrule.ops.elementwise import log
 from chainrule.ops.elementwise_binary import where
+from chainrule.ops.portable_a import any_foreign
 from chainrule.tracer import primal
 
 __all__ = ["power"]
@@ -20,8 +22,14 @@ def _dpow_dx(ans, x, y):
     # finite, since the chain ends at x**0.
     if y.__class__ is int or y.__class__ is float or isinstance(y, np.generic):
         if y == 0:  # one scalar comparison: the common x**2 pays nothing more
-            return np.zeros_like(primal(x))
+            px = primal(x)
+            return zeros_like(px) if any_foreign(px) else np.zeros_like(px)
         return y * x ** (y - 1)
+    if any_foreign(y):
+        yp = primal(y)
+        if int(namespace(yp).count_nonzero(yp)) == yp.size:
+            return y * x ** (y - 1)
+        return y * x ** (where(yp == 0, 0.0, y - 1))
     yp = y if y.__class__ is np.ndarray else np.asarray(primal(y))
     if np.count_nonzero(yp) == yp.size:  # no zero exponent (the fastest test, ~0.3 us)
         return y * x ** (y - 1)

@@ -19,9 +19,11 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
+from chainrule.backend import namespace
 from chainrule.broadcast import broadcast_array
 from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import join as _join
+from chainrule.ops.portable_a import any_foreign, counted, kind, plain_namespace
 from chainrule.ops.shape import (
     _broadcast_to,
     _reshape,
@@ -62,7 +64,11 @@ def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...
 
 def _expand(g: Any, shape: tuple[int, ...], axes: tuple[int, ...], keepdims: bool) -> Any:
     """A reduced value ``g`` with the reduced axes put back as length-1 axes (broadcastable)."""
-    return g if keepdims else _reshape(g, shape=_kept_shape(shape, axes))
+    if keepdims:
+        return g
+    if g.__class__ is not np.ndarray and not isinstance(g, Tracer) and any_foreign(g):
+        return namespace(g).reshape(g, _kept_shape(shape, axes))
+    return _reshape(g, shape=_kept_shape(shape, axes))
 
 
 def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
@@ -70,16 +76,21 @@ def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
 
 
 def _as_array(a: Any) -> Any:
-    return a if isinstance(a, Tracer | np.ndarray | np.generic) else _join.asarray(a)
+    if isinstance(a, Tracer | np.ndarray | np.generic) or any_foreign(a):
+        return a
+    return _join.asarray(a)
 
 
 def _floating(a: Any, dtype: Any) -> Any:
     """The input of a statistic (mean, var): cast to ``dtype``, or integers and booleans to
     float64 as NumPy does."""
     a = _as_array(a)
+    if not isinstance(a, Tracer) and any_foreign(a):  # another library's arrays have no methods
+        return _elementwise.astype(a, np.float64 if dtype is None and kind(a) in "iub"
+                                   else dtype) if dtype is not None or kind(a) in "iub" else a
     if dtype is not None:
         return a.astype(dtype)
-    return a.astype(np.float64) if a.dtype.kind in "iub" else a
+    return a.astype(np.float64) if kind(a) in "iub" else a
 
 
 def _refuse_out(name: str, out: Any) -> None:
@@ -130,6 +141,8 @@ def _sum_vjp(g, ans, x, axis, keepdims):
     # Every summed entry receives the cotangent of its sum: put back the reduced axes as
     # length-1 axes, then broadcast to the input's shape.
     if not isinstance(g, Tracer):  # a plain cotangent: nothing to record, no dispatch
+        if g.__class__ is not np.ndarray and any_foreign(g):
+            return _sum_vjp_elsewhere(g, x, axis, keepdims)
         if g.ndim and not keepdims:
             g = g.reshape(_kept_shape(x.shape, axis))
         return broadcast_array(g, x.shape)
@@ -138,9 +151,18 @@ def _sum_vjp(g, ans, x, axis, keepdims):
     return _broadcast_to(_expand(g, x.shape, axis, keepdims), shape=x.shape)
 
 
+def _sum_vjp_elsewhere(g, x, axis, keepdims):
+    xp = namespace(g)
+    if g.ndim and not keepdims:
+        g = xp.reshape(g, _kept_shape(x.shape, axis))
+    return xp.broadcast_to(g, x.shape)
+
+
 # np.add.reduce is what np.sum runs, without its ~2 us of Python-level argument handling.
 _sum = Primitive("sum", lambda x, axis, keepdims: np.add.reduce(x, axis=axis, keepdims=keepdims),
-                 save_ans=False, register=True)
+                 save_ans=False, register=True,
+                 xp_impl=lambda x, axis, keepdims: namespace(x).sum(
+                     counted(namespace(x), x), axis=axis, keepdims=keepdims))
 _sum.defvjp(_sum_vjp)
 _sum.defjvp(lambda t, ans, x, axis, keepdims: _sum(t, axis=axis, keepdims=keepdims))
 
@@ -180,6 +202,13 @@ def _extremum_impl(x, axis, keepdims, kind):
     return reduce(x, axis=axis, keepdims=keepdims)
 
 
+def _extremum_xp_impl(x, axis, keepdims, kind):
+    xp = namespace(x)
+    if x.dtype == xp.bool:  # NumPy's max (min) of booleans: any (all)
+        return (xp.any if kind == "max" else xp.all)(x, axis=axis, keepdims=keepdims)
+    return (xp.max if kind == "max" else xp.min)(x, axis=axis, keepdims=keepdims)
+
+
 def _tie_weights(x, ans, axis, keepdims):
     """Constant weights: 1/k on the k entries equal to their slot's extremum, 0 elsewhere.
 
@@ -187,6 +216,8 @@ def _tie_weights(x, ans, axis, keepdims):
     tangents over the tied entries, so <v, J u> agrees both ways. A NaN extremum (NumPy
     propagates NaN) sends the derivative to the NaN entries.
     """
+    if x.__class__ is not np.ndarray and any_foreign(x):
+        return _tie_weights_elsewhere(primal(x), primal(ans), axis, keepdims)
     xp = np.asarray(primal(x))
     ap = np.asarray(primal(ans))
     if not keepdims:
@@ -197,6 +228,20 @@ def _tie_weights(x, ans, axis, keepdims):
     if np.count_nonzero(hit) == ap.size:  # every slot has one hit: no ties
         return hit.astype(xp.dtype)
     return (hit / np.add.reduce(hit, axis=axis, keepdims=True)).astype(xp.dtype)
+
+
+def _tie_weights_elsewhere(x, ans, axis, keepdims):
+    """``_tie_weights`` computed in the namespace of another library's arrays."""
+    xp = namespace(x, ans)
+    if not keepdims:
+        ans = xp.reshape(ans, _kept_shape(x.shape, axis))
+    hit = x == ans
+    if xp.any(xp.isnan(ans)):
+        hit = hit | (xp.isnan(x) & xp.isnan(ans))
+    weights = xp.astype(hit, x.dtype)
+    if int(xp.count_nonzero(hit)) == ans.size:  # no ties
+        return weights
+    return weights / xp.sum(weights, axis=axis, keepdims=True)
 
 
 def _extremum_vjp(g, ans, x, axis, keepdims, kind):
@@ -212,7 +257,7 @@ def _extremum_jvp(t, ans, x, axis, keepdims, kind):
     return _sum(t * _tie_weights(x, ans, axis, keepdims), axis=axis, keepdims=keepdims)
 
 
-_extremum = Primitive("extremum", _extremum_impl, register=True)
+_extremum = Primitive("extremum", _extremum_impl, register=True, xp_impl=_extremum_xp_impl)
 _extremum.defvjp(_extremum_vjp)
 _extremum.defjvp(_extremum_jvp)
 
@@ -269,6 +314,12 @@ def _sqrt0(v: Any) -> Any:
     Convention: std and 2-norms are cones at zero (like ``abs`` at 0); their derivative there is
     taken as 0, the minimum-norm subgradient, rather than NaN.
     """
+    if any_foreign(v):
+        zero = primal(v) == 0
+        if not bool(namespace(zero).any(zero)):
+            return _elementwise.sqrt(v)
+        z = namespace(zero).astype(zero, primal(v).dtype)
+        return _elementwise.sqrt(v * (1 - z) + z) * (1 - z)
     zero = np.asarray(primal(v)) == 0
     if not zero.any():
         return _elementwise.sqrt(v)
@@ -291,7 +342,7 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=_No
     mu = _sum(a, axis=axes, keepdims=True) / n if mean is _NoValue else mean
     d = a - mu
     # |d|^2: for complex entries NumPy sums Re(d conj(d)), a real variance
-    dd = d * d if d.dtype.kind != "c" else (d * d.conj()).real
+    dd = d * d if kind(d) != "c" else (d * d.conj()).real
     return _sum(dd, axis=axes, keepdims=_flag(keepdims)) / builtins.max(n - ddof, 0)
 
 
@@ -311,7 +362,12 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     axes = None if axis is None else normalize_axis_tuple(axis, a.ndim, argname="axis")
     if weights is None:
         avg = mean(a, axis, keepdims=keepdims)
-        scl = np.asarray(a.size / builtins.max(np.size(primal(avg)), 1), dtype=avg.dtype)
+        if any_foreign(avg):
+            pavg = primal(avg)
+            scl = plain_namespace(pavg).asarray(a.size / builtins.max(pavg.size, 1),
+                                                dtype=pavg.dtype)
+        else:
+            scl = np.asarray(a.size / builtins.max(np.size(primal(avg)), 1), dtype=avg.dtype)
     else:
         w = _as_array(weights)
         if w.shape != a.shape:
@@ -322,18 +378,31 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
                                  "specified axis.")
             w = transpose(w, tuple(np.argsort(axes)))
             w = reshape(w, tuple(s if ax in axes else 1 for ax, s in enumerate(a.shape)))
-        dt = np.result_type(a.dtype, w.dtype, *(["f8"] if a.dtype.kind in "iub" else []))
-        a, w = a.astype(dt), w.astype(dt)
+        far = any_foreign(a, w)
+        if far:  # another library's arrays: its dtypes and functions
+            xp = plain_namespace(a, w)
+            dt = xp.result_type(primal(a).dtype, primal(w).dtype,
+                                *([xp.float64] if kind(a) in "iub" else []))
+            a = a.astype(dt) if isinstance(a, Tracer) else xp.astype(a, dt)
+            w = w.astype(dt) if isinstance(w, Tracer) else xp.astype(w, dt)
+        else:
+            dt = np.result_type(a.dtype, w.dtype, *(["f8"] if a.dtype.kind in "iub" else []))
+            a, w = a.astype(dt), w.astype(dt)
         red = _axes(axes, a.ndim)
         scl = _sum(w, axis=red, keepdims=keepdims)
-        if np.any(np.asarray(primal(scl)) == 0.0):
+        p = primal(scl)
+        if bool(xp.any(p == 0.0)) if far else np.any(np.asarray(p) == 0.0):
             raise ZeroDivisionError("Weights sum to zero, can't be normalized")
         avg = _sum(a * w, axis=red, keepdims=keepdims) / scl
     if not returned:
         return avg
     if scl.shape != avg.shape:
-        scl = (broadcast_to(scl, avg.shape) if isinstance(scl, Tracer)
-               else np.broadcast_to(scl, avg.shape).copy())
+        if isinstance(scl, Tracer):
+            scl = broadcast_to(scl, avg.shape)
+        elif any_foreign(scl):
+            scl = namespace(scl).asarray(namespace(scl).broadcast_to(scl, avg.shape), copy=True)
+        else:
+            scl = np.broadcast_to(scl, avg.shape).copy()
     return avg, scl
 
 
@@ -354,9 +423,12 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
         (1000.693147, [0.5, 0.5])
     """
     a = _as_array(a)
-    ap = np.asarray(primal(a))
     if b is not None:
         b = _as_array(b)
+    if any_foreign(a, b):
+        return _logsumexp_elsewhere(a, axis, b, keepdims, return_sign)
+    ap = np.asarray(primal(a))
+    if b is not None:
         # entries with weight 0 do not take part (scipy's convention); shift by the others
         ap = np.where(np.asarray(primal(b)) == 0, -np.inf, ap)
     axes = _axes(axis, ap.ndim)
@@ -383,3 +455,33 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
             return _elementwise.log(abs(s)) + shift, sign
         return _elementwise.log(s) + shift
 
+
+
+def _logsumexp_elsewhere(a, axis, b, keepdims, return_sign):
+    """``logsumexp`` on another library's arrays: the same steps in their namespace."""
+    if kind(a) in "iub":  # NumPy subtracts the float shift from integers: float64
+        a = _elementwise.astype(a, np.float64)
+    ap = primal(a)
+    xp = plain_namespace(a, b)
+    real = xp.real(ap) if kind(ap) == "c" else ap
+    if b is not None:
+        real = xp.where(primal(b) == 0, xp.asarray(-xp.inf, dtype=real.dtype), real)
+    axes = _axes(axis, ap.ndim)
+    if ap.size:
+        shift = xp.max(real, axis=axes, keepdims=True)
+        shift = xp.where(xp.isfinite(shift), shift, xp.zeros_like(shift))
+    else:
+        shift = xp.zeros(_kept_shape(ap.shape, axes), dtype=xp.float64)
+    if kind(shift) not in "fc":
+        shift = xp.astype(shift, xp.float64)
+    e = _elementwise.exp(a - shift)
+    if b is not None:
+        e = e * b
+    s = _sum(e, axis=axes, keepdims=keepdims)
+    if not keepdims:
+        shift = xp.squeeze(shift, axis=axes)
+    if return_sign:
+        complex_sum = kind(s) == "c" and isinstance(s, Tracer)
+        sign = s / abs(s) if complex_sum else xp.sign(primal(s))
+        return _elementwise.log(abs(s)) + shift, sign
+    return _elementwise.log(s) + shift
