@@ -58,3 +58,43 @@ def test_what_would_copy_to_numpy_raises():
         cr.vjp(lambda x: np.asarray(x, dtype=int), xp.asarray(X))
     with pytest.raises(TypeError, match="cannot be differentiated"):
         cr.grad(lambda x: x)(xp.asarray([1, 2]))
+
+
+def mlp_numpy_style(params, X, Y):
+    """Unmodified NumPy code, with the traced value first in each operator whose other operand
+    is a constant array-api-strict array (``np.matmul(X, W)``, ``logp * Y``): that library's own
+    operators refuse a traced right operand instead of deferring to it, as NumPy's and CuPy's
+    do through ``__array_priority__``."""
+    W1, b1, W2, b2 = params
+    h = np.tanh(np.matmul(X, W1) + b1)
+    z = np.matmul(h, W2) + b2
+    z = z - np.max(z, axis=1, keepdims=True)
+    logp = z - np.log(np.sum(np.exp(z), axis=1, keepdims=True))
+    return -np.sum(logp * Y) / X.shape[0] + 1e-3 * np.sum(W1 ** 2)
+
+
+def mlp_standard_style(params, X, Y):
+    W1, b1, W2, b2 = params
+    xp_ = W1.__array_namespace__()
+    h = xp_.tanh(xp_.matmul(X, W1) + b1)
+    z = xp_.matmul(h, W2) + b2
+    z = z - xp_.max(z, axis=1, keepdims=True)
+    logp = z - xp_.log(xp_.sum(xp_.exp(z), axis=1, keepdims=True))
+    return -xp_.sum(logp * Y) / X.shape[0] + 1e-3 * xp_.sum(W1 ** 2)
+
+
+@pytest.mark.parametrize("loss", [mlp_numpy_style, mlp_standard_style])
+def test_a_perceptrons_gradient_stays_in_the_library(loss):
+    """First order. (Second order on array-api-strict stops where a rule multiplies a plain
+    cotangent by a value traced by an outer transformation, ``g * d``: that library's ``*``
+    refuses the traced right operand instead of deferring to it.)"""
+    rng = np.random.default_rng(3)
+    params = [rng.normal(size=(4, 6)), rng.normal(size=6), rng.normal(size=(6, 3)),
+              rng.normal(size=3)]
+    X, Y = rng.normal(size=(5, 4)), np.eye(3)[rng.integers(0, 3, size=5)]
+    value, g = cr.value_and_grad(loss)([xp.asarray(p) for p in params], xp.asarray(X),
+                                       xp.asarray(Y))
+    value_ref, g_ref = cr.value_and_grad(loss)(params, X, Y)
+    for got, want in zip([value, *g], [value_ref, *g_ref], strict=True):
+        assert namespace(got) is xp
+        np.testing.assert_allclose(np.asarray(got), want, rtol=1e-13, atol=1e-15)

@@ -45,7 +45,14 @@ def foreign(x: Any) -> bool:
         return False
     if _traced(x):
         return foreign(x._value)
+    if _deferred(x):  # a forward-mode output not computed yet: its operands tell
+        return foreign(x.value) if x.value is not None else any(foreign(a) for a in x.args)
     return hasattr(x, "__array_namespace__") or _compat_namespace(x) is not None
+
+
+def _deferred(x: Any) -> bool:
+    """Whether ``x`` is a ``chainrule.deferred.Deferred`` (told without importing it)."""
+    return hasattr(type(x), "force") and hasattr(x, "prim")
 
 
 def _traced(x: Any) -> bool:
@@ -159,7 +166,7 @@ def zeros_like(x: Any) -> Any:
     """
     if not foreign(x):
         return np.zeros(np.shape(x), dtype=np.result_type(x))
-    return namespace(x).zeros(x.shape, dtype=x.dtype)
+    return library(x).zeros(tuple(x.shape), dtype=x.dtype)
 
 
 def ones_like(x: Any) -> Any:
@@ -172,7 +179,23 @@ def ones_like(x: Any) -> Any:
     """
     if not foreign(x):
         return np.ones(np.shape(x), dtype=np.result_type(x))
-    return namespace(x).ones(x.shape, dtype=x.dtype)
+    return library(x).ones(tuple(x.shape), dtype=x.dtype)
+
+
+def library(x: Any) -> ModuleType:
+    """The namespace of the library that holds ``x``'s values, under every level of tracing
+    (``namespace`` gives a traced value's face instead).
+
+    Example:
+        >>> import numpy as np
+        >>> library(np.ones(2)) is np
+        True
+    """
+    while _traced(x):
+        x = x._value
+    if _deferred(x):
+        return namespace(*(x.args if x.value is None else (x.value,)))
+    return namespace(x)
 
 
 # The Array API standard's elementwise functions (2023.12), by NumPy's name where it differs.
@@ -192,6 +215,14 @@ _STANDARD_ELEMENTWISE = frozenset({
 })
 
 
+# The standard's functions defined for floating-point inputs only (NumPy promotes integers).
+_FLOATING_ONLY = frozenset({
+    "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "cos", "cosh", "divide", "exp",
+    "expm1", "hypot", "log", "log1p", "log2", "log10", "logaddexp", "sin", "sinh", "sqrt",
+    "tan", "tanh",
+})
+
+
 def standard(ufunc: np.ufunc) -> Any:
     """The implementation of NumPy's ``ufunc`` for other libraries' arrays: the Array API
     standard's function of the same meaning, taken from the operands' namespace (Python
@@ -207,9 +238,15 @@ def standard(ufunc: np.ufunc) -> Any:
     if name not in _STANDARD_ELEMENTWISE:
         return None
 
+    floating_only = name in _FLOATING_ONLY
+
     def impl(*args: Any) -> Any:
         xp = namespace(*args)
-        return getattr(xp, name)(*as_arrays(xp, args))
+        arrays = as_arrays(xp, args)
+        if floating_only:  # NumPy computes integers and booleans in the default float
+            arrays = [xp.astype(a, xp.float64) if hasattr(a, "dtype") and not xp.isdtype(
+                a.dtype, ("real floating", "complex floating")) else a for a in arrays]
+        return getattr(xp, name)(*arrays)
 
     impl.__name__ = name
     return impl

@@ -43,7 +43,9 @@ class Tracer:
         return self._value.size
 
     def __len__(self) -> int:
-        return len(self._value)
+        if not self._value.shape:
+            raise TypeError(f"len() of a {self._describe()} (0-d)")
+        return self._value.shape[0]
 
     def _describe(self) -> str:
         if self.ndim == 0:

@@ -253,14 +253,20 @@ def value_and_grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> 
     return value_and_grad_f
 
 
+def _size(x: Any) -> int:
+    """The number of entries (another library's ``size`` may be None for unknown shapes)."""
+    return int(np.prod(x.shape))
+
+
 def _check_scalar(out: Any, f: Callable) -> None:
-    if isinstance(out, _ARRAYS):
-        if out.size == 1 and out.dtype.kind == "f":
+    array = isinstance(out, _ARRAYS) or foreign(out)
+    if array:
+        if _size(out) == 1 and dtype_kind(out) == "f":
             return
     elif isinstance(out, float):
         return
     name = getattr(f, "__name__", "f")
-    if isinstance(out, _ARRAYS) and out.size == 1 and out.dtype.kind == "c":
+    if array and _size(out) == 1 and dtype_kind(out) == "c":
         raise TypeError(
             f"grad({name}): the function returned a complex scalar; grad needs a real one. "
             "For the complex derivative f'(z) of a holomorphic f use cr.holomorphic_grad(f); "

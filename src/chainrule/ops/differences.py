@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import foreign, namespace
 from chainrule.ops import cumulative as _running
 from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import join as _join
@@ -96,7 +97,13 @@ def ediff1d(ary: Any, to_end: Any = None, to_begin: Any = None) -> Any:
     out = diff(_shape.ravel(_array(ary)))
 
     def joined(v: Any) -> list:  # NumPy casts the joined values to the array's dtype
-        return [] if v is None else [_elementwise.astype(_shape.ravel(_array(v)), out.dtype)]
+        if v is None:
+            return []
+        if isinstance(v, list | tuple | int | float) and foreign(out):
+            # Python values join another library's array in that library (NumPy arrays would
+            # need a copy, and are refused by the join)
+            v = namespace(primal(out)).asarray(v, dtype=primal(out).dtype)
+        return [_elementwise.astype(_shape.ravel(_array(v)), out.dtype)]
 
     parts = [*joined(to_begin), out, *joined(to_end)]
     return _join.concatenate(parts) if len(parts) > 1 else out
