@@ -43,7 +43,7 @@ class ForwardTrace:
                 tracers.append((i, a._tangent))
                 if isinstance(v, Tracer):  # an outer transformation's value inside
                     nested = True
-            elif a.__class__ is not np.ndarray and a.__class__ not in PLAIN_TYPES and foreign(a):
+            elif a.__class__ not in PLAIN_TYPES and foreign(a):
                 self.far = True
             i += 1
         if nested:

@@ -16,7 +16,6 @@ from chainrule.describe import describe
 from chainrule.errors import annotated
 from chainrule.levels import new_level
 from chainrule.primitive import Primitive
-from chainrule.tape import TapeEntry, new_entry
 from chainrule.tracer import Tracer
 
 
@@ -30,7 +29,7 @@ class ReverseTrace:
 
     def __init__(self) -> None:
         self.level = new_level()
-        self.tape: list[TapeEntry | None] = []
+        self.tape: list[tuple | None] = []  # records in TapeEntry's field order
         self.alive = True
         self.far = False
 
@@ -38,8 +37,7 @@ class ReverseTrace:
         """Box an input so that operations on it are recorded."""
         if value.__class__ is not np.ndarray and foreign(value):
             self.far = True
-        self.tape.append(new_entry(TapeEntry, (None, None, None, value, (), value.shape,
-                                               value.dtype)))
+        self.tape.append((None, None, None, value, (), value.shape, value.dtype))
         return ReverseTracer(value, self, len(self.tape) - 1)
 
     def process(self, prim: Primitive, args, params, nested: bool) -> Any:
@@ -52,7 +50,7 @@ class ReverseTrace:
                 parents.append((i, a._node))
                 if isinstance(v, Tracer):  # an outer transformation's value inside
                     nested = True
-            elif a.__class__ is not np.ndarray and a.__class__ not in PLAIN_TYPES and foreign(a):
+            elif a.__class__ not in PLAIN_TYPES and foreign(a):
                 self.far = True
             i += 1
         if nested:
@@ -65,7 +63,7 @@ class ReverseTrace:
                 raise annotated(e, prim, vals, params) from e
         tape = self.tape
         node = len(tape)
-        tape.append(new_entry(TapeEntry, (
+        tape.append((
             prim,
             params,
             vals if prim.save_args else (None,) * i,
@@ -73,7 +71,7 @@ class ReverseTrace:
             parents,
             ans.shape,
             ans.dtype,
-        )))
+        ))
         return ReverseTracer(ans, self, node)
 
 

@@ -21,7 +21,7 @@ import numpy as np
 from chainrule.backend import foreign, namespace
 from chainrule.broadcast import unbroadcast
 from chainrule.primitive import NoDerivativeError, Primitive
-from chainrule.tape import TapeEntry
+from chainrule.tape import DTYPE, SHAPE, TapeEntry
 
 
 def backward(tape: list[TapeEntry | None], seeds: dict[int, Any], keep: bool,
@@ -82,9 +82,9 @@ def backward(tape: list[TapeEntry | None], seeds: dict[int, Any], keep: bool,
             if check is not None:
                 check(i, prim, pos, g, c, args, ans)
             parent = tape[j]
-            if c.shape != parent.shape:
-                c = unbroadcast(c, parent.shape)
-            dtype = parent.dtype
+            if c.shape != parent[SHAPE]:
+                c = unbroadcast(c, parent[SHAPE])
+            dtype = parent[DTYPE]
             if c.dtype is not dtype and c.dtype != dtype:  # builtin dtypes are singletons
                 c = _cast_cotangent(c, dtype)
             prev = cts[j]

@@ -8,6 +8,7 @@ the user's function, and closes the trace before returning, so no graph outlives
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -255,12 +256,15 @@ def value_and_grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> 
 
 def _size(x: Any) -> int:
     """The number of entries (another library's ``size`` may be None for unknown shapes)."""
-    return int(np.prod(x.shape))
+    return math.prod(x.shape)
 
 
 def _check_scalar(out: Any, f: Callable) -> None:
+    if isinstance(out, _ARRAYS) and getattr(out.dtype, "kind", None) == "f":  # NumPy's dtypes
+        if out.size == 1:
+            return
     array = isinstance(out, _ARRAYS) or foreign(out)
-    if array:
+    if array:  # (another library's dtypes have no .kind)
         if _size(out) == 1 and dtype_kind(out) == "f":
             return
     elif isinstance(out, float):

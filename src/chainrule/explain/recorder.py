@@ -17,6 +17,7 @@ from typing import Any
 from chainrule.describe import describe
 from chainrule.primitive import Primitive
 from chainrule.reverse import ReverseTrace, ReverseTracer
+from chainrule.tape import TapeEntry
 from chainrule.tracer import Tracer
 from chainrule.tree import tree_leaves
 
@@ -63,7 +64,9 @@ class Recorder(ReverseTrace):
 
     def leaf(self, value: Any) -> ReverseTracer:
         self.group_of.append(self._open)
-        return super().leaf(value)
+        out = super().leaf(value)
+        self.tape[-1] = TapeEntry._make(self.tape[-1])
+        return out
 
     def process(self, prim: Primitive, args, params, nested: bool) -> Any:
         vals = [a._value if a.__class__ is ReverseTracer and a._trace is self else a
@@ -76,8 +79,8 @@ class Recorder(ReverseTrace):
                     "cr.explain.trace on plain NumPy inputs, outside cr.grad/cr.jvp."
                 )
         out = super().process(prim, args, params, False)
-        # the record as reverse mode keeps it, with every input and the output (the table's)
-        self.tape[-1] = self.tape[-1]._replace(args=vals, ans=out._value)
+        # the record as reverse mode keeps it, named, with every input and the output
+        self.tape[-1] = TapeEntry._make(self.tape[-1])._replace(args=vals, ans=out._value)
         self.group_of.append(self._open)
         return out
 
