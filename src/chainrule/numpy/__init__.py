@@ -12,6 +12,8 @@ Example:
     1.0
 """
 
+import numpy as np
+
 from chainrule.numpy import dispatch as _dispatch
 from chainrule.numpy import fft, linalg
 from chainrule.ops.arithmetic import *  # noqa: F403
@@ -76,3 +78,11 @@ _dispatch.build_tables()
 from chainrule.numpy import array_methods as _array_methods  # noqa: E402
 
 _array_methods.install()
+
+
+def __getattr__(name: str):
+    """``chainrule.numpy.random`` is ``numpy.random`` (random numbers are constants), loaded on
+    first use: importing it costs more than the rest of the namespace (PEP 562)."""
+    if name == "random":
+        return np.random
+    raise AttributeError(f"module 'chainrule.numpy' has no attribute {name!r}")

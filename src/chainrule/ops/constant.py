@@ -40,7 +40,7 @@ _CREATION = [
 
 _CONSTANTS = [
     "pi", "e", "inf", "nan", "newaxis", "float16", "float32", "float64", "int8", "int16",
-    "int32", "int64", "uint8", "bool_", "ndarray", "dtype", "finfo", "iinfo", "random",
+    "int32", "int64", "uint8", "bool_", "ndarray", "dtype", "finfo", "iinfo",
     "errstate", "set_printoptions",
 ]
 
