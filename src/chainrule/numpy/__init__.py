@@ -62,6 +62,8 @@ from chainrule.ops.reduce import *  # noqa: F403
 from chainrule.ops.reduce import __all__ as _reduce
 from chainrule.ops.shape import *  # noqa: F403
 from chainrule.ops.shape import __all__ as _shape
+from chainrule.ops.statistics import *  # noqa: F403
+from chainrule.ops.statistics import __all__ as _statistics
 
 __all__ = [
     *_arithmetic, *_complex, *_elementwise, *_reduce, *_shape, *_indexing, *_linalg,
@@ -69,7 +71,7 @@ __all__ = [
     *_convolve, "fft", *_cross,
     *_creation, *_counting, *_differences, *_elementwise_more, *_nanreduce, *_order_statistics,
     *_pieces, *_polynomials, *_power, *_join, *_padding, *_getitem,
-    *_cumulative,
+    *_cumulative, *_statistics,
 ]
 
 _dispatch.build_tables()

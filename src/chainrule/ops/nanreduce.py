@@ -22,8 +22,9 @@ from chainrule.ops import cumulative as _cumulative
 from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import join as _join
 from chainrule.ops import reduce as _reduce
+from chainrule.ops import statistics as _statistics
 from chainrule.ops.portable_a import any_foreign, any_true, kind, plain_namespace
-from chainrule.ops.reduce import _sqrt0
+from chainrule.ops.statistics import _sqrt0
 from chainrule.tracer import Tracer, primal
 
 __all__ = [
@@ -186,7 +187,7 @@ def nanvar(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: A
             raise ValueError("ddof and correction can't be provided simultaneously.")
         ddof = correction
     if mask is None:
-        return _reduce.var(arr, axis, dtype, out, ddof, _flag(keepdims), where=where, mean=mean)
+        return _statistics.var(arr, axis, dtype, out, ddof, _flag(keepdims), where=where, mean=mean)
     _no_out("nanvar", out)
     if where is not _NoValue or mean is not _NoValue:
         raise TypeError("nanvar: where= and mean= are not supported on traced values with NaNs")

@@ -21,8 +21,9 @@ from numpy.lib.array_utils import normalize_axis_tuple
 from chainrule.ops import complex as _complex
 from chainrule.ops import linalg as _linalg
 from chainrule.ops.portable_b import as_dtype, kind, xp_of, zeros_in
-from chainrule.ops.reduce import _as_array, _sqrt0, _sum, max, min
+from chainrule.ops.reduce import _as_array, _sum, max, min
 from chainrule.ops.shape import reshape, transpose
+from chainrule.ops.statistics import _sqrt0
 from chainrule.tracer import primal
 
 LINALG_ALL = ["norm"]
