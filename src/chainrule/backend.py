@@ -143,6 +143,9 @@ def dtype_kind(x: Any) -> str:
         >>> dtype_kind(np.ones(2)), dtype_kind(1j)
         ('f', 'c')
     """
+    dtype = getattr(x, "dtype", None)
+    if isinstance(dtype, np.dtype):  # NumPy's, also a traced NumPy value's: no dispatch
+        return dtype.kind
     while _traced(x):  # the value under every level of tracing
         x = x._value
     if not foreign(x):
@@ -182,20 +185,42 @@ def ones_like(x: Any) -> Any:
     return library(x).ones(tuple(x.shape), dtype=x.dtype)
 
 
-def library(x: Any) -> ModuleType:
-    """The namespace of the library that holds ``x``'s values, under every level of tracing
-    (``namespace`` gives a traced value's face instead).
+def library(*xs: Any) -> ModuleType:
+    """The namespace of the library that holds the values of ``xs``, under every level of
+    tracing (``namespace`` gives a traced value's face instead); ``numpy`` for NumPy values and
+    Python scalars.
 
     Example:
         >>> import numpy as np
-        >>> library(np.ones(2)) is np
+        >>> library(np.ones(2), 1.0) is np
         True
     """
-    while _traced(x):
-        x = x._value
-    if _deferred(x):
-        return namespace(*(x.args if x.value is None else (x.value,)))
-    return namespace(x)
+    plain = []
+    for x in xs:
+        while _traced(x):
+            x = x._value
+        if _deferred(x):
+            plain.extend(x.args if x.value is None else (x.value,))
+        else:
+            plain.append(x)
+    return namespace(*plain)
+
+
+def any_foreign(*xs: Any) -> bool:
+    """Whether one of ``xs`` is (or traces) another library's array; NumPy values and Python
+    scalars are told by one class test.
+
+    Example:
+        >>> import numpy as np
+        >>> any_foreign(np.ones(2), 2.0, None)
+        False
+    """
+    for x in xs:
+        if x.__class__ in PLAIN_TYPES:  # NumPy arrays and scalars, Python numbers, None
+            continue
+        if foreign(x):
+            return True
+    return False
 
 
 # The Array API standard's elementwise functions (2023.12), by NumPy's name where it differs.

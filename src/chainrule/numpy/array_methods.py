@@ -15,9 +15,10 @@ from typing import Any
 import numpy as np
 
 from chainrule import numpy as cnp
+from chainrule.backend import dtype_kind as kind
+from chainrule.backend import library as plain_namespace
 from chainrule.numpy import dispatch, views
 from chainrule.numpy.dispatch import FUNCS, UFUNCS, VIEW_FUNCS
-from chainrule.ops.portable_a import kind, plain_namespace
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
 

@@ -186,6 +186,6 @@ def _same_kind(source: Any, target: Any, new: Any, x: Any) -> bool:
     rule on their kinds (the Array API has no 'same_kind' casting)."""
     if isinstance(source, np.dtype) and isinstance(target, np.dtype):
         return bool(np.can_cast(source, target, "same_kind"))
-    from chainrule.ops.portable_b import kind
+    from chainrule.backend import dtype_kind as kind
 
     return _KINDS.index(kind(new)) <= _KINDS.index(kind(x))

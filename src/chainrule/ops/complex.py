@@ -21,10 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import namespace
+from chainrule.backend import any_foreign, namespace
+from chainrule.backend import dtype_kind as kind
 from chainrule.describe import describe
 from chainrule.ops.elementwise_binary import where
-from chainrule.ops.portable_a import any_foreign, kind
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
 

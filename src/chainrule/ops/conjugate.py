@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import dtype_kind as kind
 from chainrule.ops.complex import conj, real
 from chainrule.ops.matmul import _mT
-from chainrule.ops.portable_c import kind
 
 
 def is_complex(x: Any) -> bool:

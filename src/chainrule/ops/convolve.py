@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import namespace
+from chainrule.backend import any_foreign, namespace
 from chainrule.ops.complex import conj as _conj
-from chainrule.ops.portable_c import any_foreign, complex_dtype, operand
+from chainrule.ops.portable_c import complex_dtype, operand
 from chainrule.ops.shape import flip
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer

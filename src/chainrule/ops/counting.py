@@ -18,14 +18,13 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import refuse_foreign
+from chainrule.backend import any_foreign, refuse_foreign
 from chainrule.ops import differences as _differences
 from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import indexing as _indexing
 from chainrule.ops import reduce as _reduce
 from chainrule.ops import shape as _shape
 from chainrule.ops.getitem import _scatter_add
-from chainrule.ops.portable_a import any_foreign
 from chainrule.tracer import Tracer, primal
 
 __all__ = ["unique", "histogram", "bincount"]

@@ -17,20 +17,14 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import refuse_foreign
+from chainrule.backend import any_foreign, refuse_foreign
+from chainrule.backend import library as plain_namespace
 from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import indexing as _indexing
 from chainrule.ops import power as _power
 from chainrule.ops import shape as _shape
 from chainrule.ops.arithmetic import add, multiply
-from chainrule.ops.portable_a import (
-    any_foreign,
-    any_true,
-    numpy_dtype,
-    numpy_result_type,
-    plain_namespace,
-    xp_dtype,
-)
+from chainrule.ops.portable_a import any_true, numpy_dtype, numpy_result_type, xp_dtype
 from chainrule.tracer import Tracer, primal
 
 __all__ = ["linspace", "logspace", "geomspace", "full", "full_like", "meshgrid"]

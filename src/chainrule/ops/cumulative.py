@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import namespace, refuse_foreign
+from chainrule.backend import any_foreign, namespace, refuse_foreign
 from chainrule.ops import cumulative_zeros as _zeros
-from chainrule.ops.portable_a import any_foreign, any_true, counted
+from chainrule.ops.portable_a import any_true, counted
 from chainrule.ops.reduce import (
     _as_array,
     _axes,

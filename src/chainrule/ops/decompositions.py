@@ -24,12 +24,13 @@ import operator
 import numpy as np
 
 from chainrule.backend import foreign, namespace
+from chainrule.backend import library as xp_of
 from chainrule.describe import describe
 from chainrule.ops.conjugate import cj, is_complex, mH, re
 from chainrule.ops.gaps import inverse_gaps
 from chainrule.ops.linalg_xp import cholesky_xp, eigh_vectors_xp, eigvalsh_xp, logdet_xp
 from chainrule.ops.matmul import _mT, matmul
-from chainrule.ops.portable_c import operand, real_dtype, tri, xp_of
+from chainrule.ops.portable_c import operand, real_dtype, tri
 from chainrule.ops.reduce import sum as _sum
 from chainrule.ops.shape import reshape
 from chainrule.primitive import Primitive

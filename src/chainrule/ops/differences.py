@@ -15,13 +15,14 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import foreign, namespace
+from chainrule.backend import any_foreign, foreign, namespace
+from chainrule.backend import dtype_kind as kind
+from chainrule.backend import library as plain_namespace
 from chainrule.ops import cumulative as _running
 from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import join as _join
 from chainrule.ops import reduce as _reduce
 from chainrule.ops import shape as _shape
-from chainrule.ops.portable_a import any_foreign, kind, plain_namespace
 from chainrule.tracer import Tracer, primal
 
 __all__ = [

@@ -28,13 +28,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backend import dtype_kind as kind
 from chainrule.backend import foreign, namespace, refuse_foreign
+from chainrule.backend import library as xp_of
 from chainrule.describe import describe
 from chainrule.ops.complex import conj, imag, real
 from chainrule.ops.decompositions import _inv
 from chainrule.ops.gaps import check_distinct, inverse_gaps
 from chainrule.ops.matmul import _mT, matmul
-from chainrule.ops.portable_c import kind, operand, real_dtype, xp_of
+from chainrule.ops.portable_c import operand, real_dtype
 from chainrule.ops.reduce import sum as _sum
 from chainrule.ops.shape import reshape
 from chainrule.primitive import Primitive

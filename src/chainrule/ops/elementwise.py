@@ -23,7 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import namespace
+from chainrule.backend import any_foreign, namespace
+from chainrule.backend import dtype_kind as kind
+from chainrule.backend import library as plain_namespace
 from chainrule.describe import describe
 from chainrule.ops.arithmetic import divide, multiply
 from chainrule.ops.complex import conj, real
@@ -31,7 +33,7 @@ from chainrule.ops.define import elementwise
 from chainrule.ops.elementwise_binary import *  # noqa: F403
 from chainrule.ops.elementwise_binary import __all__ as _binary
 from chainrule.ops.elementwise_binary import _no_options, where
-from chainrule.ops.portable_a import any_foreign, kind, numpy_dtype, plain_namespace, xp_dtype
+from chainrule.ops.portable_a import numpy_dtype, xp_dtype
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
 

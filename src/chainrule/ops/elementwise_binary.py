@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.backend import as_arrays, namespace
+from chainrule.backend import any_foreign, as_arrays, namespace
+from chainrule.backend import library as plain_namespace
 from chainrule.ops.define import elementwise
-from chainrule.ops.portable_a import any_foreign, plain_namespace, xp_result_dtype
+from chainrule.ops.portable_a import xp_result_dtype
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
 

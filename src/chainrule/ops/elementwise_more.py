@@ -15,10 +15,12 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import any_foreign
+from chainrule.backend import dtype_kind as kind
+from chainrule.backend import library as plain_namespace
 from chainrule.ops import complex as _complex
 from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import join as _join
-from chainrule.ops.portable_a import any_foreign, kind, plain_namespace
 from chainrule.tracer import Tracer, primal
 
 __all__ = ["sinc", "fabs", "nan_to_num"]

@@ -30,11 +30,12 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import dtype_kind as kind
 from chainrule.backend import foreign, namespace
 from chainrule.ops.complex import conj as _conj
 from chainrule.ops.complex import real as _real
 from chainrule.ops.padding import pad
-from chainrule.ops.portable_c import complex_dtype, kind, operand, real_dtype
+from chainrule.ops.portable_c import complex_dtype, operand, real_dtype
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
 

@@ -19,6 +19,7 @@ from collections import Counter
 
 import numpy as np
 
+from chainrule.backend import dtype_kind
 from chainrule.describe import describe
 from chainrule.ops import portable_b
 from chainrule.ops.arithmetic import multiply
@@ -67,7 +68,7 @@ def vdot(a, b, /):
         array([0.-1.j, 2.-0.j])
     """
     a = _arr(a)
-    if portable_b.kind(a) == "c":
+    if dtype_kind(a) == "c":
         from chainrule.ops.complex import conj
 
         a = conj(a)

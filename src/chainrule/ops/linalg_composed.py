@@ -12,11 +12,12 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
 from chainrule.backend import BackendError
+from chainrule.backend import dtype_kind as kind
 from chainrule.describe import describe
 from chainrule.ops.decompositions import inv, solve
 from chainrule.ops.matmul import _arr
 from chainrule.ops.norm import norm
-from chainrule.ops.portable_b import kind, numpy_only, xp_of, zeros_in
+from chainrule.ops.portable_b import numpy_only, xp_of, zeros_in
 from chainrule.ops.shape import reshape, transpose
 from chainrule.ops.svd import _svd_values
 from chainrule.tracer import primal

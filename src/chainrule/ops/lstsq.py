@@ -24,18 +24,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backend import dtype_kind as kind
 from chainrule.backend import foreign, namespace
+from chainrule.backend import library as xp_of
 from chainrule.ops.conjugate import cj, mH, re
 from chainrule.ops.decompositions import _seen
 from chainrule.ops.matmul import _arr, _mT, matmul
-from chainrule.ops.portable_c import (
-    hermitian_from_triangle,
-    kind,
-    operand,
-    real_dtype,
-    refuse,
-    xp_of,
-)
+from chainrule.ops.portable_c import hermitian_from_triangle, operand, real_dtype, refuse
 from chainrule.ops.reduce import sum as _sum
 from chainrule.ops.shape import reshape
 from chainrule.ops.svd import _svd_values

@@ -31,10 +31,11 @@ import numpy as np
 import scipy.linalg as sla
 
 from chainrule.backend import foreign
+from chainrule.backend import library as xp_of
 from chainrule.describe import describe
 from chainrule.ops.join import atleast_2d, concatenate
 from chainrule.ops.matmul import _arr, _mT, matmul
-from chainrule.ops.portable_c import refuse, xp_of
+from chainrule.ops.portable_c import refuse
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
 

@@ -17,13 +17,16 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import any_foreign
+from chainrule.backend import dtype_kind as kind
+from chainrule.backend import library as plain_namespace
 from chainrule.ops import complex as _complex
 from chainrule.ops import cumulative as _cumulative
 from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import join as _join
 from chainrule.ops import reduce as _reduce
 from chainrule.ops import statistics as _statistics
-from chainrule.ops.portable_a import any_foreign, any_true, kind, plain_namespace
+from chainrule.ops.portable_a import any_true
 from chainrule.ops.statistics import _sqrt0
 from chainrule.tracer import Tracer, primal
 

@@ -18,9 +18,10 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
+from chainrule.backend import dtype_kind as kind
 from chainrule.ops import complex as _complex
 from chainrule.ops import linalg as _linalg
-from chainrule.ops.portable_b import as_dtype, kind, xp_of, zeros_in
+from chainrule.ops.portable_b import as_dtype, xp_of, zeros_in
 from chainrule.ops.reduce import _as_array, _sum, max, min
 from chainrule.ops.shape import reshape, transpose
 from chainrule.ops.statistics import _sqrt0

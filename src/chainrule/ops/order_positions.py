@@ -13,9 +13,10 @@ from typing import Any
 import numpy as np
 
 from chainrule.backend import BackendError, namespace
+from chainrule.backend import dtype_kind as kind
 from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import shape as _shape
-from chainrule.ops.portable_a import any_true, kind, numpy_result_type
+from chainrule.ops.portable_a import any_true, numpy_result_type
 from chainrule.tracer import Tracer, primal
 
 

@@ -24,13 +24,14 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
-from chainrule.backend import namespace, refuse_foreign
+from chainrule.backend import any_foreign, namespace, refuse_foreign
+from chainrule.backend import dtype_kind as kind
 from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import indexing as _indexing
 from chainrule.ops import join as _join
 from chainrule.ops import order_positions as _elsewhere
 from chainrule.ops import shape as _shape
-from chainrule.ops.portable_a import any_foreign, any_true, kind
+from chainrule.ops.portable_a import any_true
 from chainrule.tracer import Tracer, primal
 
 __all__ = [

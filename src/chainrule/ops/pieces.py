@@ -17,10 +17,11 @@ from typing import Any
 import numpy as np
 
 from chainrule.backend import as_arrays, foreign, namespace
+from chainrule.backend import dtype_kind as kind
 from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import join as _join
 from chainrule.ops import shape as _shape
-from chainrule.ops.portable_b import kind, numpy_only, xp_of
+from chainrule.ops.portable_b import numpy_only, xp_of
 from chainrule.tracer import Tracer, primal
 
 __all__ = [

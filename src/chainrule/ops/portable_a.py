@@ -14,55 +14,18 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import PLAIN_TYPES, BackendError, dtype_kind, foreign, namespace
-from chainrule.tracer import Tracer, primal
+from chainrule.backend import BackendError, foreign, namespace
+from chainrule.tracer import primal
 
 # The dtypes every Array API namespace has, by their common name.
 _NAMES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
           "float32", "float64", "complex64", "complex128")
 
 
-def kind(x: Any) -> str:
-    """NumPy's one-letter dtype kind of ``x`` (traced or not, of any library).
-
-    Example:
-        >>> import numpy as np
-        >>> kind(np.ones(2, dtype=np.float32)), kind(3)
-        ('f', 'i')
-    """
-    dtype = getattr(x, "dtype", None)
-    if isinstance(dtype, np.dtype):  # NumPy's (also a traced NumPy value's): no dispatch
-        return dtype.kind
-    return dtype_kind(primal(x))
 
 
-def plain_namespace(*xs: Any) -> ModuleType:
-    """The namespace of the plain values under ``xs`` (NumPy's for NumPy values and scalars).
-
-    Example:
-        >>> import numpy as np
-        >>> plain_namespace(np.ones(2), 1.0) is np
-        True
-    """
-    return namespace(*(primal(x) for x in xs))
 
 
-def any_foreign(*xs: Any) -> bool:
-    """Whether one of ``xs`` is (or traces) another library's array.
-
-    Example:
-        >>> import numpy as np
-        >>> any_foreign(np.ones(2), 2.0)
-        False
-    """
-    for x in xs:
-        if x.__class__ is np.ndarray or x.__class__ in PLAIN_TYPES:  # the common cases first
-            continue
-        while isinstance(x, Tracer):
-            x = x._value
-        if x.__class__ is not np.ndarray and x.__class__ not in PLAIN_TYPES and foreign(x):
-            return True
-    return False
 
 
 def numpy_dtype(dtype: Any) -> np.dtype:

@@ -54,16 +54,6 @@ def numpy_only(*values: Any) -> bool:
     return True
 
 
-def kind(x: Any) -> str:
-    """NumPy's one-letter kind of the dtype of ``x`` (a NumPy, traced or other library's array):
-    ``x.dtype.kind`` for NumPy dtypes, ``backend.dtype_kind`` for others.
-
-    Example:
-        >>> kind(np.ones(2, dtype=np.complex64))
-        'c'
-    """
-    dt = x.dtype
-    return dt.kind if isinstance(dt, np.dtype) else dtype_kind(primal(x))
 
 
 def zeros_in(v: Any) -> tuple[Any, bool]:

@@ -13,35 +13,9 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
-import numpy as np
-
-from chainrule.backend import PLAIN_TYPES, dtype_kind, foreign, namespace, refuse_foreign
+from chainrule.backend import PLAIN_TYPES, foreign, namespace, refuse_foreign
 from chainrule.ops.matmul import _arr
 from chainrule.tracer import Tracer, primal
-
-
-def kind(x: Any) -> str:
-    """NumPy's one-letter dtype kind of ``x`` (traced or not, of any library).
-
-    Example:
-        >>> kind(np.ones(2) * 1j), kind(np.ones(2, dtype=np.float32))
-        ('c', 'f')
-    """
-    x = primal(x)
-    dt = getattr(x, "dtype", None)
-    if isinstance(dt, np.dtype):
-        return dt.kind
-    return dtype_kind(x)
-
-
-def any_foreign(*xs: Any) -> bool:
-    """Whether one of ``xs`` (traced or not) is another library's array.
-
-    Example:
-        >>> any_foreign(np.ones(2), 1.0)
-        False
-    """
-    return any(x is not None and foreign(x) for x in xs)
 
 
 def operand(x: Any) -> Any:
@@ -55,14 +29,6 @@ def operand(x: Any) -> Any:
     return x if foreign(x) else _arr(x)
 
 
-def xp_of(*xs: Any) -> ModuleType:
-    """The namespace of the values under any tracing of ``xs`` (``numpy`` for NumPy's).
-
-    Example:
-        >>> xp_of(np.ones(2)).__name__
-        'numpy'
-    """
-    return namespace(*(primal(x) for x in xs))
 
 
 def refuse(name: str, *args: Any) -> None:
@@ -70,6 +36,7 @@ def refuse(name: str, *args: Any) -> None:
     function the Array API standard does not have (said early and plainly, never a copy).
 
     Example:
+        >>> import numpy as np
         >>> refuse("scipy.special.gammaln", np.ones(2))  # NumPy input: nothing to refuse
     """
     for a in args:  # NumPy arrays and Python numbers first: one identity test each

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.backend import namespace, zeros_like
+from chainrule.backend import any_foreign, namespace, zeros_like
 from chainrule.ops.define import elementwise
 from chainrule.ops.elementwise import log
 from chainrule.ops.elementwise_binary import where
-from chainrule.ops.portable_a import any_foreign
 from chainrule.tracer import primal
 
 __all__ = ["power"]

@@ -27,14 +27,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backend import dtype_kind as kind
 from chainrule.backend import foreign, namespace
+from chainrule.backend import library as xp_of
 from chainrule.describe import describe
 from chainrule.ops.complex import imag
 from chainrule.ops.conjugate import cj, is_complex, mH, re
 from chainrule.ops.decompositions import _inv
 from chainrule.ops.join import concatenate
 from chainrule.ops.matmul import matmul
-from chainrule.ops.portable_c import eye_of, kind, operand, tri_of, xp_of
+from chainrule.ops.portable_c import eye_of, operand, tri_of
 from chainrule.ops.reduce import sum as _sum
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal

@@ -19,11 +19,12 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
-from chainrule.backend import namespace
+from chainrule.backend import any_foreign, namespace
+from chainrule.backend import dtype_kind as kind
 from chainrule.broadcast import broadcast_array
 from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import join as _join
-from chainrule.ops.portable_a import any_foreign, counted, kind
+from chainrule.ops.portable_a import counted
 from chainrule.ops.shape import (
     _broadcast_to,
     _reshape,

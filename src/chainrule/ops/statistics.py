@@ -14,9 +14,10 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
-from chainrule.backend import namespace
+from chainrule.backend import any_foreign, namespace
+from chainrule.backend import dtype_kind as kind
+from chainrule.backend import library as plain_namespace
 from chainrule.ops import elementwise as _elementwise
-from chainrule.ops.portable_a import any_foreign, kind, plain_namespace
 from chainrule.ops.reduce import (
     _as_array,
     _axes,

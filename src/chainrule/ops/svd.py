@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backend import dtype_kind as kind
 from chainrule.backend import foreign, namespace
 from chainrule.describe import describe
 from chainrule.ops.complex import imag
@@ -43,7 +44,7 @@ from chainrule.ops.gaps import check_distinct, inverse_gaps
 from chainrule.ops.join import concatenate
 from chainrule.ops.linalg_xp import svd_values_xp, svd_xp
 from chainrule.ops.matmul import matmul
-from chainrule.ops.portable_c import eye_of, kind, operand
+from chainrule.ops.portable_c import eye_of, operand
 from chainrule.ops.reduce import sum as _sum
 from chainrule.ops.shape import reshape
 from chainrule.primitive import Primitive

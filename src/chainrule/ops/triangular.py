@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg as sla
 
+from chainrule.backend import dtype_kind as kind
 from chainrule.backend import foreign
 from chainrule.describe import describe
 from chainrule.ops.complex import conj as _conj
@@ -36,7 +37,7 @@ from chainrule.ops.indexing import take_along_axis
 from chainrule.ops.join import concatenate
 from chainrule.ops.linalg import tril, triu
 from chainrule.ops.matmul import _arr, _mT, matmul
-from chainrule.ops.portable_c import kind, refuse
+from chainrule.ops.portable_c import refuse
 from chainrule.ops.shape import broadcast_to, reshape
 from chainrule.primitive import NoDerivativeError, Primitive
 from chainrule.tracer import Tracer, primal

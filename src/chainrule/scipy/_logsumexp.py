@@ -25,8 +25,9 @@ import numpy as np
 import scipy.special as sc
 
 from chainrule import numpy as cnp
-from chainrule.backend import namespace
-from chainrule.ops.portable_c import any_foreign, refuse, xp_of
+from chainrule.backend import any_foreign, namespace
+from chainrule.backend import library as xp_of
+from chainrule.ops.portable_c import refuse
 from chainrule.ops.special_common import traced
 from chainrule.tracer import primal
 

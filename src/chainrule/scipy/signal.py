@@ -16,9 +16,10 @@ except ImportError as e:  # pragma: no cover - exercised only without SciPy
         "chainrule.scipy.signal needs SciPy: pip install chainrule[scipy]"
     ) from e
 
+from chainrule.backend import any_foreign
 from chainrule.ops.arithmetic import multiply
 from chainrule.ops.convolve import METHODS, convolve_full, reversed_conj, scipy_window
-from chainrule.ops.portable_c import any_foreign, operand
+from chainrule.ops.portable_c import operand
 from chainrule.tracer import Tracer
 
 __all__ = ["convolve", "correlate"]
