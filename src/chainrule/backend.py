@@ -41,10 +41,12 @@ def foreign(x: Any) -> bool:
         >>> foreign(np.ones(2)), foreign(2.0)
         (False, False)
     """
-    if x.__class__ in PLAIN_TYPES or isinstance(x, _NUMPY_TYPES):
+    cls = x.__class__
+    while cls not in PLAIN_TYPES and hasattr(cls, "_trace"):  # traced: the value inside
+        x = x._value
+        cls = x.__class__
+    if cls in PLAIN_TYPES or isinstance(x, _NUMPY_TYPES):
         return False
-    if _traced(x):
-        return foreign(x._value)
     if _deferred(x):  # a forward-mode output not computed yet: its operands tell
         return foreign(x.value) if x.value is not None else any(foreign(a) for a in x.args)
     return hasattr(x, "__array_namespace__") or _compat_namespace(x) is not None
