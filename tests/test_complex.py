@@ -43,7 +43,7 @@ def test_grad_of_real_function_is_df_dx_minus_i_df_dy(f):
 @given(st.floats(-3, 3), st.floats(-3, 3))
 def test_grad_convention_over_the_plane(x, y):
     z = np.complex128(x + 1j * y)
-    if abs(z) < 1e-2:
+    if abs(z) < 1e-2 or abs(z ** 2 + np.conj(z)) < 1e-2:  # abs's kink: z = 0, -1, (1 +- i 3^.5)/2
         return
 
     def f(z):
