@@ -14,6 +14,7 @@ from typing import Any
 
 from chainrule import array_api, numpy  # the two faces, installed on traced values as they load
 from chainrule.anomaly import AnomalyError, detect_anomaly
+from chainrule.backend import BackendError
 from chainrule.check import CheckReport, GradientCheckError, check_grad, numerical_grad
 from chainrule.holomorphic import holomorphic_grad
 from chainrule.jacobians import hessian, hvp, jacobian
@@ -60,6 +61,7 @@ __all__ = [
     "optim",
     "train",
     "AnomalyError",
+    "BackendError",
     "CheckReport",
     "GradientCheckError",
     "NoDerivativeError",
