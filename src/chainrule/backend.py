@@ -299,3 +299,40 @@ def _scalar(xp: ModuleType, s: bool | int | float | complex, dtype: Any) -> Any:
     elif isinstance(s, int) and not isinstance(s, bool) and xp.isdtype(dtype, "bool"):
         dtype = None
     return xp.asarray(s, dtype=dtype)
+
+
+def to_host(x: Any) -> np.ndarray:
+    """An explicit NumPy copy of ``x`` (a NumPy array, or another library's: CuPy's ``get``,
+    else DLPack): what a checkpoint stores. Nothing else in chainrule copies to the host.
+
+    Example:
+        >>> import numpy as np
+        >>> a = np.ones(2); b = to_host(a)
+        >>> b is a, b.tolist()
+        (False, [1.0, 1.0])
+    """
+    while _traced(x):
+        x = x._value
+    if not foreign(x):
+        return np.array(x)
+    get = getattr(x, "get", None)
+    if callable(get) and type(x).__module__.split(".")[0] == "cupy":  # device -> host
+        return get()
+    return np.array(np.from_dlpack(x))
+
+
+def to_library(a: np.ndarray, like: Any) -> Any:
+    """The NumPy array ``a`` copied into the library of ``like`` (CuPy: onto its device) with
+    ``like``'s dtype; a NumPy copy of that dtype when ``like`` is NumPy's. The explicit way in,
+    used when a checkpoint is loaded into a module whose arrays live elsewhere.
+
+    Example:
+        >>> import numpy as np
+        >>> to_library(np.arange(3), np.zeros(3, np.float32)).dtype
+        dtype('float32')
+    """
+    if not foreign(like):
+        return np.asarray(a).astype(np.result_type(like), copy=True)
+    xp = library(like)
+    dtype = like.dtype
+    return xp.asarray(np.asarray(a).astype(str(dtype).rsplit(".", 1)[-1]), dtype=dtype)

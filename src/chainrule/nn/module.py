@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import dtype_kind, foreign
 from chainrule.tracer import Tracer, primal
 from chainrule.tree import register_pytree_node, tree_map
 
@@ -38,10 +39,13 @@ class Buffers(dict):
 
 
 def is_parameter(value: Any) -> bool:
-    """Whether ``value`` is a leaf of a module: a floating-point array (or a traced value)."""
+    """Whether ``value`` is a leaf of a module: a floating-point array, of NumPy or of another
+    library (CuPy on a GPU), or a traced value."""
     if isinstance(value, Tracer):
         return True
-    return isinstance(value, np.ndarray | np.floating) and value.dtype.kind == "f"
+    if isinstance(value, np.ndarray | np.floating):
+        return value.dtype.kind == "f"
+    return foreign(value) and dtype_kind(value) == "f"
 
 
 def _is_tree(value: Any, owner: Module, name: str) -> bool:

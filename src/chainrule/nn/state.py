@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from chainrule.arrayfiles import DamagedFileError, read_arrays
+from chainrule.backend import to_host, to_library
 from chainrule.files import write_atomically
 from chainrule.tracer import primal
 
@@ -27,7 +28,8 @@ FORMAT = "chainrule.nn.state"
 
 
 def state_dict(module: Module) -> dict[str, np.ndarray]:
-    """Copies of every parameter and buffer of ``module``, keyed by dotted name.
+    """Copies of every parameter and buffer of ``module``, keyed by dotted name: NumPy arrays,
+    also when the module's arrays live in another library (CuPy on a GPU; copied explicitly).
 
     Example:
         >>> from chainrule import nn
@@ -35,9 +37,9 @@ def state_dict(module: Module) -> dict[str, np.ndarray]:
         ['layers.0.W', 'layers.0.b', 'layers.1.gamma', 'layers.1.beta', \
 'layers.1.running_mean', 'layers.1.running_var']
     """
-    out = {k: np.array(primal(v)) for k, v in module.named_parameters()}
+    out = {k: to_host(v) for k, v in module.named_parameters()}
     for k, v in module.named_buffers():
-        out[k] = np.array(v)
+        out[k] = to_host(v)
     return out
 
 
@@ -55,7 +57,7 @@ def _checked(key: str, value: Any, current: Any) -> np.ndarray:
         )
     if arr.dtype.kind not in "fiub":
         raise TypeError(f"load_state_dict: {key!r} is a {arr.dtype} array; expected numbers")
-    return arr.astype(np.result_type(current), copy=True)
+    return to_library(arr, primal(current))  # the model's dtype, in the model's library
 
 
 def load_state_dict(module: Module, state: dict[str, Any], strict: bool = True) -> Module:

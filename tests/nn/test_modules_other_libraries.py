@@ -1,0 +1,45 @@
+"""Modules whose arrays live in another library (``array-api-strict`` here, CuPy on a GPU):
+their parameters are the module's leaves, ``state_dict`` copies them to NumPy explicitly (what a
+checkpoint stores) and loading puts NumPy arrays back into the module's own library (issue 12,
+checkpoints written as host ``.npz`` and loaded onto the device)."""
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+from chainrule import nn
+from chainrule.backend import namespace
+
+xp = pytest.importorskip("array_api_strict", reason="array-api-strict (dev extra) not installed")
+
+
+def model(seed):
+    return nn.Sequential(nn.Linear(3, 4, rng=seed), nn.Tanh(), nn.Linear(4, 2, rng=seed + 1),
+                         nn.BatchNorm(2))
+
+
+def test_parameters_of_another_library_are_the_modules_leaves():
+    host = model(0)
+    moved = cr.tree_map(xp.asarray, host)
+    leaves = cr.tree_leaves(moved)
+    assert len(leaves) == len(cr.tree_leaves(host)) == 6 and moved.num_parameters() == 30
+    assert all(namespace(p) is xp for p in leaves)
+
+
+def test_state_dict_copies_to_numpy_and_loading_returns_to_the_library(tmp_path):
+    host = model(0)
+    moved = cr.tree_map(xp.asarray, host)
+    state = moved.state_dict()
+    for k, v in host.state_dict().items():
+        assert type(state[k]) is np.ndarray and np.array_equal(state[k], v)
+    other = cr.tree_map(lambda a: xp.asarray(a, dtype=xp.float32), model(5))
+    other.load_state_dict(state)
+    for p, want in zip(cr.tree_leaves(other), cr.tree_leaves(host), strict=True):
+        assert namespace(p) is xp and p.dtype == xp.float32
+        np.testing.assert_allclose(np.asarray(p), want, rtol=1e-6)
+    path = tmp_path / "m.npz"
+    moved.save(path)
+    back = cr.tree_map(xp.asarray, model(9)).load(path)
+    for p, want in zip(cr.tree_leaves(back), cr.tree_leaves(host), strict=True):
+        assert namespace(p) is xp
+        np.testing.assert_array_equal(np.asarray(p), want)
