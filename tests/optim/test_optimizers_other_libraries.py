@@ -65,3 +65,14 @@ def test_a_non_finite_gradient_is_named_in_any_library():
 
 def test_global_norm_in_any_library():
     assert optim.global_norm({"a": xp.asarray([3.0]), "b": xp.asarray([[4.0]])}) == 5.0
+
+
+def test_a_state_of_another_library_saves_to_numpy_and_restores_there():
+    _, state = trajectory(MAKERS["adam"], xp, steps=3)
+    arrays = optim.state_to_arrays(state)
+    assert all(type(a) is np.ndarray for a in arrays)
+    template = optim.adam(0.1).init(xp.asarray(START))
+    restored = optim.state_from_arrays(template, arrays)
+    for got, want in zip(tree_leaves(restored), tree_leaves(state), strict=True):
+        assert namespace(got) is namespace(want)
+        np.testing.assert_array_equal(np.asarray(got), np.asarray(want))

@@ -12,12 +12,13 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import foreign, to_host, to_library
 from chainrule.tree import tree_flatten, tree_unflatten
 
 
 def state_to_arrays(state: Any) -> list[np.ndarray]:
     """The leaves of ``state`` in flattening order (``cr.tree_flatten(state)[0]``), checked to
-    be NumPy arrays.
+    be NumPy arrays; another library's (CuPy on a GPU) are copied to NumPy.
 
     Example:
         >>> import numpy as np
@@ -27,7 +28,9 @@ def state_to_arrays(state: Any) -> list[np.ndarray]:
     """
     leaves = tree_flatten(state)[0]
     for k, leaf in enumerate(leaves):
-        if not isinstance(leaf, np.ndarray):
+        if foreign(leaf):  # another library's accumulators: copied to NumPy, explicitly
+            leaves[k] = to_host(leaf)
+        elif not isinstance(leaf, np.ndarray):
             raise TypeError(
                 f"state_to_arrays: leaf {k} of the state is a {type(leaf).__name__}, not a "
                 "NumPy array; optimizer states must hold only arrays"
@@ -62,6 +65,12 @@ def state_from_arrays(template_state: Any, arrays: Sequence[np.ndarray]) -> Any:
     restored = []
     for k, (t, a) in enumerate(zip(template_leaves, arrays, strict=True)):
         a = np.asarray(a)
+        if foreign(t):  # the template's library (CuPy: its device) and dtype
+            if a.shape != tuple(t.shape):
+                raise ValueError(f"state_from_arrays: array {k} has shape {list(a.shape)} but "
+                                 f"the state expects {list(t.shape)}")
+            restored.append(to_library(a, t))
+            continue
         t_shape, t_dtype = np.shape(t), np.asarray(t).dtype
         if a.shape != t_shape or a.dtype != t_dtype:
             raise ValueError(
