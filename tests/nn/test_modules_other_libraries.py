@@ -43,3 +43,31 @@ def test_state_dict_copies_to_numpy_and_loading_returns_to_the_library(tmp_path)
     for p, want in zip(cr.tree_leaves(back), cr.tree_leaves(host), strict=True):
         assert namespace(p) is xp
         np.testing.assert_array_equal(np.asarray(p), want)
+
+
+@pytest.mark.parametrize("labels", ["numpy indices", "library indices", "library one-hot"])
+def test_a_training_step_in_another_library_equals_numpys(labels):
+    """Network, data, gradient and Adam's update all in array-api-strict, equal to NumPy's."""
+    from chainrule import optim
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(6, 3)), np.array([0, 1, 1, 0, 1, 0])
+    given = {"numpy indices": y, "library indices": xp.asarray(y),
+             "library one-hot": xp.asarray(np.eye(2)[y])}[labels]
+    net = nn.Sequential(nn.Linear(3, 5, rng=1), nn.Tanh(), nn.Linear(5, 2, rng=2))
+
+    def loss(m, X, y):
+        return nn.softmax_cross_entropy(m(X), y)
+
+    def step(m, X, y):
+        tx = optim.adam(0.1)
+        params = cr.tree_leaves(m)
+        g = cr.tree_leaves(cr.grad(loss)(m, X, y))
+        updates, _ = tx.update(g, tx.init(params), params)
+        return optim.apply_updates(params, updates)
+
+    got = step(cr.tree_map(xp.asarray, net), xp.asarray(X), given)
+    want = step(net, X, y)
+    for g, w in zip(got, want, strict=True):
+        assert namespace(g) is xp
+        np.testing.assert_allclose(np.asarray(g), w, rtol=1e-13, atol=1e-15)

@@ -53,7 +53,9 @@ class Linear(Module):
 
     def forward(self, x: Any) -> Any:
         check_features(self, x, self.in_features)
-        y = x @ self.W
+        # np.matmul, not x @ W: an input of another library (array-api-strict) refuses a traced
+        # right operand in its own @ instead of deferring to it; NumPy's dispatch asks both
+        y = np.matmul(x, self.W)
         return y if self.b is None else y + self.b
 
     def __repr__(self) -> str:

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import dtype_kind, foreign, library
+from chainrule.describe import describe
 from chainrule.nn.activations import log_softmax, softplus
 from chainrule.tracer import primal
 
@@ -141,6 +143,23 @@ def _class_indices(labels: Any, logits_shape: tuple, op: str) -> np.ndarray | No
     return lab
 
 
+def _one_hot_there(labels: Any, logits_shape: tuple, dtype: Any) -> Any:
+    """Labels of another library as one-hot (or probability) rows of that library, checked
+    there: class indices become rows of ``dtype``; rows are returned as they are."""
+    xp, n = library(labels), logits_shape[-1]
+    if tuple(labels.shape) == logits_shape and dtype_kind(labels) == "f":
+        return labels
+    if tuple(labels.shape) != logits_shape[:-1] or dtype_kind(labels) not in "iu":
+        raise ValueError(f"softmax_cross_entropy: labels of {xp.__name__} must be integer class "
+                         f"indices of shape {logits_shape[:-1]} or one-hot rows of shape "
+                         f"{logits_shape}; got a {describe(labels)}")
+    if labels.size and bool(xp.any((labels < 0) | (labels >= n))):
+        raise ValueError(f"softmax_cross_entropy: class labels must lie in [0, {n}) for "
+                         f"logits with {n} classes")
+    rows = xp.reshape(labels, (*labels.shape, 1)) == xp.arange(n)
+    return xp.astype(rows, dtype)
+
+
 def _as_dtype_of(labels: Any, values: Any) -> Any:
     """Constant labels in the dtype of the values, so float32 models stay float32."""
     if isinstance(labels, np.ndarray | list | tuple):
@@ -161,9 +180,12 @@ def softmax_cross_entropy(logits: Any, labels: Any, reduction: str = "mean") -> 
         0.3466
     """
     logp = log_softmax(logits, axis=-1)
-    idx = _class_indices(labels, tuple(np.shape(logits)), "softmax_cross_entropy")
+    if foreign(labels):  # another library's labels (on a GPU): one-hot rows built there
+        labels, idx = _one_hot_there(labels, tuple(logits.shape), logits.dtype), None
+    else:
+        idx = _class_indices(labels, tuple(np.shape(logits)), "softmax_cross_entropy")
     if idx is None:
-        per = -np.sum(_as_dtype_of(labels, logits) * logp, axis=-1)
+        per = -np.sum(logp * _as_dtype_of(labels, logits), axis=-1)
     else:
         per = -np.take_along_axis(logp, idx[..., None], axis=-1)[..., 0]
     return _reduce(per, reduction, "softmax_cross_entropy")
