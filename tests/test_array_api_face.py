@@ -14,14 +14,15 @@ from chainrule import array_api
 
 
 def mlp_loss_standard(params, X, Y):
-    """A two-layer perceptron's softmax cross-entropy, in the standard's words only."""
+    """A two-layer perceptron's softmax cross-entropy, in the standard's words only (the traced
+    factor first in ``logp * Y``, so a constant Y of array-api-strict does not refuse it)."""
     W1, b1, W2, b2 = params
     xp = W1.__array_namespace__()
     h = xp.tanh(xp.matmul(X, W1) + b1)
     z = xp.matmul(h, W2) + b2
     z = z - xp.max(z, axis=1, keepdims=True)
     logp = z - xp.log(xp.sum(xp.exp(z), axis=1, keepdims=True))
-    return -xp.sum(Y * logp) / X.shape[0]
+    return -xp.sum(logp * Y) / X.shape[0]
 
 
 def mlp_loss_numpy(params, X, Y):
