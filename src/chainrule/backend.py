@@ -322,7 +322,7 @@ def to_host(x: Any) -> np.ndarray:
 
 
 def to_library(a: np.ndarray, like: Any) -> Any:
-    """The NumPy array ``a`` copied into the library of ``like`` (CuPy: onto its device) with
+    """The NumPy array ``a`` copied into the library of ``like``, onto its device, with
     ``like``'s dtype; a NumPy copy of that dtype when ``like`` is NumPy's. The explicit way in,
     used when a checkpoint is loaded into a module whose arrays live elsewhere.
 
@@ -334,5 +334,8 @@ def to_library(a: np.ndarray, like: Any) -> Any:
     if not foreign(like):
         return np.asarray(a).astype(np.result_type(like), copy=True)
     xp = library(like)
+    while _traced(like):
+        like = like._value
     dtype = like.dtype
-    return xp.asarray(np.asarray(a).astype(str(dtype).rsplit(".", 1)[-1]), dtype=dtype)
+    return xp.asarray(np.asarray(a).astype(str(dtype).rsplit(".", 1)[-1]), dtype=dtype,
+                      device=like.device)
