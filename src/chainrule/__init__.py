@@ -16,6 +16,7 @@ from chainrule import array_api, numpy  # the two faces, installed on traced val
 from chainrule.anomaly import AnomalyError, detect_anomaly
 from chainrule.backend import BackendError
 from chainrule.check import CheckReport, GradientCheckError, check_grad, numerical_grad
+from chainrule.devices import Device, DeviceError, device, device_of
 from chainrule.holomorphic import holomorphic_grad
 from chainrule.jacobians import hessian, hvp, jacobian
 from chainrule.jvp import jvp
@@ -63,11 +64,15 @@ __all__ = [
     "AnomalyError",
     "BackendError",
     "CheckReport",
+    "Device",
+    "DeviceError",
     "GradientCheckError",
     "NoDerivativeError",
     "Primitive",
     "check_grad",
     "detect_anomaly",
+    "device",
+    "device_of",
     "hessian",
     "hvp",
     "jacobian",

@@ -13,7 +13,7 @@ import numpy as np
 
 from chainrule.cli import report
 from chainrule.cli.config import RunConfig, requested_data
-from chainrule.cli.data import load, load_run_data, prepared
+from chainrule.cli.data import UsageError, load, load_run_data, prepared
 from chainrule.cli.diverged import RunCheckpointer, keep_diverged
 from chainrule.cli.rundir import (
     check_epochs,
@@ -24,6 +24,7 @@ from chainrule.cli.rundir import (
     write_json,
 )
 from chainrule.cli.scoring import score
+from chainrule.devices import Device, DeviceError, device
 from chainrule.diagnose import Diagnostics
 from chainrule.train import NonFiniteLossError, ProgressBar, ValidationLossWarning, fit
 from chainrule.train.mlp import make_loss, mlp_from_config
@@ -31,6 +32,7 @@ from chainrule.train.mlp import make_loss, mlp_from_config
 
 def run_train(args: argparse.Namespace) -> int:
     """``chainrule train``: train a new run, or ``--resume`` one; returns the exit status."""
+    dev = _device(args.device)  # an unavailable device stops here, before anything else
     resume = None
     if args.resume:
         resume, config = load_run(args.resume)
@@ -70,13 +72,14 @@ def run_train(args: argparse.Namespace) -> int:
             history = fit(model, loss, (Xtr, ytr), config.optimizer_transformation(),
                           epochs=config.epochs, batch_size=config.batch_size, validation=val,
                           callbacks=callbacks, seed=config.seed, metrics=config.metrics,
-                          resume=resume)
+                          resume=resume, device=dev)
     except NonFiniteLossError as error:
         if diagnostics is not None:  # the records up to the divergence show how it came
             write_json(os.path.join(run_dir, "diagnostics.json"), diagnostics.to_dict())
         keep_diverged(run_dir, config, checkpointer, error, time.perf_counter() - start)
         raise
     seconds = time.perf_counter() - start
+    model.to("cpu")  # scores, figures and reports read the trained model on the host
     results = {name: score(model, loss, part, config)
                for name, part in zip(("train", "validation", "test"), parts, strict=True)}
     summary = report.summary(config, history, results, seconds)
@@ -92,6 +95,15 @@ def run_train(args: argparse.Namespace) -> int:
         report.scores(results, summary, run_dir, written)
         report.print_warnings(summary)
     return 0
+
+
+def _device(name: str) -> Device:
+    """The training device ``--device`` names, or a ``UsageError`` (exit status 2) saying why
+    it is not available here."""
+    try:
+        return device(name)
+    except (DeviceError, ValueError) as error:
+        raise UsageError(f"--{error}") from None
 
 
 def _diagnostics(args, resume, loss, config: RunConfig) -> Diagnostics | None:

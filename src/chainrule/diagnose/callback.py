@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from chainrule.backend import any_foreign
 from chainrule.diagnose.activations import SATURATION, SHARE
 from chainrule.diagnose.gradients import EXPLODING, VANISHING, ratio
 from chainrule.diagnose.layers import parameter_groups
@@ -87,10 +88,13 @@ class Diagnostics(Callback):
         return "diagnostics: none recorded yet" if last is None else last.report()
 
     def diagnose_now(self, model: Any, epoch: int) -> Diagnosis:
-        """Diagnose ``model`` on the probe batch, add the record to ``history``, return it."""
+        """Diagnose ``model`` on the probe batch, add the record to ``history``, return it.
+        A model on another device (a GPU) is diagnosed on a host copy of its parameters."""
         if self.probe is None:
             raise ValueError("Diagnostics: no probe batch yet; pass X and y, or let fit call "
                              "on_train_begin first")
+        if any_foreign(*model.parameters()):
+            model = model.clone().to("cpu")
         d = diagnose(model, self.loss, *self.probe, **self.options)
         d.epoch = int(epoch)
         current = {name: np.array(primal(v), dtype=np.float64)

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule import numpy as cnp
 from chainrule.nn.module import Module
 from chainrule.tracer import primal
 from chainrule.transforms import stop_gradient
@@ -41,8 +42,8 @@ def sigmoid(x: Any) -> Any:
         [0.0, 0.5, 1.0]
     """
     pos = x >= 0
-    e = np.exp(np.where(pos, -x, x))  # exp(-|x|), with d/dx = -/+ e on each side
-    return np.where(pos, 1 / (1 + e), e / (1 + e))
+    e = cnp.exp(cnp.where(pos, -x, x))  # exp(-|x|), with d/dx = -/+ e on each side
+    return cnp.where(pos, 1 / (1 + e), e / (1 + e))
 
 
 def tanh(x: Any) -> Any:
@@ -54,7 +55,7 @@ def tanh(x: Any) -> Any:
         >>> nn.tanh(np.array([0.0, 1000.0])).tolist()
         [0.0, 1.0]
     """
-    return np.tanh(x)
+    return cnp.tanh(x)
 
 
 def relu(x: Any) -> Any:
@@ -67,7 +68,7 @@ def relu(x: Any) -> Any:
         >>> cr.elementwise_grad(nn.relu)(np.array([-1.0, 0.0, 2.0])).tolist()
         [0.0, 0.0, 1.0]
     """
-    return np.where(x <= 0, 0.0, x)  # NaN compares False: it propagates, as in np.maximum
+    return cnp.where(x <= 0, 0.0, x)  # NaN compares False: it propagates, as in np.maximum
 
 
 def leaky_relu(x: Any, alpha: Any = 0.01) -> Any:
@@ -79,7 +80,7 @@ def leaky_relu(x: Any, alpha: Any = 0.01) -> Any:
         >>> nn.leaky_relu(np.array([-2.0, 3.0]), alpha=0.1).tolist()
         [-0.2, 3.0]
     """
-    return np.where(x > 0, x, alpha * x)
+    return cnp.where(x > 0, x, alpha * x)
 
 
 def hard_tanh(x: Any) -> Any:
@@ -91,11 +92,11 @@ def hard_tanh(x: Any) -> Any:
         >>> nn.hard_tanh(np.array([-3.0, 0.5, 3.0])).tolist()
         [-1.0, 0.5, 1.0]
     """
-    return np.clip(x, -1.0, 1.0)
+    return cnp.clip(x, -1.0, 1.0)
 
 
 def softplus(x: Any) -> Any:
-    """log(1 + exp(x)) as ``np.logaddexp(0, x)``: exact for large |x|; derivative sigmoid(x).
+    """log(1 + exp(x)) as ``cnp.logaddexp(0, x)``: exact for large |x|; derivative sigmoid(x).
 
     Example:
         >>> import numpy as np
@@ -103,13 +104,13 @@ def softplus(x: Any) -> Any:
         >>> nn.softplus(np.array([-1000.0, 0.0, 1000.0])).round(4).tolist()
         [0.0, 0.6931, 1000.0]
     """
-    return np.logaddexp(0.0, x)
+    return cnp.logaddexp(0.0, x)
 
 
 def _shifted(x: Any, axis: int) -> Any:
     # Subtracting the maximum leaves softmax unchanged and keeps exp() <= 1; the shift is a
     # constant for differentiation (its derivative would cancel anyway).
-    return x - stop_gradient(np.max(x, axis=axis, keepdims=True))
+    return x - stop_gradient(cnp.max(x, axis=axis, keepdims=True))
 
 
 def softmax(x: Any, axis: int = -1) -> Any:
@@ -121,8 +122,8 @@ def softmax(x: Any, axis: int = -1) -> Any:
         >>> nn.softmax(np.array([[1000.0, 1000.0], [0.0, -1000.0]])).tolist()
         [[0.5, 0.5], [1.0, 0.0]]
     """
-    e = np.exp(_shifted(x, axis))
-    return e / np.sum(e, axis=axis, keepdims=True)
+    e = cnp.exp(_shifted(x, axis))
+    return e / cnp.sum(e, axis=axis, keepdims=True)
 
 
 def log_softmax(x: Any, axis: int = -1) -> Any:
@@ -135,7 +136,7 @@ def log_softmax(x: Any, axis: int = -1) -> Any:
         [0.0, -1000.0]
     """
     s = _shifted(x, axis)
-    return s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
+    return s - cnp.log(cnp.sum(cnp.exp(s), axis=axis, keepdims=True))
 
 
 # --- module wrappers ----------------------------------------------------------------------

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from chainrule import numpy as cnp
+from chainrule.backend import foreign, to_library
 from chainrule.nn import init as initializers
 from chainrule.nn.activations import Lambda
 from chainrule.nn.module import Module
@@ -55,7 +57,7 @@ class Linear(Module):
         check_features(self, x, self.in_features)
         # np.matmul, not x @ W: an input of another library (array-api-strict) refuses a traced
         # right operand in its own @ instead of deferring to it; NumPy's dispatch asks both
-        y = np.matmul(x, self.W)
+        y = cnp.matmul(x, self.W)
         return y if self.b is None else y + self.b
 
     def __repr__(self) -> str:
@@ -90,10 +92,10 @@ class Maxout(Module):
 
     def forward(self, x: Any) -> Any:
         check_features(self, x, self.in_features)
-        z = np.einsum("...i,kio->...ko", x, self.W)
+        z = cnp.einsum("...i,kio->...ko", x, self.W)
         if self.b is not None:
             z = z + self.b
-        return np.max(z, axis=-2)
+        return cnp.max(z, axis=-2)
 
     def __repr__(self) -> str:
         return f"Maxout({self.in_features} -> {self.out_features}, k={self.k})"
@@ -104,7 +106,9 @@ class Dropout(Module):
     survivors are scaled by 1/(1 - p), so inference (``eval()``) is the identity.
 
     Masks come from ``rng`` (a ``numpy.random.Generator`` or int seed, kept by the layer and
-    shared by its copies), so a seed fixes the sequence of masks.
+    shared by its copies), so a seed fixes the sequence of masks. For an input on another
+    device (a GPU) the mask is drawn on the host and copied there, so a run draws the same
+    masks on every device.
 
     Example:
         >>> import numpy as np
@@ -126,6 +130,10 @@ class Dropout(Module):
     def forward(self, x: Any) -> Any:
         if not self.training or self.p == 0.0:
             return x
+        if foreign(x):  # the host's mask, copied to x's device: the same masks everywhere
+            shape = tuple(x.shape)
+            keep = self.rng.random(shape) >= self.p if self.p < 1.0 else np.zeros(shape, bool)
+            return x * to_library(keep / (1.0 - self.p) if self.p < 1.0 else keep, x)
         dtype = np.result_type(x)
         if self.p == 1.0:
             return x * np.zeros(np.shape(x), dtype=dtype)

@@ -29,13 +29,21 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import dtype_kind, foreign
+from chainrule.backend import dtype_kind, foreign, library
 from chainrule.tracer import Tracer, primal
 from chainrule.tree import register_pytree_node, tree_map
 
 
 class Buffers(dict):
     """The non-trainable arrays of one module (a dict subclass, so never flattened as a tree)."""
+
+
+def _copy(value: Any) -> Any:
+    """A copy of an array's value, in its own library and on its own device."""
+    value = primal(value)
+    if foreign(value):
+        return library(value).asarray(value, copy=True)
+    return np.array(value)
 
 
 def is_parameter(value: Any) -> bool:
@@ -202,16 +210,20 @@ class Module:
                              f"or buffer {name!r}; choose another buffer name")
         if "_buffers" not in self.__dict__:
             self.__dict__["_buffers"] = Buffers()
-        self._buffers[name] = np.array(primal(value))
+        self._buffers[name] = _copy(value)
 
     def __setattr__(self, name: str, value: Any) -> None:
         buffers = self.__dict__.get("_buffers")
         if buffers is not None and name in buffers:
-            old, new = buffers[name], np.asarray(primal(value))
-            if new.shape != old.shape:
+            old, new = buffers[name], primal(value)
+            if not foreign(new):
+                new = np.asarray(new)
+            if tuple(new.shape) != tuple(old.shape):
                 raise ValueError(f"{type(self).__name__}: buffer {name!r} has shape {old.shape}; "
                                  f"cannot assign a value of shape {new.shape}")
-            buffers[name] = new.astype(old.dtype, copy=False)
+            if new.dtype != old.dtype:
+                new = library(new).astype(new, old.dtype)
+            buffers[name] = new
             return
         object.__setattr__(self, name, value)
 
@@ -310,11 +322,28 @@ class Module:
             >>> c.running_mean is bn.running_mean
             False
         """
-        new = tree_map(lambda p: np.array(primal(p)), self)
+        new = tree_map(_copy, self)
         for m in new.modules():
             if "_buffers" in m.__dict__:
-                m.__dict__["_buffers"] = Buffers({k: v.copy() for k, v in m._buffers.items()})
+                m.__dict__["_buffers"] = Buffers({k: _copy(v) for k, v in m._buffers.items()})
         return new
+
+    def to(self, device: Any) -> Module:
+        """Move every parameter and buffer to ``device``, in place; returns ``self``.
+
+        ``device`` is ``"cpu"`` (NumPy), ``"gpu"``/``"cuda:N"`` (CuPy) or another form that
+        ``chainrule.devices.device`` accepts. Dtypes are kept; arrays already there are not
+        copied. Raises ``chainrule.devices.DeviceError`` when the device is not available.
+
+        Example:
+            >>> import numpy as np
+            >>> from chainrule import nn
+            >>> type(nn.Linear(2, 1, rng=0).to("cpu").W) is np.ndarray
+            True
+        """
+        from chainrule.nn.state import to_device
+
+        return to_device(self, device)
 
     def _put_arrays(self, new: dict[str, Any], params: Container[str]) -> None:
         """Write ``new[name]`` into the parameters (names in ``params``) and buffers, in place

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule import numpy as cnp
 from chainrule.nn.module import Module
 from chainrule.nn.shapes import check_features
 from chainrule.transforms import stop_gradient
@@ -69,7 +70,7 @@ class BatchNorm(Module):
         check_features(self, x, self.num_features)
         shape = np.shape(x)
         if not self.training:
-            v_hat = (x - self.running_mean) / np.sqrt(self.running_var + self.eps)
+            v_hat = (x - self.running_mean) / cnp.sqrt(self.running_var + self.eps)
             return self.gamma * v_hat + self.beta
         axes = tuple(range(len(shape) - 1))
         m = math.prod(shape[:-1])
@@ -79,10 +80,10 @@ class BatchNorm(Module):
                 f"variance, but was given an input of shape {tuple(shape)}; call eval() to "
                 "use the running statistics for single examples"
             )
-        mu = np.mean(x, axis=axes)  # eq. 3.58
+        mu = cnp.mean(x, axis=axes)  # eq. 3.58
         centered = x - mu
-        var = np.mean(centered * centered, axis=axes)  # eq. 3.59 without eps (biased)
-        v_hat = centered / np.sqrt(var + self.eps)  # eq. 3.60
+        var = cnp.mean(centered * centered, axis=axes)  # eq. 3.59 without eps (biased)
+        v_hat = centered / cnp.sqrt(var + self.eps)  # eq. 3.60
         k = self.momentum
         self.running_mean = (1 - k) * self.running_mean + k * stop_gradient(mu)
         self.running_var = (1 - k) * self.running_var + k * stop_gradient(var) * (m / (m - 1))
@@ -115,10 +116,10 @@ class LayerNorm(Module):
 
     def forward(self, x: Any) -> Any:
         check_features(self, x, self.num_features)
-        mu = np.mean(x, axis=-1, keepdims=True)
+        mu = cnp.mean(x, axis=-1, keepdims=True)
         centered = x - mu
-        var = np.mean(centered * centered, axis=-1, keepdims=True)
-        return self.gamma * centered / np.sqrt(var + self.eps) + self.beta
+        var = cnp.mean(centered * centered, axis=-1, keepdims=True)
+        return self.gamma * centered / cnp.sqrt(var + self.eps) + self.beta
 
     def __repr__(self) -> str:
         return f"LayerNorm({self.num_features})"

@@ -17,6 +17,7 @@ import numpy as np
 
 from chainrule.arrayfiles import DamagedFileError, read_arrays
 from chainrule.backend import to_host, to_library
+from chainrule.devices import device
 from chainrule.files import write_atomically
 from chainrule.tracer import primal
 
@@ -91,6 +92,16 @@ def load_state_dict(module: Module, state: dict[str, Any], strict: bool = True) 
             )
     new = {k: _checked(k, state[k], v) for k, v in expected.items() if k in state}
 
+    module._put_arrays(new, params)
+    return module
+
+
+def to_device(module: Module, spec: Any) -> Module:
+    """Move ``module``'s parameters and buffers to the device ``spec`` names, in place (see
+    ``Module.to``); returns it."""
+    dev = device(spec)
+    params = dict(module.named_parameters())
+    new = {k: dev.put(primal(v)) for k, v in [*params.items(), *module.named_buffers()]}
     module._put_arrays(new, params)
     return module
 

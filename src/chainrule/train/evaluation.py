@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import BackendError, any_foreign
+from chainrule.devices import CPU, Device, device_of
 from chainrule.nn import Module
 from chainrule.tracer import primal
 from chainrule.train.metrics import Metric, confusion_matrix, get_metric
@@ -31,7 +33,9 @@ def as_pair(data: Any, op: str) -> tuple[np.ndarray, np.ndarray]:
 
 def predict(model: Module, X: Any, batch_size: int | None = None) -> np.ndarray:
     """``model(X)`` in inference mode (``eval()``; the mode is restored afterwards), in
-    batches of ``batch_size`` rows when given.
+    batches of ``batch_size`` rows when given, as a NumPy array. It runs on the device of the
+    model's parameters: NumPy inputs are copied there batch by batch (``X`` may also be an
+    array on that device) and the outputs come back to the host.
 
     Example:
         >>> import numpy as np
@@ -41,18 +45,39 @@ def predict(model: Module, X: Any, batch_size: int | None = None) -> np.ndarray:
         >>> bool(np.array_equal(predict(net, np.ones((4, 2))), net[0](np.ones((4, 2)))))
         True
     """
-    X = np.asarray(X)
+    dev = model_device(model, "predict")
+    if any_foreign(X):
+        if device_of(X) != dev:
+            raise BackendError(f"predict: X is on {device_of(X).name} but the model is on "
+                               f"{dev.name}; move one of them (model.to(...), or pass X as a "
+                               "NumPy array: each batch is then copied to the model's device)")
+    else:
+        X = np.asarray(X)
+
+    def outputs(part: Any) -> np.ndarray:
+        return dev.get(primal(model(part if dev.is_host else dev.put(part))))
+
     was = [(m, m.training) for m in model.modules()]
     model.eval()
     try:
         if batch_size is None or batch_size >= X.shape[0]:
-            return np.asarray(primal(model(X)))
-        parts = [np.asarray(primal(model(X[i:i + batch_size])))
-                 for i in range(0, X.shape[0], batch_size)]
+            return outputs(X)
+        parts = [outputs(X[i:i + batch_size]) for i in range(0, X.shape[0], batch_size)]
         return np.concatenate(parts, axis=0)
     finally:
         for m, mode in was:
             object.__setattr__(m, "training", mode)
+
+
+def model_device(model: Module, op: str) -> Device:
+    """The device holding ``model``'s parameters (NumPy's when it has none); a
+    ``BackendError`` when they are spread over several."""
+    found = {device_of(p) for p in model.parameters()} or {CPU}
+    if len(found) > 1:
+        raise BackendError(f"{op}: the model's parameters are on {len(found)} devices "
+                           f"({', '.join(sorted(d.name for d in found))}); move them to one "
+                           "with model.to(device)")
+    return found.pop()
 
 
 def evaluate(model: Module, loss: Callable[[Any, Any], Any] | None, data: Any,

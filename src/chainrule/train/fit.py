@@ -22,8 +22,11 @@ from typing import Any
 import numpy as np
 
 import chainrule as cr
+from chainrule.backend import BackendError, any_foreign
 from chainrule.data import BatchIterator
 from chainrule.data.nonfinite import require_finite
+from chainrule.devices import Device
+from chainrule.devices import device as as_device
 from chainrule.nn import Module
 from chainrule.optim import (
     GradientTransformation,
@@ -37,7 +40,7 @@ from chainrule.optim import (
 from chainrule.tracer import primal
 from chainrule.train.callbacks import Callback
 from chainrule.train.checkpoint import Checkpoint, Checkpointer, load_checkpoint
-from chainrule.train.evaluation import as_pair, predict
+from chainrule.train.evaluation import as_pair, model_device, predict
 from chainrule.train.history import History
 from chainrule.train.metrics import Metric, get_metric
 from chainrule.train.progress import ProgressBar
@@ -123,19 +126,38 @@ class Run:
         return state_to_arrays(self.opt_state)
 
 
-def _finite(tree: Any) -> bool:
+def _finite(tree: Any, dev: Device) -> bool:
+    if not dev.is_host:  # computed where the arrays are
+        xp = dev.xp
+        return all(bool(xp.all(xp.isfinite(leaf))) for leaf in tree_leaves(tree))
     with np.errstate(over="ignore", invalid="ignore"):
         total = sum(float(np.sum(leaf)) for leaf in tree_leaves(tree))
     return bool(np.isfinite(total)) or all(bool(np.isfinite(v).all()) for v in tree_leaves(tree))
 
 
 def _finite_pair(data: Any, op: str) -> tuple[np.ndarray, np.ndarray]:
-    """``as_pair(data)``, refused when it holds NaN or inf (columns named for a Dataset)."""
+    """``as_pair(data)``, refused when it holds NaN or inf (columns named for a Dataset) or
+    when its arrays are another library's (fit keeps the data on the host)."""
+    if isinstance(data, tuple | list) and any_foreign(*data):
+        raise BackendError(
+            f"{op}: the data are arrays of another library or device; fit keeps the data on the "
+            "host as NumPy arrays and copies each batch to the training device itself: pass "
+            "NumPy arrays (chainrule.devices.device('cpu').put(X)) and fit(..., device=...)")
     X, y = as_pair(data, op)
     require_finite(op, [("X", X, getattr(data, "feature_names", None)), ("y", y, None)],
                    "the data is at fault, not the training: drop or impute those samples "
                    "before fit (the loaders take nonfinite='drop')")
     return X, y
+
+
+def _place(model: Module, device: Any) -> Device:
+    """The device to train on: ``device`` (the model is moved there), else where the model's
+    parameters are."""
+    if device is None:
+        return model_device(model, "fit")
+    dev = as_device(device)
+    model.to(dev)
+    return dev
 
 
 def _positive_int(name: str, value: Any, minimum: int = 1) -> int:
@@ -186,7 +208,7 @@ def fit(model: Module, loss: Loss, data: Any, optimizer: GradientTransformation 
         callbacks: Sequence[Callback] = (), seed: int = 0,
         metrics: Sequence[str | Metric] = ("accuracy",),
         penalty: Callable[[Module], Any] | None = None, verbose: bool = False,
-        resume: str | os.PathLike | Checkpoint | None = None) -> History:
+        resume: str | os.PathLike | Checkpoint | None = None, device: Any = None) -> History:
     """Train ``model`` on ``data`` = (X, y) for ``epochs`` epochs; returns the ``History``.
 
     ``loss(output, y)`` is a loss of ``chainrule.nn`` (e.g. ``nn.softmax_cross_entropy``) or
@@ -215,6 +237,14 @@ def fit(model: Module, loss: Loss, data: Any, optimizer: GradientTransformation 
     ``resume`` (a checkpoint path or ``Checkpoint``) restores the weights, optimizer,
     batch position, random generators, history and callback state saved by a
     ``Checkpointer`` and trains on until ``epochs`` epochs in all are done.
+
+    ``device`` (``"cpu"``, ``"gpu"``, ``"cuda:N"``, or what ``chainrule.devices.device``
+    accepts) moves the model's parameters and buffers there first, and the model stays there;
+    by default training runs where the parameters already are. The data stay NumPy arrays on
+    the host: each batch is copied to the device once, and the outputs that metrics read come
+    back to the host (metrics and losses mean the same on every device). Checkpoints are host
+    ``.npz`` files; resuming loads them onto the device. ``DeviceError`` when the device is
+    not available here.
 
     NaN or inf in ``data`` or ``validation`` raises ValueError before training, naming the
     sample and column of the first and the count (bad data is not a learning-rate problem).
@@ -254,13 +284,14 @@ def fit(model: Module, loss: Loss, data: Any, optimizer: GradientTransformation 
     cbs += [c for c in callbacks if isinstance(c, Checkpointer)]
     iterator = BatchIterator(X, y, batch_size=batch_size, shuffle=batch_size < X.shape[0],
                              seed=seed)
+    dev = _place(model, device)
     model.train()  # the mode is part of the tree structure
     run = Run(model, tx, iterator, epochs, cbs)
     if resume is not None:
         _restore(run, resume if isinstance(resume, Checkpoint) else load_checkpoint(resume),
                  model, cbs)
     checkpoint_path = next((c.path for c in cbs if isinstance(c, Checkpointer)), None)
-    step = _stepper(loss, penalty, bool(named), run.treedef)
+    step = _stepper(loss, penalty, bool(named), run.treedef, dev)
 
     for cb in cbs:
         cb.on_train_begin(run)
@@ -323,7 +354,7 @@ def _finish(model: Module, run: Run, optimizer: Any) -> None:
 
 
 def _stepper(loss: Loss, penalty: Callable[[Module], Any] | None, want_output: bool,
-             treedef: Any):
+             treedef: Any, dev: Device):
     """One training step: loss and gradient at the (lookahead) point, update, checks. The
     gradient is taken with respect to the list of parameter arrays (rebuilt into the model
     inside), which is cheaper to handle than the module tree itself."""
@@ -340,6 +371,8 @@ def _stepper(loss: Loss, penalty: Callable[[Module], Any] | None, want_output: b
 
     def step(run: Run, xb: np.ndarray, yb: np.ndarray, where: tuple) -> tuple[float, Any]:
         tx, params = run.transformation, run.params
+        if not dev.is_host:  # the batch's one copy to the device
+            xb, yb = dev.put(xb), dev.put(yb)
         point = params if tx.lookahead is None else tx.lookahead(params, run.opt_state)
         (value, out), grads = value_and_grad(point, xb, yb)
         if tx.lookahead is not None:  # the lookahead methods check where grads were taken
@@ -352,10 +385,10 @@ def _stepper(loss: Loss, penalty: Callable[[Module], Any] | None, want_output: b
         except NonFiniteGradientError:
             _diverged(run, "gradient", "non-finite (NaN or infinite)", where)
         new = apply_updates(params, updates)
-        if not _finite(new):
+        if not _finite(new, dev):
             _diverged(run, "parameters", "non-finite (NaN or infinite)", where)
         run.params, run.opt_state = new, state
-        return value, np.asarray(primal(out)) if want_output else None
+        return value, dev.get(primal(out)) if want_output else None
 
     return step
 
