@@ -10,10 +10,11 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import PLAIN_TYPES, dtype_kind, foreign, namespace
+from chainrule.backend import PLAIN_TYPES, dtype_kind, foreign, namespace, zeros_like
 from chainrule.broadcast import broadcast_array
 from chainrule.deferred import Deferred, run
 from chainrule.levels import new_level
+from chainrule.lift import lift, lifted_sum
 from chainrule.primitive import NoDerivativeError, Primitive
 from chainrule.tracer import Tracer
 
@@ -29,6 +30,11 @@ class ForwardTrace:
         self.level = new_level()
         self.alive = True
         self.far = False
+
+    def constant(self, value: Any) -> ForwardTracer:
+        """``value`` as a constant of this trace (``chainrule.lift``): a zero tangent, made in
+        the value's own library."""
+        return ForwardTracer(value, zeros_like(value), self)
 
     def process(self, prim: Primitive, args, params, nested: bool) -> Any:
         vals = list(args)
@@ -46,9 +52,10 @@ class ForwardTrace:
             elif a.__class__ not in PLAIN_TYPES and foreign(a):
                 self.far = True
             i += 1
+        far = self.far
         if nested:
             ans = prim(*vals, **params)
-        elif self.far:
+        elif far:
             ans = run(prim, vals, params, prim.impl_for(vals))
         elif prim.aval is not None:
             # The tangent rules do not need the output: defer computing it until something
@@ -58,18 +65,17 @@ class ForwardTrace:
             ans = Deferred(prim, vals, params, shape, dtype)
         else:
             ans = run(prim, vals, params)
-        rules = prim.jvp
-        tangent = None
-        for pos, t in tracers:
-            rule = rules[pos] if pos < len(rules) else None
-            if rule is None:
-                raise NoDerivativeError(
-                    f"{prim.name}: no forward-mode (JVP) rule for argument {pos}. Define one with "
-                    f"{prim.name}.defjvp(...), use reverse mode, or wrap that argument in "
-                    "cr.stop_gradient(...)."
-                )
-            contribution = rule(t, ans, *vals, **params)
-            tangent = contribution if tangent is None else tangent + contribution
+        if far:  # another library's arrays: the rules' inputs lifted (chainrule.lift)
+            tangent = _lifted_tangent(prim, tracers, ans, vals, params)
+        else:
+            rules = prim.jvp
+            tangent = None
+            for pos, t in tracers:
+                rule = rules[pos] if pos < len(rules) else None
+                if rule is None:
+                    raise _no_rule(prim, pos)
+                contribution = rule(t, ans, *vals, **params)
+                tangent = contribution if tangent is None else tangent + contribution
         if tangent.shape != ans.shape:
             if isinstance(tangent, np.ndarray | np.generic):
                 tangent = broadcast_array(tangent, ans.shape)
@@ -84,6 +90,31 @@ class ForwardTrace:
                 )
             tangent = namespace(tangent).astype(tangent, ans.dtype)
         return ForwardTracer(ans, tangent, self)
+
+
+def _lifted_tangent(prim: Primitive, tracers: list, ans: Any, vals: list, params: dict) -> Any:
+    """The output tangent, each rule given its inputs lifted (``chainrule.lift``): in a nested
+    transformation a tangent or a constant of another library may meet an outer tracer."""
+    n = len(tracers)
+    lifted = lift([t for _, t in tracers] + [ans, *vals])  # one constant per plain input
+    inputs = lifted[n:]
+    rules = prim.jvp
+    tangent = None
+    for (pos, _), t in zip(tracers, lifted[:n], strict=True):
+        rule = rules[pos] if pos < len(rules) else None
+        if rule is None:
+            raise _no_rule(prim, pos)
+        contribution = rule(t, *inputs, **params)
+        tangent = contribution if tangent is None else lifted_sum(tangent, contribution)
+    return tangent
+
+
+def _no_rule(prim: Primitive, pos: int) -> NoDerivativeError:
+    return NoDerivativeError(
+        f"{prim.name}: no forward-mode (JVP) rule for argument {pos}. Define one with "
+        f"{prim.name}.defjvp(...), use reverse mode, or wrap that argument in "
+        "cr.stop_gradient(...)."
+    )
 
 
 class ForwardTracer(Tracer):

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import dtype_kind, foreign, namespace, zeros_like
+from chainrule.backend import dtype_kind, foreign, library, namespace, zeros_like
 from chainrule.holomorphic import holomorphic_grad
 from chainrule.jvp import _jvp, jvp
 from chainrule.transforms import ArgNums, _argnums_tuple, _place, grad, vjp
@@ -101,12 +101,13 @@ def _refuse_complex(args: tuple, op: str) -> None:
 
 
 def _basis(leaves: Sequence[Any]):
-    """Yield (leaf index, one-hot tangents for all leaves), each in its leaf's library."""
+    """Yield (leaf index, one-hot tangents for all leaves), each a plain array of its leaf's
+    library (a traced leaf's too: the tangents are constants)."""
     for i, leaf in enumerate(leaves):
         for j in range(int(np.size(leaf))):
             tangents = [zeros_like(x) for x in leaves]
             if foreign(leaf):
-                xp = namespace(leaf)
+                xp = library(leaf)
                 n = int(np.size(leaf))
                 tangents[i] = xp.reshape(xp.eye(1, n, k=j, dtype=leaf.dtype)[0, :], leaf.shape)
             else:
@@ -129,7 +130,7 @@ def _stack(xs: list[Any], axis: int) -> Any:
 def _empty(like: Any, shape: tuple[int, int]) -> Any:
     """An empty block (no input or output entries) in ``like``'s library."""
     if foreign(like):
-        return namespace(like).zeros(shape, dtype=like.dtype)
+        return library(like).zeros(shape, dtype=like.dtype)
     return np.zeros(shape)
 
 

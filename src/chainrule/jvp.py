@@ -10,10 +10,11 @@ from typing import Any
 import numpy as np
 
 from chainrule import anomaly
-from chainrule.backend import foreign, namespace, zeros_like
+from chainrule.backend import foreign, namespace
 from chainrule.deferred import Deferred
 from chainrule.describe import describe
 from chainrule.forward import ForwardTracer
+from chainrule.lift import zeros_for
 from chainrule.tracer import Tracer
 from chainrule.transforms import _as_input, _split_aux
 from chainrule.tree import tree_flatten, tree_unflatten
@@ -83,7 +84,7 @@ def _jvp(f: Callable, primals, tangents, has_aux: bool, values: bool):
             tans.append(o._tangent)
         else:
             outs.append(o)
-            tans.append(zeros_like(o))
+            tans.append(zeros_for(o))
     result = tree_unflatten(out_def, outs), tree_unflatten(out_def, tans)
     return (*result, aux) if has_aux else result
 

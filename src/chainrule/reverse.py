@@ -40,6 +40,12 @@ class ReverseTrace:
         self.tape.append((None, None, None, value, (), value.shape, value.dtype))
         return ReverseTracer(value, self, len(self.tape) - 1)
 
+    def constant(self, value: Any) -> ReverseTracer:
+        """``value`` as a constant of this trace (``chainrule.lift``): a leaf of its own, which
+        no transform reads (they read their inputs' leaves by index), so its cotangent is
+        dropped."""
+        return self.leaf(value)
+
     def process(self, prim: Primitive, args, params, nested: bool) -> Any:
         vals = list(args)
         parents = []

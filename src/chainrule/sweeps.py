@@ -20,13 +20,15 @@ import numpy as np
 
 from chainrule.backend import foreign, namespace
 from chainrule.broadcast import unbroadcast
+from chainrule.lift import lift, lifted_sum
 from chainrule.primitive import NoDerivativeError, Primitive
 from chainrule.tape import DTYPE, SHAPE, TapeEntry
 
 
 def backward(tape: list[TapeEntry | None], seeds: dict[int, Any], keep: bool,
              check: Callable | None = None, *, every: list | None = None,
-             missing: Callable[[Primitive, int, int], None] | None = None) -> dict[int, Any]:
+             missing: Callable[[Primitive, int, int], None] | None = None,
+             far: bool = False) -> dict[int, Any]:
     """Propagate adjoints from ``seeds`` (tape index -> cotangent) down to the inputs.
 
     Returns the cotangent of every reached input. With ``keep=False`` the tape is consumed: each
@@ -38,7 +40,10 @@ def backward(tape: list[TapeEntry | None], seeds: dict[int, Any], keep: bool,
     - ``every``, a list as long as the tape, receives each reached node's total cotangent;
     - ``missing(prim, pos, parent)`` is called where a primitive has no VJP rule for a traced
       argument, instead of raising ``NoDerivativeError`` (that parent's cotangent is then
-      incomplete: ``explain`` marks it unknown).
+      incomplete: ``explain`` marks it unknown);
+    - ``far``, the trace's flag of that name (another library's arrays were recorded): the
+      sweep is then ``lifted_backward``, whose rules also run inside outer transformations
+      (``every`` and ``missing``, ``explain``'s options, are not for such tapes).
 
     Example:
         >>> import numpy as np
@@ -48,6 +53,8 @@ def backward(tape: list[TapeEntry | None], seeds: dict[int, Any], keep: bool,
         >>> float(backward(trace.tape, {y._node: np.array(1.0)}, keep=True)[0])
         6.0
     """
+    if far:
+        return lifted_backward(tape, seeds, keep, check)
     cts: list[Any] = [None] * len(tape)
     for i, g in seeds.items():
         cts[i] = g if cts[i] is None else cts[i] + g
@@ -89,6 +96,48 @@ def backward(tape: list[TapeEntry | None], seeds: dict[int, Any], keep: bool,
                 c = _cast_cotangent(c, dtype)
             prev = cts[j]
             cts[j] = c if prev is None else prev + c
+    return leaves
+
+
+def lifted_backward(tape: list[TapeEntry | None], seeds: dict[int, Any], keep: bool,
+                    check: Callable | None = None) -> dict[int, Any]:
+    """``backward`` over a tape of another library's arrays: each rule gets its inputs lifted,
+    and contributions are summed lifted (``chainrule.lift``), since in a nested transformation
+    a plain cotangent or constant of that library may meet an outer tracer, which its operators
+    refuse. A loop of its own, chosen once per sweep, so that NumPy's loop does no extra work.
+    """
+    cts: list[Any] = [None] * len(tape)
+    for i, g in seeds.items():
+        cts[i] = g if cts[i] is None else lifted_sum(cts[i], g)
+    leaves: dict[int, Any] = {}
+    for i in range(max(seeds), -1, -1):
+        g = cts[i]
+        if g is None:
+            if not keep:
+                tape[i] = None
+            continue
+        cts[i] = None
+        prim, params, args, ans, parents, _, _ = tape[i]
+        if not keep:
+            tape[i] = None
+        if prim is None:
+            leaves[i] = g
+            continue
+        inputs = lift([g, ans, *args])
+        for pos, j in parents:
+            rule = _rule(prim.vjp, pos)
+            if rule is None:
+                raise _missing_rule(prim, pos)
+            c = rule(*inputs, **params)
+            if check is not None:
+                check(i, prim, pos, g, c, args, ans)
+            parent = tape[j]
+            if c.shape != parent[SHAPE]:
+                c = unbroadcast(c, parent[SHAPE])
+            if c.dtype != parent[DTYPE]:
+                c = _cast_cotangent(c, parent[DTYPE])
+            prev = cts[j]
+            cts[j] = c if prev is None else lifted_sum(prev, c)
     return leaves
 
 

@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 
 from chainrule import anomaly
-from chainrule.backend import PLAIN_TYPES, dtype_kind, foreign, namespace, ones_like, zeros_like
+from chainrule.backend import PLAIN_TYPES, dtype_kind, foreign, namespace, ones_like
 from chainrule.describe import describe
+from chainrule.lift import zeros_for
 from chainrule.reverse import ReverseTrace, ReverseTracer, check_cotangent
 from chainrule.sweeps import backward
 from chainrule.tracer import Tracer, primal
@@ -142,8 +143,7 @@ def _leaf_cotangents(leaf_ids, cts: dict[int, Any]) -> list[Any]:
         leaves = [get(i) for i in ids]
         for k, c in enumerate(leaves):
             if c is None:
-                v = values[k]
-                leaves[k] = zeros_like(v)
+                leaves[k] = zeros_for(values[k])
         if spec is None:
             result.append(leaves[0])
         elif isinstance(spec, TreeDef):
@@ -203,7 +203,8 @@ def vjp(f: Callable, *primals: Any, has_aux: bool = False):
             c = check_cotangent(c, shape, dtype, f"output {k}")
             if node is not None:
                 seeds[node] = c if node not in seeds else seeds[node] + c
-        cts = backward(tape, seeds, True, getattr(trace, "check_vjp", None)) if seeds else {}
+        cts = (backward(tape, seeds, True, getattr(trace, "check_vjp", None), far=trace.far)
+               if seeds else {})
         return tuple(_leaf_cotangents(leaf_ids, cts))
 
     if has_aux:
@@ -245,7 +246,8 @@ def value_and_grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> 
         else:
             seed = (value.dtype.type(1) if value.__class__ in PLAIN_TYPES and value.ndim == 0
                     else ones_like(value))
-            cts = backward(tape, {node: seed}, False, getattr(trace, "check_vjp", None))
+            cts = backward(tape, {node: seed}, False, getattr(trace, "check_vjp", None),
+                           far=trace.far)
         del tape
         grads = _leaf_cotangents(leaf_ids, cts)
         g = grads[0] if isinstance(argnums, int) else tuple(grads)
