@@ -155,12 +155,14 @@ def flat(tree: Any) -> list[Any]:
 
 
 def assert_close(
-    name: str, got: Any, want: Any, rtol: float, atol: float = 0.0, rel_atol: float = 0.0
+    name: str, got: Any, want: Any, rtol: float, atol: float = 0.0, rel_atol: float = 0.0,
+    reference: str = "the hand-written NumPy version",
 ) -> None:
     """Compare two lists of arrays; raise with the worst mismatch.
 
     ``rel_atol`` adds an absolute tolerance relative to the largest entry of each expected
-    array (for float32 sums whose order differs between libraries).
+    array (for float32 sums whose order differs between libraries); ``reference`` names what
+    ``want`` came from in the message.
     """
     got_l = list(got) if isinstance(got, list | tuple) else [got]
     want_l = list(want) if isinstance(want, list | tuple) else [want]
@@ -173,7 +175,7 @@ def assert_close(
         if g.shape != w.shape or not np.allclose(g, w, rtol=rtol, atol=tol):
             err = np.max(np.abs(g - w)) if g.shape == w.shape else "shape"
             raise AssertionError(
-                f"{name}: result {k} differs from the hand-written NumPy version "
+                f"{name}: result {k} differs from {reference} "
                 f"(max abs error {err}, shapes {g.shape} vs {w.shape})"
             )
 
@@ -241,12 +243,13 @@ class Table:
                 return v
         return None
 
-    def print(self, baseline: str = "numpy (hand)") -> None:
+    def print(self, baseline: str = "numpy (hand)", column: str = "vs numpy") -> None:
+        """The rows with their ratio to the ``baseline`` row, under the heading ``column``."""
         base = self.value(baseline)
         fmt = fmt_time if self.unit == "time" else fmt_bytes
         col = "median" if self.unit == "time" else "value"
         print(f"workload: {self.workload}")
-        print(f"  {'library':<24} {col:>12} {'vs numpy':>9}  note")
+        print(f"  {'library':<24} {col:>12} {column:>9}  note")
         print(f"  {'-' * 24} {'-' * 12} {'-' * 9}  {'-' * 4}")
         for name, _, v, note, _ in self.rows:
             if v is None:
