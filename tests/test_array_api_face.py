@@ -80,6 +80,28 @@ def test_standard_names_and_signatures():
     np.testing.assert_allclose(cr.grad(f)(x), expected, rtol=1e-6)
 
 
+def _standard_sum(x, device):
+    xp = x.__array_namespace__()
+    assert xp is array_api and x.device == device and x.to_device(device) is x
+    parts = xp.unstack(xp.reshape(x, (3, 1)), axis=0)
+    return (xp.sum(xp.pow(xp.asin(x), 2)) + xp.var(x, correction=1) + xp.sum(xp.concat(parts))
+            + xp.sum(xp.astype(x, xp.float32)) + xp.vecdot(x, x) + xp.mean(xp.exp(x / 3.0))
+            + xp.std(2.0 * x) + xp.max(xp.matrix_transpose(xp.reshape(x, (1, 3)))))
+
+
+def test_the_face_keeps_another_librarys_device():
+    """Traced array-api-strict values on a device other than its default: the face reports that
+    device, and every constant the operations make (a mean's count, a scalar's array) is made
+    there, or they would not combine."""
+    pytest.importorskip("array_api_strict", reason="array-api-strict (dev extra) not installed")
+    from tests.strict_device import DEVICE, on_device, to_numpy
+
+    x = np.array([0.2, -0.4, 0.6])
+    got = cr.grad(lambda v: _standard_sum(v, DEVICE))(on_device(x))
+    np.testing.assert_allclose(to_numpy(got), cr.grad(lambda v: _standard_sum(v, "cpu"))(x),
+                               rtol=1e-14)
+
+
 def test_isdtype_reads_numpys_and_other_libraries_dtypes():
     assert array_api.isdtype(np.float32, "real floating")
     assert array_api.isdtype(np.complex64, ("bool", "complex floating"))

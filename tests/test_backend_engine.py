@@ -10,6 +10,7 @@ from chainrule.backend import BackendError, namespace
 from tests.test_array_api_face import mlp_loss_standard
 
 xp = pytest.importorskip("array_api_strict", reason="array-api-strict (dev extra) not installed")
+from tests.strict_device import DEVICE, on_device, to_numpy  # noqa: E402  (after the skip)
 
 X = np.array([0.3, -1.2, 2.0])
 
@@ -19,23 +20,31 @@ def f(x):
 
 
 def test_vjp_and_jvp_stay_in_the_library():
-    out, back = cr.vjp(f, xp.asarray(X))
+    out, back = cr.vjp(f, on_device(X))
     (g,) = back(xp.ones_like(out))
-    _, t = cr.jvp(f, (xp.asarray(X),), (xp.asarray(np.full(3, 0.5)),))
+    _, t = cr.jvp(f, (on_device(X),), (on_device(np.full(3, 0.5)),))
     for got in (out, g, t):
         assert namespace(got) is xp
     ref_out, ref_back = cr.vjp(f, X)
-    np.testing.assert_allclose(np.asarray(out), ref_out, rtol=1e-15)
-    np.testing.assert_allclose(np.asarray(g), ref_back(np.ones(3))[0], rtol=1e-15)
-    np.testing.assert_allclose(np.asarray(t), cr.jvp(f, (X,), (np.full(3, 0.5),))[1],
+    np.testing.assert_allclose(to_numpy(out), ref_out, rtol=1e-15)
+    np.testing.assert_allclose(to_numpy(g), ref_back(np.ones(3))[0], rtol=1e-15)
+    np.testing.assert_allclose(to_numpy(t), cr.jvp(f, (X,), (np.full(3, 0.5),))[1],
                                rtol=1e-15)
 
 
+_BASIS_ON_DEFAULT = pytest.mark.xfail(
+    strict=True, raises=ValueError,
+    reason="jacobians.py (_basis, _empty) creates its one-hot basis on the library's default "
+           "device, not the input's (the fix there is pending: it is owned elsewhere)")
+
+
 @pytest.mark.parametrize("mode", ["fwd", "rev"])
-def test_jacobian_is_built_in_the_library(mode):
-    J = cr.jacobian(f, mode=mode)(xp.asarray(X))
+@pytest.mark.parametrize("device", [None, pytest.param(DEVICE, marks=_BASIS_ON_DEFAULT)])
+def test_jacobian_is_built_in_the_library(mode, device):
+    J = cr.jacobian(f, mode=mode)(xp.asarray(X, device=device))
     assert namespace(J) is xp and J.shape == (3, 3)
-    np.testing.assert_allclose(np.asarray(J), cr.jacobian(f)(X), rtol=1e-14)
+    got = np.asarray(J) if device is None else to_numpy(J)
+    np.testing.assert_allclose(got, cr.jacobian(f)(X), rtol=1e-14)
 
 
 def test_constant_functions_use_the_librarys_own():
@@ -44,21 +53,21 @@ def test_constant_functions_use_the_librarys_own():
         assert namespace(mask) is xp
         return x * 2.0
 
-    cr.vjp(g, xp.asarray(X))
+    cr.vjp(g, on_device(X))
 
 
 def test_what_would_copy_to_numpy_raises():
     with pytest.raises(BackendError, match=r"cbrt: runs on NumPy arrays only so far.*"
                                            r"array_api_strict"):
-        cr.vjp(np.cbrt, xp.asarray(X))
+        cr.vjp(np.cbrt, on_device(X))
     with pytest.raises(BackendError, match="a NumPy array .* mixed with array_api_strict"):
-        cr.jvp(f, (X,), (xp.asarray(X),))
+        cr.jvp(f, (X,), (on_device(X),))
     with pytest.raises(BackendError, match="a NumPy array .* mixed with array_api_strict"):
-        cr.vjp(lambda x: x * np.ones(3), xp.asarray(X))
+        cr.vjp(lambda x: x * np.ones(3), on_device(X))
     with pytest.raises(BackendError, match="integer array would copy it to the host"):
-        cr.vjp(lambda x: np.asarray(x, dtype=int), xp.asarray(X))
+        cr.vjp(lambda x: np.asarray(x, dtype=int), on_device(X))
     with pytest.raises(TypeError, match="cannot be differentiated"):
-        cr.grad(lambda x: x)(xp.asarray([1, 2]))
+        cr.grad(lambda x: x)(on_device([1, 2]))
 
 
 def mlp_numpy_style(params, X, Y):
@@ -83,9 +92,9 @@ def test_a_perceptrons_gradient_stays_in_the_library(loss):
     params = [rng.normal(size=(4, 6)), rng.normal(size=6), rng.normal(size=(6, 3)),
               rng.normal(size=3)]
     X, Y = rng.normal(size=(5, 4)), np.eye(3)[rng.integers(0, 3, size=5)]
-    value, g = cr.value_and_grad(loss)([xp.asarray(p) for p in params], xp.asarray(X),
-                                       xp.asarray(Y))
+    value, g = cr.value_and_grad(loss)([on_device(p) for p in params], on_device(X),
+                                       on_device(Y))
     value_ref, g_ref = cr.value_and_grad(loss)(params, X, Y)
     for got, want in zip([value, *g], [value_ref, *g_ref], strict=True):
         assert namespace(got) is xp
-        np.testing.assert_allclose(np.asarray(got), want, rtol=1e-13, atol=1e-15)
+        np.testing.assert_allclose(to_numpy(got), want, rtol=1e-13, atol=1e-15)

@@ -13,6 +13,7 @@ import chainrule.numpy as cnp
 from chainrule.backend import BackendError, namespace
 
 xp = pytest.importorskip("array_api_strict", reason="array-api-strict (dev extra) not installed")
+from tests.strict_device import on_device, to_numpy  # noqa: E402  (after the skip)
 
 A = np.array([[0.5, -np.inf, 2.0], [np.nan, -0.25, np.inf]])
 
@@ -27,9 +28,9 @@ A = np.array([[0.5, -np.inf, 2.0], [np.nan, -0.25, np.inf]])
     lambda m, a: m.searchsorted(a[0, :2], a[0, :2], "right"),
 ])
 def test_values_are_numpys_and_stay_in_the_namespace(call):
-    got = call(cnp, xp.asarray(A))
+    got = call(cnp, on_device(A))
     assert namespace(got) is xp
-    np.testing.assert_array_equal(np.asarray(got), call(np, A))
+    np.testing.assert_array_equal(to_numpy(got), call(np, A))
 
 
 def test_shape_ndim_size_are_python_values_inside_a_trace():
@@ -38,12 +39,12 @@ def test_shape_ndim_size_are_python_values_inside_a_trace():
         assert cnp.size(v, axis=1) == 3 and not cnp.iscomplexobj(v)
         return cnp.sum(v) * cnp.shape(v)[0]
 
-    _, t = cr.jvp(f, (xp.asarray(np.ones((2, 3))),), (xp.asarray(np.ones((2, 3))),))
+    _, t = cr.jvp(f, (on_device(np.ones((2, 3))),), (on_device(np.ones((2, 3))),))
     assert namespace(t) is xp and float(t) == 12.0
 
 
 def test_what_the_standard_lacks_is_refused_plainly():
-    a = xp.asarray(A)
+    a = on_device(A)
     with pytest.raises(BackendError, match="numpy.isclose: has no Array API equivalent"):
         cnp.isclose(a, a)
     with pytest.raises(BackendError, match="numpy.round: rounds to whole numbers only"):

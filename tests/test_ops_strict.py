@@ -1,6 +1,7 @@
 """Every registered primitive on a strict Array API namespace (``array-api-strict``, dev extra),
 through the registry's specs: each case either runs in that namespace, giving NumPy's value and
-NumPy's derivatives in both modes with every result still an array-api-strict array, or raises
+NumPy's derivatives in both modes with every result still an array-api-strict array on the
+device of the inputs (not the library's default: ``tests/strict_device.py``), or raises
 ``BackendError`` (not ported yet, said plainly). Nothing may come back as a NumPy array, and no
 other error may come out: that would be a silent copy or a confusing failure (DESIGN.md
 principle 5; issue 12). ``tests/strict_ported.txt`` lists the specs that run (a spec name: all
@@ -21,6 +22,7 @@ from tests.specs.base import Spec
 from tests.test_ops import CASES, IDS
 
 xp = pytest.importorskip("array_api_strict", reason="array-api-strict (dev extra) not installed")
+from tests.strict_device import on_device, to_numpy  # noqa: E402  (after the skip)
 
 with open(os.path.join(os.path.dirname(__file__), "strict_ported.txt")) as _f:
     PORTED = {line.strip() for line in _f if line.strip() and not line.startswith("#")}
@@ -65,7 +67,7 @@ def test_runs_in_the_strict_namespace_or_refuses(spec: Spec, case: int, case_id:
     xs = spec.inputs(case)
     ts = [np.full_like(x, 0.5) for x in xs]
     try:
-        got = _run(spec, [xp.asarray(x) for x in xs], [xp.asarray(t) for t in ts])
+        got = _run(spec, [on_device(x) for x in xs], [on_device(t) for t in ts])
     except BackendError:
         assert not ported, f"{case_id} is listed as ported but refused"
         return
@@ -74,4 +76,4 @@ def test_runs_in_the_strict_namespace_or_refuses(spec: Spec, case: int, case_id:
     assert len(got) == len(expected)
     for g, e in zip(got, expected, strict=True):
         assert namespace(g) is xp, f"{spec.name}: a result left the array-api-strict namespace"
-        np.testing.assert_allclose(np.asarray(g), e, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(to_numpy(g), e, rtol=1e-12, atol=1e-12)

@@ -13,6 +13,7 @@ from chainrule.backend import BackendError, namespace
 from chainrule.ops import portable_b
 
 xp = pytest.importorskip("array_api_strict", reason="array-api-strict (dev extra) not installed")
+from tests.strict_device import on_device, to_numpy  # noqa: E402  (after the skip)
 
 X = np.arange(12.0).reshape(3, 4) - 4.5
 
@@ -29,7 +30,7 @@ def _strict(out):
 ])
 def test_standard_index_picks_what_numpy_picks(index):
     basic = portable_b.standard_index(index, X.shape)
-    np.testing.assert_array_equal(np.asarray(xp.asarray(X)[basic]), X[index])
+    np.testing.assert_array_equal(to_numpy(on_device(X)[basic]), X[index])
 
 
 def test_scatter_adds_repeats_in_the_order_of_add_at():
@@ -37,19 +38,19 @@ def test_scatter_adds_repeats_in_the_order_of_add_at():
     g = np.array([[0.1, 1e16], [-1e16, 0.3], [2.0, 0.7]])
     expected = np.zeros(4)
     np.add.at(expected, pos, g)
-    got = portable_b.scatter(xp.asarray(g), pos, (4,))
-    np.testing.assert_array_equal(np.asarray(_strict(got)), expected)
+    got = portable_b.scatter(on_device(g), pos, (4,))
+    np.testing.assert_array_equal(to_numpy(_strict(got)), expected)
 
 
 def test_fancy_reads_and_their_gradients_stay_in_the_library():
     def f(x):
         return x[[2, 0, 2], 1:] * x[X > 0][:3] + cnp.take(x, [3, 3, 0], axis=1)[:, :3]
 
-    for lib in (np, xp):
-        out, back = cr.vjp(f, lib.asarray(X))
+    for lib, make in ((np, np.asarray), (xp, on_device)):
+        out, back = cr.vjp(f, make(X))
         (g,) = back(lib.ones_like(out))
         if lib is xp:
-            got = [np.asarray(_strict(v)) for v in (out, g)]
+            got = [to_numpy(_strict(v)) for v in (out, g)]
         else:
             want = [out, g]
     for a, b in zip(got, want, strict=True):
@@ -62,26 +63,26 @@ def test_a_boolean_mask_of_the_library_indexes_and_assigns():
         y[x > 0] = 0.0
         return y[x < 0]
 
-    x = xp.asarray(X)
+    x = on_device(X)
     out, back = cr.vjp(f, x)
     (g,) = back(xp.ones_like(out))
-    np.testing.assert_array_equal(np.asarray(_strict(out)), 2 * X[X < 0])
-    np.testing.assert_array_equal(np.asarray(_strict(g)), 2.0 * (X < 0))
+    np.testing.assert_array_equal(to_numpy(_strict(out)), 2 * X[X < 0])
+    np.testing.assert_array_equal(to_numpy(_strict(g)), 2.0 * (X < 0))
 
 
 def test_an_integer_index_array_of_the_library_is_refused_before_anything_runs():
     with pytest.raises(BackendError, match="getitem: an index entry of type array_api_strict"):
-        cr.vjp(lambda x: x[xp.asarray([0, 2])], xp.asarray(X))
+        cr.vjp(lambda x: x[on_device([0, 2])], on_device(X))
 
 
 def test_concatenate_with_a_dtype_is_refused():
     with pytest.raises(BackendError, match="concatenate: dtype="):
-        cnp.concatenate([xp.asarray(X), xp.asarray(X)], dtype=np.float32)
+        cnp.concatenate([on_device(X), on_device(X)], dtype=np.float32)
 
 
 def test_a_numpy_constant_among_library_arrays_is_refused():
     with pytest.raises(BackendError, match="mixed with array_api_strict"):
-        cr.vjp(lambda x: cnp.concatenate([x, X]), xp.asarray(X))
+        cr.vjp(lambda x: cnp.concatenate([x, X]), on_device(X))
 
 
 @pytest.mark.parametrize("name, f", [
@@ -97,11 +98,11 @@ def test_a_numpy_constant_among_library_arrays_is_refused():
     ("polyval", lambda a: cnp.polyval([1.0, 2.0], a)),
 ])
 def test_plain_library_arrays_are_computed_by_that_library(name, f):
-    got = _strict(f(xp.asarray(X)))
+    got = _strict(f(on_device(X)))
     want = f(X)
     for g, w in zip(got if isinstance(got, list) else [got],
                     want if isinstance(want, list) else [want], strict=True):
-        np.testing.assert_array_equal(np.asarray(g), w)
+        np.testing.assert_array_equal(to_numpy(g), w)
 
 
 def _layer(x, w):
@@ -112,12 +113,12 @@ def _layer(x, w):
 def test_float32_stays_float32_through_a_layer():
     rng = np.random.default_rng(0)
     x, w = (rng.standard_normal(s).astype(np.float32) for s in ((4, 3), (3, 2)))
-    out, back = cr.vjp(lambda w: _layer(xp.asarray(x), w), xp.asarray(w))
+    out, back = cr.vjp(lambda w: _layer(on_device(x), w), on_device(w))
     (g,) = back(xp.ones_like(out))
     assert out.dtype == xp.float32 and g.dtype == xp.float32
     ref_out, ref_back = cr.vjp(lambda w: _layer(x, w), w)
-    np.testing.assert_array_equal(np.asarray(out), ref_out)
-    np.testing.assert_array_equal(np.asarray(g), ref_back(np.ones_like(ref_out))[0])
+    np.testing.assert_array_equal(to_numpy(out), ref_out)
+    np.testing.assert_array_equal(to_numpy(g), ref_back(np.ones_like(ref_out))[0])
 
 
 def test_in_place_updates_follow_numpy_on_library_arrays():
@@ -128,11 +129,11 @@ def test_in_place_updates_follow_numpy_on_library_arrays():
         v *= 2.0
         return y
 
-    out, back = cr.vjp(f, xp.asarray(np.array([1.0, 2.0, 3.0])))
-    np.testing.assert_array_equal(np.asarray(_strict(out)), [9.0, 4.0, 6.0])
-    np.testing.assert_array_equal(np.asarray(back(xp.ones_like(out))[0]), [0.0, 2.0, 5.0])
+    out, back = cr.vjp(f, on_device(np.array([1.0, 2.0, 3.0])))
+    np.testing.assert_array_equal(to_numpy(_strict(out)), [9.0, 4.0, 6.0])
+    np.testing.assert_array_equal(to_numpy(back(xp.ones_like(out))[0]), [0.0, 2.0, 5.0])
     with pytest.raises(TypeError, match="same_kind"):
-        cr.vjp(lambda x: _iadd(x * 1.0, 1j * x), xp.asarray(np.ones(2)))
+        cr.vjp(lambda x: _iadd(x * 1.0, 1j * x), on_device(np.ones(2)))
 
 
 def _iadd(y, v):
@@ -141,13 +142,13 @@ def _iadd(y, v):
 
 
 def test_matrix_rank_uses_the_library():
-    assert int(_strict(cnp.linalg.matrix_rank(xp.asarray(np.diag([1.0, 0.0, 2.0]))))) == 2
+    assert int(_strict(cnp.linalg.matrix_rank(on_device(np.diag([1.0, 0.0, 2.0]))))) == 2
 
 
 def test_broadcast_helpers_keep_the_library():
     from chainrule.broadcast import broadcast_array, unbroadcast
 
-    spread = _strict(broadcast_array(xp.asarray(np.array([1.0, 2.0])), (2, 2)))
-    np.testing.assert_array_equal(np.asarray(spread), [[1.0, 2.0], [1.0, 2.0]])
-    summed = _strict(unbroadcast(xp.ones((2, 3)), (2, 1)))
-    np.testing.assert_array_equal(np.asarray(summed), [[3.0], [3.0]])
+    spread = _strict(broadcast_array(on_device(np.array([1.0, 2.0])), (2, 2)))
+    np.testing.assert_array_equal(to_numpy(spread), [[1.0, 2.0], [1.0, 2.0]])
+    summed = _strict(unbroadcast(on_device(np.ones((2, 3))), (2, 1)))
+    np.testing.assert_array_equal(to_numpy(summed), [[3.0], [3.0]])

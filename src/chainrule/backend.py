@@ -171,7 +171,7 @@ def zeros_like(x: Any) -> Any:
     """
     if not foreign(x):
         return np.zeros(np.shape(x), dtype=np.result_type(x))
-    return library(x).zeros(tuple(x.shape), dtype=x.dtype)
+    return library(x).zeros(tuple(x.shape), dtype=x.dtype, device=device(x))
 
 
 def ones_like(x: Any) -> Any:
@@ -184,7 +184,24 @@ def ones_like(x: Any) -> Any:
     """
     if not foreign(x):
         return np.ones(np.shape(x), dtype=np.result_type(x))
-    return library(x).ones(tuple(x.shape), dtype=x.dtype)
+    return library(x).ones(tuple(x.shape), dtype=x.dtype, device=device(x))
+
+
+def device(x: Any) -> Any:
+    """The device of another library's array ``x``, under every level of tracing: where the
+    constants it is computed with must be created (its library's default device may be another,
+    and arrays of two devices do not combine).
+
+    Example:
+        >>> import numpy as np
+        >>> device(np.ones(2))
+        'cpu'
+    """
+    while _traced(x):
+        x = x._value
+    if _deferred(x):  # not computed yet: its own operands tell
+        return device(x.value if x.value is not None else next(a for a in x.args if foreign(a)))
+    return x.device
 
 
 def library(*xs: Any) -> ModuleType:
@@ -283,22 +300,23 @@ def as_arrays(xp: ModuleType, args: Any) -> list[Any]:
     """``args`` with Python scalars made arrays of ``xp`` the way NumPy treats them (weak
     scalars, NEP 50): of the array operand's dtype (``float32 array * 2.0`` stays float32),
     promoted where the scalar's kind is wider (a float with an integer array gives the default
-    float, a complex with a real array the complex dtype of its precision)."""
+    float, a complex with a real array the complex dtype of its precision), on the array
+    operand's device."""
     like = next((a for a in args if not isinstance(a, bool | int | float | complex)), None)
     if like is None:
         return list(args)
-    return [_scalar(xp, a, like.dtype) if isinstance(a, bool | int | float | complex) else a
-            for a in args]
+    return [_scalar(xp, a, like.dtype, device(like))
+            if isinstance(a, bool | int | float | complex) else a for a in args]
 
 
-def _scalar(xp: ModuleType, s: bool | int | float | complex, dtype: Any) -> Any:
+def _scalar(xp: ModuleType, s: bool | int | float | complex, dtype: Any, where: Any) -> Any:
     if isinstance(s, complex) and not xp.isdtype(dtype, "complex floating"):
         dtype = xp.complex64 if dtype == xp.float32 else xp.complex128
     elif isinstance(s, float) and not xp.isdtype(dtype, ("real floating", "complex floating")):
         dtype = None  # the default floating dtype
     elif isinstance(s, int) and not isinstance(s, bool) and xp.isdtype(dtype, "bool"):
         dtype = None
-    return xp.asarray(s, dtype=dtype)
+    return xp.asarray(s, dtype=dtype, device=where)
 
 
 def to_host(x: Any) -> np.ndarray:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from chainrule.backend import BackendError
+from chainrule.backend import BackendError, device, foreign
 from chainrule.describe import describe
 
 if TYPE_CHECKING:
@@ -34,14 +34,33 @@ _ANNOTATED = {ValueError: OperationValueError, TypeError: OperationTypeError,
 
 
 def annotated(e: Exception, prim: Primitive, args, params) -> Exception:
-    """The error ``e`` of a primitive's implementation, re-raised naming the operation."""
+    """The error ``e`` of a primitive's implementation, re-raised naming the operation (and,
+    where its operands sit on different devices of their library, those devices)."""
     if isinstance(e, OperationError | BackendError):  # already names what went wrong
         return e
     inputs = ", ".join(describe(a) for a in args)
     shown = {k: v for k, v in params.items() if not hasattr(v, "shape")}
     where = f" with {shown}" if shown else ""
     cls = next(c for base, c in _ANNOTATED.items() if isinstance(e, base))
+    devices = _devices(args)
+    if len(devices) > 1:
+        return cls(
+            f"{prim.name} failed on ({inputs}){where}: its operands are on different devices "
+            f"({' and '.join(map(str, devices))}): {str(e).rstrip('.')}. Move them to one "
+            f"device first (x.to_device(...)); nothing is copied between devices behind your "
+            f"back."
+        )
     return cls(
         f"{prim.name} failed on ({inputs}){where}: {e}. Check the shapes and dtypes of "
         f"the operands (NumPy broadcasting rules apply)."
     )
+
+
+def _devices(args) -> list:
+    """The distinct devices of the operands that are other libraries' arrays (NumPy's have
+    one device: none are listed for them)."""
+    found: list = []
+    for a in args:
+        if foreign(a) and (d := device(a)) not in found:
+            found.append(d)
+    return found

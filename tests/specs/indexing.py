@@ -6,6 +6,8 @@ import numpy as np
 
 import chainrule as cr
 import chainrule.numpy as cnp
+from chainrule.backend import device
+from chainrule.ops.gather_along import gather_along, scatter_along
 from chainrule.ops.getitem import _scatter_add
 from chainrule.ops.indexing import _permute
 from chainrule.ops.portable_b import xp_of
@@ -15,6 +17,7 @@ V, M, T = (5,), (3, 4), (2, 3, 4)
 MASK = np.array([[True, False, True, True], [False, False, True, False], [True, True, False, True]])
 REPEATED = np.array([2, 0, 2, 2, 1])
 PERM = np.array([[2, 0, 3, 1], [0, 1, 2, 3], [3, 2, 1, 0]])  # along axis 1 of an M array
+ALONG = np.array([[0, 0], [3, 1], [2, 2]])  # positions along axis 1 of an M array, repeated
 
 
 def _updated(index):
@@ -30,9 +33,21 @@ def _updated(index):
 
 def _permuted(x):
     """``PERM`` along axis 1, the permutation given in ``x``'s own library (as sort does)."""
-    xp = xp_of(x) or np
-    return _permute(x, perm=xp.asarray(PERM), inverse=xp.asarray(np.argsort(PERM, axis=1)),
-                    axis=1)
+    return _permute(x, perm=_in_library(x, PERM),
+                    inverse=_in_library(x, np.argsort(PERM, axis=1)), axis=1)
+
+
+def _in_library(x, a):
+    """The NumPy constant ``a`` in ``x``'s library, on its device (NumPy's ``a`` for NumPy)."""
+    xp = xp_of(x)
+    return a if xp is None else xp.asarray(a, device=device(x))
+
+
+def _scatter_along_ref(g):
+    out = np.zeros((3, 4), dtype=g.dtype)
+    for i, j in np.ndindex(ALONG.shape):
+        out[i, ALONG[i, j]] += g[i, j]
+    return out
 
 
 def _scatter_ref(g):
@@ -75,6 +90,11 @@ SPECS = [
          _scatter_ref, (((5,),),), ("scatter_add",)),
     Spec("permute_along", _permuted,  # sort's primitive for other libraries' arrays
          lambda x: np.take_along_axis(x, PERM, 1), ((M,),), ("permute_along",)),
+    Spec("gather_along",  # take_along_axis at another library's indices
+         lambda x: gather_along(x, idx=_in_library(x, ALONG), axis=1, size=4),
+         lambda x: np.take_along_axis(x, ALONG, 1), ((M,),), ("gather_along",)),
+    Spec("scatter_along", lambda g: scatter_along(g, idx=_in_library(g, ALONG), axis=1, size=4),
+         _scatter_along_ref, (((3, 2),),), ("scatter_along",)),
     Spec("index_update-row", lambda x, v: cnp.index_update(x, 1, v), _updated(1),
          ((M, ()), (M, (4,)), (M, (1, 4))), ("index_update",)),
     Spec("index_update-slice", lambda x, v: cnp.index_update(x, (slice(None), 0), v),
@@ -98,7 +118,7 @@ SPECS = [
          lambda x: np.take_along_axis(x, np.array([[0, 0], [3, 1]]), 1), (((2, 4),),),
          ("getitem",)),
     Spec("take_along_axis-argsort",
-         lambda x: cnp.take_along_axis(x, np.argsort(cr.stop_gradient(x), axis=0), axis=0),
+         lambda x: cnp.take_along_axis(x, cnp.argsort(cr.stop_gradient(x), axis=0), axis=0),
          lambda x: np.take_along_axis(x, np.argsort(x, axis=0), axis=0), ((M,), (T,)),
          ("getitem",), sample=_distinct),
     Spec("sort", cnp.sort, np.sort, ((V,), (M,), (T,)), ("getitem",), sample=_distinct),

@@ -49,9 +49,10 @@ def _composed(name: str, xp: Any, x: Any) -> Any:
     if name == "isneginf":
         return xp.isinf(x) & (x < 0)
     complex_imag = xp.imag(x) != 0 if dtype_kind(x) == "c" else None
-    if name == "iscomplex":
-        return complex_imag if complex_imag is not None else xp.zeros(x.shape, dtype=xp.bool)
-    return ~complex_imag if complex_imag is not None else xp.ones(x.shape, dtype=xp.bool)
+    if complex_imag is None:
+        fill = xp.zeros if name == "iscomplex" else xp.ones
+        return fill(x.shape, dtype=xp.bool, device=x.device)
+    return complex_imag if name == "iscomplex" else ~complex_imag
 
 
 def elsewhere(name: str, args: tuple, kwargs: dict) -> Any:

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.backend import any_foreign, refuse_foreign
+from chainrule.backend import device as device_of
 from chainrule.backend import library as plain_namespace
 from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import indexing as _indexing
@@ -108,11 +109,14 @@ def _linspace_elsewhere(start: Any, stop: Any, num: int, endpoint: bool) -> Any:
     arithmetic's primitives: that library's operators do not defer to traced values)."""
     xp = plain_namespace(start, stop)
     dt = numpy_result_type(start, stop, 0.0)
+    where = device_of(start if any_foreign(start) else stop)
     start, stop = (_elementwise.astype(v, dt) if isinstance(v, Tracer) or any_foreign(v)
-                   else xp.asarray(v, dtype=xp_dtype(xp, dt)) for v in (start, stop))
+                   else xp.asarray(v, dtype=xp_dtype(xp, dt), device=where)
+                   for v in (start, stop))
     delta = stop - start
     div = num - 1 if endpoint else num
-    y = xp.reshape(xp.arange(0, num, dtype=xp_dtype(xp, dt)), (-1,) + (1,) * delta.ndim)
+    y = xp.reshape(xp.arange(0, num, dtype=xp_dtype(xp, dt), device=where),
+                   (-1,) + (1,) * delta.ndim)
     if div > 0:
         step = delta / div
         y = multiply(delta, y / div) if any_true(primal(step) == 0) else multiply(step, y)
@@ -262,8 +266,9 @@ def _full_like_elsewhere(a: Any, fill_value: Any, dtype: Any, shape: Any, device
     if isinstance(fill_value, Tracer):
         return _filled(shape, fill_value, dtype, "full_like")
     xp = plain_namespace(pa, fill_value)
-    if isinstance(fill_value, bool | int | float | complex):
-        return xp.full(shape, fill_value, dtype=xp_dtype(xp, dtype), device=device)
+    if isinstance(fill_value, bool | int | float | complex):  # NumPy's device=None: a's
+        return xp.full(shape, fill_value, dtype=xp_dtype(xp, dtype),
+                       device=pa.device if device is None else device)
     plain = xp.astype(primal(fill_value), xp_dtype(xp, dtype))
     return xp.asarray(xp.broadcast_to(plain, shape), copy=True)
 
@@ -288,8 +293,9 @@ def meshgrid(*xi: Any, copy: bool = True, sparse: bool = False, indexing: str = 
     if indexing not in ("xy", "ij"):
         raise ValueError("Valid values for `indexing` are 'xy' and 'ij'.")
     if any_foreign(*xi):  # numbers join the arrays' library (NumPy arrays are refused)
-        xp = plain_namespace(*xi)
-        xi = tuple(x if isinstance(x, Tracer) or any_foreign(x) else xp.asarray(x) for x in xi)
+        xp, where = plain_namespace(*xi), device_of(next(x for x in xi if any_foreign(x)))
+        xi = tuple(x if isinstance(x, Tracer) or any_foreign(x) else xp.asarray(x, device=where)
+                   for x in xi)
     ndim = len(xi)
     shapes = [[1] * ndim for _ in xi]
     for i in range(ndim):

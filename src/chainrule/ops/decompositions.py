@@ -23,6 +23,7 @@ import operator
 
 import numpy as np
 
+from chainrule.backend import device as device_of
 from chainrule.backend import foreign, namespace
 from chainrule.backend import library as xp_of
 from chainrule.describe import describe
@@ -54,7 +55,8 @@ def _masks(x, lower):
         read, strict = np.tri(n, dtype=x.dtype), np.tri(n, k=-1, dtype=x.dtype)
         return (read, strict) if lower else (read.T, strict.T)
     xp = xp_of(x)  # another library's values: the masks in its namespace
-    read, strict = tri(xp, n, 0, x.dtype), tri(xp, n, -1, x.dtype)
+    where = device_of(x)
+    read, strict = tri(xp, n, 0, x.dtype, where), tri(xp, n, -1, x.dtype, where)
     return (read, strict) if lower else (xp.matrix_transpose(read), xp.matrix_transpose(strict))
 
 
@@ -198,7 +200,8 @@ def _phi(x):
     n = x.shape[-1]
     if not isinstance(x.dtype, np.dtype):  # another library's values: its namespace
         xp = xp_of(x)
-        return x * (tri(xp, n, -1, x.dtype) + 0.5 * xp.eye(n, dtype=x.dtype))
+        where = device_of(x)
+        return x * (tri(xp, n, -1, x.dtype, where) + 0.5 * xp.eye(n, dtype=x.dtype, device=where))
     mask = np.tri(n, n, -1) + 0.5 * np.eye(n)
     return x * mask.astype(x.dtype)
 
@@ -336,7 +339,8 @@ def matrix_power(a, n):
         if isinstance(a.dtype, np.dtype):
             return np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape).copy()
         xp = xp_of(a)
-        return xp.broadcast_to(xp.eye(a.shape[-1], dtype=a.dtype), a.shape)
+        return xp.broadcast_to(xp.eye(a.shape[-1], dtype=a.dtype, device=device_of(a)),
+                               a.shape)
     if n < 0:
         a, n = _inv(a), -n
     result = None

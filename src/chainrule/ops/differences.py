@@ -103,7 +103,8 @@ def ediff1d(ary: Any, to_end: Any = None, to_begin: Any = None) -> Any:
         if isinstance(v, list | tuple | int | float) and foreign(out):
             # Python values join another library's array in that library (NumPy arrays would
             # need a copy, and are refused by the join)
-            v = namespace(primal(out)).asarray(v, dtype=primal(out).dtype)
+            v = namespace(primal(out)).asarray(v, dtype=primal(out).dtype,
+                                               device=primal(out).device)
         return [_elementwise.astype(_shape.ravel(_array(v)), out.dtype)]
 
     parts = [*joined(to_begin), out, *joined(to_end)]
@@ -270,7 +271,8 @@ def _cumulative(name: str, scan: Any, x: Any, axis: Any, dtype: Any, out: Any,
     if include_initial:
         shape = list(res.shape)
         shape[axis] = 1
-        first = (plain_namespace(res).full(tuple(shape), initial, dtype=primal(res).dtype)
+        first = (plain_namespace(res).full(tuple(shape), initial, dtype=primal(res).dtype,
+                                           device=primal(res).device)
                  if any_foreign(res) else np.full(shape, initial, dtype=res.dtype))
         res = _join.concatenate([first, res], axis=axis)
     return res

@@ -76,7 +76,7 @@ def _largest(v):
     if foreign(v):
         xp, vp = xp_of(v), primal(v)
         k = xp.argmax(xp.abs(vp), axis=-2)
-        onehot = xp.arange(vp.shape[-2])[:, None] == k[..., None, :]
+        onehot = xp.arange(vp.shape[-2], device=vp.device)[:, None] == k[..., None, :]
         return xp.astype(onehot, real_dtype(xp, vp.dtype))
     vp = np.asarray(primal(v))
     k = np.argmax(np.abs(vp), axis=-2)  # (..., N)

@@ -246,7 +246,9 @@ def _astype_elsewhere(x, dtype, copy, device):
     target, source = numpy_dtype(dtype), numpy_dtype(primal(x).dtype)
     xp_target = xp_dtype(xp, target)  # a BackendError for a dtype outside the standard
     if not isinstance(x, Tracer):
-        return xp.astype(x, xp_target, copy=copy, device=device)
+        # (device=None would be the library's default device in array-api-strict, not x's)
+        where = x.device if device is None else device
+        return xp.astype(x, xp_target, copy=copy, device=where)
     if device is not None:
         raise ValueError(f"astype: device={device!r} is not supported on traced values")
     if target.kind in "fc":

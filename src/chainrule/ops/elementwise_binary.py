@@ -57,7 +57,7 @@ def _share_elsewhere(win, tie, operands):
     share = xp.astype(win, dtype)
     if tie is False or not bool(xp.any(tie)):
         return share
-    return xp.where(tie, xp.asarray(0.5, dtype=dtype), share)
+    return xp.where(tie, xp.asarray(0.5, dtype=dtype, device=share.device), share)
 
 
 def _where_xp_impl(x, y, condition):

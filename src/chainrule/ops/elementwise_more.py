@@ -119,7 +119,7 @@ def _nan_to_num_elsewhere(x: Any, nan: Any, posinf: Any, neginf: Any) -> Any:
                         (xp.isinf(v) & (v < 0), float(info.min) if neginf is None else neginf)):
         if bool(xp.any(mask)):
             value = _elementwise.astype(value, v.dtype) if isinstance(value, Tracer) else (
-                xp.asarray(primal(value), dtype=v.dtype))
+                xp.asarray(primal(value), dtype=v.dtype, device=v.device))
             out = _elementwise.where(mask, value, out)
     if out is not x:
         return out

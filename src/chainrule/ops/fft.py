@@ -92,9 +92,13 @@ def _hermitian_weights(n: int, axis: int, like):
     """``d_j`` of the module docstring (1 at DC and, for even n, Nyquist; 2 elsewhere), in
     ``like``'s namespace and real dtype, shaped to broadcast along ``axis``."""
     xp = namespace(primal(like))
-    dtype = np.result_type(like.dtype, np.float32) if xp is np else real_dtype(xp, like.dtype)
-    k = xp.arange(n // 2 + 1)
-    d = 2 * xp.ones(k.shape, dtype=dtype) - xp.astype(k == 0, dtype) - xp.astype(2 * k == n, dtype)
+    if xp is np:
+        dtype, where = np.result_type(like.dtype, np.float32), {}
+    else:  # the constants on the value's device
+        dtype, where = real_dtype(xp, like.dtype), {"device": primal(like).device}
+    k = xp.arange(n // 2 + 1, **where)
+    d = 2 * xp.ones(k.shape, dtype=dtype, **where) - xp.astype(k == 0, dtype) - xp.astype(
+        2 * k == n, dtype)
     return xp.reshape(d, k.shape + (1,) * (like.ndim - 1 - axis))
 
 

@@ -56,7 +56,7 @@ def _check_distinct_xp(w, wp, op: str, what: str, advice: str, values: str) -> N
     gaps = xp.abs(wp[..., :, None] - wp[..., None, :])
     scale = xp.max(xp.abs(wp), axis=-1, keepdims=True)[..., None]
     tol = n * xp.finfo(wp.dtype).eps * scale
-    bad = (gaps <= tol) & ~xp.eye(n, dtype=xp.bool)
+    bad = (gaps <= tol) & ~xp.eye(n, dtype=xp.bool, device=wp.device)
     if bool(xp.any(bad)):
         raise RepeatedValuesError(
             f"{op}: the {what} have no derivative at this input: two {values} are equal "
@@ -76,6 +76,6 @@ def inverse_gaps(w, op: str, what: str, advice: str, values: str = "values"):
     n = w.shape[-1]
     wp = primal(w)
     eye = np.eye(n, dtype=np.asarray(wp).dtype) if not foreign(wp) else \
-        namespace(wp).eye(n, dtype=wp.dtype)
+        namespace(wp).eye(n, dtype=wp.dtype, device=wp.device)
     diff = reshape(w, w.shape[:-1] + (1, n)) - reshape(w, w.shape + (1,))  # w_j - w_i
     return (1.0 - eye) / (diff + eye)

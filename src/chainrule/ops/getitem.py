@@ -107,7 +107,7 @@ def _scatter_add_xp(g, index, shape, unique):
     elif not portable_b.foreign_mask(index, len(shape)):
         return portable_b.scatter(g, portable_b.positions(shape, lambda a: a[index]), shape)
     xp = namespace(g)
-    out = xp.zeros(shape, dtype=g.dtype)
+    out = xp.zeros(shape, dtype=g.dtype, device=g.device)
     out[index] = xp.reshape(g, out[index].shape) if basic is not None else g
     return out
 

@@ -5,7 +5,8 @@
 gathers the cotangent from those places (only the last of repeated writes reaches ``v``, as in
 NumPy, where the last write wins). ``take``, ``take_along_axis`` and ``sort`` are reads; on
 another library's array ``sort`` finds its permutation with that library's ``argsort`` and
-moves entries with ``permute_along`` (``take_along_axis`` there).
+moves entries with ``permute_along`` (``take_along_axis`` there), and ``take_along_axis`` at
+that library's indices gathers there (``ops/gather_along.py``).
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import foreign, namespace
+from chainrule.backend import dtype_kind, foreign, namespace
 from chainrule.describe import describe
 from chainrule.ops import portable_b
+from chainrule.ops.gather_along import gather_along
 from chainrule.ops.getitem import (
     _axis,
     _constant_entry,
@@ -57,13 +59,14 @@ def _index_update_vjp_value(g, ans, x, value, index, unique, keep):
     c = _getitem(g, index=index, shape=g.shape, unique=unique)
     # Repeated writes: only the last write of each position shows in y (NumPy's rule).
     if keep is not None and foreign(c):  # the mask, a constant, in the cotangent's library
-        keep = namespace(primal(c)).asarray(keep, dtype=c.dtype)
+        keep = namespace(primal(c)).asarray(keep, dtype=c.dtype, device=primal(c).device)
     return c if keep is None else c * keep
 
 
 def _zeros_like(ans):
     return (np.zeros(ans.shape, ans.dtype) if not foreign(ans)
-            else namespace(primal(ans)).zeros(ans.shape, dtype=ans.dtype))
+            else namespace(primal(ans)).zeros(ans.shape, dtype=ans.dtype,
+                                              device=primal(ans).device))
 
 
 _index_update = Primitive("index_update", _index_update_impl, save_args=False, save_ans=False,
@@ -178,6 +181,8 @@ def take_along_axis(arr: Any, indices: Any, axis: Any = -1) -> Any:
         array([[1., 0.],
                [0., 1.]])
     """
+    if foreign(indices):  # another library's positions stay there (ops/gather_along.py)
+        return _take_along_elsewhere(arr, indices, axis)
     idx = _indices(indices, "take_along_axis")
     if portable_b.numpy_only(arr):
         return np.take_along_axis(arr, idx, axis=axis)
@@ -191,6 +196,21 @@ def take_along_axis(arr: Any, indices: Any, axis: Any = -1) -> Any:
     axis = _axis(axis, arr.ndim, "take_along_axis")
     index = _along_axis_index(arr.shape, idx, axis)
     return _getitem(arr, index=index, shape=arr.shape, unique=False)
+
+
+def _take_along_elsewhere(arr: Any, indices: Any, axis: Any) -> Any:
+    """``take_along_axis`` at another library's integer ``indices``, of ``arr``'s shape but
+    along ``axis``, in that library."""
+    if dtype_kind(indices) not in "iu":
+        raise IndexError(f"take_along_axis: indices must be integers, got a {describe(indices)}")
+    if axis is None:
+        arr, indices, axis = ravel(arr), ravel(indices), 0
+    axis = _axis(axis, arr.ndim, "take_along_axis")
+    others = [d for i, d in enumerate(indices.shape) if i != axis]
+    if indices.ndim != arr.ndim or others != [d for i, d in enumerate(arr.shape) if i != axis]:
+        raise ValueError(f"take_along_axis: indices of shape {tuple(indices.shape)} must have "
+                         f"the array's shape but along axis {axis} ({describe(arr)})")
+    return gather_along(arr, idx=primal(indices), axis=axis, size=arr.shape[axis])
 
 
 # --- a permutation along one axis, found by another library -----------------------------------

@@ -19,7 +19,7 @@ from collections import Counter
 
 import numpy as np
 
-from chainrule.backend import dtype_kind
+from chainrule.backend import device, dtype_kind
 from chainrule.describe import describe
 from chainrule.ops import portable_b
 from chainrule.ops.arithmetic import multiply
@@ -319,7 +319,7 @@ def _triangle(m, k: int, lower: bool):
     n_rows, n_cols = m.shape[-2:] if m.ndim >= 2 else (m.shape[-1], m.shape[-1])
     xp = portable_b.xp_of(m)
     if xp is not None:  # the same 0/1 mask, made by the array's own library
-        ones = xp.ones((n_rows, n_cols), dtype=m.dtype)
+        ones = xp.ones((n_rows, n_cols), dtype=m.dtype, device=device(m))
         return multiply(m, xp.tril(ones, k=k) if lower else xp.triu(ones, k=k))
     mask = np.tri(n_rows, n_cols, k if lower else k - 1, dtype=bool)
     return multiply(m, (mask if lower else ~mask).astype(m.dtype))

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backend import device as device_of
 from chainrule.backend import dtype_kind as kind
 from chainrule.backend import foreign, namespace
 from chainrule.backend import library as xp_of
@@ -155,7 +156,8 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=_NoValue):
     if np.ndim(rcond) == 0:
         rcond = float(rcond)
     elif foreign(a):  # the Array API pinv takes one rtol per matrix: a float or an array
-        rcond = xp_of(a).asarray(rcond, dtype=real_dtype(xp_of(a), a.dtype))
+        rcond = xp_of(a).asarray(rcond, dtype=real_dtype(xp_of(a), a.dtype),
+                                 device=device_of(a))
     if hermitian:  # the triangle NumPy's eigh reads (a plain array: built in its namespace)
         a = _seen(a, True) if isinstance(a, Tracer) or not foreign(a) else \
             hermitian_from_triangle(namespace(a), a, True)

@@ -27,10 +27,12 @@ and runs in the arrays' namespace.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import scipy.linalg as sla
 
-from chainrule.backend import foreign
+from chainrule.backend import device, foreign
 from chainrule.backend import library as xp_of
 from chainrule.describe import describe
 from chainrule.ops.join import atleast_2d, concatenate
@@ -259,7 +261,8 @@ def block_diag(*arrs):
                          "dimensions")
     if any(foreign(b) for b in blocks):  # zeros in the blocks' namespace
         xp = xp_of(*blocks)
-        dtype, zeros = xp.result_type(*(primal(b) for b in blocks)), xp.zeros
+        dtype = xp.result_type(*(primal(b) for b in blocks))
+        zeros = partial(xp.zeros, device=device(next(b for b in blocks if foreign(b))))
     else:
         dtype, zeros = np.result_type(*(primal(b) for b in blocks)), np.zeros
     widths = [b.shape[1] for b in blocks]

@@ -60,14 +60,14 @@ def middle(s: Any, nan: bool) -> tuple[Any, Any, Any]:
     isnan = xp.isnan(ps)
     m = ps.shape[-1]
     n = (m - xp.sum(xp.astype(isnan, xp.int64), axis=-1) if nan
-         else xp.full(ps.shape[:-1], m, dtype=xp.int64))
+         else xp.full(ps.shape[:-1], m, dtype=xp.int64, device=ps.device))
     top = max(m - 1, 0)
     lo = xp.expand_dims(xp.clip((n - 1) // 2, 0, top), axis=-1)
     hi = xp.expand_dims(xp.clip(n // 2, 0, top), axis=-1)
     if nan:
         bad = n == 0
     else:
-        bad = isnan[..., -1] if m else xp.ones(ps.shape[:-1], dtype=xp.bool)
+        bad = isnan[..., -1] if m else xp.ones(ps.shape[:-1], dtype=xp.bool, device=ps.device)
     return lo, hi, bad
 
 
@@ -85,13 +85,13 @@ def positions(s: Any, q: Any, method: str, nan: bool) -> tuple:
     elif hasattr(q, "shape"):
         qq = xp.reshape(q, (-1,))
     else:
-        qq = xp.asarray([q], dtype=xp.float64)  # NumPy's reshape of a Python number
+        qq = xp.asarray([q], dtype=xp.float64, device=ps.device)  # NumPy's reshape of a number
     if nan:
         n = xp.expand_dims(m - xp.sum(xp.astype(isnan, xp.int64), axis=-1), axis=-1)
         empty = n[..., 0] == 0
     else:
         n = m
-        empty = isnan[..., -1] if m else xp.zeros(ps.shape[:-1], dtype=xp.bool)
+        empty = isnan[..., -1] if m else xp.zeros(ps.shape[:-1], dtype=xp.bool, device=ps.device)
     prev, nxt, gamma = _virtual(xp, n, qq, method)
     top = max(m - 1, 0)
     shape = tuple(ps.shape[:-1]) + tuple(qq.shape)

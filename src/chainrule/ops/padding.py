@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.backend import device
 from chainrule.ops.getitem import _axis, _constant_entry, _getitem
 from chainrule.ops.join import _as_array, concatenate
 from chainrule.ops.portable_b import numpy_only, xp_of
@@ -60,7 +61,7 @@ def pad(array, pad_width, mode="constant", **kwargs):
                 if isinstance(value, Tracer):
                     block = broadcast_to(value, shape)
                 elif xp is not None:
-                    block = xp.full(shape, value.item(), dtype=x.dtype)
+                    block = xp.full(shape, value.item(), dtype=x.dtype, device=device(x))
                 else:
                     block = np.full(shape, value, dtype=x.dtype)
                 parts.append(block)

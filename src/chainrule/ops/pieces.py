@@ -285,7 +285,7 @@ def _far_parts(xp: Any, items: tuple, ndmin: int, trans1d: int) -> list:
     parts = []
     for v in items:
         if isinstance(v, slice):
-            v = xp.asarray(np.r_[v], dtype=dtype)
+            v = xp.asarray(np.r_[v], dtype=dtype, device=arrays[0].device)
         else:
             p = next(plain)
             if not isinstance(v, Tracer):  # numbers take the common dtype, as in NumPy

@@ -7,10 +7,12 @@ derivatives of every order follow from those ops.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import numpy as np
 
+from chainrule.backend import device
 from chainrule.backend import dtype_kind as kind
 from chainrule.ops import cumulative as _cumulative
 from chainrule.ops import join as _join
@@ -40,7 +42,8 @@ def polyval(p: Any, x: Any) -> Any:
         raise TypeError("polyval: poly1d arguments are not supported on traced values")
     p, x = _array(p), _array(x)
     xp = xp_of(x)  # another library's array: the zeros are made by that library
-    y = np.zeros(x.shape, dtype=x.dtype) if xp is None else xp.zeros(x.shape, dtype=x.dtype)
+    y = (np.zeros(x.shape, dtype=x.dtype) if xp is None
+         else xp.zeros(x.shape, dtype=x.dtype, device=device(x)))
     for k in range(p.shape[0]):
         # (another library's array does not defer to a traced operand: x takes the lead)
         if xp is None:
@@ -68,7 +71,7 @@ def vander(x: Any, N: int | None = None, increasing: bool = False) -> Any:  # no
     xp = xp_of(x)
     if xp is not None:  # another library's array: its ones and zeros are made by that library
         dtype = x.dtype if kind(x) in "fc" else xp.int64
-        ones, zeros = xp.ones, xp.zeros
+        ones, zeros = (partial(make, device=device(x)) for make in (xp.ones, xp.zeros))
     else:
         dtype = np.promote_types(x.dtype, int)
         ones, zeros = np.ones, np.zeros

@@ -170,7 +170,7 @@ def positions(shape: tuple[int, ...], select: Callable[[np.ndarray], np.ndarray]
 
 
 def _take(xp: ModuleType, flat: Any, pos: np.ndarray) -> Any:
-    return xp.take(flat, xp.asarray(pos.reshape(-1)), axis=0)
+    return xp.take(flat, xp.asarray(pos.reshape(-1), device=flat.device), axis=0)
 
 
 def gather(x: Any, pos: np.ndarray) -> Any:
@@ -185,7 +185,7 @@ def scatter(g: Any, pos: np.ndarray, shape: tuple[int, ...]) -> Any:
     xp = namespace(g)
     flat = pos.reshape(-1)
     m = flat.size
-    padded = xp.concat([xp.reshape(g, (-1,)), xp.zeros((1,), dtype=g.dtype)])
+    padded = xp.concat([xp.reshape(g, (-1,)), xp.zeros((1,), dtype=g.dtype, device=g.device)])
     # rank[j]: how many earlier entries of g go to the same position as entry j
     order = np.argsort(flat, kind="stable")
     ranked = flat[order]
@@ -201,7 +201,9 @@ def scatter(g: Any, pos: np.ndarray, shape: tuple[int, ...]) -> Any:
         source[flat[chosen]] = chosen
         part = _take(xp, padded, source)
         out = part if out is None else out + part
-    return xp.zeros(shape, dtype=g.dtype) if out is None else xp.reshape(out, shape)
+    if out is None:
+        return xp.zeros(shape, dtype=g.dtype, device=g.device)
+    return xp.reshape(out, shape)
 
 
 def overwrite(x: Any, pos: np.ndarray, value: Any) -> Any:
@@ -211,7 +213,7 @@ def overwrite(x: Any, pos: np.ndarray, value: Any) -> Any:
     xp = namespace(x, value)
     size = math.prod(x.shape)
     if isinstance(value, bool | int | float | complex):
-        value = xp.full(pos.shape, value, dtype=x.dtype)
+        value = xp.full(pos.shape, value, dtype=x.dtype, device=x.device)
     else:
         value = xp.broadcast_to(xp.astype(value, x.dtype), pos.shape)
     source = np.arange(size, dtype=np.intp)

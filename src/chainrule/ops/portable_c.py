@@ -61,9 +61,10 @@ def real_dtype(xp: ModuleType, dtype: Any) -> Any:
     return xp.float32 if dtype == xp.complex64 else xp.float64
 
 
-def tri(xp: ModuleType, n: int, k: int, dtype: Any) -> Any:
-    """``numpy.tri(n, k=k, dtype=dtype)`` in ``xp``: ones on and below the k-th diagonal."""
-    return xp.tril(xp.ones((n, n), dtype=dtype), k=k)
+def tri(xp: ModuleType, n: int, k: int, dtype: Any, device: Any) -> Any:
+    """``numpy.tri(n, k=k, dtype=dtype)`` in ``xp`` on ``device``: ones on and below the k-th
+    diagonal."""
+    return xp.tril(xp.ones((n, n), dtype=dtype, device=device), k=k)
 
 
 def hermitian_from_triangle(xp: ModuleType, a: Any, lower: bool) -> Any:
@@ -83,7 +84,7 @@ def eye_of(x: Any, n: int, real: bool = False) -> Any:
     ``x`` (its real dtype with ``real``)."""
     p = primal(x)
     xp = namespace(p)
-    return xp.eye(n, dtype=real_dtype(xp, p.dtype) if real else p.dtype)
+    return xp.eye(n, dtype=real_dtype(xp, p.dtype) if real else p.dtype, device=p.device)
 
 
 def tri_of(x: Any, n: int, k: int, real: bool = False) -> Any:
@@ -91,4 +92,4 @@ def tri_of(x: Any, n: int, k: int, real: bool = False) -> Any:
     ``x`` (its real dtype with ``real``)."""
     p = primal(x)
     xp = namespace(p)
-    return tri(xp, n, k, real_dtype(xp, p.dtype) if real else p.dtype)
+    return tri(xp, n, k, real_dtype(xp, p.dtype) if real else p.dtype, p.device)

@@ -125,7 +125,7 @@ def _square_vjp(gq, gr, q, r, a):
 def _zeros(like, shape):
     if foreign(like):
         p = primal(like)
-        return namespace(p).zeros(shape, dtype=p.dtype)
+        return namespace(p).zeros(shape, dtype=p.dtype, device=p.device)
     return np.zeros(shape, dtype=np.asarray(primal(like)).dtype)
 
 

@@ -95,7 +95,7 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
         if any_foreign(avg):
             pavg = primal(avg)
             scl = plain_namespace(pavg).asarray(a.size / builtins.max(pavg.size, 1),
-                                                dtype=pavg.dtype)
+                                                dtype=pavg.dtype, device=pavg.device)
         else:
             scl = np.asarray(a.size / builtins.max(np.size(primal(avg)), 1), dtype=avg.dtype)
     else:
@@ -195,13 +195,14 @@ def _logsumexp_elsewhere(a, axis, b, keepdims, return_sign):
     xp = plain_namespace(a, b)
     real = xp.real(ap) if kind(ap) == "c" else ap
     if b is not None:
-        real = xp.where(primal(b) == 0, xp.asarray(-xp.inf, dtype=real.dtype), real)
+        minus_inf = xp.asarray(-xp.inf, dtype=real.dtype, device=real.device)
+        real = xp.where(primal(b) == 0, minus_inf, real)
     axes = _axes(axis, ap.ndim)
     if ap.size:
         shift = xp.max(real, axis=axes, keepdims=True)
         shift = xp.where(xp.isfinite(shift), shift, xp.zeros_like(shift))
     else:
-        shift = xp.zeros(_kept_shape(ap.shape, axes), dtype=xp.float64)
+        shift = xp.zeros(_kept_shape(ap.shape, axes), dtype=xp.float64, device=ap.device)
     if kind(shift) not in "fc":
         shift = xp.astype(shift, xp.float64)
     e = _elementwise.exp(a - shift)

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import dtype_kind, foreign, namespace
+from chainrule.backend import device, dtype_kind, foreign, namespace
 from chainrule.optim.base import NonFiniteGradientError
 from chainrule.tree import TreeDef, tree_flatten, tree_leaves, tree_unflatten
 
@@ -39,7 +39,8 @@ def zeros_like_leaves(params: Any, fill: float = 0.0) -> list[np.ndarray]:
         if foreign(p):  # another library's parameters keep their accumulators there
             xp = namespace(p)
             floating = dtype_kind(p) == "f"
-            out.append(xp.full(p.shape, fill, dtype=p.dtype if floating else xp.float64))
+            out.append(xp.full(p.shape, fill, dtype=p.dtype if floating else xp.float64,
+                               device=device(p)))
             continue
         dtype = np.asarray(p).dtype
         out.append(np.full(np.shape(p), fill, dtype=dtype if dtype.kind == "f" else np.float64))
