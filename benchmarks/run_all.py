@@ -25,6 +25,7 @@ SCRIPTS = [
     "bench_hvp.py",
     "bench_memory.py",
     "import_time.py",
+    "gpu.py",  # says in one line that nothing was measured where there is no GPU
 ]
 PROFILED = {"bench_tiny_graph.py", "bench_elementwise_chain.py", "bench_mlp_small.py"}
 

@@ -123,3 +123,19 @@ def test_inside_fit_points_at_the_loss_line():
     e = info.value
     assert (e.primitive, e.phase) == ("log", "forward")
     assert e.lineno == _line_of(bad_loss, "log(0)")
+
+
+def test_anomalies_in_another_librarys_arrays_are_found_where_they_are():
+    """detect_anomaly checks array-api-strict values on a non-default device in their own
+    library (converting them would raise there) and names the operation."""
+    xp = pytest.importorskip("array_api_strict", reason="array-api-strict not installed")
+    from tests.strict_device import on_device
+
+    def f(x):
+        ns = x.__array_namespace__()
+        return ns.sum(ns.log(x))
+
+    x = on_device([1.0, -1.0])
+    assert cr.grad(f)(on_device([1.0, 2.0])).device == xp.Device("device1")
+    with cr.detect_anomaly(), pytest.raises(cr.AnomalyError, match="log produced nan"):
+        cr.grad(f)(x)

@@ -32,14 +32,8 @@ def test_vjp_and_jvp_stay_in_the_library():
                                rtol=1e-15)
 
 
-_BASIS_ON_DEFAULT = pytest.mark.xfail(
-    strict=True, raises=ValueError,
-    reason="jacobians.py (_basis, _empty) creates its one-hot basis on the library's default "
-           "device, not the input's (the fix there is pending: it is owned elsewhere)")
-
-
 @pytest.mark.parametrize("mode", ["fwd", "rev"])
-@pytest.mark.parametrize("device", [None, pytest.param(DEVICE, marks=_BASIS_ON_DEFAULT)])
+@pytest.mark.parametrize("device", [None, DEVICE])
 def test_jacobian_is_built_in_the_library(mode, device):
     J = cr.jacobian(f, mode=mode)(xp.asarray(X, device=device))
     assert namespace(J) is xp and J.shape == (3, 3)

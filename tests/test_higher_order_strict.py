@@ -15,16 +15,22 @@ import pytest
 import chainrule as cr
 
 xp = pytest.importorskip("array_api_strict", reason="array-api-strict (dev extra) not installed")
+from tests.strict_device import on_device, to_numpy  # noqa: E402  (needs array-api-strict)
 
 X = [0.3, -0.8, 1.1]
 V = [0.5, -1.0, 2.0]
 W = [[0.4, -1.2, 0.7], [1.5, 0.2, -0.3]]
 
 
+def _as(lib, values, **kwargs):
+    """``values`` as an array of ``lib``; array-api-strict's on a non-default device."""
+    return on_device(values, **kwargs) if lib is xp else np.asarray(values, **kwargs)
+
+
 def _arrays(lib, dtype="float64"):
     """x, v and W in ``lib`` (NumPy or array-api-strict) with ``dtype``."""
     dt = getattr(lib, dtype)
-    return (lib.asarray(X, dtype=dt), lib.asarray(V, dtype=dt), lib.asarray(W, dtype=dt))
+    return (_as(lib, X, dtype=dt), _as(lib, V, dtype=dt), _as(lib, W, dtype=dt))
 
 
 def _network(W):
@@ -43,7 +49,7 @@ def _same(strict_result, numpy_result, dtype=None, rtol=1e-12):
     assert type(strict_result) is type(xp.asarray(0.0)), type(strict_result)
     if dtype is not None:
         assert strict_result.dtype == dtype
-    np.testing.assert_allclose(np.asarray(strict_result), numpy_result, rtol=rtol, atol=1e-12)
+    np.testing.assert_allclose(to_numpy(strict_result), numpy_result, rtol=rtol, atol=1e-12)
 
 
 def _both(make):
@@ -85,7 +91,7 @@ def test_grad_of_grad_of_a_scalar():
         return ns.sin(x) * ns.exp(x) * x
 
     def second(lib):
-        return cr.grad(cr.grad(f))(lib.asarray(0.7, dtype=lib.float64))
+        return cr.grad(cr.grad(f))(_as(lib, 0.7, dtype=lib.float64))
 
     x = 0.7  # f'' = e^x (2 cos x + 2 sin x + 2 x cos x)
     exact = np.exp(x) * (2 * np.cos(x) + 2 * np.sin(x) + 2 * x * np.cos(x))
@@ -99,7 +105,7 @@ def test_third_order_of_a_scalar():
         return ns.tanh(x) * x
 
     def third(lib):
-        return cr.grad(cr.grad(cr.grad(f)))(lib.asarray(0.4, dtype=lib.float64))
+        return cr.grad(cr.grad(cr.grad(f)))(_as(lib, 0.4, dtype=lib.float64))
 
     _same(third(xp), third(np))
 
@@ -197,7 +203,7 @@ def test_vjp_with_a_traced_cotangent_and_a_constant_matrix():
             ns = c.__array_namespace__()
             return ns.sum(ns.exp(back(c)[0]))
 
-        return cr.grad(outer)(lib.asarray([0.2, -0.1], dtype=lib.float64))
+        return cr.grad(outer)(_as(lib, [0.2, -0.1], dtype=lib.float64))
 
     strict, ref = _both(make)
     _same(strict, ref, xp.float64)
@@ -231,7 +237,7 @@ def test_hessian_of_elementwise(name):
             ns = x.__array_namespace__()
             return ns.sum(getattr(ns, name)(x) * x)
 
-        x = lib.asarray([0.3, 0.8, 1.1], dtype=lib.float64)  # inside every domain
+        x = _as(lib, [0.3, 0.8, 1.1], dtype=lib.float64)  # inside every domain
         return cr.hessian(f)(x)
 
     strict, ref = make(xp), make(np)

@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.backend import dtype_kind, foreign, library, to_host
 from chainrule.describe import describe
 from chainrule.forward import ForwardTrace
 from chainrule.reverse import ReverseTrace
@@ -172,11 +173,14 @@ def _finite(x: Any) -> bool:
     x = primal(x)
     if isinstance(x, np.ndarray | np.generic) and x.dtype.kind not in "fc":
         return True
+    if foreign(x):  # checked where the array is, never copied for it
+        xp = library(x)
+        return dtype_kind(x) not in "fc" or bool(xp.all(xp.isfinite(x)))
     return bool(np.isfinite(x).all()) if np.size(x) else True
 
 
 def _what(x: Any) -> str:
-    x = np.asarray(primal(x))
+    x = to_host(primal(x))  # reporting an anomaly found: a copy is fine here
     kinds = [k for k, m in (("nan", np.isnan(x)), ("inf", np.isposinf(x)),
                             ("-inf", np.isneginf(x))) if m.any()]
     bad = int(np.count_nonzero(~np.isfinite(x)))
@@ -189,8 +193,8 @@ def _summaries(args) -> str:
         if a is None:  # an input the tape does not keep (its rule needs only the output)
             continue
         x = primal(a)
-        text = ("traced " if isinstance(a, Tracer) else "") + describe(np.asarray(x))
-        values = np.asarray(x)
+        values = to_host(x)  # reporting an anomaly found: a copy is fine here
+        text = ("traced " if isinstance(a, Tracer) else "") + describe(x)
         if values.size and values.dtype.kind in "fiu":
             with np.errstate(invalid="ignore"):
                 text += f" [min {np.nanmin(values):.4g}, max {np.nanmax(values):.4g}]" \

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import dtype_kind, foreign, library, namespace, zeros_like
+from chainrule.backend import device, dtype_kind, foreign, library, namespace, zeros_like
 from chainrule.holomorphic import holomorphic_grad
 from chainrule.jvp import _jvp, jvp
 from chainrule.transforms import ArgNums, _argnums_tuple, _place, grad, vjp
@@ -109,7 +109,8 @@ def _basis(leaves: Sequence[Any]):
             if foreign(leaf):
                 xp = library(leaf)
                 n = int(np.size(leaf))
-                tangents[i] = xp.reshape(xp.eye(1, n, k=j, dtype=leaf.dtype)[0, :], leaf.shape)
+                row = xp.eye(1, n, k=j, dtype=leaf.dtype, device=device(leaf))[0, :]
+                tangents[i] = xp.reshape(row, leaf.shape)
             else:
                 tangents[i].reshape(-1)[j] = 1.0
             yield i, tangents
@@ -130,7 +131,7 @@ def _stack(xs: list[Any], axis: int) -> Any:
 def _empty(like: Any, shape: tuple[int, int]) -> Any:
     """An empty block (no input or output entries) in ``like``'s library."""
     if foreign(like):
-        return library(like).zeros(shape, dtype=like.dtype)
+        return library(like).zeros(shape, dtype=like.dtype, device=device(like))
     return np.zeros(shape)
 
 

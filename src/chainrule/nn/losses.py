@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import dtype_kind, foreign, library
+from chainrule.backend import device, dtype_kind, foreign, library
 from chainrule.describe import describe
 from chainrule.nn.activations import log_softmax, softplus
 from chainrule.tracer import primal
@@ -156,7 +156,7 @@ def _one_hot_there(labels: Any, logits_shape: tuple, dtype: Any) -> Any:
     if labels.size and bool(xp.any((labels < 0) | (labels >= n))):
         raise ValueError(f"softmax_cross_entropy: class labels must lie in [0, {n}) for "
                          f"logits with {n} classes")
-    rows = xp.reshape(labels, (*labels.shape, 1)) == xp.arange(n)
+    rows = xp.reshape(labels, (*labels.shape, 1)) == xp.arange(n, device=device(labels))
     return xp.astype(rows, dtype)
 
 

@@ -104,7 +104,7 @@ def _hermitian_weights(n: int, axis: int, like):
 
 def _irfft_vjp(g, ans, h, axis, n, norm):
     half = resize(_fftn(g, axes=(axis,), norm=norm, inverse=True), axis, n // 2 + 1)
-    return _hermitian_weights(n, axis, g) * half
+    return half * _hermitian_weights(n, axis, g)  # the traced factor first (chainrule.lift)
 
 
 def _irfft_xp(h, axis, n, norm):

@@ -78,4 +78,6 @@ def inverse_gaps(w, op: str, what: str, advice: str, values: str = "values"):
     eye = np.eye(n, dtype=np.asarray(wp).dtype) if not foreign(wp) else \
         namespace(wp).eye(n, dtype=wp.dtype, device=wp.device)
     diff = reshape(w, w.shape[:-1] + (1, n)) - reshape(w, w.shape + (1,))  # w_j - w_i
+    if foreign(wp):  # another library's plain mask may refuse a traced right operand
+        return 1.0 / (diff + eye) * (1.0 - eye)
     return (1.0 - eye) / (diff + eye)
