@@ -28,6 +28,20 @@ import numpy as np
 
 from chainrule import numpy as cnp
 from chainrule.array_api import fft, linalg
+from chainrule.array_api.creation import (
+    arange,
+    asarray,
+    empty,
+    empty_like,
+    eye,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    zeros,
+    zeros_like,
+)
 from chainrule.backend import BackendError
 from chainrule.tracer import Tracer
 
@@ -38,8 +52,7 @@ _SHARED = (
     "greater_equal hypot imag isfinite isinf isnan less less_equal log log1p log2 log10 "
     "logaddexp logical_and logical_or logical_not logical_xor maximum minimum multiply negative "
     "not_equal real remainder round sign signbit sin sinh square sqrt subtract tan tanh trunc "
-    "arange asarray empty empty_like eye full full_like linspace meshgrid ones ones_like tril "
-    "triu zeros zeros_like broadcast_to expand_dims flip moveaxis repeat reshape roll squeeze "
+    "meshgrid tril triu broadcast_to expand_dims flip moveaxis repeat reshape roll squeeze "
     "stack tile argmax argmin nonzero searchsorted where argsort sort cumulative_sum "
     "cumulative_prod max mean min prod sum all any diff matmul tensordot take take_along_axis "
     "result_type finfo iinfo"
@@ -132,7 +145,9 @@ def can_cast(from_: Any, to: Any, /) -> builtins.bool:
 
 
 
-__all__ = [*_SHARED, *_RENAMED, "positive", "astype", "std", "var", "matrix_transpose",
+__all__ = [*_SHARED, *_RENAMED, "arange", "asarray", "empty", "empty_like", "eye", "full",
+           "full_like", "linspace", "ones", "ones_like", "zeros", "zeros_like", "positive",
+           "astype", "std", "var", "matrix_transpose",
            "vecdot", "unstack", "broadcast_arrays", "isdtype", "can_cast", "linalg", "fft",
            "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
            "float32", "float64", "complex64", "complex128", "e", "inf", "nan", "pi", "newaxis"]

@@ -142,6 +142,8 @@ def take(a: Any, indices: Any, axis: Any = None, out: Any = None, mode: str = "r
     """
     if out is not None:
         raise TypeError("take(..., out=...) is not supported on traced values; use the result")
+    if foreign(indices):  # another library's positions stay there
+        return _take_elsewhere(a, primal(indices), axis, mode)
     idx = _indices(indices, "take")
     if portable_b.numpy_only(a):
         return np.take(a, idx, axis=axis, mode=mode)
@@ -157,6 +159,33 @@ def take(a: Any, indices: Any, axis: Any = None, out: Any = None, mode: str = "r
         raise ValueError(f"take: mode must be 'raise', 'wrap' or 'clip', not {mode!r}")
     index = (slice(None),) * axis + (idx,)
     return _getitem(a, index=index, shape=a.shape, unique=idx.ndim == 0)
+
+
+def _take_elsewhere(a: Any, idx: Any, axis: Any, mode: str) -> Any:
+    """``take`` at another library's integer indices ``idx``, computed in that library (a
+    gather along ``axis``, ops/gather_along.py): the indices are never copied to the host."""
+    if dtype_kind(idx) not in "iu":
+        raise IndexError(f"take: indices must be integers, got a {describe(idx)}")
+    if axis is None:
+        a, axis = ravel(a), 0
+    axis = _axis(axis, a.ndim, "take")
+    n, xp = a.shape[axis], namespace(idx)
+    flat = xp.reshape(idx, (-1,))
+    if mode == "wrap":
+        flat = flat % n
+    elif mode == "clip":
+        flat = xp.clip(flat, 0, n - 1)
+    elif mode == "raise":
+        if flat.shape[0] and bool(xp.any((flat < -n) | (flat >= n))):
+            raise IndexError(f"take: an index is out of bounds for axis {axis} of size {n}")
+        flat = xp.where(flat < 0, flat + n, flat)
+    else:
+        raise ValueError(f"take: mode must be 'raise', 'wrap' or 'clip', not {mode!r}")
+    m = flat.shape[0]
+    spread = xp.reshape(flat, (1,) * axis + (m,) + (1,) * (a.ndim - axis - 1))
+    full = xp.broadcast_to(spread, a.shape[:axis] + (m,) + a.shape[axis + 1:])
+    out = gather_along(a, idx=full, axis=axis, size=n)
+    return reshape(out, a.shape[:axis] + tuple(idx.shape) + a.shape[axis + 1:])
 
 
 def _along_axis_index(shape: tuple[int, ...], idx: np.ndarray, axis: int) -> tuple:
