@@ -29,21 +29,10 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import dtype_kind, foreign, library
-from chainrule.tracer import Tracer, primal
+from chainrule.backend import dtype_kind, foreign
+from chainrule.nn.buffers import Buffers, copy_array
+from chainrule.tracer import Tracer
 from chainrule.tree import register_pytree_node, tree_map
-
-
-class Buffers(dict):
-    """The non-trainable arrays of one module (a dict subclass, so never flattened as a tree)."""
-
-
-def _copy(value: Any) -> Any:
-    """A copy of an array's value, in its own library and on its own device."""
-    value = primal(value)
-    if foreign(value):
-        return library(value).asarray(value, copy=True)
-    return np.array(value)
 
 
 def is_parameter(value: Any) -> bool:
@@ -210,20 +199,12 @@ class Module:
                              f"or buffer {name!r}; choose another buffer name")
         if "_buffers" not in self.__dict__:
             self.__dict__["_buffers"] = Buffers()
-        self._buffers[name] = _copy(value)
+        self._buffers[name] = copy_array(value)
 
     def __setattr__(self, name: str, value: Any) -> None:
         buffers = self.__dict__.get("_buffers")
         if buffers is not None and name in buffers:
-            old, new = buffers[name], primal(value)
-            if not foreign(new):
-                new = np.asarray(new)
-            if tuple(new.shape) != tuple(old.shape):
-                raise ValueError(f"{type(self).__name__}: buffer {name!r} has shape {old.shape}; "
-                                 f"cannot assign a value of shape {new.shape}")
-            if new.dtype != old.dtype:
-                new = library(new).astype(new, old.dtype)
-            buffers[name] = new
+            buffers.assign(type(self).__name__, name, value)
             return
         object.__setattr__(self, name, value)
 
@@ -322,10 +303,10 @@ class Module:
             >>> c.running_mean is bn.running_mean
             False
         """
-        new = tree_map(_copy, self)
+        new = tree_map(copy_array, self)
         for m in new.modules():
             if "_buffers" in m.__dict__:
-                m.__dict__["_buffers"] = Buffers({k: _copy(v) for k, v in m._buffers.items()})
+                m.__dict__["_buffers"] = Buffers({k: copy_array(v) for k, v in m._buffers.items()})
         return new
 
     def to(self, device: Any) -> Module:
