@@ -19,6 +19,7 @@ from chainrule.check import CheckReport, GradientCheckError, check_grad, numeric
 from chainrule.devices import Device, DeviceError, device, device_of
 from chainrule.holomorphic import holomorphic_grad
 from chainrule.jacobians import hessian, hvp, jacobian
+from chainrule.jit import JitError, jit  # the function jit shadows the subpackage's name
 from chainrule.jvp import jvp
 from chainrule.primitive import NoDerivativeError, Primitive, primitive
 from chainrule.transforms import (
@@ -67,6 +68,7 @@ __all__ = [
     "Device",
     "DeviceError",
     "GradientCheckError",
+    "JitError",
     "NoDerivativeError",
     "Primitive",
     "check_grad",
@@ -76,6 +78,7 @@ __all__ = [
     "hessian",
     "hvp",
     "jacobian",
+    "jit",
     "numerical_grad",
     "elementwise_grad",
     "grad",

@@ -85,6 +85,8 @@ def namespace(*arrays: Any) -> ModuleType:
             continue
         if _traced(a):  # traced values: the face, which dispatches on their values
             return a.__array_namespace__()
+        if getattr(a, "_jit_value", False):  # a value inside cr.jit: its tracer's face
+            return a.tracer.__array_namespace__()
         xp = _namespace_of(a)
         if found is None:
             found = xp

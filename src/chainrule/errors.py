@@ -36,8 +36,8 @@ _ANNOTATED = {ValueError: OperationValueError, TypeError: OperationTypeError,
 def annotated(e: Exception, prim: Primitive, args, params) -> Exception:
     """The error ``e`` of a primitive's implementation, re-raised naming the operation (and,
     where its operands sit on different devices of their library, those devices)."""
-    if isinstance(e, OperationError | BackendError):  # already names what went wrong
-        return e
+    if isinstance(e, OperationError | BackendError) or getattr(e, "final", False):
+        return e  # already names what went wrong
     inputs = ", ".join(describe(a) for a in args)
     shown = {k: v for k, v in params.items() if not hasattr(v, "shape")}
     where = f" with {shown}" if shown else ""

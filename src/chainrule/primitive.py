@@ -127,8 +127,17 @@ class Primitive:
                     nested = True
                     if trace.level > top.level:
                         top = trace
-            elif a.__class__ not in PLAIN_TYPES and foreign(a):
-                far = True
+            elif a.__class__ not in PLAIN_TYPES:
+                if getattr(a, "_jit_value", False):  # a value staged by cr.jit: recorded
+                    trace = a.tracer._trace
+                    if top is None:
+                        top = trace
+                    elif trace is not top:
+                        nested = True
+                        if trace.level > top.level:
+                            top = trace
+                elif foreign(a):
+                    far = True
         if top is None:
             impl = self.impl if not far else self.foreign_impl(args)
             try:

@@ -99,6 +99,8 @@ class ReverseTracer(Tracer):
 
 def check_cotangent(ct: Any, ref_shape, ref_dtype, where: str) -> np.ndarray | Tracer:
     """Validate a user-given cotangent against the output it pairs with."""
+    if getattr(ct, "_jit_value", False):  # computed inside cr.jit: its staging tracer
+        ct = ct.tracer
     if not isinstance(ct, Tracer) and not foreign(ct):
         if isinstance(ct, float | int) and not isinstance(ct, bool):
             ct = np.asarray(ct, dtype=ref_dtype)

@@ -24,6 +24,9 @@ class Tracer:
     # _views / _base: NumPy view relations between tracers (chainrule/numpy/views.py), set
     # only where made.
     __slots__ = ("_value", "_trace", "_views", "_base", "__weakref__")
+    # Whether this trace stages a program (cr.jit) rather than differentiates: stop_gradient
+    # keeps such values, which carry no derivative.
+    _staging = False
 
     # --- what it is -------------------------------------------------------------------------
     @property
@@ -120,3 +123,19 @@ def primal(x: Any) -> Any:
     if x.__class__ is Deferred:
         x = x.force()
     return x
+
+
+def plain_array(x: Any) -> Any:
+    """``np.asarray(primal(x))``: the plain NumPy value, which a derivative rule computes masks
+    and factors from; inside ``cr.jit`` the staged value instead (its data cannot be read then,
+    and NumPy's functions on it are recorded into the program).
+
+    Example:
+        >>> import numpy as np
+        >>> plain_array([1.0, 2.0]).tolist()
+        [1.0, 2.0]
+    """
+    v = primal(x)
+    if v.__class__ is np.ndarray or not getattr(v, "_jit_value", False):
+        return np.asarray(v)
+    return v

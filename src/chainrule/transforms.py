@@ -344,4 +344,12 @@ def stop_gradient(x: Any) -> Any:
     """
     from chainrule.tree import tree_map
 
-    return tree_map(primal, x)
+    return tree_map(_detached, x)
+
+
+def _detached(x: Any) -> Any:
+    """``x`` without its derivative tracers: its plain value, or its ``cr.jit`` staging tracer
+    (which carries none) while a function is being compiled."""
+    while isinstance(x, Tracer) and not x._staging:
+        x = x._value
+    return primal(x) if not isinstance(x, Tracer) else x

@@ -17,7 +17,7 @@ import numpy as np
 
 from chainrule import numpy as cnp
 from chainrule.nn.module import Module
-from chainrule.tracer import primal
+from chainrule.tracer import plain_array
 from chainrule.transforms import stop_gradient
 
 
@@ -272,4 +272,4 @@ class LeakyReLU(Module):
 
     def __repr__(self) -> str:
         kind = ", learned" if self.learn_alpha else ""
-        return f"LeakyReLU(alpha={float(np.asarray(primal(self.alpha)).item()):g}{kind})"
+        return f"LeakyReLU(alpha={float(plain_array(self.alpha).item()):g}{kind})"

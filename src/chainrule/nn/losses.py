@@ -14,8 +14,9 @@ import numpy as np
 
 from chainrule.backend import device, dtype_kind, foreign, library
 from chainrule.describe import describe
+from chainrule.jit.staging import stage
 from chainrule.nn.activations import log_softmax, softplus
-from chainrule.tracer import primal
+from chainrule.tracer import plain_array, primal
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -71,7 +72,7 @@ def mean_squared_error(pred: Any, target: Any, reduction: str = "mean") -> Any:
 
 
 def _check_binary_targets(target: Any, op: str) -> None:
-    t = np.asarray(primal(target))
+    t = plain_array(target)
     if np.any(t < 0) or np.any(t > 1):
         raise ValueError(f"{op}: targets must lie in [0, 1] (probabilities or 0/1 labels); got "
                          f"values from {np.min(t)} to {np.max(t)}")
@@ -160,6 +161,38 @@ def _one_hot_there(labels: Any, logits_shape: tuple, dtype: Any) -> Any:
     return xp.astype(rows, dtype)
 
 
+def _picked(logp: Any, labels: Any) -> Any:
+    """``logp`` at each sample's label, for labels staged by ``cr.jit`` (a program input): the
+    labels are checked by the program itself on every call (``_checked_labels``), and the
+    picked entry is selected by a mask, so no label is ever frozen into the program."""
+    n = logp.shape[-1]
+    if tuple(labels.shape) == tuple(logp.shape) and labels.dtype.kind == "f":
+        return np.sum(logp * labels, axis=-1)  # one-hot or probability rows
+    if tuple(labels.shape) != tuple(logp.shape[:-1]):
+        raise ValueError(f"softmax_cross_entropy: logits have shape {tuple(logp.shape)}, so "
+                         f"labels must have shape {tuple(logp.shape[:-1])} or "
+                         f"{tuple(logp.shape)}; got {tuple(labels.shape)}")
+    checked = stage(_checked_labels, (labels, n), {})
+    return np.sum(np.where(checked[..., None] == np.arange(n), logp, 0.0), axis=-1)
+
+
+def _checked_labels(labels: np.ndarray, n_classes: int) -> np.ndarray:
+    """Class labels as int64 after the checks ``_class_indices`` makes: an instruction of a
+    compiled program, so they run on every call."""
+    if labels.dtype.kind == "f":
+        if not np.all(labels == np.round(labels)):
+            raise ValueError("softmax_cross_entropy: labels are class indices and must be "
+                             "whole numbers")
+        labels = labels.astype(np.int64)
+    elif labels.dtype.kind not in "iu":
+        raise TypeError(f"softmax_cross_entropy: class labels must be integers, got dtype "
+                        f"{labels.dtype}")
+    if labels.size and (labels.max() >= n_classes or labels.min() < 0):
+        raise ValueError(f"softmax_cross_entropy: class labels must lie in [0, {n_classes}), "
+                         f"but range from {labels.min()} to {labels.max()}")
+    return labels
+
+
 def _as_dtype_of(labels: Any, values: Any) -> Any:
     """Constant labels in the dtype of the values, so float32 models stay float32."""
     if isinstance(labels, np.ndarray | list | tuple):
@@ -180,6 +213,8 @@ def softmax_cross_entropy(logits: Any, labels: Any, reduction: str = "mean") -> 
         0.3466
     """
     logp = log_softmax(logits, axis=-1)
+    if getattr(primal(labels), "_jit_value", False):  # labels that are inputs of cr.jit
+        return _reduce(-_picked(logp, primal(labels)), reduction, "softmax_cross_entropy")
     if foreign(labels):  # another library's labels (on a GPU): one-hot rows built there
         labels, idx = _one_hot_there(labels, tuple(logits.shape), logits.dtype), None
     else:
@@ -202,7 +237,7 @@ def hinge(scores: Any, labels: Any, margin: float = 1.0, reduction: str = "mean"
         [0.0, 0.5, 2.0]
     """
     _same_shape(scores, labels, "hinge")
-    y = np.asarray(primal(labels))
+    y = plain_array(labels)
     if not np.all((y == 1) | (y == -1)):
         raise ValueError("hinge: labels must be -1 or +1; convert 0/1 labels with 2 * y - 1")
     y = y.astype(np.result_type(scores))

@@ -26,7 +26,7 @@ from chainrule.backend import dtype_kind as kind
 from chainrule.describe import describe
 from chainrule.ops.elementwise_binary import where
 from chainrule.primitive import Primitive
-from chainrule.tracer import Tracer, primal
+from chainrule.tracer import Tracer, plain_array, primal
 
 __all__ = ["real", "imag", "conj", "conjugate", "angle", "real_if_close"]
 
@@ -124,7 +124,7 @@ def _where_zero(r2: Any) -> Any:
     if any_foreign(r2):
         zero = primal(r2) == 0
         return where(zero, np.inf, r2) if bool(namespace(zero).any(zero)) else r2
-    zero = np.asarray(primal(r2)) == 0
+    zero = plain_array(r2) == 0
     return where(zero, np.inf, r2) if zero.any() else r2
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.backend import foreign
+from chainrule.jit.staging import METADATA, Staged, stage
 from chainrule.ops.constant_elsewhere import elsewhere
 from chainrule.tracer import Tracer, primal
 
@@ -58,6 +59,12 @@ def _constant(f: Any) -> Any:
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         args, kwargs = _strip(args), {k: _strip(v) for k, v in kwargs.items()}
+        if f.__name__ in METADATA:  # shapes and dtypes: fixed by a cr.jit signature
+            args = tuple(a.array if a.__class__ is Staged else a for a in args)
+        else:
+            staged = stage(f, args, kwargs)  # inside cr.jit: an instruction of the program
+            if staged is not None:
+                return staged
         for a in args:  # (this module's own ``any`` is numpy.any's constant wrapper)
             if foreign(a):
                 return elsewhere(f.__name__, args, kwargs)

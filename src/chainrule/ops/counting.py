@@ -25,7 +25,7 @@ from chainrule.ops import indexing as _indexing
 from chainrule.ops import reduce as _reduce
 from chainrule.ops import shape as _shape
 from chainrule.ops.getitem import _scatter_add
-from chainrule.tracer import Tracer, primal
+from chainrule.tracer import Tracer, plain_array, primal
 
 __all__ = ["unique", "histogram", "bincount"]
 
@@ -82,7 +82,7 @@ def bincount(x: Any, weights: Any = None, minlength: int = 0) -> Any:
                              (x, weights))
     if not isinstance(weights, Tracer):
         return np.bincount(primal(x), primal(weights), minlength)
-    index = np.asarray(primal(x))
+    index = plain_array(x)
     length = np.bincount(index, minlength=minlength).shape[0]  # NumPy checks x and minlength
     if np.shape(weights) != index.shape:
         raise ValueError(f"bincount: weights of shape {np.shape(weights)} must have the shape "
@@ -113,12 +113,12 @@ def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None,  #
     if any_foreign(a, bins, weights, *(range or ())):
         raise refuse_foreign("numpy.histogram (the Array API standard has none)",
                              (a, bins, weights, *(range or ())))
-    sample = np.asarray(primal(a))
+    sample = plain_array(a)
     if isinstance(bins, Tracer):  # traced edges: returned as they are; the counts are constant
         if bins.ndim != 1:
             raise TypeError("histogram: a traced bins must be the 1-d array of bin edges; the "
                             "number of bins is an integer constant")
-        hist, _ = histogram(sample, np.asarray(primal(bins)), range, None, weights)
+        hist, _ = histogram(sample, plain_array(bins), range, None, weights)
         if density:  # NumPy: n / db / n.sum() with db = diff(edges) in float64
             widths = _elementwise.astype(_differences.diff(bins), np.float64)
             hist = hist / widths / _reduce.sum(hist)

@@ -26,7 +26,7 @@ from chainrule.ops import power as _power
 from chainrule.ops import shape as _shape
 from chainrule.ops.arithmetic import add, multiply
 from chainrule.ops.portable_a import any_true, numpy_dtype, numpy_result_type, xp_dtype
-from chainrule.tracer import Tracer, primal
+from chainrule.tracer import Tracer, plain_array, primal
 
 __all__ = ["linspace", "logspace", "geomspace", "full", "full_like", "meshgrid"]
 
@@ -86,7 +86,7 @@ def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, retste
         y = np.arange(0, num, dtype=dt).reshape((-1,) + (1,) * delta.ndim)
         if div > 0:
             step = delta / div
-            if np.any(np.asarray(primal(step)) == 0):  # NumPy's order for tiny steps
+            if np.any(plain_array(step) == 0):  # NumPy's order for tiny steps
                 y = (y / div) * delta
             else:
                 y = y * step
@@ -182,7 +182,7 @@ def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype
     if far:
         pstart, pstop = primal(start), primal(stop)
     else:
-        pstart, pstop = np.asarray(primal(start)), np.asarray(primal(stop))
+        pstart, pstop = plain_array(start), plain_array(stop)
     if any_true(pstart == 0) or any_true(pstop == 0):
         raise ValueError("Geometric sequence cannot include zero")
     if far:  # the sign is piecewise constant
@@ -232,7 +232,7 @@ def _filled(shape: tuple, fill: Any, dtype: Any, op: str) -> Any:
         return _shape.broadcast_to(_elementwise.astype(fill, dtype), shape)
     dtype = fill.dtype if dtype is None else np.dtype(dtype)
     if dtype.kind in "iub":  # rounding: piecewise constant
-        return np.full(shape, np.asarray(primal(fill)), dtype)
+        return np.full(shape, plain_array(fill), dtype)
     return _shape.broadcast_to(_elementwise.astype(fill, dtype), shape)
 
 

@@ -35,7 +35,7 @@ from chainrule.ops.reduce import (
 )
 from chainrule.ops.shape import reshape
 from chainrule.primitive import Primitive
-from chainrule.tracer import primal
+from chainrule.tracer import plain_array, primal
 
 
 def _leave_one_out(factors: list[Any]) -> tuple[Any, list[Any]]:
@@ -75,7 +75,7 @@ def _others(x, ans, axis, keepdims):
         if not any_true(zero):
             return _expand(ans, x.shape, axis, keepdims) / x
         return _zeros.prod_others(x, zero, axis, _prod, _sum, _leave_one_out)
-    zero = np.asarray(primal(x)) == 0
+    zero = plain_array(x) == 0
     if not zero.any():
         return _expand(ans, x.shape, axis, keepdims) / x
     m, x_safe, ranks = _zero_split(x, zero, _zero_rank(zero, axis))
@@ -170,7 +170,7 @@ def _cumprod_split(x, axis):
     ``G_r = 1 + B_r (v_r - 1)`` with ``v_r`` the value of the r-th zero along the axis and
     ``B_r`` (constant) marking the positions at or after it.
     """
-    zero = np.asarray(primal(x)) == 0
+    zero = plain_array(x) == 0
     rank = np.cumsum(zero, axis=axis)
     m, x_safe, ranks = _zero_split(x, zero, rank)
     c = _cumprod(x_safe, axis=axis)
@@ -184,7 +184,7 @@ def _cumprod_split(x, axis):
 def _cumprod_vjp(g, ans, x, axis):
     if any_foreign(x) and any_true(primal(x) == 0):
         return _zeros.cumprod_vjp(g, x, primal(x) == 0, axis, _ZERO_OPS)
-    if any_foreign(x) or not (np.asarray(primal(x)) == 0).any():
+    if any_foreign(x) or not (plain_array(x) == 0).any():
         # d ans_k / d x_i = ans_k / x_i for k >= i
         return _cumsum(g * ans, axis=axis, reverse=True) / x
     m, x_safe, c, ranks, after, z, z_without = _cumprod_split(x, axis)
@@ -197,7 +197,7 @@ def _cumprod_vjp(g, ans, x, axis):
 def _cumprod_jvp(t, ans, x, axis):
     if any_foreign(x) and any_true(primal(x) == 0):
         return _zeros.cumprod_jvp(t, x, primal(x) == 0, axis, _ZERO_OPS)
-    if any_foreign(x) or not (np.asarray(primal(x)) == 0).any():
+    if any_foreign(x) or not (plain_array(x) == 0).any():
         return ans * _cumsum(t / x, axis=axis, reverse=False)
     m, x_safe, c, ranks, after, z, z_without = _cumprod_split(x, axis)
     out = c * z * _cumsum(t * (1 - m) / x_safe, axis=axis, reverse=False)

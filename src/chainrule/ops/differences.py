@@ -23,7 +23,7 @@ from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import join as _join
 from chainrule.ops import reduce as _reduce
 from chainrule.ops import shape as _shape
-from chainrule.tracer import Tracer, primal
+from chainrule.tracer import Tracer, plain_array, primal
 
 __all__ = [
     "diff", "ediff1d", "gradient", "trapezoid", "cumulative_sum", "cumulative_prod", "interp",
@@ -354,7 +354,7 @@ def interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None,
         xp = _join.concatenate([xp[-1:] - period, xp, xp[0:1] + period])
         fp = _join.concatenate([fp[-1:], fp, fp[0:1]])
     far = any_foreign(x, xp)
-    xv, kv = (primal(x), primal(xp)) if far else (np.asarray(primal(x)), np.asarray(primal(xp)))
+    xv, kv = (primal(x), primal(xp)) if far else (plain_array(x), plain_array(xp))
     n = kv.shape[0]
     if n == 1:
         res = _shape.broadcast_to(fp[0], x.shape)

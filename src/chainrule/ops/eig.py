@@ -40,7 +40,7 @@ from chainrule.ops.portable_c import operand, real_dtype
 from chainrule.ops.reduce import sum as _sum
 from chainrule.ops.shape import reshape
 from chainrule.primitive import Primitive
-from chainrule.tracer import Tracer, primal
+from chainrule.tracer import Tracer, plain_array, primal
 
 LINALG_ALL = ["eig", "eigvals"]
 
@@ -78,10 +78,10 @@ def _largest(v):
         k = xp.argmax(xp.abs(vp), axis=-2)
         onehot = xp.arange(vp.shape[-2], device=vp.device)[:, None] == k[..., None, :]
         return xp.astype(onehot, real_dtype(xp, vp.dtype))
-    vp = np.asarray(primal(v))
+    vp = plain_array(v)
     k = np.argmax(np.abs(vp), axis=-2)  # (..., N)
     onehot = (np.arange(vp.shape[-2])[:, None] == k[..., None, :])
-    return onehot.astype(np.asarray(primal(v)).real.dtype)
+    return onehot.astype(plain_array(v).real.dtype)
 
 
 def _vector_parts(a, v):

@@ -35,7 +35,7 @@ from chainrule.ops.elementwise_binary import __all__ as _binary
 from chainrule.ops.elementwise_binary import _no_options, where
 from chainrule.ops.portable_a import numpy_dtype, xp_dtype
 from chainrule.primitive import Primitive
-from chainrule.tracer import Tracer, primal
+from chainrule.tracer import Tracer, plain_array, primal
 
 __all__ = [
     "exp", "expm1", "exp2", "log", "log1p", "log2", "log10", "logaddexp", "logaddexp2",
@@ -129,7 +129,7 @@ def _conj_unit(z):
     if any_foreign(r):
         zero = primal(r) == 0
         return conj(z) / (where(zero, 1.0, r) if bool(namespace(zero).any(zero)) else r)
-    zero = np.asarray(primal(r)) == 0
+    zero = plain_array(r) == 0
     return conj(z) / (where(zero, 1.0, r) if zero.any() else r)
 
 
@@ -235,7 +235,7 @@ def astype(x, dtype, /, *, copy=True, device=None):
                           np.exceptions.ComplexWarning, stacklevel=2)
         return _cast(x, dtype=target, source=x.dtype)
     if target.kind in "iub":
-        return np.asarray(primal(x)).astype(target)
+        return plain_array(x).astype(target)
     raise _cast_error(x, target)
 
 
@@ -293,5 +293,5 @@ def sign(x: Any, /, out: Any = None, **kwargs: Any) -> Any:
     if any_foreign(r):
         zero = primal(r) == 0
         return x / (where(zero, 1.0, r) if bool(namespace(zero).any(zero)) else r)
-    zero = np.asarray(primal(r)) == 0
+    zero = plain_array(r) == 0
     return x / (where(zero, 1.0, r) if zero.any() else r)

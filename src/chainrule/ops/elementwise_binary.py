@@ -42,6 +42,8 @@ def _share(win, tie, *operands) -> np.ndarray:
         dtype = x.dtype  # an array with a Python number: the array's dtype (NEP 50)
     else:
         dtype = np.result_type(*operands)
+    if getattr(win, "_jit_value", False) or getattr(tie, "_jit_value", False):
+        return np.where(tie, 0.5, win).astype(dtype)  # inside cr.jit: no shortcut
     if tie is False or not np.count_nonzero(tie):
         return win.astype(dtype) if win.__class__ is np.ndarray else np.asarray(win, dtype)
     return np.where(tie, 0.5, win).astype(dtype)
@@ -105,7 +107,20 @@ def where(condition, x=None, y=None, /):
         return _where(x, y, condition=c if c.dtype == xp.bool else xp.astype(c, xp.bool))
     if not _traced(condition, x, y):
         return np.where(condition, x, y)
-    return _where(x, y, condition=np.asarray(primal(condition), dtype=bool))
+    c = primal(condition)
+    if getattr(c, "_jit_value", False):  # a mask computed inside cr.jit: a program operand
+        return _where_mask(x, y, c.astype(bool))
+    return _where(x, y, condition=np.asarray(c, dtype=bool))
+
+
+# The same selection with the mask as an operand (no derivative flows to it): inside cr.jit a
+# mask computed from the inputs is a value of the program, not a constant parameter.
+_where_mask = Primitive("where_mask", lambda x, y, c: np.where(c, x, y), save_args=True,
+                        save_ans=False)
+_where_mask.defvjp(lambda g, ans, x, y, c: _where_mask(g, 0.0, c),
+                   lambda g, ans, x, y, c: _where_mask(0.0, g, c))
+_where_mask.defjvp(lambda t, ans, x, y, c: _where_mask(t, 0.0, c),
+                   lambda t, ans, x, y, c: _where_mask(0.0, t, c))
 
 
 # --- maximum, minimum, fmax, fmin ------------------------------------------------------------

@@ -21,7 +21,7 @@ from chainrule.backend import library as plain_namespace
 from chainrule.ops import complex as _complex
 from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import join as _join
-from chainrule.tracer import Tracer, primal
+from chainrule.tracer import Tracer, plain_array, primal
 
 __all__ = ["sinc", "fabs", "nan_to_num"]
 
@@ -42,7 +42,7 @@ def sinc(x: Any) -> Any:
     elif not isinstance(x, Tracer):
         return np.sinc(x)
     else:
-        zero = np.asarray(primal(x)) == 0
+        zero = plain_array(x) == 0
         any_zero = zero.any()
     if not any_zero:
         y = math.pi * x
@@ -95,7 +95,7 @@ def nan_to_num(x: Any, copy: bool = True, nan: Any = 0.0, posinf: Any = None,
     if far:
         return _nan_to_num_elsewhere(x, nan, posinf, neginf)
     info = np.finfo(x.dtype)
-    v = np.asarray(primal(x))
+    v = plain_array(x)
     out = x
     for mask, value in ((np.isnan(v), nan), (np.isposinf(v), info.max if posinf is None
                         else posinf), (np.isneginf(v), info.min if neginf is None else neginf)):

@@ -20,7 +20,7 @@ from chainrule.ops.norm import norm
 from chainrule.ops.portable_b import numpy_only, xp_of, zeros_in
 from chainrule.ops.shape import reshape, transpose
 from chainrule.ops.svd import _svd_values
-from chainrule.tracer import primal
+from chainrule.tracer import plain_array, primal
 
 LINALG_ALL = ["cond", "tensorsolve", "tensorinv", "matrix_norm", "vector_norm", "matrix_rank"]
 
@@ -174,4 +174,4 @@ def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
                                f"{xp.__name__}.linalg) on {xp.__name__} arrays: the Array API "
                                "has matrix_rank(x, rtol=...) only; use rtol")
         return xp.linalg.matrix_rank(primal(A), rtol=rtol)
-    return np.linalg.matrix_rank(np.asarray(primal(A)), tol=tol, hermitian=hermitian, rtol=rtol)
+    return np.linalg.matrix_rank(plain_array(A), tol=tol, hermitian=hermitian, rtol=rtol)

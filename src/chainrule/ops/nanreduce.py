@@ -28,7 +28,7 @@ from chainrule.ops import reduce as _reduce
 from chainrule.ops import statistics as _statistics
 from chainrule.ops.portable_a import any_true
 from chainrule.ops.statistics import _sqrt0
-from chainrule.tracer import Tracer, primal
+from chainrule.tracer import Tracer, plain_array, primal
 
 __all__ = [
     "nansum", "nanprod", "nancumsum", "nancumprod", "nanmean", "nanvar", "nanstd", "nanmax",
@@ -46,7 +46,7 @@ def _replaced(a: Any, value: float) -> tuple[Any, np.ndarray | None]:
             return a, None
         return _elementwise.where(mask, value, a), mask
     a = a if isinstance(a, Tracer) else _join.asarray(a)
-    mask = np.isnan(np.asarray(primal(a)))
+    mask = np.isnan(plain_array(a))
     if not mask.any():
         return a, None
     return _elementwise.where(mask, value, a), mask
@@ -158,7 +158,7 @@ def nanmean(a: Any, axis: Any = None, dtype: Any = None, out: Any = None,
 
 
 def _where(where: Any) -> Any:
-    return True if where is _NoValue else np.asarray(primal(where))
+    return True if where is _NoValue else plain_array(where)
 
 
 def _count(mask: Any, axis: Any, keepdims: bool, where: Any = _NoValue) -> Any:

@@ -25,7 +25,7 @@ from chainrule.ops.portable_b import as_dtype, xp_of, zeros_in
 from chainrule.ops.reduce import _as_array, _sum, max, min
 from chainrule.ops.shape import reshape, transpose
 from chainrule.ops.statistics import _sqrt0
-from chainrule.tracer import primal
+from chainrule.tracer import plain_array, primal
 
 LINALG_ALL = ["norm"]
 
@@ -60,7 +60,7 @@ def _vector_norm(x, ord, axis, keepdims):
         if far is not None:
             p = primal(x)
             return far.sum(far.astype(p != 0, p.dtype), axis=axis, keepdims=keepdims)
-        xp = np.asarray(primal(x))
+        xp = plain_array(x)
         return np.sum((xp != 0).astype(xp.dtype), axis=axis, keepdims=keepdims)
     if ord == 1:
         return _sum(abs(x), axis=axis, keepdims=keepdims)

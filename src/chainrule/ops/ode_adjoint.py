@@ -37,7 +37,7 @@ from chainrule.ops.join import concatenate, stack
 from chainrule.ops.reduce import sum as _sum
 from chainrule.ops.shape import reshape
 from chainrule.primitive import Primitive
-from chainrule.tracer import Tracer, primal
+from chainrule.tracer import Tracer, plain_array, primal
 from chainrule.transforms import vjp
 
 
@@ -66,7 +66,7 @@ def untraced(out: Any) -> Any:
 
 
 def _floating(x: Any) -> bool:
-    return np.asarray(primal(x)).dtype.kind in "fc"
+    return plain_array(x).dtype.kind in "fc"
 
 
 def _double(x: Any) -> Any:

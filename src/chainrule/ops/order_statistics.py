@@ -32,7 +32,7 @@ from chainrule.ops import join as _join
 from chainrule.ops import order_positions as _elsewhere
 from chainrule.ops import shape as _shape
 from chainrule.ops.portable_a import any_true
-from chainrule.tracer import Tracer, primal
+from chainrule.tracer import Tracer, plain_array, primal
 
 __all__ = [
     "partition", "median", "percentile", "quantile", "nanmedian", "nanpercentile",
@@ -89,7 +89,7 @@ def _restore(res: Any, shape: tuple[int, ...], axes: tuple[int, ...], extra: int
 def _lerp(a: Any, b: Any, t: Any) -> Any:
     """NumPy's interpolation ``_lerp``: the same two formulas, chosen by ``t >= 0.5``."""
     d = b - a
-    upper = primal(t) >= 0.5 if any_foreign(t) else np.asarray(primal(t)) >= 0.5
+    upper = primal(t) >= 0.5 if any_foreign(t) else plain_array(t) >= 0.5
     return _elementwise.where(upper, b - d * (1 - t), a + d * t)
 
 
@@ -98,14 +98,14 @@ def _virtual(n: Any, q: Any, method: str) -> tuple[Any, Any, Any]:
     of ``next`` (NumPy's definitions of the methods; ``n`` may be an array of counts)."""
     if method == "linear":
         v = (n - 1) * q
-        vp = np.asarray(primal(v))
+        vp = plain_array(v)
         prev = np.floor(vp)
         gamma = v - prev
         nxt = prev + 1
         prev = np.where(vp >= n - 1, n - 1, np.where(vp < 0, 0, prev))
         nxt = np.where(vp >= n - 1, n - 1, np.where(vp < 0, 0, nxt))
         return prev.astype(np.intp), nxt.astype(np.intp), gamma
-    qp = np.asarray(primal(q))
+    qp = plain_array(q)
     scaled = (n - 1) * qp
     if method == "lower":
         idx = np.floor(scaled).astype(np.intp)
@@ -132,10 +132,10 @@ def _check(a: Any, q: Any, method: str, name: str, scale: float, weights: Any) -
     if any_foreign(a, q):
         return _elsewhere.check(a, q, method, scale)
     if isinstance(q, Tracer) and method != "linear":
-        q = np.asarray(primal(q))  # the other methods are piecewise constant in q
+        q = plain_array(q)  # the other methods are piecewise constant in q
     weak = type(q) in (int, float)
     q = q / scale if isinstance(q, Tracer) else np.true_divide(q, scale)
-    qp = np.asarray(primal(q))
+    qp = plain_array(q)
     if not (np.all(qp >= 0) and np.all(qp <= 1)):
         lim = "Percentiles must be in the range [0, 100]" if scale == 100 else (
             "Quantiles must be in the range [0, 1]")
@@ -159,7 +159,7 @@ def _quantiles(a: Any, q: Any, dtype: Any, axis: Any, method: str, keepdims: boo
     if any_foreign(s, q):
         qshape, qq, prev, nxt, gamma, empty = _elsewhere.positions(s, q, method, nan)
         return _gathered(s, prev, nxt, gamma, dtype, empty, qshape, shape, axes, keepdims)
-    isnan = np.isnan(np.asarray(primal(s)))
+    isnan = np.isnan(plain_array(s))
     qshape = np.shape(q)
     qq = _shape.reshape(q, (-1,)) if isinstance(q, Tracer) else np.reshape(q, (-1,))
     if nan:
@@ -198,7 +198,7 @@ def _nan_warning(a: Any, axis: Any, name: str) -> None:
         if bool(xp.any(xp.all(xp.isnan(p), axis=axis))):
             warnings.warn("All-NaN slice encountered", RuntimeWarning, stacklevel=3)
         return
-    if np.any(np.all(np.isnan(np.asarray(primal(a))), axis=axis)):
+    if np.any(np.all(np.isnan(plain_array(a)), axis=axis)):
         warnings.warn("All-NaN slice encountered", RuntimeWarning, stacklevel=3)
 
 
@@ -283,7 +283,7 @@ def _median(a: Any, axis: Any, keepdims: bool, nan: bool) -> Any:
     if any_foreign(s):
         lo, hi, bad = _elsewhere.middle(s, nan)
         return _mean_of(s, lo, hi, bad, shape, axes, keepdims)
-    isnan = np.isnan(np.asarray(primal(s)))
+    isnan = np.isnan(plain_array(s))
     m = s.shape[-1]
     n = (m - np.sum(isnan, axis=-1)) if nan else np.full(s.shape[:-1], m)
     lo = np.clip((n - 1) // 2, 0, max(m - 1, 0))[..., None]

@@ -22,7 +22,7 @@ from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import join as _join
 from chainrule.ops import shape as _shape
 from chainrule.ops.portable_b import numpy_only, xp_of
-from chainrule.tracer import Tracer, primal
+from chainrule.tracer import Tracer, plain_array, primal
 
 __all__ = [
     "append", "rot90", "rollaxis", "select", "hsplit", "vsplit", "dsplit", "row_stack",
@@ -121,7 +121,7 @@ def select(condlist: Any, choicelist: Any, default: Any = 0) -> Any:
     far = xp_of(*(v for v in (*condlist, *choices, default) if foreign(v)))
     if far is not None:
         return _select_far(far, list(condlist), choices, default)
-    conditions = [np.asarray(primal(c)) for c in condlist]
+    conditions = [plain_array(c) for c in condlist]
     if not any(isinstance(c, Tracer) for c in (*choices, default)):
         return np.select(conditions, choices, default)
     if len(conditions) != len(choices):
@@ -263,7 +263,7 @@ class _Concatenator:
         if xp is not None:
             return _join.concatenate(_far_parts(xp, items, ndmin, trans1d), axis=axis)
         # Python numbers are weak in the promotion (NEP 50), arrays and lists are not.
-        dtype = np.result_type(*(v if type(v) in (int, float, bool) else np.asarray(primal(v))
+        dtype = np.result_type(*(v if type(v) in (int, float, bool) else plain_array(v)
                                  for v in items if not isinstance(v, slice)))
         parts = []
         for v in items:

@@ -9,7 +9,7 @@ from chainrule.backend import any_foreign, namespace, zeros_like
 from chainrule.ops.define import elementwise
 from chainrule.ops.elementwise import log
 from chainrule.ops.elementwise_binary import where
-from chainrule.tracer import primal
+from chainrule.tracer import plain_array, primal
 
 __all__ = ["power"]
 
@@ -29,7 +29,9 @@ def _dpow_dx(ans, x, y):
         if int(namespace(yp).count_nonzero(yp)) == yp.size:
             return y * x ** (y - 1)
         return y * x ** (where(yp == 0, 0.0, y - 1))
-    yp = y if y.__class__ is np.ndarray else np.asarray(primal(y))
+    yp = y if y.__class__ is np.ndarray else plain_array(y)
+    if getattr(yp, "_jit_value", False):  # inside cr.jit: the general form, no shortcut
+        return y * x ** (where(yp == 0, 0.0, y - 1))
     if np.count_nonzero(yp) == yp.size:  # no zero exponent (the fastest test, ~0.3 us)
         return y * x ** (y - 1)
     zero = yp == 0

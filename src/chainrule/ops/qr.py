@@ -39,7 +39,7 @@ from chainrule.ops.matmul import matmul
 from chainrule.ops.portable_c import eye_of, operand, tri_of
 from chainrule.ops.reduce import sum as _sum
 from chainrule.primitive import Primitive
-from chainrule.tracer import Tracer, primal
+from chainrule.tracer import Tracer, plain_array, primal
 
 LINALG_ALL = ["qr"]
 
@@ -54,7 +54,7 @@ def _strict_lower(x):
     k = x.shape[-1]
     if foreign(x):
         return x * tri_of(x, k, -1)
-    return x * np.tri(k, k, -1, dtype=np.asarray(primal(x)).dtype)
+    return x * np.tri(k, k, -1, dtype=plain_array(x).dtype)
 
 
 def _rinv(r, a):
@@ -63,7 +63,7 @@ def _rinv(r, a):
         xp = xp_of(r)
         diag = xp.abs(xp.linalg.diagonal(primal(r)))
     else:
-        xp, diag = np, np.abs(np.diagonal(np.asarray(primal(r)), axis1=-2, axis2=-1))
+        xp, diag = np, np.abs(np.diagonal(plain_array(r), axis1=-2, axis2=-1))
     if xp.any(diag <= k * xp.finfo(diag.dtype).eps * xp.max(diag, axis=-1, keepdims=True)):
         raise np.linalg.LinAlgError(
             f"qr: no derivative for this {describe(a)}: its first {k} columns are linearly "
@@ -84,7 +84,7 @@ def _diag_imag(c):
     if foreign(c):
         eye = eye_of(c, c.shape[-1], real=True)
     else:
-        eye = np.eye(c.shape[-1], dtype=np.asarray(primal(c)).real.dtype)
+        eye = np.eye(c.shape[-1], dtype=plain_array(c).real.dtype)
     return eye * _sum(imag(c) * eye, axis=-1, keepdims=True) * 1j
 
 
@@ -113,7 +113,7 @@ def _square_vjp(gq, gr, q, r, a):
         lower, eye = tri_of(r, k, -1, real=True), eye_of(r, k, real=True)
         upper = xp_of(r).matrix_transpose(lower)
     else:
-        dtype = np.asarray(primal(r)).real.dtype
+        dtype = plain_array(r).real.dtype
         lower = np.tri(k, k, -1, dtype=dtype)
         eye = np.eye(k, dtype=dtype)
         upper = lower.T
@@ -126,7 +126,7 @@ def _zeros(like, shape):
     if foreign(like):
         p = primal(like)
         return namespace(p).zeros(shape, dtype=p.dtype, device=p.device)
-    return np.zeros(shape, dtype=np.asarray(primal(like)).dtype)
+    return np.zeros(shape, dtype=plain_array(like).dtype)
 
 
 # --- every shape: the thin pieces, then the extra columns (tall, complete) or Y (wide) --------

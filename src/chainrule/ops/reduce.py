@@ -30,7 +30,7 @@ from chainrule.ops.shape import (
     _reshape,
 )
 from chainrule.primitive import Primitive
-from chainrule.tracer import Tracer, primal
+from chainrule.tracer import Tracer, plain_array, primal
 
 __all__ = ["sum", "mean", "max", "min", "amax", "amin", "ptp"]
 
@@ -214,11 +214,14 @@ def _tie_weights(x, ans, axis, keepdims):
     """
     if x.__class__ is not np.ndarray and any_foreign(x):
         return _tie_weights_elsewhere(primal(x), primal(ans), axis, keepdims)
-    xp = np.asarray(primal(x))
-    ap = np.asarray(primal(ans))
+    xp = plain_array(x)
+    ap = plain_array(ans)
     if not keepdims:
         ap = ap.reshape(_kept_shape(xp.shape, axis))
     hit = xp == ap
+    if xp.__class__ is not np.ndarray:  # inside cr.jit: the general formula, no shortcuts
+        hit = hit | (np.isnan(xp) & np.isnan(ap))
+        return (hit / np.add.reduce(hit, axis=axis, keepdims=True)).astype(xp.dtype)
     if np.count_nonzero(np.isnan(ap)):
         hit |= np.isnan(xp) & np.isnan(ap)
     if np.count_nonzero(hit) == ap.size:  # every slot has one hit: no ties

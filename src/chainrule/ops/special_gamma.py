@@ -32,7 +32,7 @@ from chainrule.ops.define import elementwise
 from chainrule.ops.elementwise import cos, sin, where
 from chainrule.ops.special_common import apply, constant_argument, real_only, refuse, traced
 from chainrule.ops.special_polygamma import polygamma_complex
-from chainrule.tracer import primal
+from chainrule.tracer import plain_array
 
 __all__ = [
     "gamma", "gammaln", "loggamma", "rgamma", "digamma", "psi", "polygamma", "poch",
@@ -72,7 +72,7 @@ def _drgamma(ans, x):
     Complex z: -rgamma psi (holomorphic away from the poles)."""
     if x.dtype.kind == "c":
         return -ans * _digamma(x)
-    xp = np.asarray(primal(x))
+    xp = plain_array(x)
     near = (xp < 0.5) & (xp > -170.0)
     if not near.any():
         return -ans * _digamma(x)

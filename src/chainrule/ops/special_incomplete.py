@@ -36,7 +36,7 @@ from chainrule.ops.special_incomplete_numerics import (
     gammainc_shape_derivatives,
 )
 from chainrule.primitive import NoDerivativeError
-from chainrule.tracer import primal
+from chainrule.tracer import plain_array
 
 __all__ = ["gammainc", "gammaincc", "betainc"]
 
@@ -60,9 +60,9 @@ def _gammainc_density(a, x):
     """rho = x^(a-1) e^-x / gamma(a); xlogy keeps rho(0) = 1 for a = 1 (not 0 * -inf). At
     x = 0 with a > 1, rho = 0 and so are its derivatives in a (x^(a-1) log^k x -> 0): there the
     constant 0 is used, as log 0 in xlogy's rule would give 0 * inf = nan."""
-    zero = np.asarray(primal(x)) == 0
+    zero = plain_array(x) == 0
     if zero.any():
-        above = zero & (np.asarray(primal(a)) > 1)
+        above = zero & (plain_array(a) > 1)
         if above.any():
             return where(above, 0.0, exp(xlogy(a - 1.0, where(above, 1.0, x)) - x - _gammaln(a)))
     return exp(xlogy(a - 1.0, x) - x - _gammaln(a))
@@ -80,7 +80,7 @@ def _gammainc_da_da(ans, a, x, *, order):
 
 
 def _gammainc_da_dx(ans, a, x, *, order):
-    zero = np.asarray(primal(x)) == 0
+    zero = plain_array(x) == 0
     at = where(zero, 1.0, x) if zero.any() else x
     la = log(at) - _digamma(a)
     poly = la if order == 1 else la * la - _polygamma(a, n=1)
@@ -89,7 +89,7 @@ def _gammainc_da_dx(ans, a, x, *, order):
         return value
     # x = 0: rho log^k x -> 0 for a > 1 (x^(a-1) wins), and -inf (k = 1) / +inf (k = 2) for
     # a <= 1 (not 0 * log 0 = nan)
-    limit = np.where(np.asarray(primal(a)) > 1, 0.0, -np.inf if order == 1 else np.inf)
+    limit = np.where(plain_array(a) > 1, 0.0, -np.inf if order == 1 else np.inf)
     return where(zero, limit, value)
 
 
@@ -143,8 +143,8 @@ def _vanishing_edge(a, b, x):
     """Where x = 0 with a > 1, or x = 1 with b > 1: the beta density and all its products with
     powers of log x, log(1 - x) are 0 there (their formulas would give 0 * inf = nan).
     None when there is no such entry."""
-    xp = np.asarray(primal(x))
-    edge = ((xp == 0) & (np.asarray(primal(a)) > 1)) | ((xp == 1) & (np.asarray(primal(b)) > 1))
+    xp = plain_array(x)
+    edge = ((xp == 0) & (plain_array(a) > 1)) | ((xp == 1) & (plain_array(b) > 1))
     return edge if edge.any() else None
 
 

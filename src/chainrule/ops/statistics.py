@@ -32,7 +32,7 @@ from chainrule.ops.reduce import (
     mean,
 )
 from chainrule.ops.shape import broadcast_to, reshape, transpose
-from chainrule.tracer import Tracer, primal
+from chainrule.tracer import Tracer, plain_array, primal
 
 __all__ = ["var", "std", "average", "logsumexp"]
 
@@ -50,7 +50,7 @@ def _sqrt0(v: Any) -> Any:
             return _elementwise.sqrt(v)
         z = namespace(zero).astype(zero, primal(v).dtype)
         return _elementwise.sqrt(v * (1 - z) + z) * (1 - z)
-    zero = np.asarray(primal(v)) == 0
+    zero = plain_array(v) == 0
     if not zero.any():
         return _elementwise.sqrt(v)
     z = zero.astype(v.dtype)
@@ -157,10 +157,10 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
         b = _as_array(b)
     if any_foreign(a, b):
         return _logsumexp_elsewhere(a, axis, b, keepdims, return_sign)
-    ap = np.asarray(primal(a))
+    ap = plain_array(a)
     if b is not None:
         # entries with weight 0 do not take part (scipy's convention); shift by the others
-        ap = np.where(np.asarray(primal(b)) == 0, -np.inf, ap)
+        ap = np.where(plain_array(b) == 0, -np.inf, ap)
     axes = _axes(axis, ap.ndim)
     # Complex values shift by the largest real part (a real constant), so log's principal
     # branch gives SciPy's complex result, its imaginary part in (-pi, pi].
@@ -179,7 +179,7 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
         shift = np.squeeze(shift, axis=axes)
     with np.errstate(divide="ignore"):  # an empty or all -inf slot gives -inf, as in scipy
         if return_sign:
-            ps = np.asarray(primal(s))
+            ps = plain_array(s)
             # a complex sum's sign is its phase s / |s|: no constant, it carries a derivative
             sign = s / abs(s) if np.iscomplexobj(ps) and isinstance(s, Tracer) else np.sign(ps)
             return _elementwise.log(abs(s)) + shift, sign

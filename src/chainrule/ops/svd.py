@@ -48,7 +48,7 @@ from chainrule.ops.portable_c import eye_of, operand
 from chainrule.ops.reduce import sum as _sum
 from chainrule.ops.shape import reshape
 from chainrule.primitive import Primitive
-from chainrule.tracer import Tracer, primal
+from chainrule.tracer import Tracer, plain_array, primal
 
 LINALG_ALL = ["svd", "svdvals"]
 
@@ -124,7 +124,7 @@ def _phase(x, s):
     if not is_complex(x):
         return None
     k = s.shape[-1]
-    eye = np.eye(k, dtype=np.asarray(primal(s)).dtype) if not foreign(s) else eye_of(s, k)
+    eye = np.eye(k, dtype=plain_array(s).dtype) if not foreign(s) else eye_of(s, k)
     return eye * _row(imag(_sum(x * eye, axis=-1)) / (2 * s)) * 1j
 
 

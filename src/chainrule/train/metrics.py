@@ -14,13 +14,13 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.tracer import primal
+from chainrule.tracer import plain_array
 
 Metric = Callable[[Any, Any], float]
 
 
 def _array(value: Any) -> np.ndarray:
-    return np.asarray(primal(value))
+    return plain_array(value)
 
 
 def predict_classes(output: Any, threshold: float = 0.5) -> np.ndarray:

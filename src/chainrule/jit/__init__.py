@@ -1,0 +1,9 @@
+"""``cr.jit``: trace a function once per signature and run it as straight-line array code
+(issue 13). ``staging`` records the operations, ``program`` simplifies and writes them out,
+``compiled`` keys, checks and caches the programs."""
+
+from chainrule.jit.compiled import Compiled, JitCacheWarning, jit
+from chainrule.jit.program import Program
+from chainrule.jit.staging import JitError
+
+__all__ = ["Compiled", "JitCacheWarning", "JitError", "Program", "jit"]

@@ -1,0 +1,139 @@
+"""The straight-line program a ``cr.jit`` trace becomes, and the code that runs it.
+
+After staging (``chainrule.jit.staging``) the recorded instructions are simplified: an
+instruction whose result no output needs is dropped (a Hessian-vector product never computes
+the gradient's own products), and each value is released right after its last use, as the eager
+one-shot backward sweep does, so memory peaks no higher than eager. The program is then written
+out as Python source, one assignment per operation, and compiled once: a call runs plain
+backend functions on plain arrays, with no tracers, dispatch or tape. ``Program.show()`` prints
+it as numbered lines, backpropagation as plain code.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from typing import Any
+
+from chainrule.describe import describe
+from chainrule.jit.staging import JitError, JitTrace, JitTracer, Staged
+from chainrule.tracer import Tracer
+
+
+def _describe(value: Any) -> str:
+    text = describe(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+class Program:
+    """One compiled signature: ``run(*input_arrays) -> output leaves``.
+
+    ``instructions`` are ``(name, impl, params, refs, slot, op)`` after dead-code removal;
+    ``outputs`` are refs (``("slot", k)`` or ``("const", k)``); ``source`` is the generated
+    Python code.
+    """
+
+    def __init__(self, trace: JitTrace, n_inputs: int, outputs: Sequence[Any]) -> None:
+        self.n_inputs, self.constants = n_inputs, trace.constants
+        self.outputs = [self._output_ref(trace, o) for o in outputs]
+        kept = self._live(trace.instructions, self.outputs)
+        self.instructions = [trace.instructions[i] for i in kept]
+        self.origins = [trace.origins[i] for i in kept]
+        self.recorded = len(trace.instructions)
+        self.source, namespace = self._write()
+        code = compile(self.source, "<chainrule.jit program>", "exec")
+        exec(code, namespace)  # noqa: S102  (our own generated straight-line code)
+        self.run = namespace["program"]
+
+    @staticmethod
+    def _output_ref(trace: JitTrace, out: Any) -> tuple[str, int]:
+        if out.__class__ is Staged:  # a result without derivative, computed from the inputs
+            out = out.tracer
+        if out.__class__ is JitTracer and out._trace is trace:
+            return ("slot", out._slot)
+        if isinstance(out, Tracer):
+            raise JitError("cr.jit: the function returned a value traced by a transformation "
+                           "that ended inside it; return plain results")
+        trace.constants.append(out)
+        return ("const", len(trace.constants) - 1)
+
+    @staticmethod
+    def _live(instructions: list[tuple], outputs: list[tuple]) -> list[int]:
+        """Indices of the instructions an output needs, in order (dead code removed)."""
+        needed = {k for kind, k in outputs if kind == "slot"}
+        kept = []
+        for i in range(len(instructions) - 1, -1, -1):
+            _, _, _, refs, slot, _ = instructions[i]
+            if slot in needed:
+                kept.append(i)
+                needed.update(k for kind, k in refs if kind == "slot")
+        return kept[::-1]
+
+    def _write(self) -> tuple[str, dict[str, Any]]:
+        """The program as Python source, and the globals it runs with."""
+        namespace: dict[str, Any] = {f"c{k}": c for k, c in enumerate(self.constants)}
+        last: dict[int, int] = {}
+        for i, (_, _, _, refs, _, _) in enumerate(self.instructions):
+            for kind, k in refs:
+                if kind == "slot":
+                    last[k] = i
+        keep = {k for kind, k in self.outputs if kind == "slot"}
+        lines = [f"def program({', '.join(f's{k}' for k in range(self.n_inputs))}):"]
+        for i, (_, impl, params, refs, slot, _) in enumerate(self.instructions):
+            namespace[f"f{i}"] = functools.partial(impl, **params) if params else impl
+            args = ", ".join(("s" if kind == "slot" else "c") + str(k) for kind, k in refs)
+            lines.append(f"    s{slot} = f{i}({args})")
+            dead = [f"s{k}" for kind, k in dict.fromkeys(refs)
+                    if kind == "slot" and last.get(k) == i and k not in keep]
+            if dead:
+                lines.append(f"    del {', '.join(dead)}")
+        # a constant output is copied, as eager code makes a new array each call: changing
+        # the result in place must not change the next call's
+        namespace["_copy"] = _copy
+        outs = ", ".join(f"s{k}" if kind == "slot" else f"_copy(c{k})"
+                         for kind, k in self.outputs)
+        lines.append(f"    return ({outs},)" if len(self.outputs) == 1 else f"    return ({outs})")
+        return "\n".join(lines) + "\n", namespace
+
+    def replay(self, inputs: Sequence[Any]) -> list[Any]:
+        """Run the program through the primitives themselves (``op(*values, **params)``), so
+        that an enclosing transformation (``cr.grad(cr.jit(f))``) differentiates it."""
+        env: dict[int, Any] = dict(enumerate(inputs))
+
+        def value(ref: tuple[str, int]) -> Any:
+            kind, k = ref
+            return env[k] if kind == "slot" else self.constants[k]
+
+        for _, _, params, refs, slot, op in self.instructions:
+            env[slot] = op(*[value(r) for r in refs], **params)
+        return [value(r) for r in self.outputs]
+
+    def show(self) -> str:
+        """The program as numbered lines: inputs, then one operation per line (its name, its
+        operands and parameters), then the outputs; constants are listed at the end."""
+        lines = [f"inputs: {', '.join(f's{k}' for k in range(self.n_inputs))}"]
+        for i, (name, _, params, refs, slot, _) in enumerate(self.instructions, start=1):
+            args = [("s" if kind == "slot" else "c") + str(k) for kind, k in refs]
+            args += [f"{key}={_param(v)}" for key, v in params.items()]
+            lines.append(f"{i:4d}  s{slot} = {name}({', '.join(args)})")
+        outs = ", ".join(("s" if kind == "slot" else "c") + str(k) for kind, k in self.outputs)
+        lines.append(f"return {outs}")
+        used = sorted({k for *_, refs, _, _ in self.instructions for kind, k in refs
+                       if kind == "const"} | {k for kind, k in self.outputs if kind == "const"})
+        lines += [f"  c{k} = {_describe(self.constants[k])}" for k in used]
+        dropped = self.recorded - len(self.instructions)
+        lines.append(f"({len(self.instructions)} operations; {dropped} recorded operations "
+                     "no output needs were dropped)")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"Program({len(self.instructions)} operations, {self.n_inputs} inputs)"
+
+
+def _copy(value: Any) -> Any:
+    return value.copy() if hasattr(value, "copy") and hasattr(value, "shape") else value
+
+
+def _param(value: Any) -> str:
+    text = repr(value) if not hasattr(value, "shape") else _describe(value)
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -1,0 +1,153 @@
+"""``cr.jit`` semantics (issue 13): compiled results equal eager ones for new inputs (no stale
+program), Python reads of traced data and impure functions are refused naming the line, the
+cache is keyed by signature, and every transformation composes with it."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+from chainrule import nn
+from chainrule.jit import JitCacheWarning, JitError
+
+RNG = np.random.default_rng(0)
+
+
+def relu_net(params, X):
+    W1, b1, W2 = params["W1"], params["b1"], params["W2"]
+    h = np.where(X @ W1 + b1 > 0, X @ W1 + b1, 0.0)
+    logits = h @ W2
+    shift = np.max(logits, axis=1, keepdims=True)
+    return np.mean(np.log(np.sum(np.exp(logits - shift), axis=1)) + shift[:, 0] - logits[:, 0])
+
+
+def params(seed):
+    r = np.random.default_rng(seed)
+    return {"W1": r.normal(size=(4, 6)), "b1": r.normal(size=6), "W2": r.normal(size=(6, 3))}
+
+
+def test_new_inputs_give_new_results_not_the_traced_ones():
+    vg = cr.value_and_grad(relu_net)
+    compiled = cr.jit(vg)
+    for seed in range(4):  # other signs, other maxima, other branches of np.where
+        p, X = params(seed), RNG.normal(size=(5, 4))
+        value, grads = compiled(p, X)
+        want_value, want = vg(p, X)
+        assert value == want_value
+        for k in want:
+            np.testing.assert_array_equal(grads[k], want[k])
+    assert len(compiled._cache) == 1
+
+
+def test_python_reads_of_traced_data_are_refused_naming_the_line():
+    def branchy(x):
+        if np.sum(x) > 0:  # a Python condition on data
+            return x * 2
+        return x
+
+    with pytest.raises(JitError, match=r"a Python condition .* at .*test_jit.py:\d+ "
+                                       r"\(if np.sum\(x\) > 0"):
+        cr.jit(branchy)(np.ones(3))
+    with pytest.raises(JitError, match=r"float\(x\) reads a traced value's data"):
+        cr.jit(lambda x: float(np.sum(x)) * x)(np.ones(3))
+    with pytest.raises(JitError, match="reads a traced value's data"):
+        cr.jit(lambda x: x[np.argmax(x).item()])(np.arange(3.0))
+
+
+def test_random_numbers_inside_are_refused():
+    def noisy(x):
+        return x + np.random.default_rng().normal(size=x.shape)
+
+    with pytest.raises(JitError, match="reads random numbers or global state inside"):
+        cr.jit(noisy)(np.ones(3))
+    rng = np.random.default_rng(1)
+    with pytest.raises(JitError, match="random numbers or global state"):
+        cr.jit(lambda x: x * rng.random())(np.ones(2))
+
+
+def test_static_arguments_and_python_numbers_key_the_cache():
+    def scaled(x, power, scale):
+        return x ** power * scale if power > 1 else x * scale
+
+    f = cr.jit(scaled, static_argnums=1)
+    x = np.array([1.0, 2.0])
+    assert f(x, 2, 3.0).tolist() == [3.0, 12.0]
+    assert f(x, 1, 3.0).tolist() == [3.0, 6.0]
+    assert f(x, 2, 0.5).tolist() == [0.5, 2.0]  # a new Python number: a new program
+    assert len(f._cache) == 3
+    f.clear_cache()
+    assert len(f._cache) == 0 and f(x, 2, 3.0).tolist() == [3.0, 12.0]
+    with pytest.raises(TypeError, match="static arguments must be hashable"):
+        f(x, [2], 3.0)
+
+
+def test_a_storm_of_new_signatures_warns_once_naming_the_argument():
+    f = cr.jit(lambda x: x * 2, cache_size=2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for n in range(1, 6):
+            f(np.ones(n))
+    storm = [w for w in caught if issubclass(w.category, JitCacheWarning)]
+    assert len(storm) == 1 and "argument leaf 0" in str(storm[0].message)
+    assert len(f._cache) == 2
+
+
+def test_transformations_compose_with_jit():
+    p, X = params(3), RNG.normal(size=(5, 4))
+
+    def loss(W1):
+        return relu_net({**p, "W1": W1}, X)
+
+    g_outer = cr.grad(cr.jit(loss))(p["W1"])  # grad of a compiled function: replayed
+    np.testing.assert_allclose(g_outer, cr.grad(loss)(p["W1"]), rtol=1e-13)
+    v = RNG.normal(size=p["W1"].shape)
+    hv = cr.jit(lambda w, v: cr.hvp(loss, (w,), (v,))[0])
+    np.testing.assert_allclose(hv(p["W1"], v), cr.hvp(loss, (p["W1"],), (v,))[0], rtol=1e-12)
+    twice = cr.jit(cr.jit(cr.grad(loss)))
+    np.testing.assert_allclose(twice(p["W1"]), cr.grad(loss)(p["W1"]), rtol=1e-13)
+
+
+def test_a_program_shows_numbered_lines_and_drops_what_no_output_needs():
+    def f(x):
+        return np.sum(np.sin(x) * x)
+
+    v = np.ones(3)
+    program = cr.jit(lambda x, v: cr.hvp(f, (x,), (v,))[0]).lower(np.arange(3.0), v)
+    text = program.show()
+    assert text.splitlines()[0] == "inputs: s0, s1"
+    assert "   1  s" in text and "return s" in text
+    assert program.recorded > len(program.instructions)  # the gradient itself is not needed
+    assert "def program(s0, s1):" in program.source
+
+
+def test_constant_outputs_are_fresh_arrays():
+    f = cr.jit(lambda x: (x * 2, np.zeros(3)))
+    _, z = f(np.ones(2))
+    z += 1
+    assert f(np.ones(2))[1].tolist() == [0.0, 0.0, 0.0]
+
+
+def test_buffer_updates_inside_are_refused_not_frozen():
+    bn = nn.BatchNorm(2)
+
+    def loss(x):
+        return np.sum(bn(x))
+
+    with pytest.raises(JitError, match="reads a traced value's data"):
+        cr.jit(cr.grad(loss))(RNG.normal(size=(4, 2)))
+
+
+def test_pytrees_of_modules_compile():
+    net = nn.Sequential(nn.Linear(3, 4, rng=0), nn.Tanh(), nn.Linear(4, 2, rng=1))
+    X, y = RNG.normal(size=(6, 3)), np.array([0, 1, 1, 0, 1, 0])
+
+    def loss(m, X, y):
+        return nn.softmax_cross_entropy(m(X), y)
+
+    vg = cr.value_and_grad(loss)
+    value, grads = cr.jit(vg)(net, X, y)
+    want_value, want = vg(net, X, y)
+    assert value == pytest.approx(want_value, rel=1e-15)
+    for g, w in zip(cr.tree_leaves(grads), cr.tree_leaves(want), strict=True):
+        np.testing.assert_allclose(g, w, rtol=1e-14)
