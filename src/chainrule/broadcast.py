@@ -29,6 +29,8 @@ def unbroadcast(c: Any, shape: tuple[int, ...]) -> Any:
         [2.0, 2.0, 2.0]
     """
     axes = _broadcast_axes(c.shape, shape)
+    if getattr(c, "_staging", False) and axes:  # inside cr.jit: this function, one instruction
+        return c._trace.record(unbroadcast, unbroadcast, {"shape": shape}, (c,))
     if not isinstance(c, np.ndarray | np.generic):  # traced (a higher-order sweep), or another
         xp = namespace(c)                          # library's array: its own namespace
         if axes:

@@ -44,7 +44,7 @@ def _as_list(pair: tuple[Iterable[Any], Any]) -> tuple[list, Any]:
 class TreeDef:
     """The structure of a pytree with its leaves taken out."""
 
-    __slots__ = ("kind", "aux", "children", "num_leaves")
+    __slots__ = ("kind", "aux", "children", "num_leaves", "_hash")
 
     def __init__(self, kind: Any, aux: Any, children: tuple[TreeDef, ...]) -> None:
         self.kind = kind
@@ -54,6 +54,7 @@ class TreeDef:
         for c in children:
             n += c.num_leaves
         self.num_leaves = n
+        self._hash: int | None = None  # computed once, on first use (cr.jit keys its cache)
 
     def __eq__(self, other: object) -> bool:
         return (
@@ -64,7 +65,9 @@ class TreeDef:
         )
 
     def __hash__(self) -> int:
-        return hash((self.kind, self.children))
+        if self._hash is None:
+            self._hash = hash((self.kind, self.children))
+        return self._hash
 
     def __repr__(self) -> str:
         if self.kind is None:

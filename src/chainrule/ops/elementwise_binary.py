@@ -13,6 +13,7 @@ import numpy as np
 
 from chainrule.backend import any_foreign, as_arrays, namespace
 from chainrule.backend import library as plain_namespace
+from chainrule.jit.staging import stage
 from chainrule.ops.define import elementwise
 from chainrule.ops.portable_a import xp_result_dtype
 from chainrule.primitive import Primitive
@@ -130,6 +131,9 @@ def _selection_partial(x, y, first, wins):
     """The partial of ``maximum``/``minimum`` (``wins`` = ``np.greater``/``np.less``) with
     respect to its first (or second) operand."""
     px, py = primal(x), primal(y)
+    if getattr(px, "_jit_value", False) or getattr(py, "_jit_value", False):
+        # inside cr.jit: this function, shortcuts included, is one instruction
+        return stage(_selection_partial, (px, py), {"first": first, "wins": wins})
     a, b = (px, py) if first else (py, px)
     if px.__class__ is not np.ndarray and any_foreign(px, py):  # compared by operator: a
         # NumPy ufunc would refuse another library's array

@@ -22,6 +22,7 @@ from numpy.lib.array_utils import normalize_axis_tuple
 from chainrule.backend import any_foreign, namespace
 from chainrule.backend import dtype_kind as kind
 from chainrule.broadcast import broadcast_array
+from chainrule.jit.staging import stage
 from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import join as _join
 from chainrule.ops.portable_a import counted
@@ -216,12 +217,11 @@ def _tie_weights(x, ans, axis, keepdims):
         return _tie_weights_elsewhere(primal(x), primal(ans), axis, keepdims)
     xp = plain_array(x)
     ap = plain_array(ans)
+    if xp.__class__ is not np.ndarray:  # inside cr.jit: this function is one instruction
+        return stage(_tie_weights, (xp, ap), {"axis": axis, "keepdims": keepdims})
     if not keepdims:
         ap = ap.reshape(_kept_shape(xp.shape, axis))
     hit = xp == ap
-    if xp.__class__ is not np.ndarray:  # inside cr.jit: the general formula, no shortcuts
-        hit = hit | (np.isnan(xp) & np.isnan(ap))
-        return (hit / np.add.reduce(hit, axis=axis, keepdims=True)).astype(xp.dtype)
     if np.count_nonzero(np.isnan(ap)):
         hit |= np.isnan(xp) & np.isnan(ap)
     if np.count_nonzero(hit) == ap.size:  # every slot has one hit: no ties
