@@ -151,3 +151,9 @@ def test_pytrees_of_modules_compile():
     assert value == pytest.approx(want_value, rel=1e-15)
     for g, w in zip(cr.tree_leaves(grads), cr.tree_leaves(want), strict=True):
         np.testing.assert_allclose(g, w, rtol=1e-14)
+
+
+def test_arrays_of_other_libraries_are_refused_plainly():
+    xp = pytest.importorskip("array_api_strict", reason="array-api-strict not installed")
+    with pytest.raises(JitError, match="compiles functions of NumPy arrays only so far"):
+        cr.jit(lambda x: x * 2)(xp.asarray([1.0, 2.0]))

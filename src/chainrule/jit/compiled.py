@@ -115,6 +115,10 @@ class Compiled:
                  key: tuple) -> tuple[Program, Any, list[int]]:
         self._note_miss(key)
         positions = [i for i, leaf in enumerate(leaves) if _is_array(leaf)]
+        if any(foreign(leaves[i]) for i in positions):
+            raise JitError(f"cr.jit({getattr(self.f, '__name__', 'f')}): compiles functions of "
+                           "NumPy arrays only so far; call it without cr.jit for arrays of "
+                           "other libraries (CuPy, array-api-strict)")
         first = self._stage(args, leaves, treedef, positions)
         second = self._stage(args, leaves, treedef, positions)
         _same_program(first[0], second[0], self.f)
