@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 import warnings
 
@@ -27,6 +28,7 @@ from chainrule.cli.scoring import score
 from chainrule.devices import Device, DeviceError, device
 from chainrule.diagnose import Diagnostics
 from chainrule.train import NonFiniteLossError, ProgressBar, ValidationLossWarning, fit
+from chainrule.train.compiled_step import CompileFallbackWarning
 from chainrule.train.mlp import make_loss, mlp_from_config
 
 
@@ -67,12 +69,14 @@ def run_train(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     try:  # non-finite values and the tenfold validation-loss growth are reported below
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"), \
-                warnings.catch_warnings():
+                warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("ignore", ValidationLossWarning)
+            warnings.simplefilter("always", CompileFallbackWarning)
             history = fit(model, loss, (Xtr, ytr), config.optimizer_transformation(),
                           epochs=config.epochs, batch_size=config.batch_size, validation=val,
                           callbacks=callbacks, seed=config.seed, metrics=config.metrics,
-                          resume=resume, device=dev)
+                          resume=resume, device=dev, jit=not args.no_jit)
+        _note_fallback(caught, args.quiet)
     except NonFiniteLossError as error:
         if diagnostics is not None:  # the records up to the divergence show how it came
             write_json(os.path.join(run_dir, "diagnostics.json"), diagnostics.to_dict())
@@ -95,6 +99,17 @@ def run_train(args: argparse.Namespace) -> int:
         report.scores(results, summary, run_dir, written)
         report.print_warnings(summary)
     return 0
+
+
+def _note_fallback(caught: list, quiet: bool) -> None:
+    """One line on stderr when the step could not be compiled (fit trained eagerly)."""
+    for w in caught:
+        if issubclass(w.category, CompileFallbackWarning) and not quiet:
+            reason = str(w.message).split(": ", 2)[-1]
+            print(f"chainrule train: note: the training step runs eagerly (--no-jit says so "
+                  f"without this note): {' '.join(reason.split())}", file=sys.stderr)
+        elif not issubclass(w.category, CompileFallbackWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 def _device(name: str) -> Device:

@@ -47,6 +47,8 @@ class Program:
 
     @staticmethod
     def _output_ref(trace: JitTrace, out: Any) -> tuple[str, int]:
+        while isinstance(out, Tracer) and out._trace is not trace and not out._trace.alive:
+            out = out._value  # a tracer of a transformation that has ended: its value
         if out.__class__ is Staged:  # a result without derivative, computed from the inputs
             out = out.tracer
         if out.__class__ is JitTracer and out._trace is trace:

@@ -34,16 +34,17 @@ from chainrule.optim import (
     NonFiniteGradientError,
     Optimizer,
     apply_updates,
-    state_from_arrays,
     state_to_arrays,
 )
 from chainrule.tracer import primal
 from chainrule.train.callbacks import Callback
 from chainrule.train.checkpoint import Checkpoint, Checkpointer, load_checkpoint
+from chainrule.train.compiled_step import CompiledStep
 from chainrule.train.evaluation import as_pair, model_device, predict
 from chainrule.train.history import History
 from chainrule.train.metrics import Metric, get_metric
 from chainrule.train.progress import ProgressBar
+from chainrule.train.resume import restore
 from chainrule.train.watch import ValidationLossWarning, ValidationWatch
 from chainrule.tree import tree_flatten, tree_leaves, tree_unflatten
 
@@ -166,49 +167,13 @@ def _positive_int(name: str, value: Any, minimum: int = 1) -> int:
     return int(value)
 
 
-def _restore(run: Run, ckpt: Checkpoint, model: Module, callbacks: list[Callback]) -> None:
-    ckpt.load_into(model)
-    run.params = tree_leaves(model)
-    try:
-        run.opt_state = state_from_arrays(run.opt_state, ckpt.optimizer_arrays)
-    except ValueError as error:
-        if ckpt.version < 2:
-            raise ValueError(
-                f"fit: cannot resume from {ckpt.path!r}: it was written by an earlier chainrule "
-                f"(checkpoint version {ckpt.version}), whose optimizers kept their state in "
-                "another layout, so training cannot go on from it; its model still loads "
-                "(load_checkpoint(path).load_into(model), chainrule evaluate/predict): start "
-                "a new run") from None
-        raise ValueError(f"fit: cannot resume from {ckpt.path!r}: the optimizer differs from "
-                         f"the one that was saved ({error})") from None
-    if ckpt.iterator_state is not None:
-        try:
-            run.iterator.set_state(ckpt.iterator_state)
-        except ValueError as error:
-            raise ValueError(f"fit: cannot resume from {ckpt.path!r} with other data or batch "
-                             f"size ({error})") from None
-    run.history = History(ckpt.history.epochs, None, ckpt.history.best_epoch,
-                          ckpt.history.events)
-    run.completed_epochs = run.epoch = ckpt.epoch
-    own = [c for c in callbacks if not isinstance(c, Checkpointer)]
-    saved = [n for n in ckpt.callback_classes if n != "ProgressBar"]
-    states = [s for n, s in zip(ckpt.callback_classes, ckpt.callback_states, strict=True)
-              if n != "ProgressBar"]
-    own = [c for c in own if not isinstance(c, ProgressBar)]
-    if [type(c).__name__ for c in own] != saved:
-        raise ValueError(f"fit: cannot resume from {ckpt.path!r}: it holds the state of the "
-                         f"callbacks {saved} but fit was given {[type(c).__name__ for c in own]};"
-                         " pass the same callbacks (a Checkpointer and a ProgressBar may differ)")
-    for cb, (values, arrays) in zip(own, states, strict=True):
-        cb.set_state(values, arrays)
-
-
 def fit(model: Module, loss: Loss, data: Any, optimizer: GradientTransformation | Optimizer,
         *, epochs: int, batch_size: int | None = None, validation: Any = None,
         callbacks: Sequence[Callback] = (), seed: int = 0,
         metrics: Sequence[str | Metric] = ("accuracy",),
         penalty: Callable[[Module], Any] | None = None, verbose: bool = False,
-        resume: str | os.PathLike | Checkpoint | None = None, device: Any = None) -> History:
+        resume: str | os.PathLike | Checkpoint | None = None, device: Any = None,
+        jit: bool = True) -> History:
     """Train ``model`` on ``data`` = (X, y) for ``epochs`` epochs; returns the ``History``.
 
     ``loss(output, y)`` is a loss of ``chainrule.nn`` (e.g. ``nn.softmax_cross_entropy``) or
@@ -245,6 +210,12 @@ def fit(model: Module, loss: Loss, data: Any, optimizer: GradientTransformation 
     back to the host (metrics and losses mean the same on every device). Checkpoints are host
     ``.npz`` files; resuming loads them onto the device. ``DeviceError`` when the device is
     not available here.
+
+    ``jit=True`` (the default) compiles the loss and gradient of a step with ``cr.jit`` on
+    the first batch of each shape (``chainrule.train.compiled_step``): the same parameters as
+    an eager run, faster. A model that cannot be compiled (dropout, batch normalization) trains
+    eagerly after one ``CompileFallbackWarning``; ``jit=False`` trains eagerly from the start.
+    Steps on another device, and steps under ``cr.detect_anomaly``, run eagerly.
 
     NaN or inf in ``data`` or ``validation`` raises ValueError before training, naming the
     sample and column of the first and the count (bad data is not a learning-rate problem).
@@ -288,10 +259,11 @@ def fit(model: Module, loss: Loss, data: Any, optimizer: GradientTransformation 
     model.train()  # the mode is part of the tree structure
     run = Run(model, tx, iterator, epochs, cbs)
     if resume is not None:
-        _restore(run, resume if isinstance(resume, Checkpoint) else load_checkpoint(resume),
-                 model, cbs)
+        restore(run, resume if isinstance(resume, Checkpoint) else load_checkpoint(resume),
+                model, cbs)
     checkpoint_path = next((c.path for c in cbs if isinstance(c, Checkpointer)), None)
-    step = _stepper(loss, penalty, bool(named), run.treedef, dev)
+    step = _stepper(loss, penalty, bool(named), run.treedef, dev,
+                    CompiledStep if jit and dev.is_host else None, model)
 
     for cb in cbs:
         cb.on_train_begin(run)
@@ -354,7 +326,7 @@ def _finish(model: Module, run: Run, optimizer: Any) -> None:
 
 
 def _stepper(loss: Loss, penalty: Callable[[Module], Any] | None, want_output: bool,
-             treedef: Any, dev: Device):
+             treedef: Any, dev: Device, compiled: type[CompiledStep] | None, model: Module):
     """One training step: loss and gradient at the (lookahead) point, update, checks. The
     gradient is taken with respect to the list of parameter arrays (rebuilt into the model
     inside), which is cheaper to handle than the module tree itself."""
@@ -368,6 +340,8 @@ def _stepper(loss: Loss, penalty: Callable[[Module], Any] | None, want_output: b
         return value, out
 
     value_and_grad = cr.value_and_grad(objective, has_aux=True)
+    if compiled is not None:
+        value_and_grad = compiled(value_and_grad, model, True)
 
     def step(run: Run, xb: np.ndarray, yb: np.ndarray, where: tuple) -> tuple[float, Any]:
         tx, params = run.transformation, run.params

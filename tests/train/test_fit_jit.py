@@ -1,0 +1,82 @@
+"""``fit`` compiles its step with ``cr.jit`` by default (issue 13): the same history and
+parameters as an eager run, bit for bit; models that cannot be compiled train eagerly after one
+warning, with the random generators the failed trace drew from put back."""
+
+import os
+import warnings
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+from chainrule import nn, optim
+from chainrule.train import Checkpointer, fit
+from chainrule.train.compiled_step import CompileFallbackWarning
+
+
+def data(n=50, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 3))
+    return X, (X[:, 0] - X[:, 1] > 0).astype(int)
+
+
+def run(model, jit, epochs=4, **kw):
+    return fit(model, nn.softmax_cross_entropy, data(), optim.adam(1e-2), epochs=epochs,
+               batch_size=16, validation=data(20, 1), jit=jit, **kw)
+
+
+def same(a, b, ha, hb):
+    for x, y in zip(cr.tree_leaves(a), cr.tree_leaves(b), strict=True):
+        np.testing.assert_array_equal(x, y)
+    strip = [[{k: v for k, v in e.items() if k != "seconds"} for e in h.epochs] for h in (ha, hb)]
+    assert strip[0] == strip[1]
+
+
+def relu_net():
+    return nn.Sequential(nn.Linear(3, 8, rng=1), nn.ReLU(), nn.Linear(8, 8, rng=2), nn.Tanh(),
+                         nn.Linear(8, 2, rng=3))
+
+
+def test_a_compiled_run_equals_an_eager_run_bit_for_bit():
+    eager, compiled = relu_net(), relu_net()
+    h_eager = run(eager, jit=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CompileFallbackWarning)  # it did compile
+        h_compiled = run(compiled, jit=True)
+    same(compiled, eager, h_compiled, h_eager)
+
+
+@pytest.mark.parametrize("layer", [nn.Dropout(0.3, rng=5), nn.BatchNorm(8)],
+                         ids=["dropout", "batchnorm"])
+def test_models_that_cannot_compile_train_eagerly_after_one_warning(layer):
+    def model():
+        lay = nn.Dropout(0.3, rng=5) if isinstance(layer, nn.Dropout) else nn.BatchNorm(8)
+        return nn.Sequential(nn.Linear(3, 8, rng=1), lay, nn.Tanh(), nn.Linear(8, 2, rng=3))
+
+    eager, fallback = model(), model()
+    h_eager = run(eager, jit=False)
+    with pytest.warns(CompileFallbackWarning, match="cannot be compiled, so it runs eagerly") \
+            as caught:
+        h_fallback = run(fallback, jit=True)
+    assert len([w for w in caught if w.category is CompileFallbackWarning]) == 1
+    same(fallback, eager, h_fallback, h_eager)  # the generators were put back
+
+
+def test_anomaly_detection_trains_eagerly_without_a_warning():
+    eager, checked = relu_net(), relu_net()
+    h_eager = run(eager, jit=False)
+    with warnings.catch_warnings(), cr.detect_anomaly():
+        warnings.simplefilter("error", CompileFallbackWarning)
+        h_checked = run(checked, jit=True)
+    same(checked, eager, h_checked, h_eager)
+
+
+def test_a_compiled_run_resumes_from_its_checkpoint(tmp_path):
+    path = os.path.join(tmp_path, "c.npz")
+    straight = relu_net()
+    h_straight = run(straight, jit=True, epochs=6)
+    part = relu_net()
+    run(part, jit=True, epochs=3, callbacks=[Checkpointer(path)])
+    resumed = relu_net()
+    h_resumed = run(resumed, jit=True, epochs=6, callbacks=[Checkpointer(path)], resume=path)
+    same(resumed, straight, h_resumed, h_straight)
