@@ -157,3 +157,33 @@ def test_arrays_of_other_libraries_are_refused_plainly():
     xp = pytest.importorskip("array_api_strict", reason="array-api-strict not installed")
     with pytest.raises(JitError, match="compiles functions of NumPy arrays only so far"):
         cr.jit(lambda x: x * 2)(xp.asarray([1.0, 2.0]))
+
+
+@pytest.mark.parametrize("make", [lambda: cr.optim.adam(1e-2), lambda: cr.optim.sgd(0.1),
+                                  lambda: cr.optim.adam(lambda t: 0.1 / (1 + t)),
+                                  lambda: cr.optim.rmsprop(0.01)],
+                         ids=["adam", "sgd", "adam-schedule", "rmsprop"])
+def test_a_whole_training_step_compiles_and_checks_its_gradient_every_call(make):
+    from chainrule import optim
+
+    tx = make()
+
+    def step(params, state, X):
+        grads = cr.grad(lambda p: np.sum(np.tanh(X @ p[0]) ** 2) + np.sum(p[1] ** 2))(params)
+        updates, state = tx.update(grads, state, params)
+        return optim.apply_updates(params, updates), state
+
+    params = [RNG.normal(size=(4, 3)).astype(np.float32), np.ones(3, np.float32)]
+    X = RNG.normal(size=(5, 4)).astype(np.float32)
+    compiled = cr.jit(step)
+    a = b = (params, tx.init(params))
+    for _ in range(3):  # the step count moves: the program computes it
+        a, b = compiled(*a, X), step(*b, X)
+    for x, y in zip(cr.tree_leaves(a), cr.tree_leaves(b), strict=True):
+        assert x.dtype == y.dtype
+        np.testing.assert_array_equal(x, y)
+    assert len(compiled._cache) == 1
+    bad = X.copy()
+    bad[0, 0] = np.nan
+    with pytest.raises(optim.NonFiniteGradientError, match="non-finite gradient at step 3"):
+        compiled(*a, bad)  # the check runs inside the program, on every call

@@ -36,7 +36,7 @@ class Program:
     def __init__(self, trace: JitTrace, n_inputs: int, outputs: Sequence[Any]) -> None:
         self.n_inputs, self.constants = n_inputs, trace.constants
         self.outputs = [self._output_ref(trace, o) for o in outputs]
-        kept = self._live(trace.instructions, self.outputs)
+        kept = self._live(trace.instructions, self.outputs, trace.checks)
         self.instructions = [trace.instructions[i] for i in kept]
         self.origins = [trace.origins[i] for i in kept]
         self.recorded = len(trace.instructions)
@@ -60,9 +60,10 @@ class Program:
         return ("const", len(trace.constants) - 1)
 
     @staticmethod
-    def _live(instructions: list[tuple], outputs: list[tuple]) -> list[int]:
-        """Indices of the instructions an output needs, in order (dead code removed)."""
-        needed = {k for kind, k in outputs if kind == "slot"}
+    def _live(instructions: list[tuple], outputs: list[tuple], checks: set[int]) -> list[int]:
+        """Indices of the instructions an output or a check needs, in order (dead code
+        removed; checks on the data always run)."""
+        needed = {k for kind, k in outputs if kind == "slot"} | checks
         kept = []
         for i in range(len(instructions) - 1, -1, -1):
             _, _, _, refs, slot, _ = instructions[i]

@@ -183,17 +183,20 @@ class JitTrace:
     """The staging context of one ``cr.jit`` trace: the instructions recorded so far."""
 
     kind = "cr.jit"
-    __slots__ = ("level", "alive", "far", "instructions", "constants", "slots", "origins")
+    __slots__ = ("level", "alive", "far", "instructions", "constants", "slots", "origins",
+                 "checks")
 
     def __init__(self) -> None:
         self.level = new_level()
         self.alive, self.far = True, False
         # (name, impl, params, refs, slot, op): refs are ("slot", k) or ("const", k); op is
         # the Primitive (or the function without derivative) that replays it under tracing
+        # checks: the slots of instructions that must run even when no output reads them
         self.instructions: list[tuple] = []
         self.constants: list[Any] = []
         self.slots = 0
         self.origins: list[Any] = []
+        self.checks: set[int] = set()
 
     def input(self, value: Any) -> JitTracer:
         """A tracer for one input of the compiled function (slots 0, 1, ... in order)."""
@@ -306,7 +309,7 @@ class JitTracer(Tracer):
         self._value, self._trace, self._slot = new._value, new._trace, new._slot
 
 
-def stage(f: Callable, args: tuple, kwargs: dict) -> Any:
+def stage(f: Callable, args: tuple, kwargs: dict, check: bool = False) -> Any:
     """``f(*args, **kwargs)`` for a function with no derivative whose arguments hold staged
     values: recorded as one instruction (its result depends on the inputs); None when no
     argument is staged. Staged values inside lists or keywords are refused by their own reads.
@@ -320,7 +323,10 @@ def stage(f: Callable, args: tuple, kwargs: dict) -> Any:
     if trace is None:
         return None
     tracers = [a.tracer if a.__class__ is Staged else a for a in args]
-    return trace.record(_no_derivative(f), f, kwargs, tracers)._value
+    out = trace.record(_no_derivative(f), f, kwargs, tracers)
+    if check:  # a check on the data: it runs on every call, whatever reads its result
+        trace.checks.add(out._slot)
+    return out._value
 
 
 def _no_derivative(f: Callable) -> Callable:
@@ -337,3 +343,19 @@ def _no_derivative(f: Callable) -> Callable:
 
 
 _operators()
+
+
+def guard(check: Callable, x: Any, *args: Any, **kwargs: Any) -> Any:
+    """``x`` after ``check(x, *args, **kwargs)``, which raises on bad data and returns ``x``.
+    Inside ``cr.jit`` the check becomes an instruction that runs on every call of the program
+    (and ``x`` its result, so it is never dropped); elsewhere it runs at once.
+
+    Example:
+        >>> import numpy as np
+        >>> guard(lambda v: v, np.ones(2)).tolist()
+        [1.0, 1.0]
+    """
+    value = primal(x)
+    if value.__class__ is not Staged:
+        return check(x, *args, **kwargs)
+    return stage(check, (value, *(primal(a) for a in args)), kwargs, check=True).tracer

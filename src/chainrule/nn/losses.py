@@ -172,7 +172,7 @@ def _picked(logp: Any, labels: Any) -> Any:
         raise ValueError(f"softmax_cross_entropy: logits have shape {tuple(logp.shape)}, so "
                          f"labels must have shape {tuple(logp.shape[:-1])} or "
                          f"{tuple(logp.shape)}; got {tuple(labels.shape)}")
-    checked = stage(_checked_labels, (labels, n), {})
+    checked = stage(_checked_labels, (labels, n), {}, check=True)
     return np.sum(np.where(checked[..., None] == np.arange(n), logp, 0.0), axis=-1)
 
 

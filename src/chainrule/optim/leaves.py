@@ -11,7 +11,9 @@ from typing import Any
 import numpy as np
 
 from chainrule.backend import device, dtype_kind, foreign, namespace
+from chainrule.jit.staging import guard, stage
 from chainrule.optim.base import NonFiniteGradientError
+from chainrule.tracer import primal
 from chainrule.tree import TreeDef, tree_flatten, tree_leaves, tree_unflatten
 
 
@@ -21,7 +23,26 @@ def zero_count() -> np.ndarray:
 
 
 def next_count(count: np.ndarray) -> np.ndarray:
-    """``count + 1`` as a 0-d int64 array (NumPy arithmetic on a 0-d array gives a scalar)."""
+    """``count + 1`` as a 0-d int64 array (NumPy arithmetic on a 0-d array gives a scalar);
+    inside ``cr.jit`` an instruction of the program."""
+    value = primal(count)
+    if getattr(value, "_jit_value", False):
+        return stage(_increment, (value,), {})
+    return _increment(value)
+
+
+def from_count(f: Any, count: Any, *args: Any) -> Any:
+    """``f(count, *args)``: Python numbers an update derives from the step count (schedules,
+    bias corrections); inside ``cr.jit`` an instruction of the program, whose results stand for
+    those numbers (the weak Python scalars NumPy keeps float32 arrays float32 with)."""
+    value = primal(count)
+    if getattr(value, "_jit_value", False):
+        found = stage(f, (value, *args), {})
+        return tuple(found[i] for i in range(2))
+    return f(value, *args)
+
+
+def _increment(count: np.ndarray) -> np.ndarray:
     return np.array(int(count) + 1, dtype=np.int64)
 
 
@@ -64,18 +85,23 @@ def gradient_leaves(op: str, grads: Any, count: np.ndarray, check_finite: bool,
     leaves, treedef = tree_flatten(grads)
     if like is not None:
         _check_shapes(op, leaves, like, "the optimizer state was initialised for")
-    if check_finite:
-        # One summation per leaf is cheaper than isfinite().all(); an overflowing sum of finite
-        # values falls through to the exact test and passes it.
-        with np.errstate(over="ignore", invalid="ignore"):
-            totals = [namespace(g).sum(g) for g in leaves]
-        for k, (g, total) in enumerate(zip(leaves, totals, strict=True)):
-            xp = namespace(g)
-            if not bool(xp.isfinite(total)) and not bool(xp.all(xp.isfinite(g))):
-                detail = (f"(shape {tuple(g.shape)}) holds {_count(xp, xp.isnan(g))} NaN and "
-                          f"{_count(xp, xp.isinf(g))} infinite values")
-                raise NonFiniteGradientError(op, int(count), k, detail)
+    if check_finite:  # inside cr.jit, a check the program makes on every call
+        leaves = [guard(_finite_gradient, g, count, op=op, k=k) for k, g in enumerate(leaves)]
     return leaves, treedef
+
+
+def _finite_gradient(g: Any, count: Any, op: str, k: int) -> Any:
+    """``g``, or ``NonFiniteGradientError`` when it holds NaN or inf. One summation is cheaper
+    than ``isfinite().all()``; an overflowing sum of finite values falls through to the exact
+    test and passes it."""
+    xp = namespace(g)
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = xp.sum(g)
+    if not bool(xp.isfinite(total)) and not bool(xp.all(xp.isfinite(g))):
+        detail = (f"(shape {tuple(g.shape)}) holds {_count(xp, xp.isnan(g))} NaN and "
+                  f"{_count(xp, xp.isinf(g))} infinite values")
+        raise NonFiniteGradientError(op, int(count), k, detail)
+    return g
 
 
 def param_leaves(op: str, params: Any, grads: list[Any], why: str) -> list[Any]:

@@ -22,7 +22,13 @@ import numpy as np
 
 from chainrule.backend import namespace
 from chainrule.optim.base import GradientTransformation, LearningRate
-from chainrule.optim.leaves import gradient_leaves, next_count, zero_count, zeros_like_leaves
+from chainrule.optim.leaves import (
+    from_count,
+    gradient_leaves,
+    next_count,
+    zero_count,
+    zeros_like_leaves,
+)
 from chainrule.optim.validation import (
     check_decay,
     check_learning_rate,
@@ -90,6 +96,19 @@ class AdamState(NamedTuple):
     count: np.ndarray
     first_moment: Leaves  # the seed's F_i (eq. 3.45)
     second_moment: Leaves  # the seed's A_i (eq. 3.44)
+
+
+def _adam_scalars(count: Any, learning_rate: Any, beta1: float, beta2: float,
+                  inside: bool) -> tuple[float, float]:
+    """Adam's step size and bias-correction root after ``count`` updates, as Python floats:
+    ``alpha sqrt(1 - beta2^t) / (1 - beta1^t)`` (the seed's, ``inside``), or ``alpha /
+    (1 - beta1^t)`` and ``sqrt(1 - beta2^t)`` (PyTorch's), with ``t = count + 1``."""
+    lr = 1.0 if learning_rate is None else learning_rate_at(learning_rate, count)
+    sign = 1.0 if learning_rate is None else -1.0
+    t = int(count) + 1
+    if inside:
+        return sign * (lr * math.sqrt(1 - beta2**t) / (1 - beta1**t)), 1.0
+    return sign * (lr / (1 - beta1**t)), math.sqrt(1 - beta2**t)
 
 
 def _rms(a: Any, eps: float, inside: bool) -> Any:
@@ -234,18 +253,15 @@ def scale_by_adam(beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8, *
 
     def update(grads: Any, state: AdamState, params: Any = None) -> tuple[Any, AdamState]:
         g, treedef = gradient_leaves(op, grads, state.count, False, state.first_moment)
-        lr = 1.0 if learning_rate is None else learning_rate_at(learning_rate, state.count)
-        sign = 1.0 if learning_rate is None else -1.0
-        t = int(state.count) + 1
+        scale, root_c2 = from_count(_adam_scalars, state.count, learning_rate, beta1, beta2,
+                                    eps_inside_sqrt)
         first = [beta1 * f + (1 - beta1) * gi for f, gi in zip(state.first_moment, g, strict=True)]
         second = [beta2 * a + (1 - beta2) * gi * gi
                   for a, gi in zip(state.second_moment, g, strict=True)]
         if eps_inside_sqrt:  # the seed: alpha_t = alpha sqrt(1 - rho^t) / (1 - rho_f^t)
-            alpha_t = sign * (lr * math.sqrt(1 - beta2**t) / (1 - beta1**t))
-            steps = [alpha_t * f / _rms(a, eps, True) for f, a in zip(first, second, strict=True)]
+            steps = [scale * f / _rms(a, eps, True) for f, a in zip(first, second, strict=True)]
         else:  # PyTorch / optax: alpha F_hat / (sqrt(A_hat) + eps)
-            step_size, root_c2 = sign * (lr / (1 - beta1**t)), math.sqrt(1 - beta2**t)
-            steps = [step_size * f / (namespace(a).sqrt(a) / root_c2 + eps)
+            steps = [scale * f / (namespace(a).sqrt(a) / root_c2 + eps)
                      for f, a in zip(first, second, strict=True)]
         return tree_unflatten(treedef, steps), AdamState(next_count(state.count), first, second)
 

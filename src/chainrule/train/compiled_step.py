@@ -19,6 +19,8 @@ import numpy as np
 
 from chainrule import anomaly
 from chainrule.jit import JitError, jit
+from chainrule.jit.staging import guard
+from chainrule.optim import apply_updates
 
 
 class CompileFallbackWarning(UserWarning):
@@ -36,29 +38,66 @@ def _generators(model: Any) -> list[np.random.Generator]:
 
 
 class CompiledStep:
-    """``value_and_grad(point, xb, yb)``, compiled unless ``enabled`` is False or the model
-    cannot be compiled. ``compiled`` says which ran last (None before the first call)."""
+    """``fn(*args)``, compiled unless ``enabled`` is False or it cannot be compiled (then it
+    runs eagerly from there on, after a ``CompileFallbackWarning`` unless ``quiet``: the
+    optimizer's update, which some optimizers cannot compile yet, falls back quietly).
+    ``compiled`` says which ran last (None before the first call)."""
 
-    def __init__(self, value_and_grad: Callable, model: Any, enabled: bool) -> None:
-        self.eager, self.model = value_and_grad, model
-        self.program = jit(value_and_grad) if enabled else None
+    def __init__(self, fn: Callable, model: Any, enabled: bool, quiet: bool = False,
+                 static_argnums: tuple[int, ...] = ()) -> None:
+        self.eager, self.quiet = fn, quiet
+        self.generators = _generators(model)  # the modules are fixed for the run
+        self.program = jit(fn, static_argnums) if enabled else None
         self.compiled: bool | None = None
 
-    def __call__(self, point: Any, xb: Any, yb: Any) -> Any:
+    def __call__(self, *args: Any) -> Any:
         if self.program is None or anomaly.active():
             self.compiled = False
-            return self.eager(point, xb, yb)
-        states = [g.bit_generator.state for g in _generators(self.model)]
+            return self.eager(*args)
+        states = [g.bit_generator.state for g in self.generators]
         try:
-            result = self.program(point, xb, yb)
+            result = self.program(*args)
         except JitError as error:
-            for g, state in zip(_generators(self.model), states, strict=True):
+            for g, state in zip(self.generators, states, strict=True):
                 g.bit_generator.state = state
             self.program = None
-            warnings.warn(f"fit: the training step cannot be compiled, so it runs eagerly "
-                          f"(pass jit=False to say so and skip this warning): {error}",
-                          CompileFallbackWarning, stacklevel=4)
+            if not self.quiet:
+                warnings.warn(f"fit: the training step cannot be compiled, so it runs eagerly "
+                              f"(pass jit=False to say so and skip this warning): {error}",
+                              CompileFallbackWarning, stacklevel=4)
             self.compiled = False
-            return self.eager(point, xb, yb)
+            return self.eager(*args)
         self.compiled = True
         return result
+
+
+class LossNotFinite(FloatingPointError):
+    """The loss of a step was NaN or infinite (``value`` says which); raised inside the step,
+    before the optimizer runs, as the eager step checks."""
+
+    def __init__(self, value: float) -> None:
+        super().__init__(f"the loss became {value}")
+        self.value = value
+
+
+def _finite_loss(value: Any) -> Any:
+    if not np.isfinite(value):
+        raise LossNotFinite(float(value))
+    return value
+
+
+def update_parameters(tx: Any, grads: Any, state: Any, params: list) -> tuple[list, Any]:
+    """The optimizer's step: the new parameters and the new optimizer state."""
+    updates, state = tx.update(grads, state, params)
+    return apply_updates(params, updates), state
+
+
+def whole_step(value_and_grad: Callable, tx: Any, params: list, state: Any, xb: Any,
+               yb: Any) -> tuple[Any, Any, list, Any]:
+    """Loss, model output, new parameters and new optimizer state of one step, as one function
+    (one program when compiled): the loss is checked first (``LossNotFinite``), then the
+    optimizer checks its gradient (``NonFiniteGradientError``), as the eager step does."""
+    (value, out), grads = value_and_grad(params, xb, yb)
+    value = guard(_finite_loss, value)
+    new, state = update_parameters(tx, grads, state, params)
+    return value, out, new, state

@@ -13,6 +13,7 @@ generators the model holds (dropout), so a run is repeatable, and a checkpoint (
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 import warnings
@@ -33,13 +34,12 @@ from chainrule.optim import (
     LookaheadGradient,
     NonFiniteGradientError,
     Optimizer,
-    apply_updates,
     state_to_arrays,
 )
 from chainrule.tracer import primal
 from chainrule.train.callbacks import Callback
 from chainrule.train.checkpoint import Checkpoint, Checkpointer, load_checkpoint
-from chainrule.train.compiled_step import CompiledStep
+from chainrule.train.compiled_step import CompiledStep, LossNotFinite, update_parameters, whole_step
 from chainrule.train.evaluation import as_pair, model_device, predict
 from chainrule.train.history import History
 from chainrule.train.metrics import Metric, get_metric
@@ -263,7 +263,8 @@ def fit(model: Module, loss: Loss, data: Any, optimizer: GradientTransformation 
                 model, cbs)
     checkpoint_path = next((c.path for c in cbs if isinstance(c, Checkpointer)), None)
     step = _stepper(loss, penalty, bool(named), run.treedef, dev,
-                    CompiledStep if jit and dev.is_host else None, model)
+                    CompiledStep if jit and dev.is_host else None, model,
+                    run.transformation.lookahead is None)
 
     for cb in cbs:
         cb.on_train_begin(run)
@@ -326,7 +327,8 @@ def _finish(model: Module, run: Run, optimizer: Any) -> None:
 
 
 def _stepper(loss: Loss, penalty: Callable[[Module], Any] | None, want_output: bool,
-             treedef: Any, dev: Device, compiled: type[CompiledStep] | None, model: Module):
+             treedef: Any, dev: Device, compiled: type[CompiledStep] | None, model: Module,
+             plain_gradients: bool):
     """One training step: loss and gradient at the (lookahead) point, update, checks. The
     gradient is taken with respect to the list of parameter arrays (rebuilt into the model
     inside), which is cheaper to handle than the module tree itself."""
@@ -340,25 +342,34 @@ def _stepper(loss: Loss, penalty: Callable[[Module], Any] | None, want_output: b
         return value, out
 
     value_and_grad = cr.value_and_grad(objective, has_aux=True)
-    if compiled is not None:
-        value_and_grad = compiled(value_and_grad, model, True)
+    # one program for the whole step (a lookahead method's gradient carries its point: eager)
+    whole = (compiled(functools.partial(whole_step, value_and_grad), model, True,
+                      static_argnums=(0,)) if compiled is not None and plain_gradients else None)
 
     def step(run: Run, xb: np.ndarray, yb: np.ndarray, where: tuple) -> tuple[float, Any]:
         tx, params = run.transformation, run.params
         if not dev.is_host:  # the batch's one copy to the device
             xb, yb = dev.put(xb), dev.put(yb)
-        point = params if tx.lookahead is None else tx.lookahead(params, run.opt_state)
-        (value, out), grads = value_and_grad(point, xb, yb)
-        if tx.lookahead is not None:  # the lookahead methods check where grads were taken
-            grads = LookaheadGradient(point, grads)
-        value = float(value)
-        if not np.isfinite(value):
-            _diverged(run, "loss", value, where)
-        try:
-            updates, state = tx.update(grads, run.opt_state, params)
-        except NonFiniteGradientError:
-            _diverged(run, "gradient", "non-finite (NaN or infinite)", where)
-        new = apply_updates(params, updates)
+        if whole is not None:
+            try:
+                value, out, new, state = whole(tx, params, run.opt_state, xb, yb)
+            except LossNotFinite as bad:
+                _diverged(run, "loss", bad.value, where)
+            except NonFiniteGradientError:
+                _diverged(run, "gradient", "non-finite (NaN or infinite)", where)
+            value = float(value)
+        else:
+            point = params if tx.lookahead is None else tx.lookahead(params, run.opt_state)
+            (value, out), grads = value_and_grad(point, xb, yb)
+            if tx.lookahead is not None:  # the lookahead methods check where grads were taken
+                grads = LookaheadGradient(point, grads)
+            value = float(value)
+            if not np.isfinite(value):
+                _diverged(run, "loss", value, where)
+            try:
+                new, state = update_parameters(tx, grads, run.opt_state, params)
+            except NonFiniteGradientError:
+                _diverged(run, "gradient", "non-finite (NaN or infinite)", where)
         if not _finite(new, dev):
             _diverged(run, "parameters", "non-finite (NaN or infinite)", where)
         run.params, run.opt_state = new, state
