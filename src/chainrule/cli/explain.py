@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+import chainrule as cr
 from chainrule import explain
 from chainrule.cli.data import UsageError
 from chainrule.explain.expression import Expression, parse
@@ -22,6 +23,7 @@ from chainrule.explain.expression import Expression, parse
 EPILOG_TRACE = """examples:
   chainrule trace "cos(w1*x + w0)" --at w0=0.5,w1=2,x=1.5 --wrt w1
   chainrule trace "sigmoid(w*x + b)" --at w=-1,x=1.5,b=0.5 --format markdown
+  chainrule trace "cos(w1*x + w0)" --at w0=0.5,w1=2,x=1.5 --compiled
 """
 EPILOG_GRAPH = """examples:
   chainrule graph "cos(w1*x + w0)" --at w0=0.5,w1=2,x=1.5 -o graph.svg --highlight w1
@@ -51,6 +53,10 @@ def add_parsers(sub) -> None:
                    help="significant digits shown (default: 4)")
     p.add_argument("--format", choices=("text", "markdown", "latex"), default="text",
                    help="default: text")
+    p.add_argument("--compiled", action="store_true",
+                   help="print instead the straight-line program cr.jit compiles for the value "
+                        "and the gradient: the forward pass, then backpropagation, one "
+                        "operation per line")
     p = sub.add_parser("graph", help="the computational graph of a formula",
                        description="Write the computational graph of a formula: nodes hold "
                        "each operation's value and adjoint; .dot/.gv text, or an .svg/.png "
@@ -128,6 +134,8 @@ def _variable(expr: Expression, name: str, option: str) -> str:
 def run_trace(args: argparse.Namespace) -> int:
     """``chainrule trace``: print the trace table of the formula at the ``--at`` point."""
     expr, f, values = _prepare(args)
+    if args.compiled:
+        return _print_program(f, list(args.at), values)
     wrt = next(iter(args.at)) if args.wrt is None else _variable(expr, args.wrt, "--wrt")
     with np.errstate(all="ignore"):  # log(-1) and the like show as nan in the table
         table = explain.trace(f, *values, wrt=wrt)
@@ -137,6 +145,17 @@ def run_trace(args: argparse.Namespace) -> int:
         print(table.to_latex(args.digits).rstrip("\n"))
     else:
         table.show(args.digits)
+    return 0
+
+
+def _print_program(f: Callable[..., Any], names: list[str], values: list[float]) -> int:
+    """The program of the value and gradient of ``f`` w.r.t. every variable (issue 13)."""
+    value_and_grad = cr.value_and_grad(f, argnums=tuple(range(len(names))))
+    with np.errstate(all="ignore"):
+        program = cr.jit(value_and_grad).lower(*(np.asarray(v) for v in values))
+    print("inputs: " + ", ".join(f"s{k} = {name}" for k, name in enumerate(names)))
+    print("returns: the value, then the gradient in the order of the inputs")
+    print(program.show().split("\n", 1)[1])
     return 0
 
 

@@ -15,12 +15,18 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from chainrule.describe import describe
 from chainrule.jit.staging import JitError, JitTrace, JitTracer, Staged
 from chainrule.tracer import Tracer
 
 
 def _describe(value: Any) -> str:
+    """A constant as the program listing shows it: small ones by value."""
+    if isinstance(value, bool | int | float | complex) or (
+            isinstance(value, np.ndarray | np.generic) and value.size <= 4):
+        return repr(value.tolist() if isinstance(value, np.ndarray | np.generic) else value)
     text = describe(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
