@@ -187,3 +187,17 @@ def test_a_whole_training_step_compiles_and_checks_its_gradient_every_call(make)
     bad[0, 0] = np.nan
     with pytest.raises(optim.NonFiniteGradientError, match="non-finite gradient at step 3"):
         compiled(*a, bad)  # the check runs inside the program, on every call
+
+
+def test_random_draws_through_draw_are_fresh_each_call_and_consume_the_generator_as_eager():
+    from chainrule.jit.staging import draw
+
+    def noisy(x, rng):
+        return x * draw(lambda g, n: g.random(n), rng, x, x.shape[0])
+
+    compiled_rng, eager_rng = np.random.default_rng(7), np.random.default_rng(7)
+    compiled = cr.jit(lambda x: noisy(x, compiled_rng))
+    x = np.ones(4)
+    for _ in range(3):
+        np.testing.assert_array_equal(compiled(x), noisy(x, eager_rng))
+    assert compiled_rng.random() == eager_rng.random()

@@ -1,6 +1,6 @@
 """``fit`` compiles its step with ``cr.jit`` by default (issue 13): the same history and
-parameters as an eager run, bit for bit; models that cannot be compiled train eagerly after one
-warning, with the random generators the failed trace drew from put back."""
+parameters as an eager run, bit for bit, dropout's masks included; models that cannot be
+compiled (batch normalization) train eagerly after one warning."""
 
 import os
 import warnings
@@ -46,20 +46,34 @@ def test_a_compiled_run_equals_an_eager_run_bit_for_bit():
     same(compiled, eager, h_compiled, h_eager)
 
 
-@pytest.mark.parametrize("layer", [nn.Dropout(0.3, rng=5), nn.BatchNorm(8)],
-                         ids=["dropout", "batchnorm"])
-def test_models_that_cannot_compile_train_eagerly_after_one_warning(layer):
+def test_dropout_compiles_and_draws_the_eager_runs_masks():
     def model():
-        lay = nn.Dropout(0.3, rng=5) if isinstance(layer, nn.Dropout) else nn.BatchNorm(8)
-        return nn.Sequential(nn.Linear(3, 8, rng=1), lay, nn.Tanh(), nn.Linear(8, 2, rng=3))
+        return nn.Sequential(nn.Linear(3, 8, rng=1), nn.Dropout(0.3, rng=5), nn.Tanh(),
+                             nn.Linear(8, 2, rng=3))
+
+    eager, compiled = model(), model()
+    h_eager = run(eager, jit=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CompileFallbackWarning)
+        h_compiled = run(compiled, jit=True)
+    same(compiled, eager, h_compiled, h_eager)
+    assert compiled.layers[1].rng.random() == eager.layers[1].rng.random()  # same draws
+
+
+def test_batch_normalization_trains_eagerly_after_one_warning():
+    def model():
+        return nn.Sequential(nn.Linear(3, 8, rng=1), nn.BatchNorm(8), nn.Tanh(),
+                             nn.Linear(8, 2, rng=3))
 
     eager, fallback = model(), model()
     h_eager = run(eager, jit=False)
-    with pytest.warns(CompileFallbackWarning, match="cannot be compiled, so it runs eagerly") \
-            as caught:
+    with pytest.warns(CompileFallbackWarning, match=r"cannot be compiled, so it runs eagerly.*"
+                                                    r"nn/buffers.py") as caught:
         h_fallback = run(fallback, jit=True)
     assert len([w for w in caught if w.category is CompileFallbackWarning]) == 1
-    same(fallback, eager, h_fallback, h_eager)  # the generators were put back
+    same(fallback, eager, h_fallback, h_eager)
+    for (_, a), (_, b) in zip(fallback.named_buffers(), eager.named_buffers(), strict=True):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_anomaly_detection_trains_eagerly_without_a_warning():

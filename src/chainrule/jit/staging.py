@@ -179,6 +179,9 @@ def _operators() -> None:
         setattr(Staged, f"__{name}__", lambda a, f=f: stage(f, (a,), {}))
 
 
+_UNSET = object()
+
+
 class JitTrace:
     """The staging context of one ``cr.jit`` trace: the instructions recorded so far."""
 
@@ -231,13 +234,15 @@ class JitTrace:
                 vals.append(a)
         return refs, vals
 
-    def record(self, op: Any, impl: Callable, params: dict, args: Any) -> Any:
-        """Run ``impl(*args, **params)`` on the values and record it as an instruction of
-        ``op`` (a Primitive, or a function without derivative); returns the new tracer."""
+    def record(self, op: Any, impl: Callable, params: dict, args: Any,
+               value: Any = _UNSET) -> Any:
+        """Run ``impl(*args, **params)`` on the values (or take ``value`` as its result) and
+        record it as an instruction of ``op`` (a Primitive, or a function without derivative);
+        returns the new tracer."""
         name = op.name if isinstance(op, Primitive) else getattr(op, "__name__", "constant")
         refs, vals = self._refs(args, name, params)
         try:
-            ans = impl(*vals, **params)
+            ans = impl(*vals, **params) if value is _UNSET else value
         except JitError:
             raise
         except (ValueError, TypeError, IndexError) as e:
@@ -359,3 +364,30 @@ def guard(check: Callable, x: Any, *args: Any, **kwargs: Any) -> Any:
     if value.__class__ is not Staged:
         return check(x, *args, **kwargs)
     return stage(check, (value, *(primal(a) for a in args)), kwargs, check=True).tracer
+
+
+def draw(f: Callable, rng: Any, like: Any, *args: Any) -> Any:
+    """``f(rng, *args)``, random numbers for ``like``'s computation: inside ``cr.jit`` (``like``
+    staged) an instruction that draws from ``rng`` on every call of the program, in the order
+    the eager function draws (tracing draws from copies, so a compiled run consumes the
+    generator exactly as an eager one); elsewhere it draws at once.
+
+    Example:
+        >>> import numpy as np
+        >>> draw(lambda g, n: g.random(n), np.random.default_rng(0), np.ones(2), 2).shape
+        (2,)
+    """
+    import copy
+
+    value = primal(like)
+    if value.__class__ is not Staged:
+        return f(rng, *args)
+    trace = value.tracer._trace
+
+    def random(*values: Any) -> Any:
+        return f(rng, *values)
+
+    random.__name__ = getattr(f, "__name__", "random")
+    out = trace.record(random, random, {}, list(args), value=f(copy.deepcopy(rng), *args))
+    trace.checks.add(out._slot)  # drawn on every call, read or not, as eagerly
+    return out._value

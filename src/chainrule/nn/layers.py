@@ -14,10 +14,12 @@ import numpy as np
 
 from chainrule import numpy as cnp
 from chainrule.backend import foreign, to_library
+from chainrule.jit.staging import draw
 from chainrule.nn import init as initializers
 from chainrule.nn.activations import Lambda
 from chainrule.nn.module import Module
 from chainrule.nn.shapes import ShapeError, check_features
+from chainrule.tracer import primal
 
 
 def _positive(layer: str, **sizes: int) -> None:
@@ -137,11 +139,17 @@ class Dropout(Module):
         dtype = np.result_type(x)
         if self.p == 1.0:
             return x * np.zeros(np.shape(x), dtype=dtype)
-        keep = self.rng.random(np.shape(x)) >= self.p
-        return x * (keep.astype(dtype) / (1.0 - self.p))
+        if getattr(primal(x), "_jit_value", False):  # inside cr.jit: drawn by the program
+            return x * draw(_inverted_mask, self.rng, x, tuple(x.shape), self.p, dtype)
+        return x * _inverted_mask(self.rng, np.shape(x), self.p, dtype)
 
     def __repr__(self) -> str:
         return f"Dropout(p={self.p:g})"
+
+
+def _inverted_mask(rng: np.random.Generator, shape: tuple, p: float, dtype: Any) -> Any:
+    """Dropout's mask: 0 with probability ``p``, else ``1 / (1 - p)``."""
+    return (rng.random(shape) >= p).astype(dtype) / (1.0 - p)
 
 
 class Sequential(Module):
