@@ -95,8 +95,7 @@ def _train_parser(sub) -> None:
                    help="1 = stochastic gradient descent (default: the whole training set)")
     g.add_argument("--seed", type=seed, help="seeds the split, weights and batches (default 0)")
     g.add_argument("--no-jit", action="store_true", help="train eagerly instead of compiling "
-                   "the step with cr.jit (the same parameters either way; models with dropout "
-                   "or batch normalization train eagerly anyway)")
+                   "the step with cr.jit (the same parameters either way)")
     g.add_argument("--device", default="cpu", help="where to train: cpu (NumPy, the default), "
                    "gpu or cuda:N (CuPy; the gpu extra). Checkpoints are host files either way")
     g = p.add_argument_group("output")

@@ -26,7 +26,14 @@ class Buffers(dict):
             ([1.0, 2.0], dtype('float64'))
         """
         old, new = self[name], primal(value)
-        if not foreign(new):
+        if getattr(new, "_jit_value", False) and getattr(old, "_staging", False):
+            # inside cr.jit, a buffer that is an input of the program (fit's compiled step
+            # passes buffers in and out): the new value is the program's. Elsewhere the read
+            # of the staged value below refuses, as a compiled program cannot write it back.
+            new = new.tracer
+            if new.dtype != old.dtype:
+                new = new.astype(old.dtype)
+        elif not foreign(new):
             new = np.asarray(new)
         if tuple(new.shape) != tuple(old.shape):
             raise ValueError(f"{owner}: buffer {name!r} has shape {old.shape}; cannot assign a "

@@ -47,6 +47,7 @@ class CompiledStep:
                  static_argnums: tuple[int, ...] = ()) -> None:
         self.eager, self.quiet = fn, quiet
         self.generators = _generators(model)  # the modules are fixed for the run
+        self.buffers = buffer_slots(model)
         self.program = jit(fn, static_argnums) if enabled else None
         self.compiled: bool | None = None
 
@@ -55,11 +56,14 @@ class CompiledStep:
             self.compiled = False
             return self.eager(*args)
         states = [g.bit_generator.state for g in self.generators]
+        kept = [(where, name, where[name]) for where, name in self.buffers]
         try:
             result = self.program(*args)
         except JitError as error:
             for g, state in zip(self.generators, states, strict=True):
                 g.bit_generator.state = state
+            for where, name, value in kept:  # a failed trace may have left its values there
+                where[name] = value
             self.program = None
             if not self.quiet:
                 warnings.warn(f"fit: the training step cannot be compiled, so it runs eagerly "
@@ -92,12 +96,22 @@ def update_parameters(tx: Any, grads: Any, state: Any, params: list) -> tuple[li
     return apply_updates(params, updates), state
 
 
-def whole_step(value_and_grad: Callable, tx: Any, params: list, state: Any, xb: Any,
-               yb: Any) -> tuple[Any, Any, list, Any]:
-    """Loss, model output, new parameters and new optimizer state of one step, as one function
-    (one program when compiled): the loss is checked first (``LossNotFinite``), then the
-    optimizer checks its gradient (``NonFiniteGradientError``), as the eager step does."""
+def buffer_slots(model: Any) -> list[tuple[dict, str]]:
+    """(buffer dict, name) of every buffer of ``model`` (shared with every copy of it)."""
+    return [(m.__dict__["_buffers"], k) for m in model.modules()
+            for k in m.__dict__.get("_buffers", {})]
+
+
+def whole_step(value_and_grad: Callable, slots: list[tuple[dict, str]], tx: Any, params: list,
+               state: Any, buffers: list, xb: Any, yb: Any) -> tuple[Any, Any, list, Any, list]:
+    """Loss, model output, new parameters, new optimizer state and new buffers of one step, as
+    one function (one program when compiled). The buffers (batch normalization's running
+    statistics) go in and come out as values, so a compiled step reads and updates them on
+    every call. The loss is checked first (``LossNotFinite``), then the optimizer checks its
+    gradient (``NonFiniteGradientError``), as the eager step does."""
+    for (where, name), value in zip(slots, buffers, strict=True):
+        where[name] = value
     (value, out), grads = value_and_grad(params, xb, yb)
     value = guard(_finite_loss, value)
     new, state = update_parameters(tx, grads, state, params)
-    return value, out, new, state
+    return value, out, new, state, [where[name] for where, name in slots]

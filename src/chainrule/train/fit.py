@@ -39,7 +39,13 @@ from chainrule.optim import (
 from chainrule.tracer import primal
 from chainrule.train.callbacks import Callback
 from chainrule.train.checkpoint import Checkpoint, Checkpointer, load_checkpoint
-from chainrule.train.compiled_step import CompiledStep, LossNotFinite, update_parameters, whole_step
+from chainrule.train.compiled_step import (
+    CompiledStep,
+    LossNotFinite,
+    buffer_slots,
+    update_parameters,
+    whole_step,
+)
 from chainrule.train.evaluation import as_pair, model_device, predict
 from chainrule.train.history import History
 from chainrule.train.metrics import Metric, get_metric
@@ -343,7 +349,8 @@ def _stepper(loss: Loss, penalty: Callable[[Module], Any] | None, want_output: b
 
     value_and_grad = cr.value_and_grad(objective, has_aux=True)
     # one program for the whole step (a lookahead method's gradient carries its point: eager)
-    whole = (compiled(functools.partial(whole_step, value_and_grad), model, True,
+    slots = buffer_slots(model)
+    whole = (compiled(functools.partial(whole_step, value_and_grad, slots), model, True,
                       static_argnums=(0,)) if compiled is not None and plain_gradients else None)
 
     def step(run: Run, xb: np.ndarray, yb: np.ndarray, where: tuple) -> tuple[float, Any]:
@@ -352,11 +359,14 @@ def _stepper(loss: Loss, penalty: Callable[[Module], Any] | None, want_output: b
             xb, yb = dev.put(xb), dev.put(yb)
         if whole is not None:
             try:
-                value, out, new, state = whole(tx, params, run.opt_state, xb, yb)
+                value, out, new, state, buffers = whole(
+                    tx, params, run.opt_state, [where[name] for where, name in slots], xb, yb)
             except LossNotFinite as bad:
                 _diverged(run, "loss", bad.value, where)
             except NonFiniteGradientError:
                 _diverged(run, "gradient", "non-finite (NaN or infinite)", where)
+            for (where, name), buffer in zip(slots, buffers, strict=True):
+                where[name] = buffer
             value = float(value)
         else:
             point = params if tx.lookahead is None else tx.lookahead(params, run.opt_state)
