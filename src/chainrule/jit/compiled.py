@@ -88,11 +88,13 @@ class Compiled:
         return (treedef, tuple(_leaf_key(leaf) for leaf in leaves), static)
 
     def __call__(self, *args: Any) -> Any:
-        if not self.static and all(a.__class__ is np.ndarray for a in args):
-            fast = self._fast.get(tuple((a.shape, a.dtype) for a in args))
-            if fast is not None:  # the common call: NumPy arrays, a known signature
-                run, rebuild = fast
-                return rebuild(run(*args))
+        fast = self._fast_key(args)
+        if fast is not None:
+            found = self._fast.get(fast[0])
+            if found is not None:  # NumPy arrays in lists, tuples and dicts, a known signature
+                run, rebuild, positions = found
+                leaves = fast[1]
+                return rebuild(run(*[leaves[i] for i in positions]))
         _, static, leaves, treedef = self._split(args)
         key = self._key(static, leaves, treedef)
         entry = self._cache.get(key)
@@ -128,10 +130,23 @@ class Compiled:
         if len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
             self._fast.clear()
-        if not self.static and all(a.__class__ is np.ndarray for a in args):
-            self._fast[tuple((a.shape, a.dtype) for a in args)] = (entry[0].run,
-                                                                  _rebuilder(out_def))
+        fast = self._fast_key(args)
+        if fast is not None:
+            self._fast[fast[0]] = (entry[0].run, _rebuilder(out_def), positions)
         return entry
+
+    def _fast_key(self, args: tuple) -> tuple[tuple, list] | None:
+        """The signature of a call whose arguments are NumPy arrays and Python numbers in
+        lists, tuples, namedtuples and dicts, with the leaves in ``tree_flatten``'s order, in
+        one pass; None for anything else (modules, tracers, other libraries)."""
+        leaves: list[Any] = []
+        try:
+            parts = tuple(a if i in self.static else _fast(a, leaves)
+                          for i, a in enumerate(args))
+            hash(parts)
+        except (_Unsupported, TypeError):  # (an unhashable static argument: named below)
+            return None
+        return parts, leaves
 
     def _stage(self, args: tuple, leaves: list, treedef: Any,
                positions: list[int]) -> tuple[JitTrace, list, Any]:
@@ -168,6 +183,29 @@ class Compiled:
                       f"cache holds ({self.cache_size}); every such call traces and compiles "
                       "again. Pass changing numbers as arrays, or call it without cr.jit.",
                       JitCacheWarning, stacklevel=4)
+
+
+class _Unsupported(Exception):
+    """A value the one-pass signature does not cover (the general path takes it)."""
+
+
+def _fast(x: Any, leaves: list) -> Any:
+    t = x.__class__
+    if t is np.ndarray:
+        leaves.append(x)
+        return (x.shape, x.dtype)
+    if t is list or t is tuple:
+        return (t, tuple([_fast(c, leaves) for c in x]))
+    if t is dict:
+        return (t, tuple(x), tuple([_fast(v, leaves) for v in x.values()]))
+    if t in (float, int, bool):
+        leaves.append(x)
+        return (t, x)
+    if x is None:
+        return None
+    if isinstance(x, tuple) and hasattr(t, "_fields"):
+        return (t, tuple([_fast(c, leaves) for c in x]))
+    raise _Unsupported
 
 
 def _rebuilder(out_def: Any) -> Callable[[tuple], Any]:
