@@ -89,9 +89,17 @@ class Program:
         keep = {k for kind, k in self.outputs if kind == "slot"}
         lines = [f"def program({', '.join(f's{k}' for k in range(self.n_inputs))}):"]
         for i, (_, impl, params, refs, slot, _) in enumerate(self.instructions):
-            namespace[f"f{i}"] = functools.partial(impl, **params) if params else impl
-            args = ", ".join(("s" if kind == "slot" else "c") + str(k) for kind, k in refs)
-            lines.append(f"    s{slot} = f{i}({args})")
+            namespace[f"f{i}"] = impl
+            args = [("s" if kind == "slot" else "c") + str(k) for kind, k in refs]
+            for j, (key, value) in enumerate(params.items()):  # keywords, bound as globals
+                if key.isidentifier():
+                    namespace[f"p{i}_{j}"] = value
+                    args.append(f"{key}=p{i}_{j}")
+                else:
+                    namespace[f"f{i}"] = functools.partial(impl, **params)
+                    args = args[:len(refs)]
+                    break
+            lines.append(f"    s{slot} = f{i}({', '.join(args)})")
             dead = [f"s{k}" for kind, k in dict.fromkeys(refs)
                     if kind == "slot" and last.get(k) == i and k not in keep]
             if dead:
