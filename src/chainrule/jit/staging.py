@@ -167,13 +167,18 @@ def _operators() -> None:
               "floordiv": np.floor_divide, "mod": np.remainder, "pow": np.power,
               "matmul": np.matmul, "and": np.bitwise_and, "or": np.bitwise_or,
               "xor": np.bitwise_xor}
+    # with a tracer on the other side, the tracer's operator computes it (a derivative flows
+    # through the tracer, this value being its constant), as NumPy arrays defer to tracers
     for name, f in binary.items():
-        setattr(Staged, f"__{name}__", lambda a, b, f=f: stage(f, (a, b), {}))
-        setattr(Staged, f"__r{name}__", lambda a, b, f=f: stage(f, (b, a), {}))
+        setattr(Staged, f"__{name}__", lambda a, b, f=f: NotImplemented
+                if isinstance(b, Tracer) else stage(f, (a, b), {}))
+        setattr(Staged, f"__r{name}__", lambda a, b, f=f: NotImplemented
+                if isinstance(b, Tracer) else stage(f, (b, a), {}))
     compare = {"lt": np.less, "le": np.less_equal, "gt": np.greater, "ge": np.greater_equal,
                "eq": np.equal, "ne": np.not_equal}
     for name, f in compare.items():
-        setattr(Staged, f"__{name}__", lambda a, b, f=f: stage(f, (a, b), {}))
+        setattr(Staged, f"__{name}__", lambda a, b, f=f: NotImplemented
+                if isinstance(b, Tracer) else stage(f, (a, b), {}))
     for name, f in {"neg": np.negative, "pos": np.positive, "abs": np.absolute,
                     "invert": np.invert}.items():
         setattr(Staged, f"__{name}__", lambda a, f=f: stage(f, (a,), {}))
