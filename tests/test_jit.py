@@ -161,8 +161,10 @@ def test_arrays_of_other_libraries_are_refused_plainly():
 
 @pytest.mark.parametrize("make", [lambda: cr.optim.adam(1e-2), lambda: cr.optim.sgd(0.1),
                                   lambda: cr.optim.adam(lambda t: 0.1 / (1 + t)),
-                                  lambda: cr.optim.rmsprop(0.01)],
-                         ids=["adam", "sgd", "adam-schedule", "rmsprop"])
+                                  lambda: cr.optim.rmsprop(0.01),
+                                  lambda: cr.optim.chain(cr.optim.clip_global_norm(0.05),
+                                                         cr.optim.momentum(0.1))],
+                         ids=["adam", "sgd", "adam-schedule", "rmsprop", "clipped-momentum"])
 def test_a_whole_training_step_compiles_and_checks_its_gradient_every_call(make):
     from chainrule import optim
 

@@ -16,7 +16,9 @@ from typing import Any
 import numpy as np
 
 from chainrule.backend import foreign, namespace
+from chainrule.jit.staging import stage
 from chainrule.optim.base import EmptyState, GradientTransformation
+from chainrule.tracer import primal
 from chainrule.tree import tree_flatten, tree_leaves, tree_map, tree_unflatten
 
 
@@ -90,11 +92,25 @@ def clip_by_global_norm(grads: Any, max_norm: float) -> tuple[Any, float]:
     """
     max_norm = _check_max_norm("clip_by_global_norm", max_norm)
     leaves, treedef = tree_flatten(grads)
-    norm = global_norm(leaves)
-    if norm <= max_norm or not math.isfinite(norm):
+    values = [primal(g) for g in leaves]
+    if any(getattr(v, "_jit_value", False) for v in values):
+        # inside cr.jit: the program computes the norm and the scale (1.0 where eager code
+        # leaves the gradients as they are: g * 1.0 is g, bit for bit)
+        both = stage(_norm_and_scale, tuple(values), {"max_norm": max_norm})
+        return tree_unflatten(treedef, [g * both[1] for g in leaves]), both[0]
+    norm, scale = _norm_and_scale(*leaves, max_norm=max_norm)
+    if scale == 1.0:
         return grads, norm
-    scale = max_norm / norm
     return tree_unflatten(treedef, [g * scale for g in leaves]), norm
+
+
+def _norm_and_scale(*leaves: Any, max_norm: float) -> tuple[float, float]:
+    """The global norm and the factor that brings it down to ``max_norm`` (1.0 when it is
+    not longer, or not finite)."""
+    norm = global_norm(list(leaves))
+    if norm <= max_norm or not math.isfinite(norm):
+        return norm, 1.0
+    return norm, max_norm / norm
 
 
 def clip_by_leaf_norm(grads: Any, max_norm: float) -> Any:
