@@ -203,3 +203,15 @@ def test_random_draws_through_draw_are_fresh_each_call_and_consume_the_generator
     for _ in range(3):
         np.testing.assert_array_equal(compiled(x), noisy(x, eager_rng))
     assert compiled_rng.random() == eager_rng.random()
+
+
+def test_signatures_that_come_back_do_not_count_as_a_storm():
+    f = cr.jit(lambda x: x + 1, cache_size=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", JitCacheWarning)
+        for _ in range(4):  # two shapes alternating: each call finds its program
+            f(np.ones(2))
+            f(np.ones(3))
+        for n in (4, 2):  # a third shape drops the first compiled (2): two misses in a row
+            f(np.ones(n))
+        assert len(f._cache) == 2

@@ -59,8 +59,8 @@ class Compiled:
         self.f, self.static = f, tuple(sorted(set(static_argnums)))
         self.cache_size = cache_size
         self._cache: OrderedDict[Any, tuple[Program, Any, list[int]]] = OrderedDict()
-        # signatures of calls whose arguments are all NumPy arrays -> (program, rebuild)
-        self._fast: dict[tuple, tuple[Callable, Callable]] = {}
+        # one-pass signatures (_fast_key) -> (the program's run, output rebuild, input positions)
+        self._fast: dict[tuple, tuple[Callable, Callable, list[int]]] = {}
         self._misses, self._warned, self._last_key = 0, False, None
         functools.update_wrapper(self, f)
 
@@ -69,7 +69,7 @@ class Compiled:
         self._cache.clear()
         self._fast.clear()
 
-    def _split(self, args: tuple) -> tuple[tuple, tuple, list, Any]:
+    def _split(self, args: tuple) -> tuple[tuple, list, Any]:
         for i in self.static:
             if i >= len(args):
                 raise TypeError(f"cr.jit: static_argnums names argument {i} but the call has "
@@ -82,7 +82,7 @@ class Compiled:
         except TypeError:
             raise TypeError("cr.jit: static arguments must be hashable (they key the cache); "
                             "got " + ", ".join(type(s).__name__ for s in static)) from None
-        return dynamic, static, leaves, treedef
+        return static, leaves, treedef
 
     def _key(self, static: tuple, leaves: list, treedef: Any) -> tuple:
         return (treedef, tuple(_leaf_key(leaf) for leaf in leaves), static)
@@ -92,14 +92,17 @@ class Compiled:
         if fast is not None:
             found = self._fast.get(fast[0])
             if found is not None:  # NumPy arrays in lists, tuples and dicts, a known signature
+                self._misses = 0
                 run, rebuild, positions = found
                 leaves = fast[1]
                 return rebuild(run(*[leaves[i] for i in positions]))
-        _, static, leaves, treedef = self._split(args)
+        static, leaves, treedef = self._split(args)
         key = self._key(static, leaves, treedef)
         entry = self._cache.get(key)
         if entry is None:
             entry = self._compile(args, static, leaves, treedef, key)
+        else:
+            self._misses = 0
         program, out_def, positions = entry
         inputs = [leaves[i] for i in positions]
         if any(isinstance(x, Tracer) for x in inputs):
@@ -108,7 +111,7 @@ class Compiled:
 
     def lower(self, *args: Any) -> Program:
         """The program compiled for the signature of ``args`` (see ``Program.show()``)."""
-        _, static, leaves, treedef = self._split(args)
+        static, leaves, treedef = self._split(args)
         key = self._key(static, leaves, treedef)
         entry = self._cache.get(key) or self._compile(args, static, leaves, treedef, key)
         return entry[0]
