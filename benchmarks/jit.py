@@ -20,34 +20,73 @@ import bench_hvp as hvp
 import bench_tiny_graph as tiny
 import mlp
 import numpy as np
-from common import Table, assert_close, exit_code, flat, header, parse_args, verdict
+from common import Table, assert_close, exit_code, flat, header, optional, parse_args, verdict
 
 import chainrule as cr
 
 
 def compare(title: str, hand, eager, compiled, check, budget: float, baseline: str,
-            scale: float = 1.0) -> float | None:
-    """Time hand, eager and compiled; returns compiled / hand."""
+            scale: float = 1.0, torch_rows: list | None = None) -> float | None:
+    """Time hand, eager and compiled (and PyTorch's rows, timed in their own phase); returns
+    compiled / hand."""
     check(eager())
     check(compiled())
     table = Table(title)
     table.add(baseline, hand)
     table.add("chainrule eager", eager)
     table.add("chainrule cr.jit", compiled)
+    for label, fn in torch_rows or []:
+        table.add(label, fn, own_threads=True)
     table.measure(budget, scale=scale)
     table.print(baseline=baseline)
     hand_t, jit_t = table.value(baseline), table.value("chainrule cr.jit")
     return None if not hand_t or jit_t is None else jit_t / hand_t
 
 
+def torch_rows(loss, tensors: list, check) -> list:
+    """PyTorch eager and ``torch.compile`` rows for the value and gradient of ``loss`` (a
+    function of the tensors that need gradients), when PyTorch is installed; each result is
+    checked first. ``torch.compile`` compiles the loss; its backward comes from AOTAutograd."""
+    torch = optional("torch")
+    if torch is None:
+        return []
+    leaves = [torch.from_numpy(np.array(t)).requires_grad_() for t in tensors]
+
+    def value_and_grad(f):
+        def run():
+            value = f(*leaves)
+            return value.detach().numpy(), [g.numpy() for g in torch.autograd.grad(value,
+                                                                                   leaves)]
+        return run
+
+    rows = [("torch eager (CPU)", value_and_grad(loss))]
+    try:
+        compiled = value_and_grad(torch.compile(loss))
+        compiled()  # the compilation (tens of seconds) is not timed
+        rows.append(("torch.compile (CPU)", compiled))
+    except Exception as error:  # noqa: BLE001  (no C compiler, an unsupported platform)
+        print(f"torch.compile: could not run here ({type(error).__name__}: {error})")
+    for _, run in rows:
+        check(run())
+    return rows
+
+
 def tiny_graph(budget: float) -> bool:
     want = tiny.numpy_value_and_grad(tiny.W0)
     eager = cr.value_and_grad(tiny.loss)
     compiled = cr.jit(eager)
+    def check(got):
+        assert_close("tiny graph", flat(got), flat(want), rtol=1e-12, atol=1e-14)
+
+    def torch_loss(w):
+        import torch
+
+        X, C = torch.from_numpy(tiny.X), torch.from_numpy(tiny.C)
+        return torch.sum((C - 1 / (1 + torch.exp(-(X @ w)))) ** 2)
+
     ratio = compare("seed 004 tiny graph, value and gradient", lambda: tiny.numpy_value_and_grad(
-        tiny.W0), lambda: eager(tiny.W0), lambda: compiled(tiny.W0),
-        lambda got: assert_close("tiny graph", got, want, rtol=1e-12, atol=1e-14), budget,
-        "numpy (hand)")
+        tiny.W0), lambda: eager(tiny.W0), lambda: compiled(tiny.W0), check, budget,
+        "numpy (hand)", torch_rows=torch_rows(torch_loss, [tiny.W0], check))
     return verdict("jit_tiny_graph", ratio, 1.5, "cr.jit time / hand NumPy time <= 1.5")
 
 
@@ -70,11 +109,26 @@ def mlp_case(name: str, sizes: list[int], batch: int, dtype, target: float,
     eager = cr.value_and_grad(mlp.loss)
     compiled = cr.jit(eager)
     rtol = 1e-10 if dtype == np.float64 else 1e-4
+
+    def check(got):
+        assert_close(name, flat(got), flat(want), rtol=rtol, rel_atol=rtol)
+
+    def torch_loss(*tensors):
+        import torch
+
+        h, Xt, Yt = torch.from_numpy(X), torch.from_numpy(X), torch.from_numpy(Y)
+        for i in range(0, len(tensors) - 2, 2):
+            h = torch.relu(h @ tensors[i] + tensors[i + 1])
+        logits = h @ tensors[-2] + tensors[-1]
+        z = logits - torch.amax(logits, dim=1, keepdim=True)
+        logp = z - torch.log(torch.sum(torch.exp(z), dim=1, keepdim=True))
+        return -torch.sum(Yt * logp) / Xt.shape[0]
+
+    rows = torch_rows(torch_loss, [a for wb in params for a in wb], check)
     ratio = compare(f"MLP {'-'.join(map(str, sizes))}, batch {batch}, {np.dtype(dtype).name}, "
                     "value and gradient", lambda: mlp.numpy_value_and_grad(params, X, Y),
-                    lambda: eager(params, X, Y), lambda: compiled(params, X, Y),
-                    lambda got: assert_close(name, flat(got), flat(want), rtol=rtol,
-                                             rel_atol=rtol), budget, "numpy (hand)")
+                    lambda: eager(params, X, Y), lambda: compiled(params, X, Y), check,
+                    budget, "numpy (hand)", torch_rows=rows)
     return verdict(f"jit_{name}", ratio, target,
                    f"cr.jit time / hand NumPy time <= {target}")
 
