@@ -215,3 +215,11 @@ def test_signatures_that_come_back_do_not_count_as_a_storm():
         for n in (4, 2):  # a third shape drops the first compiled (2): two misses in a row
             f(np.ones(n))
         assert len(f._cache) == 2
+
+
+def test_inside_detect_anomaly_the_function_runs_eagerly_with_its_checks():
+    f = cr.jit(cr.grad(lambda x: np.sum(np.log(x))))
+    f(np.array([1.0, 2.0]))  # compiled outside
+    with cr.detect_anomaly(), np.errstate(invalid="ignore"), \
+            pytest.raises(cr.AnomalyError, match="log produced nan"):
+        f(np.array([1.0, -2.0]))

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule import anomaly
 from chainrule.backend import PLAIN_TYPES, foreign
 from chainrule.jit.program import Program
 from chainrule.jit.staging import JitError, JitTrace
@@ -88,6 +89,8 @@ class Compiled:
         return (treedef, tuple(_leaf_key(leaf) for leaf in leaves), static)
 
     def __call__(self, *args: Any) -> Any:
+        if anomaly.active():  # its checks run as operations execute: the function itself
+            return self.f(*args)
         fast = self._fast_key(args)
         if fast is not None:
             found = self._fast.get(fast[0])
@@ -267,7 +270,8 @@ def jit(f: Callable, static_argnums: int | Sequence[int] = (),
     compiled dropped first); ``clear_cache()`` forgets them, ``lower(*args)`` returns the
     program, ``lower(*args).show()`` prints it. A function that reads a traced value's data in
     Python (``if x > 0``, ``float(x)``), or whose two traces differ (random numbers, global
-    state), raises ``JitError`` naming the line, never a stale result.
+    state), raises ``JitError`` naming the line, never a stale result. Inside
+    ``cr.detect_anomaly()`` the function runs eagerly, so that its checks run.
 
     Example:
         >>> import numpy as np
