@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from chainrule.anomaly import user_line
+from chainrule.backend import PLAIN_TYPES, foreign
 from chainrule.errors import annotated
 from chainrule.levels import new_level
 from chainrule.primitive import Primitive
@@ -283,8 +284,6 @@ def _holds_staged(value: Any) -> bool:
 
 
 def _foreign(a: Any) -> bool:
-    from chainrule.backend import PLAIN_TYPES, foreign
-
     return a.__class__ not in PLAIN_TYPES and foreign(a)
 
 
