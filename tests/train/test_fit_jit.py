@@ -112,3 +112,18 @@ def test_a_compiled_run_resumes_from_its_checkpoint(tmp_path):
     resumed = relu_net()
     h_resumed = run(resumed, jit=True, epochs=6, callbacks=[Checkpointer(path)], resume=path)
     same(resumed, straight, h_resumed, h_straight)
+
+
+@pytest.mark.parametrize("jit", [True, False])
+def test_an_update_that_overflows_the_parameters_stops_at_the_same_step(jit):
+    from chainrule.train import NonFiniteLossError
+
+    model = nn.Linear(3, 2, rng=0)
+    before = [p.copy() for p in cr.tree_leaves(model)]
+    X, y = data()
+    with pytest.raises(NonFiniteLossError) as caught, np.errstate(all="ignore"):
+        fit(model, nn.softmax_cross_entropy, (X * 1e10, y), optim.sgd(1e300), epochs=2,
+            batch_size=16, metrics=(), jit=jit)  # a finite gradient, an infinite step
+    assert (caught.value.what, caught.value.epoch, caught.value.batch) == ("parameters", 1, 1)
+    for p, q in zip(cr.tree_leaves(model), before, strict=True):  # the last good parameters
+        np.testing.assert_array_equal(p, q)

@@ -2,11 +2,12 @@
 
 After staging (``chainrule.jit.staging``) the recorded instructions are simplified: an
 instruction whose result no output needs is dropped (a Hessian-vector product never computes
-the gradient's own products), and each value is released right after its last use, as the eager
-one-shot backward sweep does, so memory peaks no higher than eager. The program is then written
-out as Python source, one assignment per operation, and compiled once: a call runs plain
-backend functions on plain arrays, with no tracers, dispatch or tape. ``Program.show()`` prints
-it as numbered lines, backpropagation as plain code.
+the gradient's own products), each value is released right after its last use, as the eager
+one-shot backward sweep does, and an elementwise operation writes its result into an operand
+that dies there (``chainrule.jit.reuse``), so memory peaks no higher than eager. The program is
+then written out as Python source, one assignment per operation, and compiled once: a call runs
+plain backend functions on plain arrays, with no tracers, dispatch or tape.
+``Program.show()`` prints it as numbered lines, backpropagation as plain code.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.describe import describe
+from chainrule.jit.reuse import reused_operands
 from chainrule.jit.staging import JitError, JitTrace, JitTracer, Staged
 from chainrule.tracer import Tracer
 
@@ -35,8 +37,9 @@ class Program:
     """One compiled signature: ``run(*input_arrays) -> output leaves``.
 
     ``instructions`` are ``(name, impl, params, refs, slot, op)`` after dead-code removal;
-    ``outputs`` are refs (``("slot", k)`` or ``("const", k)``); ``source`` is the generated
-    Python code.
+    ``outputs`` are refs (``("slot", k)`` or ``("const", k)``); ``layouts[slot]`` is
+    ``(a NumPy array?, shape, dtype)`` of each slot; ``in_place`` maps an instruction's index
+    to the dying operand slot it writes into; ``source`` is the generated Python code.
     """
 
     def __init__(self, trace: JitTrace, n_inputs: int, outputs: Sequence[Any]) -> None:
@@ -46,6 +49,8 @@ class Program:
         self.instructions = [trace.instructions[i] for i in kept]
         self.origins = [trace.origins[i] for i in kept]
         self.recorded = len(trace.instructions)
+        self.layouts = trace.layouts
+        self.in_place = reused_operands(self.instructions, self.layouts, self.outputs, n_inputs)
         self.source, namespace = self._write()
         code = compile(self.source, "<chainrule.jit program>", "exec")
         exec(code, namespace)  # noqa: S102  (our own generated straight-line code)
@@ -99,6 +104,8 @@ class Program:
                     namespace[f"f{i}"] = functools.partial(impl, **params)
                     args = args[:len(refs)]
                     break
+            if i in self.in_place:  # a dying temporary's memory takes the result
+                args.append(f"out=s{self.in_place[i]}")
             lines.append(f"    s{slot} = f{i}({', '.join(args)})")
             dead = [f"s{k}" for kind, k in dict.fromkeys(refs)
                     if kind == "slot" and last.get(k) == i and k not in keep]
@@ -132,7 +139,9 @@ class Program:
         for i, (name, _, params, refs, slot, _) in enumerate(self.instructions, start=1):
             args = [("s" if kind == "slot" else "c") + str(k) for kind, k in refs]
             args += [f"{key}={_param(v)}" for key, v in params.items()]
-            lines.append(f"{i:4d}  s{slot} = {name}({', '.join(args)})")
+            into = self.in_place.get(i - 1)
+            note = "" if into is None else f"  (into s{into}'s memory)"
+            lines.append(f"{i:4d}  s{slot} = {name}({', '.join(args)}){note}")
         outs = ", ".join(("s" if kind == "slot" else "c") + str(k) for kind, k in self.outputs)
         lines.append(f"return {outs}")
         used = sorted({k for *_, refs, _, _ in self.instructions for kind, k in refs
@@ -140,7 +149,8 @@ class Program:
         lines += [f"  c{k} = {_describe(self.constants[k])}" for k in used]
         dropped = self.recorded - len(self.instructions)
         lines.append(f"({len(self.instructions)} operations; {dropped} recorded operations "
-                     "no output needs were dropped)")
+                     f"no output needs were dropped; {len(self.in_place)} write into a dying "
+                     "operand's memory)")
         return "\n".join(lines)
 
     def __repr__(self) -> str:

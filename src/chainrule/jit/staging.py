@@ -22,6 +22,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from chainrule.anomaly import user_line
 from chainrule.backend import PLAIN_TYPES, foreign
 from chainrule.errors import annotated
@@ -162,8 +164,6 @@ def _method(name: str, attribute: bool = False) -> Callable:
 def _operators() -> None:
     """Python's operators on a staged value: each a staged NumPy function (these values carry
     no derivative, as rules compute masks and factors from plain values)."""
-    import numpy as np
-
     binary = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "truediv": np.divide,
               "floordiv": np.floor_divide, "mod": np.remainder, "pow": np.power,
               "matmul": np.matmul, "and": np.bitwise_and, "or": np.bitwise_or,
@@ -193,7 +193,7 @@ class JitTrace:
 
     kind = "cr.jit"
     __slots__ = ("level", "alive", "far", "instructions", "constants", "slots", "origins",
-                 "checks")
+                 "checks", "layouts")
 
     def __init__(self) -> None:
         self.level = new_level()
@@ -206,6 +206,8 @@ class JitTrace:
         self.slots = 0
         self.origins: list[Any] = []
         self.checks: set[int] = set()
+        # per slot: (a NumPy array?, shape, dtype) of its traced value (fixed by the signature)
+        self.layouts: list[tuple] = []
 
     def input(self, value: Any) -> JitTracer:
         """A tracer for one input of the compiled function (slots 0, 1, ... in order)."""
@@ -215,6 +217,8 @@ class JitTrace:
         tracer = object.__new__(JitTracer)
         tracer._value, tracer._trace, tracer._slot = Staged(value, tracer), self, self.slots
         self.slots += 1
+        self.layouts.append((value.__class__ is np.ndarray, getattr(value, "shape", None),
+                             getattr(value, "dtype", None)))
         return tracer
 
     def _refs(self, args: Any, name: str, params: dict) -> tuple[list, list]:

@@ -84,10 +84,21 @@ class LossNotFinite(FloatingPointError):
         self.value = value
 
 
+class ParametersNotFinite(FloatingPointError):
+    """An update made a parameter NaN or infinite; raised inside the step, as the eager step
+    checks after the update."""
+
+
 def _finite_loss(value: Any) -> Any:
     if not np.isfinite(value):
         raise LossNotFinite(float(value))
     return value
+
+
+def _finite_parameter(p: Any) -> Any:
+    if not np.isfinite(p).all():
+        raise ParametersNotFinite("an update made a parameter NaN or infinite")
+    return p
 
 
 def update_parameters(tx: Any, grads: Any, state: Any, params: list) -> tuple[list, Any]:
@@ -108,10 +119,12 @@ def whole_step(value_and_grad: Callable, slots: list[tuple[dict, str]], tx: Any,
     one function (one program when compiled). The buffers (batch normalization's running
     statistics) go in and come out as values, so a compiled step reads and updates them on
     every call. The loss is checked first (``LossNotFinite``), then the optimizer checks its
-    gradient (``NonFiniteGradientError``), as the eager step does."""
+    gradient (``NonFiniteGradientError``), then the new parameters (``ParametersNotFinite``),
+    as the eager step does."""
     for (where, name), value in zip(slots, buffers, strict=True):
         where[name] = value
     (value, out), grads = value_and_grad(params, xb, yb)
     value = guard(_finite_loss, value)
     new, state = update_parameters(tx, grads, state, params)
+    new = [guard(_finite_parameter, p) for p in new]
     return value, out, new, state, [where[name] for where, name in slots]

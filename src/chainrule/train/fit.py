@@ -42,6 +42,7 @@ from chainrule.train.checkpoint import Checkpoint, Checkpointer, load_checkpoint
 from chainrule.train.compiled_step import (
     CompiledStep,
     LossNotFinite,
+    ParametersNotFinite,
     buffer_slots,
     update_parameters,
     whole_step,
@@ -134,12 +135,8 @@ class Run:
 
 
 def _finite(tree: Any, dev: Device) -> bool:
-    if not dev.is_host:  # computed where the arrays are
-        xp = dev.xp
-        return all(bool(xp.all(xp.isfinite(leaf))) for leaf in tree_leaves(tree))
-    with np.errstate(over="ignore", invalid="ignore"):
-        total = sum(float(np.sum(leaf)) for leaf in tree_leaves(tree))
-    return bool(np.isfinite(total)) or all(bool(np.isfinite(v).all()) for v in tree_leaves(tree))
+    xp = dev.xp  # computed where the arrays are
+    return all(bool(xp.all(xp.isfinite(leaf))) for leaf in tree_leaves(tree))
 
 
 def _finite_pair(data: Any, op: str) -> tuple[np.ndarray, np.ndarray]:
@@ -365,6 +362,8 @@ def _stepper(loss: Loss, penalty: Callable[[Module], Any] | None, want_output: b
                 _diverged(run, "loss", bad.value, where)
             except NonFiniteGradientError:
                 _diverged(run, "gradient", "non-finite (NaN or infinite)", where)
+            except ParametersNotFinite:
+                _diverged(run, "parameters", "non-finite (NaN or infinite)", where)
             for (where, name), buffer in zip(slots, buffers, strict=True):
                 where[name] = buffer
             value = float(value)
@@ -380,8 +379,8 @@ def _stepper(loss: Loss, penalty: Callable[[Module], Any] | None, want_output: b
                 new, state = update_parameters(tx, grads, run.opt_state, params)
             except NonFiniteGradientError:
                 _diverged(run, "gradient", "non-finite (NaN or infinite)", where)
-        if not _finite(new, dev):
-            _diverged(run, "parameters", "non-finite (NaN or infinite)", where)
+            if not _finite(new, dev):
+                _diverged(run, "parameters", "non-finite (NaN or infinite)", where)
         run.params, run.opt_state = new, state
         return value, dev.get(primal(out)) if want_output else None
 
