@@ -31,13 +31,25 @@ def second_order(spec: Spec, tangents):
     return tangent
 
 
+# Cases whose program computes differently from eager, so the last bit may differ: a NumPy
+# scalar argument is a constant of the program, computed by NumPy's scalar arithmetic where the
+# eager tracer computes on a 0-d array; power with an array exponent takes its general form
+# inside cr.jit (no shortcut read from the exponent's data).
+NOT_THE_SAME_OPERATIONS = {"complex-square-()", "complex-power-int-(3,)",
+                           "complex-power-int-(2, 3)", "complex-special-gamma-left-()",
+                           "complex-special-rgamma-left-()"}
+
+
 def assert_same(got, want, case_id):
     g, w = cr.tree_leaves(got), cr.tree_leaves(want)
     assert len(g) == len(w), case_id
     for a, b in zip(g, w, strict=True):
         assert type(a) is type(b) or np.ndim(a) == 0, (case_id, type(a), type(b))
         assert np.result_type(a) == np.result_type(b), case_id
-        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12, err_msg=case_id)
+        if case_id in NOT_THE_SAME_OPERATIONS:
+            np.testing.assert_allclose(a, b, rtol=1e-14, atol=1e-15, err_msg=case_id)
+        else:  # the same operations: bit for bit
+            np.testing.assert_array_equal(a, b, err_msg=case_id)
 
 
 def compiled_or_refused(f, xs, case_id):

@@ -2,7 +2,8 @@
 
 After staging (``chainrule.jit.staging``) the recorded instructions are simplified: an
 instruction whose result no output needs is dropped (a Hessian-vector product never computes
-the gradient's own products), each value is released right after its last use, as the eager
+the gradient's own products), elementwise operations read a ``broadcast_to``'s source
+(``chainrule.jit.broadcasts``), each value is released right after its last use, as the eager
 one-shot backward sweep does, and an elementwise operation writes its result into an operand
 that dies there (``chainrule.jit.reuse``), so memory peaks no higher than eager. The program is
 then written out as Python source, one assignment per operation, and compiled once: a call runs
@@ -19,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.describe import describe
+from chainrule.jit.broadcasts import elide_broadcasts
 from chainrule.jit.reuse import reused_operands
 from chainrule.jit.staging import JitError, JitTrace, JitTracer, Staged
 from chainrule.tracer import Tracer
@@ -45,8 +47,9 @@ class Program:
     def __init__(self, trace: JitTrace, n_inputs: int, outputs: Sequence[Any]) -> None:
         self.n_inputs, self.constants = n_inputs, trace.constants
         self.outputs = [self._output_ref(trace, o) for o in outputs]
-        kept = self._live(trace.instructions, self.outputs, trace.checks)
-        self.instructions = [trace.instructions[i] for i in kept]
+        recorded = elide_broadcasts(trace.instructions, trace.layouts, trace.constants)
+        kept = self._live(recorded, self.outputs, trace.checks)
+        self.instructions = [recorded[i] for i in kept]
         self.origins = [trace.origins[i] for i in kept]
         self.recorded = len(trace.instructions)
         self.layouts = trace.layouts
