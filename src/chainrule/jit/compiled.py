@@ -2,11 +2,11 @@
 
 The signature of a call is the pytree structure of its arguments, each array leaf's shape, dtype
 and library (and device, for another library's arrays: a program runs where its inputs live, CuPy
-arrays' on their GPU), the values of Python scalar leaves (they are part of the program, as constants) and
-the static arguments. The first call of a signature stages the function (``staging``) twice
-and compares every constant the two traces captured: a function that reads random numbers or
-global state inside would be frozen by a replay, so a difference is refused. Later calls run the
-compiled ``Program``. Calls holding values of an enclosing transformation
+arrays' on their GPU), the values of Python scalar leaves (they are part of the program, as
+constants) and the static arguments. The first call of a signature stages the function
+(``staging``) twice and compares every constant the two traces captured: a function that reads
+random numbers or global state inside would be frozen by a replay, so a difference is refused.
+Later calls run the compiled ``Program``. Calls holding values of an enclosing transformation
 (``cr.grad(cr.jit(f))``) replay the program through its primitives, which differentiates it.
 """
 
@@ -161,6 +161,13 @@ class Compiled:
         call = [args[i] if i in self.static else next(dynamic) for i in range(len(args))]
         try:
             out = self.f(*call)
+        except TypeError as e:  # (a JitError is a TypeError too: passed on as it is)
+            if not trace.far or isinstance(e, JitError) or "chainrule.jit." not in str(e):
+                raise
+            raise JitError(f"cr.jit({getattr(self.f, '__name__', 'f')}): another library's "
+                           f"array refused a value staged by cr.jit as an operand ({e}); an "
+                           "array that does not defer to other types in its operators cannot "
+                           "meet staged values: call the function without cr.jit") from e
         finally:
             trace.alive = False
         outputs, out_def = tree_flatten(out)

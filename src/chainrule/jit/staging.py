@@ -251,7 +251,7 @@ class JitTrace:
         """``value`` (another library's array that does not depend on the inputs) as a tracer
         of this trace (``chainrule.lift``): an instruction that gives the constant, so that the
         operations applied to it are recorded."""
-        out = self.record(_constant, _constant, {}, [value])
+        out = self.record(lifted, lifted, {}, [value])
         self.lifted[out._slot] = len(self.constants) - 1
         return out
 
@@ -325,7 +325,8 @@ class JitTrace:
         return self.record(prim, impl, params, args)
 
 
-def _constant(value: Any) -> Any:
+def lifted(value: Any) -> Any:
+    """A constant lifted into a trace (``JitTrace.constant``): the instruction that gives it."""
     return value
 
 
