@@ -47,6 +47,8 @@ def foreign(x: Any) -> bool:
         cls = x.__class__
     if cls in PLAIN_TYPES or isinstance(x, _NUMPY_TYPES):
         return False
+    if getattr(x, "_jit_value", False):  # a value staged by cr.jit: the array inside
+        return foreign(x.array)
     if _deferred(x):  # a forward-mode output not computed yet: its operands tell
         return foreign(x.value) if x.value is not None else any(foreign(a) for a in x.args)
     return hasattr(x, "__array_namespace__") or _compat_namespace(x) is not None
@@ -85,8 +87,8 @@ def namespace(*arrays: Any) -> ModuleType:
             continue
         if _traced(a):  # traced values: the face, which dispatches on their values
             return a.__array_namespace__()
-        if getattr(a, "_jit_value", False):  # a value inside cr.jit: its tracer's face
-            return a.tracer.__array_namespace__()
+        if getattr(a, "_jit_value", False):  # a value inside cr.jit: a namespace that stages
+            return a.namespace(arrays)
         xp = _namespace_of(a)
         if found is None:
             found = xp

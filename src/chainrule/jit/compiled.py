@@ -1,11 +1,12 @@
 """``cr.jit``: compile a function once per signature, then run it as straight-line array code.
 
 The signature of a call is the pytree structure of its arguments, each array leaf's shape, dtype
-and library, the values of Python scalar leaves (they are part of the program, as constants) and
-the static arguments. The first call of a signature stages the function (``staging``) twice
-and compares every constant the two traces captured: a function that reads random numbers or
-global state inside would be frozen by a replay, so a difference is refused. Later calls run the
-compiled ``Program``. Calls holding values of an enclosing transformation
+and library (and device, for another library's arrays: a program runs where its inputs live, CuPy
+arrays' on their GPU), the values of Python scalar leaves (they are part of the program, as
+constants) and the static arguments. The first call of a signature stages the function
+(``staging``) twice and compares every constant the two traces captured: a function that reads
+random numbers or global state inside would be frozen by a replay, so a difference is refused.
+Later calls run the compiled ``Program``. Calls holding values of an enclosing transformation
 (``cr.grad(cr.jit(f))``) replay the program through its primitives, which differentiates it.
 """
 
@@ -20,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from chainrule import anomaly
-from chainrule.backend import PLAIN_TYPES, foreign
+from chainrule.backend import PLAIN_TYPES, foreign, namespace
 from chainrule.jit.program import Program
 from chainrule.jit.staging import JitError, JitTrace
 from chainrule.tracer import Tracer
@@ -123,10 +124,6 @@ class Compiled:
                  key: tuple) -> tuple[Program, Any, list[int]]:
         self._note_miss(key)
         positions = [i for i, leaf in enumerate(leaves) if _is_array(leaf)]
-        if any(foreign(leaves[i]) for i in positions):
-            raise JitError(f"cr.jit({getattr(self.f, '__name__', 'f')}): compiles functions of "
-                           "NumPy arrays only so far; call it without cr.jit for arrays of "
-                           "other libraries (CuPy, array-api-strict)")
         first = self._stage(args, leaves, treedef, positions)
         second = self._stage(args, leaves, treedef, positions)
         _same_program(first[0], second[0], self.f)
@@ -164,6 +161,13 @@ class Compiled:
         call = [args[i] if i in self.static else next(dynamic) for i in range(len(args))]
         try:
             out = self.f(*call)
+        except TypeError as e:  # (a JitError is a TypeError too: passed on as it is)
+            if not trace.far or isinstance(e, JitError) or "chainrule.jit." not in str(e):
+                raise
+            raise JitError(f"cr.jit({getattr(self.f, '__name__', 'f')}): another library's "
+                           f"array refused a value staged by cr.jit as an operand ({e}); an "
+                           "array that does not defer to other types in its operators cannot "
+                           "meet staged values: call the function without cr.jit") from e
         finally:
             trace.alive = False
         outputs, out_def = tree_flatten(out)
@@ -249,6 +253,8 @@ def _equal(x: Any, y: Any) -> bool:
     if isinstance(x, np.ndarray | np.generic) or isinstance(y, np.ndarray | np.generic):
         return (np.shape(x) == np.shape(y) and np.result_type(x) == np.result_type(y)
                 and bool(np.array_equal(x, y, equal_nan=True)))
+    if foreign(x) or foreign(y):
+        return _equal_foreign(x, y)
     if isinstance(x, tuple | list) and isinstance(y, tuple | list):
         return len(x) == len(y) and all(_equal(u, v) for u, v in zip(x, y, strict=True))
     try:
@@ -257,11 +263,24 @@ def _equal(x: Any, y: Any) -> bool:
         return x is y
 
 
+def _equal_foreign(x: Any, y: Any) -> bool:
+    """Whether two constants, one of them another library's array, are the same array (the
+    same library, device, shape, dtype and values, NaN equal to NaN), computed by their
+    library (a comparison reads one boolean)."""
+    if not (foreign(x) and foreign(y)) or namespace(x) is not namespace(y):
+        return False
+    if x.device != y.device or x.shape != y.shape or x.dtype != y.dtype:
+        return False
+    xp = namespace(x)
+    return bool(xp.all((x == y) | ((x != x) & (y != y))))
+
+
 def jit(f: Callable, static_argnums: int | Sequence[int] = (),
         cache_size: int = CACHE_SIZE) -> Compiled:
     """Compile ``f``: its first call per signature records every array operation it makes
     (forward and backward passes of the transformations inside included), and later calls run
-    that straight-line program on plain arrays. Composes with every transformation:
+    that straight-line program on plain arrays, NumPy's or another Array API library's (CuPy:
+    the program runs on the GPU, in that library). Composes with every transformation:
     ``cr.jit(cr.value_and_grad(loss))``, ``cr.grad(cr.jit(f))``.
 
     ``static_argnums`` are arguments that are not traced but key the cache (Python values the

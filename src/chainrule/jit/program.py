@@ -66,6 +66,8 @@ class Program:
         if out.__class__ is Staged:  # a result without derivative, computed from the inputs
             out = out.tracer
         if out.__class__ is JitTracer and out._trace is trace:
+            if out._slot in trace.lifted:  # a constant: copied on return, as below
+                return ("const", trace.lifted[out._slot])
             return ("slot", out._slot)
         if isinstance(out, Tracer):
             raise JitError("cr.jit: the function returned a value traced by a transformation "

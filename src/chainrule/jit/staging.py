@@ -13,10 +13,16 @@ dtype, and refuses every read of its data from Python (``bool``, ``float``, ``np
 repeat such a read, so a compiled function would silently return a stale result. Functions
 without a derivative (comparisons, ``argmax``, ``floor``...) are staged as instructions too
 (``stage``), so ``np.where(x > 0, x, 0)`` compiles.
+
+Another library's arrays (CuPy, array-api-strict) are staged the same way: each primitive
+records its implementation for that library (``Primitive.impl_for``), and the namespace a staged
+value gives (``backend.namespace``) records the library's functions a rule calls on it
+(``chainrule.jit.namespace``), so the program runs in that library, on the inputs' device.
 """
 
 from __future__ import annotations
 
+import operator
 import os
 import sys
 from collections.abc import Callable
@@ -25,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.anomaly import user_line
-from chainrule.backend import PLAIN_TYPES, foreign
+from chainrule.backend import PLAIN_TYPES, foreign, namespace
 from chainrule.errors import annotated
 from chainrule.levels import new_level
 from chainrule.primitive import Primitive
@@ -80,9 +86,23 @@ class Staged:
     dtype = property(lambda self: self.array.dtype)
     ndim = property(lambda self: self.array.ndim)
     size = property(lambda self: self.array.size)
+    device = property(lambda self: self.array.device)  # fixed by the signature, as the shape
 
     def __len__(self) -> int:
         return len(self.array)
+
+    def namespace(self, others: tuple) -> Any:
+        """The namespace ``backend.namespace(*others)`` gives for this staged value: its
+        tracer's face for NumPy, or with another transformation's values among ``others``; for
+        another library's array, its namespace staging each call (``jit.namespace``)."""
+        if (self.array.__class__ is np.ndarray or not _foreign(self.array)
+                or any(isinstance(o, Tracer) for o in others)):
+            return self.tracer.__array_namespace__()
+        from chainrule.jit.namespace import staged_namespace  # (it builds on this module)
+        return staged_namespace(namespace(self.array))
+
+    def __array_namespace__(self, api_version: Any = None) -> Any:
+        return self.namespace(())
 
     def _read(self, what: str) -> Any:
         raise JitError(
@@ -163,7 +183,8 @@ def _method(name: str, attribute: bool = False) -> Callable:
 
 def _operators() -> None:
     """Python's operators on a staged value: each a staged NumPy function (these values carry
-    no derivative, as rules compute masks and factors from plain values)."""
+    no derivative, as rules compute masks and factors from plain values); on another library's
+    array, Python's operator itself, which that library computes."""
     binary = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "truediv": np.divide,
               "floordiv": np.floor_divide, "mod": np.remainder, "pow": np.power,
               "matmul": np.matmul, "and": np.bitwise_and, "or": np.bitwise_or,
@@ -171,18 +192,27 @@ def _operators() -> None:
     # with a tracer on the other side, the tracer's operator computes it (a derivative flows
     # through the tracer, this value being its constant), as NumPy arrays defer to tracers
     for name, f in binary.items():
-        setattr(Staged, f"__{name}__", lambda a, b, f=f: NotImplemented
-                if isinstance(b, Tracer) else stage(f, (a, b), {}))
-        setattr(Staged, f"__r{name}__", lambda a, b, f=f: NotImplemented
-                if isinstance(b, Tracer) else stage(f, (b, a), {}))
+        op = getattr(operator, f"{name}_" if name in ("and", "or") else name)
+        setattr(Staged, f"__{name}__", lambda a, b, f=f, op=op: NotImplemented
+                if isinstance(b, Tracer) else stage(_pick(a, f, op), (a, b), {}))
+        setattr(Staged, f"__r{name}__", lambda a, b, f=f, op=op: NotImplemented
+                if isinstance(b, Tracer) else stage(_pick(a, f, op), (b, a), {}))
     compare = {"lt": np.less, "le": np.less_equal, "gt": np.greater, "ge": np.greater_equal,
                "eq": np.equal, "ne": np.not_equal}
     for name, f in compare.items():
-        setattr(Staged, f"__{name}__", lambda a, b, f=f: NotImplemented
-                if isinstance(b, Tracer) else stage(f, (a, b), {}))
+        op = getattr(operator, name)
+        setattr(Staged, f"__{name}__", lambda a, b, f=f, op=op: NotImplemented
+                if isinstance(b, Tracer) else stage(_pick(a, f, op), (a, b), {}))
     for name, f in {"neg": np.negative, "pos": np.positive, "abs": np.absolute,
                     "invert": np.invert}.items():
-        setattr(Staged, f"__{name}__", lambda a, f=f: stage(f, (a,), {}))
+        op = getattr(operator, name)
+        setattr(Staged, f"__{name}__", lambda a, f=f, op=op: stage(_pick(a, f, op), (a,), {}))
+
+
+def _pick(a: Staged, f: Callable, op: Callable) -> Callable:
+    """NumPy's function ``f`` for a staged NumPy value, Python's operator ``op`` for another
+    library's array (which NumPy's functions would convert)."""
+    return f if a.array.__class__ is np.ndarray or not _foreign(a.array) else op
 
 
 _UNSET = object()
@@ -193,7 +223,7 @@ class JitTrace:
 
     kind = "cr.jit"
     __slots__ = ("level", "alive", "far", "instructions", "constants", "slots", "origins",
-                 "checks", "layouts")
+                 "checks", "layouts", "lifted")
 
     def __init__(self) -> None:
         self.level = new_level()
@@ -208,10 +238,22 @@ class JitTrace:
         self.checks: set[int] = set()
         # per slot: (a NumPy array?, shape, dtype) of its traced value (fixed by the signature)
         self.layouts: list[tuple] = []
+        # slot of a lifted constant (``constant``) -> its index in ``constants``
+        self.lifted: dict[int, int] = {}
 
     def input(self, value: Any) -> JitTracer:
         """A tracer for one input of the compiled function (slots 0, 1, ... in order)."""
+        if value.__class__ is not np.ndarray and _foreign(value):
+            self.far = True  # another library's arrays: primitives choose their impl_for
         return self._new(value)
+
+    def constant(self, value: Any) -> JitTracer:
+        """``value`` (another library's array that does not depend on the inputs) as a tracer
+        of this trace (``chainrule.lift``): an instruction that gives the constant, so that the
+        operations applied to it are recorded."""
+        out = self.record(lifted, lifted, {}, [value])
+        self.lifted[out._slot] = len(self.constants) - 1
+        return out
 
     def _new(self, value: Any) -> JitTracer:
         tracer = object.__new__(JitTracer)
@@ -223,6 +265,8 @@ class JitTrace:
 
     def _refs(self, args: Any, name: str, params: dict) -> tuple[list, list]:
         refs, vals = [], []
+        if self.far and _holds_staged(params):  # (NumPy's implementations refuse by a read)
+            self._inside(name)
         for a in args:
             if a.__class__ is JitTracer and a._trace is self:
                 refs.append(("slot", a._slot))
@@ -232,9 +276,7 @@ class JitTrace:
                 vals.append(a.array)
             else:
                 if _holds_staged(a) or any(_holds_staged(v) for v in params.values()):
-                    raise JitError(f"cr.jit: {name} got traced values inside a list, tuple "
-                                   f"or keyword{_where()}; only direct array arguments can be "
-                                   "compiled there: call the function without cr.jit")
+                    self._inside(name)
                 if isinstance(a, Tracer | Staged):
                     raise JitError(f"cr.jit: a value traced by another transformation reached "
                                    f"the compiled program{_where()}; nest transformations "
@@ -243,6 +285,12 @@ class JitTrace:
                 self.constants.append(a)
                 vals.append(a)
         return refs, vals
+
+    @staticmethod
+    def _inside(name: str) -> None:
+        raise JitError(f"cr.jit: {name} got traced values inside a list, tuple or keyword"
+                       f"{_where()}; only direct array arguments can be compiled there: call "
+                       "the function without cr.jit")
 
     def record(self, op: Any, impl: Callable, params: dict, args: Any,
                value: Any = _UNSET) -> Any:
@@ -275,6 +323,11 @@ class JitTrace:
             impl = prim.impl_for([a._value.array if a.__class__ is JitTracer else a
                                   for a in args])
         return self.record(prim, impl, params, args)
+
+
+def lifted(value: Any) -> Any:
+    """A constant lifted into a trace (``JitTrace.constant``): the instruction that gives it."""
+    return value
 
 
 def _holds_staged(value: Any) -> bool:
@@ -322,10 +375,13 @@ class JitTracer(Tracer):
         self._value, self._trace, self._slot = new._value, new._trace, new._slot
 
 
-def stage(f: Callable, args: tuple, kwargs: dict, check: bool = False) -> Any:
+def stage(f: Callable, args: tuple, kwargs: dict, check: bool = False,
+          far: Callable | None = None) -> Any:
     """``f(*args, **kwargs)`` for a function with no derivative whose arguments hold staged
     values: recorded as one instruction (its result depends on the inputs); None when no
     argument is staged. Staged values inside lists or keywords are refused by their own reads.
+    ``far``, when given, is recorded instead of ``f`` for another library's staged arrays
+    (``f`` being NumPy's function, ``far`` the same computation in their namespace).
 
     Example:
         >>> import numpy as np
@@ -335,6 +391,9 @@ def stage(f: Callable, args: tuple, kwargs: dict, check: bool = False) -> Any:
     trace = next((a.tracer._trace for a in args if a.__class__ is Staged), None)
     if trace is None:
         return None
+    if far is not None and any(a.__class__ is Staged and a.array.__class__ is not np.ndarray
+                               and _foreign(a.array) for a in args):
+        f = far
     tracers = [a.tracer if a.__class__ is Staged else a for a in args]
     out = trace.record(_no_derivative(f), f, kwargs, tracers)
     if check:  # a check on the data: it runs on every call, whatever reads its result

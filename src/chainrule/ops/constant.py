@@ -55,14 +55,25 @@ def _strip(x: Any) -> Any:
     return x
 
 
+def _elsewhere(name: str) -> Any:
+    """``numpy.<name>`` for another library's arrays (what a staged instruction of them runs)."""
+    def compute(*args: Any, **kwargs: Any) -> Any:
+        return elsewhere(name, args, kwargs)
+
+    compute.__name__ = name
+    return compute
+
+
 def _constant(f: Any) -> Any:
+    far = _elsewhere(f.__name__)
+
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         args, kwargs = _strip(args), {k: _strip(v) for k, v in kwargs.items()}
         if f.__name__ in METADATA:  # shapes and dtypes: fixed by a cr.jit signature
             args = tuple(a.array if a.__class__ is Staged else a for a in args)
         else:
-            staged = stage(f, args, kwargs)  # inside cr.jit: an instruction of the program
+            staged = stage(f, args, kwargs, far=far)  # inside cr.jit: a program instruction
             if staged is not None:
                 return staged
         for a in args:  # (this module's own ``any`` is numpy.any's constant wrapper)

@@ -8,10 +8,13 @@ user, the rules raise ``RepeatedValuesError`` naming the operation and the value
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from chainrule.backend import foreign, namespace
 from chainrule.describe import describe
+from chainrule.jit.staging import guard
 from chainrule.ops.shape import reshape
 from chainrule.tracer import primal
 
@@ -50,9 +53,18 @@ def check_distinct(w, op: str, what: str, advice: str, values: str = "values") -
 
 def _check_distinct_xp(w, wp, op: str, what: str, advice: str, values: str) -> None:
     """``check_distinct`` computed in the namespace of another library's values ``wp``."""
-    xp, n = namespace(wp), wp.shape[-1]
-    if n < 2:
+    if wp.shape[-1] < 2:
         return
+    if getattr(wp, "_jit_value", False):  # inside cr.jit: a check the program runs every call
+        guard(_distinct, wp, op=op, what=what, advice=advice, values=values, of=describe(w))
+        return
+    _distinct(wp, op, what, advice, values, describe(w))
+
+
+def _distinct(wp, op: str, what: str, advice: str, values: str, of: str) -> Any:
+    """``wp`` (another library's values) after checking that no two along the last axis agree
+    to rounding; ``of`` describes the traced array they are the values of."""
+    xp, n = namespace(wp), wp.shape[-1]
     gaps = xp.abs(wp[..., :, None] - wp[..., None, :])
     scale = xp.max(xp.abs(wp), axis=-1, keepdims=True)[..., None]
     tol = n * xp.finfo(wp.dtype).eps * scale
@@ -60,8 +72,9 @@ def _check_distinct_xp(w, wp, op: str, what: str, advice: str, values: str) -> N
     if bool(xp.any(bad)):
         raise RepeatedValuesError(
             f"{op}: the {what} have no derivative at this input: two {values} are equal "
-            f"(in a {describe(w)}). {advice}"
+            f"(in a {of}). {advice}"
         )
+    return wp
 
 
 def inverse_gaps(w, op: str, what: str, advice: str, values: str = "values"):

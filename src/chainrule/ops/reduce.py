@@ -231,6 +231,8 @@ def _tie_weights(x, ans, axis, keepdims):
 
 def _tie_weights_elsewhere(x, ans, axis, keepdims):
     """``_tie_weights`` computed in the namespace of another library's arrays."""
+    if getattr(x, "_jit_value", False):  # inside cr.jit: this function is one instruction
+        return stage(_tie_weights_elsewhere, (x, ans), {"axis": axis, "keepdims": keepdims})
     xp = namespace(x, ans)
     if not keepdims:
         ans = xp.reshape(ans, _kept_shape(x.shape, axis))

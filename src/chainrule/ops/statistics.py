@@ -46,7 +46,8 @@ def _sqrt0(v: Any) -> Any:
     """
     if any_foreign(v):
         zero = primal(v) == 0
-        if not bool(namespace(zero).any(zero)):
+        # inside cr.jit (a staged mask) the general form, whose factors are 1 without zeros
+        if not getattr(zero, "_jit_value", False) and not bool(namespace(zero).any(zero)):
             return _elementwise.sqrt(v)
         z = namespace(zero).astype(zero, primal(v).dtype)
         return _elementwise.sqrt(v * (1 - z) + z) * (1 - z)
