@@ -199,7 +199,7 @@ def test_a_whole_training_step_compiles_and_checks_its_gradient_every_call(make)
 
 
 def test_random_draws_through_draw_are_fresh_each_call_and_consume_the_generator_as_eager():
-    from chainrule.jit.staging import draw
+    from chainrule.jit.effects import draw
 
     def noisy(x, rng):
         return x * draw(lambda g, n: g.random(n), rng, x, x.shape[0])

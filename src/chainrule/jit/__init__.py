@@ -3,7 +3,7 @@
 ``compiled`` keys, checks and caches the programs."""
 
 from chainrule.jit.compiled import Compiled, JitCacheWarning, jit
+from chainrule.jit.errors import JitError
 from chainrule.jit.program import Program
-from chainrule.jit.staging import JitError
 
 __all__ = ["Compiled", "JitCacheWarning", "JitError", "Program", "jit"]

@@ -22,8 +22,9 @@ import numpy as np
 
 from chainrule import anomaly
 from chainrule.backend import PLAIN_TYPES, foreign, namespace
+from chainrule.jit.errors import JitError
 from chainrule.jit.program import Program
-from chainrule.jit.staging import JitError, JitTrace
+from chainrule.jit.staging import JitTrace
 from chainrule.tracer import Tracer
 from chainrule.tree import tree_flatten, tree_unflatten
 

@@ -21,8 +21,9 @@ import numpy as np
 
 from chainrule.describe import describe
 from chainrule.jit.broadcasts import elide_broadcasts
+from chainrule.jit.errors import JitError
 from chainrule.jit.reuse import reused_operands
-from chainrule.jit.staging import JitError, JitTrace, JitTracer, Staged
+from chainrule.jit.staging import JitTrace, JitTracer, Staged
 from chainrule.tracer import Tracer
 
 

@@ -23,8 +23,6 @@ value gives (``backend.namespace``) records the library's functions a rule calls
 from __future__ import annotations
 
 import operator
-import os
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -33,39 +31,11 @@ import numpy as np
 from chainrule.anomaly import user_line
 from chainrule.backend import PLAIN_TYPES, foreign, namespace
 from chainrule.errors import annotated
+from chainrule.jit.errors import JitError, where_read
+from chainrule.jit.namespace import staged_namespace
 from chainrule.levels import new_level
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
-
-
-class JitError(TypeError):
-    """A function that ``cr.jit`` cannot compile without risking a stale result."""
-
-    final = True  # passed on as it is, not re-worded as an operation's error
-
-
-def _where() -> str:
-    """Where a read happened: the user's line, and the chainrule function that made it."""
-    origin, inner = user_line(), _library_frame()
-    text = "" if origin is None else f" at {origin[0]}:{origin[1]} ({origin[2]})"
-    return text + ("" if inner is None else f", inside chainrule's {inner}")
-
-
-def _library_frame() -> str | None:
-    """``module.py:line (function)`` of the innermost chainrule frame outside cr.jit itself."""
-    frame = sys._getframe(2)
-    while frame is not None:
-        name = frame.f_code.co_filename
-        if _PACKAGE in name and _JIT not in name:
-            return (f"{name.split(_PACKAGE, 1)[1].lstrip(os.sep)}:{frame.f_lineno} "
-                    f"({frame.f_code.co_name})")
-        frame = frame.f_back
-    return None
-
-
-_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_JIT = os.path.dirname(os.path.abspath(__file__))
-
 
 # NumPy functions that read only shapes and dtypes, which a cr.jit signature fixes: their
 # results are constants of the program.
@@ -98,15 +68,14 @@ class Staged:
         if (self.array.__class__ is np.ndarray or not _foreign(self.array)
                 or any(isinstance(o, Tracer) for o in others)):
             return self.tracer.__array_namespace__()
-        from chainrule.jit.namespace import staged_namespace  # (it builds on this module)
-        return staged_namespace(namespace(self.array))
+        return staged_namespace(namespace(self.array), _record_call)
 
     def __array_namespace__(self, api_version: Any = None) -> Any:
         return self.namespace(())
 
     def _read(self, what: str) -> Any:
         raise JitError(
-            f"cr.jit: {what} reads a traced value's data in Python{_where()}; a compiled "
+            f"cr.jit: {what} reads a traced value's data in Python{where_read()}; a compiled "
             "function replays its operations for new inputs and cannot repeat that read. Make "
             "the argument static (cr.jit(f, static_argnums=...)), express the choice with "
             "np.where(...), or call the function without cr.jit.")
@@ -279,7 +248,7 @@ class JitTrace:
                     self._inside(name)
                 if isinstance(a, Tracer | Staged):
                     raise JitError(f"cr.jit: a value traced by another transformation reached "
-                                   f"the compiled program{_where()}; nest transformations "
+                                   f"the compiled program{where_read()}; nest transformations "
                                    "inside the function given to cr.jit")
                 refs.append(("const", len(self.constants)))
                 self.constants.append(a)
@@ -289,7 +258,7 @@ class JitTrace:
     @staticmethod
     def _inside(name: str) -> None:
         raise JitError(f"cr.jit: {name} got traced values inside a list, tuple or keyword"
-                       f"{_where()}; only direct array arguments can be compiled there: call "
+                       f"{where_read()}; only direct array arguments can be compiled there: call "
                        "the function without cr.jit")
 
     def record(self, op: Any, impl: Callable, params: dict, args: Any,
@@ -401,6 +370,19 @@ def stage(f: Callable, args: tuple, kwargs: dict, check: bool = False,
     return out._value
 
 
+def _record_call(f: Callable, name: str, args: tuple, kwargs: dict) -> Any:
+    """A library function called through a staged value's namespace: recorded when it is given
+    staged values, run at once otherwise; staged values inside lists or keywords refused."""
+    staged = stage(f, args, kwargs)
+    if staged is not None:
+        return staged
+    if _holds_staged(list(args)) or _holds_staged(kwargs):
+        raise JitError(f"cr.jit: {name} got traced values inside a list, tuple or keyword; "
+                       "only direct array arguments can be compiled there: call the "
+                       "function without cr.jit")
+    return f(*args, **kwargs)
+
+
 def _no_derivative(f: Callable) -> Callable:
     """``f`` as a program replays it under an enclosing transformation: on the plain values
     (no derivative flows through it, as when it was staged), staged again under an outer
@@ -415,46 +397,3 @@ def _no_derivative(f: Callable) -> Callable:
 
 
 _operators()
-
-
-def guard(check: Callable, x: Any, *args: Any, **kwargs: Any) -> Any:
-    """``x`` after ``check(x, *args, **kwargs)``, which raises on bad data and returns ``x``.
-    Inside ``cr.jit`` the check becomes an instruction that runs on every call of the program
-    (and ``x`` its result, so it is never dropped); elsewhere it runs at once.
-
-    Example:
-        >>> import numpy as np
-        >>> guard(lambda v: v, np.ones(2)).tolist()
-        [1.0, 1.0]
-    """
-    value = primal(x)
-    if value.__class__ is not Staged:
-        return check(x, *args, **kwargs)
-    return stage(check, (value, *(primal(a) for a in args)), kwargs, check=True).tracer
-
-
-def draw(f: Callable, rng: Any, like: Any, *args: Any) -> Any:
-    """``f(rng, *args)``, random numbers for ``like``'s computation: inside ``cr.jit`` (``like``
-    staged) an instruction that draws from ``rng`` on every call of the program, in the order
-    the eager function draws (tracing draws from copies, so a compiled run consumes the
-    generator exactly as an eager one); elsewhere it draws at once.
-
-    Example:
-        >>> import numpy as np
-        >>> draw(lambda g, n: g.random(n), np.random.default_rng(0), np.ones(2), 2).shape
-        (2,)
-    """
-    import copy
-
-    value = primal(like)
-    if value.__class__ is not Staged:
-        return f(rng, *args)
-    trace = value.tracer._trace
-
-    def random(*values: Any) -> Any:
-        return f(rng, *values)
-
-    random.__name__ = getattr(f, "__name__", "random")
-    out = trace.record(random, random, {}, list(args), value=f(copy.deepcopy(rng), *args))
-    trace.checks.add(out._slot)  # drawn on every call, read or not, as eagerly
-    return out._value

@@ -14,7 +14,7 @@ import numpy as np
 
 from chainrule import numpy as cnp
 from chainrule.backend import foreign, to_library
-from chainrule.jit.staging import draw
+from chainrule.jit.effects import draw
 from chainrule.nn import init as initializers
 from chainrule.nn.activations import Lambda
 from chainrule.nn.module import Module

@@ -14,7 +14,7 @@ import numpy as np
 
 from chainrule.backend import foreign, namespace
 from chainrule.describe import describe
-from chainrule.jit.staging import guard
+from chainrule.jit.effects import guard
 from chainrule.ops.shape import reshape
 from chainrule.tracer import primal
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import BackendError, foreign, namespace
+from chainrule.backend import BackendError, dtype_kind, foreign, namespace
 from chainrule.tracer import primal
 
 # The dtypes every Array API namespace has, by their common name.
@@ -106,4 +106,4 @@ def counted(xp: ModuleType, x: Any) -> Any:
         >>> counted(np, np.array([True, False])).dtype
         dtype('int64')
     """
-    return xp.astype(x, xp.int64) if x.dtype == xp.bool else x
+    return xp.astype(x, xp.int64) if dtype_kind(x) == "b" else x  # any library, traced or not

@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 
 from chainrule.backend import device, dtype_kind, foreign, namespace
-from chainrule.jit.staging import guard, stage
+from chainrule.jit.effects import guard
+from chainrule.jit.staging import stage
 from chainrule.optim.base import NonFiniteGradientError
 from chainrule.tracer import primal
 from chainrule.tree import TreeDef, tree_flatten, tree_leaves, tree_unflatten

@@ -19,7 +19,7 @@ import numpy as np
 
 from chainrule import anomaly
 from chainrule.jit import JitError, jit
-from chainrule.jit.staging import guard
+from chainrule.jit.effects import guard
 from chainrule.optim import apply_updates
 
 
