@@ -6,6 +6,7 @@ from collections import namedtuple
 import pytest
 
 import chainrule as cr
+from chainrule.tree import unflattener
 
 Point = namedtuple("Point", "x y")
 
@@ -27,6 +28,8 @@ class Box:
 def test_round_trip(tree):
     leaves, treedef = cr.tree_flatten(tree)
     assert cr.tree_unflatten(treedef, leaves) == tree
+    rebuilt = unflattener(treedef)([v for v in leaves])  # the written-out rebuild: the same
+    assert rebuilt == tree and type(rebuilt) is type(tree)
     doubled = cr.tree_map(lambda v: v * 2, tree)
     assert cr.tree_leaves(doubled) == [v * 2 for v in leaves]
 
@@ -50,3 +53,5 @@ def test_registered_node():
     assert leaves == [1, 2, 3]
     rebuilt = cr.tree_unflatten(treedef, [4, 5, 6])
     assert (rebuilt[0].a, rebuilt[0].b, rebuilt[1]) == (4, 5, 6)
+    again = unflattener(treedef)([4, 5, 6])  # a registered node: through tree_unflatten
+    assert (again[0].a, again[0].b, again[1]) == (4, 5, 6)

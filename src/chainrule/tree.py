@@ -8,7 +8,7 @@ leaf. Functions under differentiation take and return pytrees.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -144,6 +144,48 @@ def tree_unflatten(treedef: TreeDef, leaves: Iterable[Any]) -> Any:
         )
     it = iter(leaves)
     return _build(treedef, it)
+
+
+def unflattener(treedef: TreeDef) -> Callable[[Sequence[Any]], Any]:
+    """``lambda leaves: tree_unflatten(treedef, leaves)`` written out as one expression for
+    this structure (lists, tuples, dicts, None and named tuples; other nodes go through
+    ``tree_unflatten``): a compiled program rebuilds its result on every call.
+
+    Example:
+        >>> import chainrule as cr
+        >>> _, treedef = cr.tree_flatten({"W": 1.0, "b": (2.0, 3.0)})
+        >>> unflattener(treedef)([4.0, 5.0, 6.0])
+        {'W': 4.0, 'b': (5.0, 6.0)}
+    """
+    names: dict[str, Any] = {}
+    count = iter(range(treedef.num_leaves))
+
+    def expr(td: TreeDef) -> str | None:
+        kind = td.kind
+        if kind is None:
+            return f"o[{next(count)}]"
+        parts = [expr(c) for c in td.children]
+        if None in parts:
+            return None
+        if kind is tuple:
+            return "(" + "".join(p + ", " for p in parts) + ")"
+        if kind is list:
+            return "[" + ", ".join(parts) + "]"
+        if kind is type(None):
+            return "None"
+        name = f"g{len(names)}"
+        if kind is dict:
+            names[name] = td.aux
+            return "{" + ", ".join(f"{name}[{k}]: {p}" for k, p in enumerate(parts)) + "}"
+        if kind not in _REGISTRY and issubclass(kind, tuple) and hasattr(kind, "_fields"):
+            names[name] = kind
+            return f"{name}({', '.join(parts)})"
+        return None
+
+    body = expr(treedef)
+    if body is None:
+        return lambda leaves: tree_unflatten(treedef, leaves)
+    return eval(f"lambda o: {body}", names)  # noqa: S307  (our own expression of the structure)
 
 
 def _build(td: TreeDef, it: Any) -> Any:

@@ -26,7 +26,7 @@ from chainrule.jit.errors import JitError
 from chainrule.jit.program import Program
 from chainrule.jit.staging import JitTrace
 from chainrule.tracer import Tracer
-from chainrule.tree import tree_flatten, tree_unflatten
+from chainrule.tree import tree_flatten, tree_unflatten, unflattener
 
 CACHE_SIZE = 32
 
@@ -136,7 +136,7 @@ class Compiled:
             self._fast.clear()
         fast = self._fast_key(args)
         if fast is not None:
-            self._fast[fast[0]] = (entry[0].run, _rebuilder(out_def), positions)
+            self._fast[fast[0]] = (entry[0].run, unflattener(out_def), positions)
         return entry
 
     def _fast_key(self, args: tuple) -> tuple[tuple, list] | None:
@@ -217,15 +217,6 @@ def _fast(x: Any, leaves: list) -> Any:
     if isinstance(x, tuple) and hasattr(t, "_fields"):
         return (t, tuple([_fast(c, leaves) for c in x]))
     raise _Unsupported
-
-
-def _rebuilder(out_def: Any) -> Callable[[tuple], Any]:
-    """The function that turns the program's output tuple into the function's result."""
-    if out_def == tree_flatten(0.0)[1]:
-        return lambda outs: outs[0]
-    if out_def == tree_flatten((0.0, 0.0))[1]:
-        return lambda outs: outs
-    return lambda outs: tree_unflatten(out_def, list(outs))
 
 
 def _same_program(a: JitTrace, b: JitTrace, f: Callable) -> None:
