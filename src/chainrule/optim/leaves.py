@@ -86,26 +86,28 @@ def gradient_leaves(op: str, grads: Any, count: np.ndarray, check_finite: bool,
     leaves, treedef = tree_flatten(grads)
     if like is not None:
         _check_shapes(op, leaves, like, "the optimizer state was initialised for")
-    if check_finite:  # inside cr.jit, a check the program makes on every call
-        leaves = [guard(_finite_gradient, g, count, op=op, k=k) for k, g in enumerate(leaves)]
+    if check_finite and leaves:  # inside cr.jit, one check the program makes on every call
+        leaves[0] = guard(_finite_gradients, leaves[0], count, *leaves[1:], op=op)
     return leaves, treedef
 
 
-def _finite_gradient(g: Any, count: Any, op: str, k: int) -> Any:
-    """``g``, or ``NonFiniteGradientError`` when it holds NaN or inf (for NumPy arrays
-    ``isfinite(g).all()``: cheaper than a summation inside ``np.errstate``, which costs more
-    than the sum itself on the arrays of a small network)."""
-    if g.__class__ is np.ndarray or isinstance(g, np.generic):
-        finite = bool(np.isfinite(g).all())
-    else:
-        xp = namespace(g)
-        finite = bool(xp.all(xp.isfinite(g)))
-    if not finite:
+def _finite_gradients(first: Any, count: Any, *rest: Any, op: str) -> Any:
+    """``first``, or ``NonFiniteGradientError`` naming the first leaf (of ``first, *rest``)
+    that holds NaN or inf. For NumPy arrays ``isfinite(g).all()``: cheaper than a summation
+    inside ``np.errstate``, which costs more than the sum itself on a small network's arrays."""
+    for k, g in enumerate((first, *rest)):
+        if g.__class__ is np.ndarray or isinstance(g, np.generic):
+            if np.isfinite(g).all():
+                continue
+        else:
+            xp = namespace(g)
+            if bool(xp.all(xp.isfinite(g))):
+                continue
         xp = namespace(g)
         detail = (f"(shape {tuple(g.shape)}) holds {_count(xp, xp.isnan(g))} NaN and "
                   f"{_count(xp, xp.isinf(g))} infinite values")
         raise NonFiniteGradientError(op, int(count), k, detail)
-    return g
+    return first
 
 
 def param_leaves(op: str, params: Any, grads: list[Any], why: str) -> list[Any]:

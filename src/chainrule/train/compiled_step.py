@@ -95,10 +95,10 @@ def _finite_loss(value: Any) -> Any:
     return value
 
 
-def _finite_parameter(p: Any) -> Any:
-    if not np.isfinite(p).all():
+def _finite_parameters(first: Any, *rest: Any) -> Any:
+    if not all(np.isfinite(p).all() for p in (first, *rest)):
         raise ParametersNotFinite("an update made a parameter NaN or infinite")
-    return p
+    return first
 
 
 def update_parameters(tx: Any, grads: Any, state: Any, params: list) -> tuple[list, Any]:
@@ -126,5 +126,6 @@ def whole_step(value_and_grad: Callable, slots: list[tuple[dict, str]], tx: Any,
     (value, out), grads = value_and_grad(params, xb, yb)
     value = guard(_finite_loss, value)
     new, state = update_parameters(tx, grads, state, params)
-    new = [guard(_finite_parameter, p) for p in new]
+    if new:  # one check instruction for all of them
+        new = [guard(_finite_parameters, new[0], *new[1:]), *new[1:]]
     return value, out, new, state, [where[name] for where, name in slots]
