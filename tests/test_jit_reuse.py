@@ -1,12 +1,15 @@
 """Buffer reuse in ``cr.jit`` programs (``chainrule.jit.reuse``): an elementwise operation writes
-into a dying temporary, never into an input, an output, a constant or memory another value can
-see; the results are bit for bit the eager ones."""
+into a dying temporary, never into an output, a constant or memory another value can see, and
+into an argument only when it is donated (``donate=True``); the results are bit for bit the
+eager ones."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import chainrule as cr
+from chainrule.jit import JitError
 
 RNG = np.random.default_rng(3)
 
@@ -91,3 +94,35 @@ def test_compiled_gradients_with_reuse_equal_eager_bit_for_bit(n, m, seed):
     value, (gx, gw) = cr.jit(f)(x, w)
     want_value, (wx, ww) = f(x, w)
     assert value == want_value and np.array_equal(gx, wx) and np.array_equal(gw, ww)
+
+
+def test_donated_arguments_are_written_into_and_results_equal_eager():
+    def f(x, w):
+        return np.exp(x * 2.0) + w.T @ w   # x dies at the multiply: it may take the result
+
+    x, w = RNG.normal(size=(3, 3)), RNG.normal(size=(2, 3))
+    want = f(x, w)
+    donating = cr.jit(f, donate=True)
+    program = donating.lower(x.copy(), w)
+    assert program.written_inputs == [0]   # x; never w, which a transpose reads
+    given, w0 = x.copy(), w.copy()
+    assert np.array_equal(donating(given, w), want)
+    assert not np.array_equal(given, x)    # written into, as donated
+    assert np.array_equal(w, w0)
+    kept = x.copy()
+    assert np.array_equal(cr.jit(f)(kept, w), want) and np.array_equal(kept, x)
+
+
+def test_a_donated_array_that_is_read_only_or_shared_is_refused():
+    def f(x, y):
+        return x * 2.0 + y
+
+    donating = cr.jit(f, donate=True)
+    x = RNG.normal(size=4)
+    with pytest.raises(JitError, match="leaves 0 and 1 share memory"):
+        donating(x, x)
+    frozen = x.copy()
+    frozen.flags.writeable = False
+    with pytest.raises(JitError, match="read-only"):
+        donating(frozen, x)
+    assert np.array_equal(donating(x.copy(), x), x * 2.0 + x)

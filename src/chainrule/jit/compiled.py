@@ -58,9 +58,10 @@ def _is_array(leaf: Any) -> bool:
 class Compiled:
     """A function compiled by ``cr.jit``; call it like the function."""
 
-    def __init__(self, f: Callable, static_argnums: Sequence[int], cache_size: int) -> None:
+    def __init__(self, f: Callable, static_argnums: Sequence[int], cache_size: int,
+                 donate: bool = False) -> None:
         self.f, self.static = f, tuple(sorted(set(static_argnums)))
-        self.cache_size = cache_size
+        self.cache_size, self.donate = cache_size, donate
         self._cache: OrderedDict[Any, tuple[Program, Any, list[int]]] = OrderedDict()
         # one-pass signatures (_fast_key) -> (the program's run, output rebuild, input positions)
         self._fast: dict[tuple, tuple[Callable, Callable, list[int]]] = {}
@@ -129,7 +130,7 @@ class Compiled:
         second = self._stage(args, leaves, treedef, positions)
         _same_program(first[0], second[0], self.f)
         trace, outputs, out_def = first
-        entry = (Program(trace, len(positions), outputs), out_def, positions)
+        entry = (Program(trace, len(positions), outputs, self.donate), out_def, positions)
         self._cache[key] = entry
         if len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
@@ -268,7 +269,7 @@ def _equal_foreign(x: Any, y: Any) -> bool:
 
 
 def jit(f: Callable, static_argnums: int | Sequence[int] = (),
-        cache_size: int = CACHE_SIZE) -> Compiled:
+        cache_size: int = CACHE_SIZE, donate: bool = False) -> Compiled:
     """Compile ``f``: its first call per signature records every array operation it makes
     (forward and backward passes of the transformations inside included), and later calls run
     that straight-line program on plain arrays, NumPy's or another Array API library's (CuPy:
@@ -284,6 +285,11 @@ def jit(f: Callable, static_argnums: int | Sequence[int] = (),
     state), raises ``JitError`` naming the line, never a stale result. Inside
     ``cr.detect_anomaly()`` the function runs eagerly, so that its checks run.
 
+    ``donate=True`` gives the NumPy arrays of each call to the program, which may then write
+    results into them where they die (as into its own temporaries): do not use them after the
+    call. A donated array that is read-only, or shares memory with another argument, is refused
+    with ``JitError``.
+
     Example:
         >>> import numpy as np
         >>> import chainrule as cr
@@ -296,4 +302,4 @@ def jit(f: Callable, static_argnums: int | Sequence[int] = (),
         static_argnums = (static_argnums,)
     if not callable(f):
         raise TypeError(f"cr.jit: expected a function, got {type(f).__name__}")
-    return Compiled(f, static_argnums, int(cache_size))
+    return Compiled(f, static_argnums, int(cache_size), bool(donate))

@@ -14,7 +14,7 @@ plain backend functions on plain arrays, with no tracers, dispatch or tape.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -45,7 +45,8 @@ class Program:
     to the dying operand slot it writes into; ``source`` is the generated Python code.
     """
 
-    def __init__(self, trace: JitTrace, n_inputs: int, outputs: Sequence[Any]) -> None:
+    def __init__(self, trace: JitTrace, n_inputs: int, outputs: Sequence[Any],
+                 donated: bool = False) -> None:
         self.n_inputs, self.constants = n_inputs, trace.constants
         self.outputs = [self._output_ref(trace, o) for o in outputs]
         recorded = elide_broadcasts(trace.instructions, trace.layouts, trace.constants)
@@ -54,11 +55,16 @@ class Program:
         self.origins = [trace.origins[i] for i in kept]
         self.recorded = len(trace.instructions)
         self.layouts = trace.layouts
-        self.in_place = reused_operands(self.instructions, self.layouts, self.outputs, n_inputs)
+        self.in_place = reused_operands(self.instructions, self.layouts, self.outputs, n_inputs,
+                                        donated)
+        # the caller's arrays the program writes into (donated ones only)
+        self.written_inputs = sorted({k for k in self.in_place.values() if k < n_inputs})
         self.source, namespace = self._write()
         code = compile(self.source, "<chainrule.jit program>", "exec")
         exec(code, namespace)  # noqa: S102  (our own generated straight-line code)
         self.run = namespace["program"]
+        if self.written_inputs:
+            self.run = _donating(self.run, self.written_inputs)
 
     @staticmethod
     def _output_ref(trace: JitTrace, out: Any) -> tuple[str, int]:
@@ -161,6 +167,25 @@ class Program:
 
     def __repr__(self) -> str:
         return f"Program({len(self.instructions)} operations, {self.n_inputs} inputs)"
+
+
+def _donating(run: Callable, written: list[int]) -> Callable:
+    """``run``, refusing a call whose donated arrays it would write into are read-only or
+    share memory with another argument (writing would change that argument mid-program)."""
+    def checked(*inputs: Any) -> Any:
+        for w in written:
+            x = inputs[w]
+            if not x.flags.writeable:
+                raise JitError(f"cr.jit(donate=True): argument leaf {w} is read-only, but the "
+                               "program writes into it; pass a writeable array or donate=False")
+            for j, other in enumerate(inputs):
+                if j != w and other.__class__ is np.ndarray and np.may_share_memory(x, other):
+                    raise JitError(f"cr.jit(donate=True): argument leaves {w} and {j} share "
+                                   f"memory, and the program writes into leaf {w}; pass "
+                                   "separate arrays (a copy) or donate=False")
+        return run(*inputs)
+
+    return checked
 
 
 def _copy(value: Any) -> Any:
