@@ -126,3 +126,15 @@ def test_a_donated_array_that_is_read_only_or_shared_is_refused():
     with pytest.raises(JitError, match="read-only"):
         donating(frozen, x)
     assert np.array_equal(donating(x.copy(), x), x * 2.0 + x)
+
+
+def test_views_of_one_array_are_refused_only_when_they_overlap():
+    donating = cr.jit(lambda x, y: (x * 2.0 + 1.0, y + 0.0), donate=True)
+    base = RNG.normal(size=8)
+    a, b = base[:4], base[4:]            # one buffer, no overlap: fine
+    want = (a * 2.0 + 1.0, b + 0.0)
+    got = donating(a.copy(), b)
+    assert all(np.array_equal(g, w) for g, w in zip(got, want, strict=True))
+    donating(base[:4], base[4:])
+    with pytest.raises(JitError, match="share memory"):
+        donating(base[:4], base[2:6])    # overlapping views of one buffer

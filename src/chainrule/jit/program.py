@@ -171,21 +171,34 @@ class Program:
 
 def _donating(run: Callable, written: list[int]) -> Callable:
     """``run``, refusing a call whose donated arrays it would write into are read-only or
-    share memory with another argument (writing would change that argument mid-program)."""
+    share memory with another argument (writing would change that argument mid-program).
+    Arrays over different root buffers cannot share memory: only those over the same root are
+    compared, so a call costs one pass over the arguments."""
     def checked(*inputs: Any) -> Any:
+        roots: dict[int, list[int]] = {}
+        for j, x in enumerate(inputs):
+            if x.__class__ is np.ndarray:
+                roots.setdefault(id(_root(x)), []).append(j)
         for w in written:
             x = inputs[w]
             if not x.flags.writeable:
                 raise JitError(f"cr.jit(donate=True): argument leaf {w} is read-only, but the "
                                "program writes into it; pass a writeable array or donate=False")
-            for j, other in enumerate(inputs):
-                if j != w and other.__class__ is np.ndarray and np.may_share_memory(x, other):
+            for j in roots[id(_root(x))]:
+                if j != w and np.may_share_memory(x, inputs[j]):
                     raise JitError(f"cr.jit(donate=True): argument leaves {w} and {j} share "
                                    f"memory, and the program writes into leaf {w}; pass "
                                    "separate arrays (a copy) or donate=False")
         return run(*inputs)
 
     return checked
+
+
+def _root(x: np.ndarray) -> Any:
+    """The object that owns ``x``'s memory (the end of its chain of bases)."""
+    while isinstance(x.base, np.ndarray):
+        x = x.base
+    return x if x.base is None else x.base
 
 
 def _copy(value: Any) -> Any:
