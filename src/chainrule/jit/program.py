@@ -2,7 +2,8 @@
 
 After staging (``chainrule.jit.staging``) the recorded instructions are simplified: an
 instruction whose result no output needs is dropped (a Hessian-vector product never computes
-the gradient's own products), elementwise operations read a ``broadcast_to``'s source
+the gradient's own products), operations on constants alone run once, when the program is
+built (``chainrule.jit.folding``), elementwise operations read a ``broadcast_to``'s source
 (``chainrule.jit.broadcasts``), each value is released right after its last use, as the eager
 one-shot backward sweep does, and an elementwise operation writes its result into an operand
 that dies there (``chainrule.jit.reuse``), so memory peaks no higher than eager. The program is
@@ -22,6 +23,7 @@ import numpy as np
 from chainrule.describe import describe
 from chainrule.jit.broadcasts import elide_broadcasts
 from chainrule.jit.errors import JitError
+from chainrule.jit.folding import fold_constants
 from chainrule.jit.reuse import reused_operands
 from chainrule.jit.staging import JitTrace, JitTracer, Staged
 from chainrule.tracer import Tracer
@@ -49,7 +51,10 @@ class Program:
                  donated: bool = False) -> None:
         self.n_inputs, self.constants = n_inputs, trace.constants
         self.outputs = [self._output_ref(trace, o) for o in outputs]
-        recorded = elide_broadcasts(trace.instructions, trace.layouts, trace.constants)
+        recorded, folded = fold_constants(trace.instructions, trace.constants, trace.checks)
+        self.outputs = [("const", folded[k]) if kind == "slot" and k in folded else (kind, k)
+                        for kind, k in self.outputs]
+        recorded = elide_broadcasts(recorded, trace.layouts, trace.constants)
         kept = self._live(recorded, self.outputs, trace.checks)
         self.instructions = [recorded[i] for i in kept]
         self.origins = [trace.origins[i] for i in kept]
