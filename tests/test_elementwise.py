@@ -112,6 +112,29 @@ def test_selection_ties_split_half_half(f, win):
     np.testing.assert_array_equal(t, gx)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("f", [np.maximum, np.minimum])
+def test_selection_on_large_arrays_keeps_values_and_dtype(f, dtype):
+    # past 16 K entries the partial is the boolean mask itself (no float copy): the gradients
+    # are the same numbers in the operands' dtype, with and without a tie
+    r = np.random.default_rng(0)
+    x = r.normal(size=(130, 130)).astype(dtype)
+    for y in (r.normal(size=(130, 130)).astype(dtype), x.copy()):
+        tie = x == y
+        wins = (x > y) if f is np.maximum else (x < y)
+        gx, gy = grad_sum(f, argnums=(0, 1))(x, y)
+        assert gx.dtype == dtype and gy.dtype == dtype
+        np.testing.assert_array_equal(gx, np.where(tie, 0.5, wins))
+        np.testing.assert_array_equal(gy, np.where(tie, 0.5, ~wins & ~tie))
+        _, t = cr.jvp(f, (x, y), (np.ones_like(x), np.zeros_like(y)))
+        assert t.dtype == dtype
+        np.testing.assert_array_equal(t, gx)
+    # a float32 operand beside a float64 one: its tangent still becomes float64
+    wide = r.normal(size=(130, 130))
+    _, t = cr.jvp(f, (x, wide), (np.ones_like(x), np.zeros_like(wide)))
+    assert t.dtype == np.float64
+
+
 def test_relu_by_maximum_at_zero_is_half():
     np.testing.assert_array_equal(grad_sum(lambda x: np.maximum(x, 0.0))(np.zeros(2)), [.5, .5])
 

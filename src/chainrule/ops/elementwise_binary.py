@@ -29,11 +29,15 @@ def _traced(*xs) -> bool:
     return any(isinstance(x, Tracer) for x in xs)
 
 
-def _share(win, tie, *operands) -> np.ndarray:
+def _share(win, tie, *operands, own=None) -> np.ndarray:
     """Partial of a selection: 1 where this operand wins, 0.5 on ties, 0 elsewhere.
 
     The mask takes the result dtype of the (plain) operands, so float32 stays float32 (and
-    NumPy multiplies two float arrays faster than a float array by a boolean one).
+    NumPy multiplies two float arrays faster than a float array by a boolean one). Without
+    ties, past 16 K entries, when ``own`` (the operand this partial is for) is an array of the
+    mask's shape and dtype, the boolean mask itself is returned: its cotangent and tangent have
+    that dtype, so the product gives the same numbers in the same dtype, and the float copy (a
+    new array of that size, costlier than the slower product) is skipped.
     """
     x = operands[0]
     # (a NumPy first operand: the others are NumPy's too, or the operation was refused)
@@ -46,6 +50,9 @@ def _share(win, tie, *operands) -> np.ndarray:
     if getattr(win, "_jit_value", False) or getattr(tie, "_jit_value", False):
         return np.where(tie, 0.5, win).astype(dtype)  # inside cr.jit: no shortcut
     if tie is False or not np.count_nonzero(tie):
+        if (win.__class__ is np.ndarray and win.size > 1 << 14 and own.__class__ is np.ndarray
+                and own.dtype == dtype and own.shape == win.shape):
+            return win
         return win.astype(dtype) if win.__class__ is np.ndarray else np.asarray(win, dtype)
     return np.where(tie, 0.5, win).astype(dtype)
 
@@ -138,7 +145,7 @@ def _selection_partial(x, y, first, wins):
     if px.__class__ is not np.ndarray and any_foreign(px, py):  # compared by operator: a
         # NumPy ufunc would refuse another library's array
         return _share((a > b) if wins is np.greater else (a < b), px == py, px, py)
-    return _share(wins(a, b), px == py, px, py)
+    return _share(wins(a, b), px == py, px, py, own=a)
 
 
 maximum = elementwise(
@@ -210,17 +217,17 @@ def _clip_masks(a, lo, hi):
 
 def _dclip_da(ans, a, lo, hi):
     pa, plo, phi, to_lo, to_hi = _clip_masks(a, lo, hi)
-    return _share(~(to_lo | to_hi), False, pa, plo, phi)
+    return _share(~(to_lo | to_hi), False, pa, plo, phi, own=pa)
 
 
 def _dclip_dlo(ans, a, lo, hi):
     pa, plo, phi, to_lo, _ = _clip_masks(a, lo, hi)
-    return _share(to_lo, False, pa, plo, phi)
+    return _share(to_lo, False, pa, plo, phi, own=plo)
 
 
 def _dclip_dhi(ans, a, lo, hi):
     pa, plo, phi, _, to_hi = _clip_masks(a, lo, hi)
-    return _share(to_hi, False, pa, plo, phi)
+    return _share(to_hi, False, pa, plo, phi, own=phi)
 
 
 def _clip_xp_impl(a, lo, hi):
