@@ -63,8 +63,13 @@ def _transpose_xp(x, axes):
     return namespace(x).permute_dims(x, tuple(range(x.ndim))[::-1] if axes is None else axes)
 
 
-_transpose = Primitive("transpose", lambda x, axes: np.transpose(x, axes), save_ans=False,
-                       register=True, xp_impl=_transpose_xp)
+def _transpose_impl(x, axes):
+    # the method skips np.transpose's dispatch (0.25 us of 0.5 on a small matrix)
+    return x.transpose(axes) if x.__class__ is np.ndarray else np.transpose(x, axes)
+
+
+_transpose = Primitive("transpose", _transpose_impl, save_ans=False, register=True,
+                       xp_impl=_transpose_xp)
 _transpose.defvjp(_transpose_vjp)
 _transpose.defjvp(lambda t, ans, x, axes: _transpose(t, axes=axes))
 
