@@ -139,12 +139,19 @@ def _selection_partial(x, y, first, wins):
     respect to its first (or second) operand."""
     px, py = primal(x), primal(y)
     if getattr(px, "_jit_value", False) or getattr(py, "_jit_value", False):
-        # inside cr.jit: this function, shortcuts included, is one instruction
-        return stage(_selection_partial, (px, py), {"first": first, "wins": wins})
-    a, b = (px, py) if first else (py, px)
+        # inside cr.jit: the computation, shortcuts included, is one instruction
+        kernel = _selection_partial if any_foreign(px, py) else _numpy_selection
+        return stage(kernel, (px, py), {"first": first, "wins": wins})
     if px.__class__ is not np.ndarray and any_foreign(px, py):  # compared by operator: a
         # NumPy ufunc would refuse another library's array
+        a, b = (px, py) if first else (py, px)
         return _share((a > b) if wins is np.greater else (a < b), px == py, px, py)
+    return _numpy_selection(px, py, first, wins)
+
+
+def _numpy_selection(px, py, first, wins):
+    """``_selection_partial`` of plain NumPy values (what a compiled program calls)."""
+    a, b = (px, py) if first else (py, px)
     return _share(wins(a, b), px == py, px, py, own=a)
 
 

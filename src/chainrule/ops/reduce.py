@@ -217,16 +217,21 @@ def _tie_weights(x, ans, axis, keepdims):
         return _tie_weights_elsewhere(primal(x), primal(ans), axis, keepdims)
     xp = plain_array(x)
     ap = plain_array(ans)
-    if xp.__class__ is not np.ndarray:  # inside cr.jit: this function is one instruction
-        return stage(_tie_weights, (xp, ap), {"axis": axis, "keepdims": keepdims})
+    if xp.__class__ is not np.ndarray:  # inside cr.jit: the NumPy computation, one instruction
+        return stage(_numpy_tie_weights, (xp, ap), {"axis": axis, "keepdims": keepdims})
+    return _numpy_tie_weights(xp, ap, axis, keepdims)
+
+
+def _numpy_tie_weights(x, ans, axis, keepdims):
+    """``_tie_weights`` of plain NumPy values (what a compiled program calls)."""
     if not keepdims:
-        ap = ap.reshape(_kept_shape(xp.shape, axis))
-    hit = xp == ap
-    if np.count_nonzero(np.isnan(ap)):
-        hit |= np.isnan(xp) & np.isnan(ap)
-    if np.count_nonzero(hit) == ap.size:  # every slot has one hit: no ties
-        return hit.astype(xp.dtype)
-    return (hit / np.add.reduce(hit, axis=axis, keepdims=True)).astype(xp.dtype)
+        ans = ans.reshape(_kept_shape(x.shape, axis))
+    hit = x == ans
+    if np.count_nonzero(np.isnan(ans)):
+        hit |= np.isnan(x) & np.isnan(ans)
+    if np.count_nonzero(hit) == ans.size:  # every slot has one hit: no ties
+        return hit.astype(x.dtype)
+    return (hit / np.add.reduce(hit, axis=axis, keepdims=True)).astype(x.dtype)
 
 
 def _tie_weights_elsewhere(x, ans, axis, keepdims):
