@@ -230,3 +230,21 @@ def test_inside_detect_anomaly_the_function_runs_eagerly_with_its_checks():
     with cr.detect_anomaly(), np.errstate(invalid="ignore"), \
             pytest.raises(cr.AnomalyError, match="log produced nan"):
         f(np.array([1.0, -2.0]))
+
+
+def test_data_checks_of_rules_and_cone_conventions_run_in_the_program():
+    from chainrule.ops.gaps import RepeatedValuesError
+
+    def f(a):
+        w, v = np.linalg.eigh(a)
+        return np.sum(v[..., 0] ** 3) + np.sum(w) + np.std(a)  # std: a cone at zero
+
+    compiled = cr.jit(cr.grad(f))
+    a = np.array([[2.0, 0.5], [0.5, 1.0]])
+    np.testing.assert_array_equal(compiled(a), cr.grad(f)(a))
+    with pytest.raises(RepeatedValuesError, match="two eigenvalues are equal"):
+        compiled(np.array([[1.0, 0.0], [0.0, 1.0]]))  # the same signature: the program checks
+    assert len(compiled._cache) == 1
+    g = cr.jit(cr.grad(lambda x: np.std(x)))
+    np.testing.assert_array_equal(g(np.ones(3)), np.zeros(3))  # std's derivative 0 at the cone
+    np.testing.assert_array_equal(g(np.arange(3.0)), cr.grad(lambda x: np.std(x))(np.arange(3.0)))

@@ -35,10 +35,19 @@ def check_distinct(w, op: str, what: str, advice: str, values: str = "values") -
     if foreign(wp):
         _check_distinct_xp(w, wp, op, what, advice, values)
         return
-    wp = np.asarray(wp)
-    n = wp.shape[-1]
-    if n < 2:
+    if np.shape(wp)[-1] < 2:
         return
+    if getattr(wp, "_jit_value", False):  # inside cr.jit: a check the program runs every call
+        guard(_numpy_distinct, wp, op=op, what=what, advice=advice, values=values,
+              of=describe(w))
+        return
+    _numpy_distinct(np.asarray(wp), op, what, advice, values, describe(w))
+
+
+def _numpy_distinct(wp, op: str, what: str, advice: str, values: str, of: str) -> Any:
+    """``wp`` (NumPy values) after checking that no two along the last axis agree to
+    rounding; ``of`` describes the traced array they are the values of."""
+    n = wp.shape[-1]
     gaps = np.abs(wp[..., :, None] - wp[..., None, :])
     scale = np.max(np.abs(wp), axis=-1, keepdims=True)[..., None]
     tol = n * np.finfo(wp.dtype).eps * scale
@@ -47,8 +56,9 @@ def check_distinct(w, op: str, what: str, advice: str, values: str = "values") -
         where = np.argwhere(bad)[0]
         raise RepeatedValuesError(
             f"{op}: the {what} have no derivative at this input: two {values} are equal "
-            f"({wp[tuple(where[:-1])].item()!r}, in a {describe(w)}). {advice}"
+            f"({wp[tuple(where[:-1])].item()!r}, in a {of}). {advice}"
         )
+    return wp
 
 
 def _check_distinct_xp(w, wp, op: str, what: str, advice: str, values: str) -> None:
@@ -88,7 +98,7 @@ def inverse_gaps(w, op: str, what: str, advice: str, values: str = "values"):
     check_distinct(w, op, what, advice, values)
     n = w.shape[-1]
     wp = primal(w)
-    eye = np.eye(n, dtype=np.asarray(wp).dtype) if not foreign(wp) else \
+    eye = np.eye(n, dtype=np.result_type(wp)) if not foreign(wp) else \
         namespace(wp).eye(n, dtype=wp.dtype, device=wp.device)
     diff = reshape(w, w.shape[:-1] + (1, n)) - reshape(w, w.shape + (1,))  # w_j - w_i
     if foreign(wp):  # another library's plain mask may refuse a traced right operand

@@ -52,7 +52,8 @@ def _sqrt0(v: Any) -> Any:
         z = namespace(zero).astype(zero, primal(v).dtype)
         return _elementwise.sqrt(v * (1 - z) + z) * (1 - z)
     zero = plain_array(v) == 0
-    if not zero.any():
+    # inside cr.jit (a staged mask) the general form, whose factors are 1 without zeros
+    if not getattr(zero, "_jit_value", False) and not zero.any():
         return _elementwise.sqrt(v)
     z = zero.astype(v.dtype)
     return _elementwise.sqrt(v * (1 - z) + z) * (1 - z)
