@@ -6,8 +6,8 @@ Workloads are those of the other scripts, compiled unchanged: seed 004's tiny gr
 (bench_hvp.py); plus the first call of the small MLP (tracing twice and building the program).
 Every compiled result is checked against the hand-written one before timing.
 Targets: tiny graph <= 1.5x, elementwise chain <= 1.2x, small MLP <= 1.15x, large MLP <= 1.02x,
-HVP <= 1.05x, first call <= 20 ms; and fit on digits (64-128-10, 20 epochs) with the compiled
-step <= 0.5x the eager fit's wall time.
+HVP <= 1.05x, first call <= 20 ms, peak memory no higher than eager; and fit on digits
+(64-128-10, 20 epochs) with the compiled step <= 0.5x the eager fit's wall time.
 Run: .venv/bin/python benchmarks/jit.py [--quick]
 """
 
@@ -165,6 +165,27 @@ def first_call() -> bool:
     return verdict("jit_first_call", ms, 20.0, "first call of the small MLP in ms <= 20")
 
 
+def memory() -> bool:
+    """Peak memory of one value and gradient through bench_memory.py's 40 tanh layers (traced,
+    result included), compiled against eager: a program releases each value after its last
+    use and writes into dying temporaries, so it must peak no higher."""
+    import bench_memory as mem
+
+    params, X = mem.make_problem()
+    eager = cr.value_and_grad(mem.loss)
+    compiled = cr.jit(eager)
+    assert_close("memory problem", flat(compiled(params, X)), flat(eager(params, X)),
+                 rtol=1e-5, rel_atol=1e-5)
+    peaks = {name: mem.traced_peak(lambda f=f: f(params, X))
+             for name, f in (("eager", eager), ("cr.jit", compiled))}
+    scale = mem.denominator(params)
+    print(f"peak memory of one value and gradient, {mem.LAYERS} tanh layers of "
+          f"{mem.WIDTH}, batch {mem.BATCH}, float32 (traced, / parameters + saved activations): "
+          f"eager {peaks['eager'] / scale:.3f}, cr.jit {peaks['cr.jit'] / scale:.3f}\n")
+    return verdict("jit_peak_memory", peaks["cr.jit"] / peaks["eager"], 1.0,
+                   "cr.jit peak memory / eager peak memory <= 1.0")
+
+
 def hand_training(X: np.ndarray, y: np.ndarray, params: list[np.ndarray], epochs: int,
                   batch_size: int, lr: float = 1e-3) -> list[np.ndarray]:
     """What an expert writes by hand for fit's run: the same batches (fit's BatchIterator), the
@@ -267,7 +288,7 @@ def main() -> None:
     [tiny_graph(budget), elementwise(budget),
           mlp_case("mlp_small", [64, 128, 10], 64, np.float64, 1.15, budget),
           mlp_case("mlp_large", [784, 1024, 1024, 10], 256, np.float32, 1.02, budget),
-          hvp_case(budget), first_call(), digits_training()]
+          hvp_case(budget), first_call(), memory(), digits_training()]
     exit_code(True)  # a MISS is a measurement; a wrong result has raised above
 
 
