@@ -248,3 +248,31 @@ def test_data_checks_of_rules_and_cone_conventions_run_in_the_program():
     g = cr.jit(cr.grad(lambda x: np.std(x)))
     np.testing.assert_array_equal(g(np.ones(3)), np.zeros(3))  # std's derivative 0 at the cone
     np.testing.assert_array_equal(g(np.arange(3.0)), cr.grad(lambda x: np.std(x))(np.arange(3.0)))
+
+
+def test_a_nan_constant_is_the_same_constant_in_both_traces():
+    f = cr.jit(cr.grad(lambda x: np.sum(np.where(x > 0, x, np.nan) ** 0 * x)))
+    x = np.array([1.0, -2.0, 3.0])
+    np.testing.assert_array_equal(f(x), cr.grad(lambda v: np.sum(
+        np.where(v > 0, v, np.nan) ** 0 * v))(x))
+
+
+def test_a_closure_made_during_the_call_is_refused_by_name():
+    pytest.importorskip("scipy", reason="SciPy (dev extra) not installed")
+    from chainrule.scipy.integrate import odeint
+
+    t = np.linspace(0.0, 1.0, 3)
+
+    def final(y0):  # the adjoint sweep builds its augmented dynamics as a closure
+        return np.sum(odeint(lambda y, s: -y, y0, t)[-1])
+
+    with pytest.raises(JitError, match="new object in each trace"):
+        cr.jit(cr.grad(final))(np.array([1.0, 2.0]))
+
+
+def test_cond_checks_singularity_on_every_call_of_the_program():
+    f = cr.jit(cr.grad(lambda a: np.linalg.cond(a)))
+    a = np.array([[2.0, 0.5], [0.3, 1.0]])
+    np.testing.assert_array_equal(f(a), cr.grad(lambda m: np.linalg.cond(m))(a))
+    with pytest.raises(np.linalg.LinAlgError, match="singular"):
+        f(np.array([[1.0, 0.0], [0.0, 0.0]]))  # smallest singular value exactly 0

@@ -235,6 +235,13 @@ def _same_program(a: JitTrace, b: JitTrace, f: Callable) -> None:
                             for kind, k in ra if kind == "const")
         if not same:
             where = "" if origin is None else f" at {origin[0]}:{origin[1]} ({origin[2]})"
+            made = [k for k in pa if callable(pa[k]) and not _equal(pa[k], pb[k])]
+            if made:
+                raise JitError(
+                    f"cr.jit({name}): the function given to {op} as {made[0]!r}{where} was a "
+                    "new object in each trace (a closure made during the call), so the "
+                    "program cannot tell whether it holds values of this call; it is not "
+                    "compiled. Call it without cr.jit.")
             raise JitError(
                 f"cr.jit({name}): a value that does not depend on the arguments differed "
                 f"between two traces of the same call, in {op}{where}: the function reads "
@@ -250,6 +257,8 @@ def _equal(x: Any, y: Any) -> bool:
         return _equal_foreign(x, y)
     if isinstance(x, tuple | list) and isinstance(y, tuple | list):
         return len(x) == len(y) and all(_equal(u, v) for u, v in zip(x, y, strict=True))
+    if isinstance(x, float | complex) and isinstance(y, float | complex):
+        return x == y or (x != x and y != y)  # a NaN constant is the same NaN both times
     try:
         return bool(x == y)
     except (TypeError, ValueError):

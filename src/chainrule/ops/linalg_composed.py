@@ -8,12 +8,15 @@ those of the pieces (svd, inv, solve, norm, reshape, transpose).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
 from chainrule.backend import BackendError
 from chainrule.backend import dtype_kind as kind
 from chainrule.describe import describe
+from chainrule.jit.effects import guard
 from chainrule.ops.decompositions import inv, solve
 from chainrule.ops.matmul import _arr
 from chainrule.ops.norm import norm
@@ -23,6 +26,16 @@ from chainrule.ops.svd import _svd_values
 from chainrule.tracer import plain_array, primal
 
 LINALG_ALL = ["cond", "tensorsolve", "tensorinv", "matrix_norm", "vector_norm", "matrix_rank"]
+
+
+def _nonsingular(smallest: Any, of: str) -> Any:
+    """``smallest`` (the smallest singular values), or ``LinAlgError`` where one is 0."""
+    if zeros_in(smallest)[1]:
+        raise np.linalg.LinAlgError(
+            f"cond: a matrix in the {of} is singular (smallest singular value 0): its "
+            "condition number is infinite and has no derivative."
+        )
+    return smallest
 
 
 def cond(x, p=None):
@@ -49,11 +62,7 @@ def cond(x, p=None):
         x = x.astype(float)
     if p is None or p in (2, -2):
         s = _svd_values(x, hermitian=False)
-        if zeros_in(primal(s)[..., -1])[1]:
-            raise np.linalg.LinAlgError(
-                f"cond: a matrix in the {describe(x)} is singular (smallest singular value 0): "
-                "its condition number is infinite and has no derivative."
-            )
+        guard(_nonsingular, primal(s)[..., -1], of=describe(x))  # inside cr.jit: every call
         return s[..., -1] / s[..., 0] if p == -2 else s[..., 0] / s[..., -1]
     if x.shape[-1] != x.shape[-2]:
         raise np.linalg.LinAlgError("Last 2 dimensions of the array must be square")

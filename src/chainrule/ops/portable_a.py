@@ -83,6 +83,21 @@ def any_true(mask: Any) -> bool:
     return bool(np.any(mask))
 
 
+def maybe_true(mask: Any) -> bool:
+    """``any_true(mask)`` for a shortcut whose general form is exact where no entry is true:
+    inside ``cr.jit`` the mask is staged (known only at each call of the program), so True,
+    and the general form runs. Never for a check that raises: that is a ``guard``.
+
+    Example:
+        >>> import numpy as np
+        >>> maybe_true(np.array([False, False]))
+        False
+    """
+    if getattr(primal(mask), "_jit_value", False):
+        return True
+    return any_true(mask)
+
+
 def numpy_result_type(*xs: Any) -> np.dtype:
     """NumPy's ``result_type`` of ``xs``, whose arrays may be another library's (their dtypes
     are taken by name) and whose Python numbers stay weak.

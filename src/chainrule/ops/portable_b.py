@@ -59,12 +59,16 @@ def numpy_only(*values: Any) -> bool:
 def zeros_in(v: Any) -> tuple[Any, bool]:
     """``(mask, hit)``: where the plain value of ``v`` is zero, as a boolean array of ``v``'s
     own library, and whether it is anywhere (a constant: no derivative flows through it).
+    Inside ``cr.jit`` the mask is staged and ``hit`` True (``maybe_true``): callers take their
+    general form, exact without zeros.
 
     Example:
         >>> zeros_in(np.array([0.0, 2.0]))[1]
         True
     """
     p = primal(v)
+    if getattr(p, "_jit_value", False):
+        return p == 0, True
     if not foreign(p):
         mask = np.asarray(p) == 0
         return mask, bool(mask.any())

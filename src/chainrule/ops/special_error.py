@@ -27,6 +27,7 @@ import scipy.special as sc
 
 from chainrule.ops.define import elementwise
 from chainrule.ops.elementwise import exp, log, log1p, square, where
+from chainrule.ops.portable_a import maybe_true
 from chainrule.ops.special_common import apply
 from chainrule.tracer import primal
 
@@ -133,7 +134,7 @@ def _x_over(x, y):
     """x / y with 0 where x == 0 and y == 0 (the 0 log 0 = 0 convention's y-partial); elsewhere
     a plain division, so that its own x-derivative 1 / y is right at x = 0 too."""
     both_zero = (primal(x) == 0) & (primal(y) == 0)
-    return x / where(both_zero, 1.0, y) if both_zero.any() else x / y
+    return x / where(both_zero, 1.0, y) if maybe_true(both_zero) else x / y
 
 
 _xlogy = elementwise(

@@ -28,6 +28,7 @@ import scipy.special as sc
 
 from chainrule.ops.define import elementwise
 from chainrule.ops.elementwise import exp, log, log1p, where
+from chainrule.ops.portable_a import maybe_true
 from chainrule.ops.special_common import apply
 from chainrule.ops.special_error import xlog1py, xlogy
 from chainrule.ops.special_gamma import _betaln, _digamma, _gammaln, _polygamma
@@ -60,11 +61,9 @@ def _gammainc_density(a, x):
     """rho = x^(a-1) e^-x / gamma(a); xlogy keeps rho(0) = 1 for a = 1 (not 0 * -inf). At
     x = 0 with a > 1, rho = 0 and so are its derivatives in a (x^(a-1) log^k x -> 0): there the
     constant 0 is used, as log 0 in xlogy's rule would give 0 * inf = nan."""
-    zero = plain_array(x) == 0
-    if zero.any():
-        above = zero & (plain_array(a) > 1)
-        if above.any():
-            return where(above, 0.0, exp(xlogy(a - 1.0, where(above, 1.0, x)) - x - _gammaln(a)))
+    above = (plain_array(x) == 0) & (plain_array(a) > 1)
+    if maybe_true(above):
+        return where(above, 0.0, exp(xlogy(a - 1.0, where(above, 1.0, x)) - x - _gammaln(a)))
     return exp(xlogy(a - 1.0, x) - x - _gammaln(a))
 
 
@@ -145,14 +144,16 @@ def _vanishing_edge(a, b, x):
     None when there is no such entry."""
     xp = plain_array(x)
     edge = ((xp == 0) & (plain_array(a) > 1)) | ((xp == 1) & (plain_array(b) > 1))
-    return edge if edge.any() else None
+    return edge if maybe_true(edge) else None
 
 
 def _betainc_density(a, b, x):
     # x^(a-1) (1 - x)^(b-1) / B(a, b), through logarithms (xlogy/xlog1py: 0 log 0 = 0).
     edge = _vanishing_edge(a, b, x)
     if edge is not None:
-        return where(edge, 0.0, _betainc_density(a, b, where(edge, 0.5, x)))
+        inner = where(edge, 0.5, x)  # no edge left: the plain formula
+        value = exp(xlogy(a - 1.0, inner) + xlog1py(b - 1.0, -inner) - _betaln(a, b))
+        return where(edge, 0.0, value)
     return exp(xlogy(a - 1.0, x) + xlog1py(b - 1.0, -x) - _betaln(a, b))
 
 
@@ -173,8 +174,12 @@ def _betainc_dab_dshape(k):
 def _betainc_dab_dx(ans, a, b, x, *, ij):
     """d/dx d^(i+j) I / da^i db^j = d^(i+j) rho / da^i db^j (rho the beta density)."""
     edge = _vanishing_edge(a, b, x)
-    if edge is not None:
-        return where(edge, 0.0, _betainc_dab_dx(ans, a, b, where(edge, 0.5, x), ij=ij))
+    if edge is not None:  # 0 there; elsewhere the formula at a point with no edge left
+        return where(edge, 0.0, _density_derivative(a, b, where(edge, 0.5, x), ij))
+    return _density_derivative(a, b, x, ij)
+
+
+def _density_derivative(a, b, x, ij):
     rho = _betainc_density(a, b, x)
     both = _polygamma(a + b, n=1)
     la = log(x) - _digamma(a) + _digamma(a + b)

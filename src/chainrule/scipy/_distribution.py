@@ -54,10 +54,18 @@ def in_dtype(value: Any, *args: Any) -> Any:
 
 
 def replace(value: Any, keep: np.ndarray, fill: Any) -> Any:
-    """``where(keep, value, fill)``, skipped when every entry is kept (the common case)."""
-    if np.all(keep):
+    """``where(keep, value, fill)``, skipped when every entry is kept (the common case; inside
+    ``cr.jit`` the mask is staged and the selection always runs, with the same values)."""
+    if not getattr(keep, "_jit_value", False) and np.all(keep):
         return value
     return cnp.where(keep, value, fill)
+
+
+def _data(v: Any) -> Any:
+    """The plain value of ``v`` as a NumPy array (staged inside ``cr.jit``: the program
+    recomputes the masks made from it)."""
+    p = primal(v)
+    return p if getattr(p, "_jit_value", False) else np.asarray(p)
 
 
 class Frozen:
@@ -194,8 +202,8 @@ class LocScaleDistribution(abc.ABC):
             return getattr(getattr(scipy.stats, self.name), method)(x, *args, **kwds)
         real_only(f"scipy.stats.{self.name}.{method}", x, loc, scale, *shapes)
         z = (plain_array(x) - loc) / scale
-        zp = np.asarray(primal(z))
-        valid = np.asarray(self._valid(*(primal(s) for s in shapes)) & (primal(scale) > 0))
+        zp = _data(z)
+        valid = _data(self._valid(*(primal(s) for s in shapes)) & (primal(scale) > 0))
         lo, hi = self.support
         if method in ("logpdf", "pdf"):
             inside = (lo <= zp) & (zp <= hi)  # SciPy's closed support for densities
@@ -213,5 +221,6 @@ class LocScaleDistribution(abc.ABC):
             value = self._pdf(safe_z, *safe_shapes) / safe_scale
         else:
             value = getattr(self, "_" + method)(safe_z, *safe_shapes)
-        value = replace(value, inside, np.asarray(outside, dtype=zp.dtype))
+        value = replace(value, inside, outside.astype(zp.dtype) if getattr(
+            outside, "_jit_value", False) else np.asarray(outside, dtype=zp.dtype))
         return in_dtype(replace(value, valid & ~np.isnan(zp), np.nan), x, loc, scale, *shapes)
