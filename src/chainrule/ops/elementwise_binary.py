@@ -15,7 +15,7 @@ from chainrule.backend import any_foreign, as_arrays, namespace
 from chainrule.backend import library as plain_namespace
 from chainrule.jit.staging import stage
 from chainrule.ops.define import elementwise
-from chainrule.ops.portable_a import xp_result_dtype
+from chainrule.ops.portable_a import maybe_true, xp_result_dtype
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
 
@@ -180,7 +180,7 @@ def _fselect(select, x1, x2):
             x1, x2 = where(n1, x2, x1), where(n2, x1, x2)
         return select(x1, x2)
     n1, n2 = np.isnan(primal(x1)), np.isnan(primal(x2))
-    if np.any(n1) or np.any(n2):
+    if maybe_true(n1) or maybe_true(n2):
         x1, x2 = where(n1, x2, x1), where(n2, x1, x2)
     return select(x1, x2)
 

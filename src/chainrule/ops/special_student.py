@@ -32,6 +32,7 @@ import scipy.special as sc
 
 from chainrule.ops.define import elementwise
 from chainrule.ops.elementwise import exp, log, log1p, square, where
+from chainrule.ops.portable_a import maybe_true
 from chainrule.ops.special_gamma import poch
 from chainrule.ops.special_incomplete import third_order
 from chainrule.ops.special_incomplete_numerics import betainc_shape_derivatives, psi_shift
@@ -61,7 +62,7 @@ def t_log_density(t: Any, df: Any) -> Any:
 def _finite_df(df):
     """(df with infinities replaced by 1, the mask of infinities or None)."""
     infinite = np.isinf(primal(df))
-    if not np.any(infinite):
+    if not maybe_true(infinite):
         return df, None
     return where(infinite, 1.0, df), infinite
 

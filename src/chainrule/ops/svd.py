@@ -32,11 +32,14 @@ Conventions and limits (also in ``svd``'s docstring):
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from chainrule.backend import dtype_kind as kind
 from chainrule.backend import foreign, namespace
 from chainrule.describe import describe
+from chainrule.jit.effects import guard
 from chainrule.ops.complex import imag
 from chainrule.ops.conjugate import cj, is_complex, mH, re
 from chainrule.ops.decompositions import _seen
@@ -95,16 +98,24 @@ def _reduced(a, hermitian, u=True, s=True, v=True):
 
 def _check_nonzero(s, a, side: str) -> None:
     sp = primal(s)
+    if getattr(sp, "_jit_value", False):  # inside cr.jit: a check the program runs every call
+        guard(_nonzero_singular, sp, side=side, of=describe(a))
+        return
+    _nonzero_singular(sp if foreign(sp) else np.asarray(sp), side, describe(a))
+
+
+def _nonzero_singular(sp, side: str, of: str) -> Any:
+    """``sp`` (plain singular values of any library), or ``SingularValueError`` where one is
+    zero to rounding; ``of`` describes the matrix."""
     xp = np if not foreign(sp) else namespace(sp)
-    if xp is np:
-        sp = np.asarray(sp)
     tol = sp.shape[-1] * xp.finfo(sp.dtype).eps * xp.max(sp, axis=-1, keepdims=True)
     if xp.any(sp <= tol):
         raise SingularValueError(
-            f"svd: {side} of a {describe(a)} has no derivative here: a singular value is zero "
+            f"svd: {side} of a {of} has no derivative here: a singular value is zero "
             f"(rank deficient), and the {side} columns beyond the rank are not unique. "
             f"{_ADVICE}"
         )
+    return sp
 
 
 def _gaps(s, side):
