@@ -27,6 +27,22 @@ from chainrule.backend import PLAIN_TYPES, foreign, refuse_foreign, standard
 from chainrule.errors import annotated
 from chainrule.tracer import Tracer
 
+# Primitives whose parameters are positions (indices, permutations, masks): inside cr.jit they
+# may be computed from the inputs (staged), and then make the primitive an instruction whose
+# operands they are (chainrule.jit.hoisting); no other parameter may hold a staged value.
+POSITIONAL = frozenset({"getitem", "scatter_add", "permute_along", "gather_along",
+                        "scatter_along", "where"})
+
+
+def _staged_trace(params: dict) -> Any:
+    """The ``cr.jit`` trace of a staged value inside ``params`` (lists and tuples searched),
+    or None."""
+    for value in params.values():
+        for v in (value if type(value) is tuple or type(value) is list else (value,)):
+            if getattr(v, "_jit_value", False):
+                return v.tracer._trace
+    return None
+
 REGISTRY: dict[str, Primitive] = {}
 
 
@@ -138,6 +154,10 @@ class Primitive:
                             top = trace
                 elif foreign(a):
                     far = True
+        if top is None and params and self.name in POSITIONAL and not far:
+            top = _staged_trace(params)  # positions computed inside cr.jit: recorded there
+            if top is not None:
+                return top.process(self, args, params, nested)
         if top is None:
             impl = self.impl if not far else self.foreign_impl(args)
             try:

@@ -32,6 +32,7 @@ from chainrule.anomaly import user_line
 from chainrule.backend import PLAIN_TYPES, foreign, namespace
 from chainrule.errors import annotated
 from chainrule.jit.errors import JitError, where_read
+from chainrule.jit.hoisting import hoisted
 from chainrule.jit.namespace import staged_namespace
 from chainrule.levels import new_level
 from chainrule.primitive import Primitive
@@ -291,6 +292,8 @@ class JitTrace:
             self.far = True
             impl = prim.impl_for([a._value.array if a.__class__ is JitTracer else a
                                   for a in args])
+        elif _holds_staged(params):  # positions computed from the inputs: operands
+            return hoisted(self.record, prim, impl, params, list(args))
         return self.record(prim, impl, params, args)
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.backend import foreign, namespace
+from chainrule.backend import dtype_kind, foreign, namespace
 from chainrule.describe import describe
 from chainrule.ops import portable_b
 from chainrule.primitive import Primitive
@@ -70,6 +70,8 @@ def normalize_index(index: Any, op: str = "getitem") -> tuple[Any, bool]:
         e = _constant_entry(e, op)
         if isinstance(e, np.ndarray) and e.dtype.kind in "iu" and e.ndim > 0:
             unique = False
+        elif getattr(e, "_jit_value", False) and e.ndim > 0 and dtype_kind(e) in "iu":
+            unique = False  # positions computed inside cr.jit: they may repeat
         out.append(e)
     return (tuple(out) if type(index) is tuple else out[0]), unique
 

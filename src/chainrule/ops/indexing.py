@@ -125,7 +125,9 @@ def index_update(x: Any, index: Any, value: Any) -> Any:
 
 # --- gathers built on getitem ---------------------------------------------------------------
 def _indices(indices: Any, op: str) -> np.ndarray:
-    arr = np.asarray(_constant_entry(indices, op, "indices"))
+    arr = _constant_entry(indices, op, "indices")
+    if not getattr(arr, "_jit_value", False):  # (staged: positions computed inside cr.jit)
+        arr = np.asarray(arr)
     if arr.dtype.kind not in "iu":
         raise IndexError(f"{op}: indices must be integers, got a {describe(arr)}")
     return arr

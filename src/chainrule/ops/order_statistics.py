@@ -31,7 +31,7 @@ from chainrule.ops import indexing as _indexing
 from chainrule.ops import join as _join
 from chainrule.ops import order_positions as _elsewhere
 from chainrule.ops import shape as _shape
-from chainrule.ops.portable_a import any_true
+from chainrule.ops.portable_a import maybe_true
 from chainrule.tracer import Tracer, plain_array, primal
 
 __all__ = [
@@ -183,7 +183,7 @@ def _gathered(s: Any, prev: Any, nxt: Any, gamma: Any, dtype: Any, empty: Any, q
     else:
         gamma = _elementwise.astype(gamma, dtype)
         res = _lerp(lo, _indexing.take_along_axis(s, nxt, axis=-1), gamma)
-    if any_true(empty):
+    if maybe_true(empty):
         res = _elementwise.where(empty[..., None], np.nan, res)
     res = _shape.moveaxis(res, -1, 0)  # the quantiles' axis first, as in NumPy
     res = _shape.reshape(res, qshape + res.shape[1:])
@@ -299,7 +299,7 @@ def _mean_of(s: Any, lo: Any, hi: Any, bad: Any, shape: tuple, axes: tuple,
     take = _indexing.take_along_axis
     res = (take(s, lo, axis=-1) + take(s, hi, axis=-1)) / 2
     res = _shape.reshape(res, res.shape[:-1])
-    if any_true(bad):
+    if maybe_true(bad):
         res = _elementwise.where(bad, np.nan, res)
     return _restore(res, shape, axes, 0, keepdims)
 
