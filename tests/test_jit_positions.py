@@ -57,3 +57,21 @@ def test_a_boolean_mask_from_the_inputs_is_refused():
     # the same selection written with np.where compiles
     f = cr.jit(cr.grad(lambda x: np.sum(np.where(x > 0, x, 0.0))))
     np.testing.assert_array_equal(f(np.array([1.0, -1.0])), [1.0, 0.0])
+
+
+def test_a_shape_that_depends_on_the_data_is_refused_not_stale():
+    def mean_above_one(x):
+        return np.mean(x[np.flatnonzero(x > 1)])  # the count of selected entries varies
+
+    compiled = cr.jit(mean_above_one)
+    a, b = np.array([1.0, 2.0, 3.0]), np.array([1.0, 1.0, 3.0])
+    assert compiled(a) == mean_above_one(a)
+    with pytest.raises(JitError, match=r"gave a result of shape \(1,\) for these inputs, but "
+                                       r"\(2,\) when the program was traced"):
+        compiled(b)  # would otherwise divide by the traced count, 2
+    unique_mean = cr.jit(lambda x: np.mean(np.unique(np.floor(x))))
+    assert unique_mean(a) == 2.0
+    with pytest.raises(JitError, match="depends on the data"):
+        unique_mean(b)
+    with pytest.raises(JitError, match="not an array"):
+        cr.jit(lambda x: np.mean(x[np.nonzero(x > 0)]))(a)

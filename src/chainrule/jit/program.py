@@ -110,7 +110,8 @@ class Program:
                     last[k] = i
         keep = {k for kind, k in self.outputs if kind == "slot"}
         lines = [f"def program({', '.join(f's{k}' for k in range(self.n_inputs))}):"]
-        for i, (_, impl, params, refs, slot, _) in enumerate(self.instructions):
+        namespace["_reshaped"] = self._reshaped
+        for i, (_, impl, params, refs, slot, op) in enumerate(self.instructions):
             namespace[f"f{i}"] = impl
             args = [("s" if kind == "slot" else "c") + str(k) for kind, k in refs]
             for j, (key, value) in enumerate(params.items()):  # keywords, bound as globals
@@ -124,6 +125,12 @@ class Program:
             if i in self.in_place:  # a dying temporary's memory takes the result
                 args.append(f"out=s{self.in_place[i]}")
             lines.append(f"    s{slot} = f{i}({', '.join(args)})")
+            shape = self.layouts[slot][1]
+            if getattr(op, "staged_function", False) and shape is not None:
+                # NumPy called on staged values (np.unique, np.flatnonzero...) may give another
+                # shape for other data: the rest of the program was traced for this one
+                namespace[f"q{i}"] = shape
+                lines.append(f"    if s{slot}.shape != q{i}: _reshaped({i}, s{slot}.shape)")
             dead = [f"s{k}" for kind, k in dict.fromkeys(refs)
                     if kind == "slot" and last.get(k) == i and k not in keep]
             if dead:
@@ -135,6 +142,17 @@ class Program:
                          for kind, k in self.outputs)
         lines.append(f"    return ({outs},)" if len(self.outputs) == 1 else f"    return ({outs})")
         return "\n".join(lines) + "\n", namespace
+
+    def _reshaped(self, i: int, shape: tuple) -> None:
+        name, *_, slot, _ = self.instructions[i]
+        origin = self.origins[i]
+        where = "" if origin is None else f" at {origin[0]}:{origin[1]} ({origin[2]})"
+        raise JitError(
+            f"cr.jit: {name}{where} gave a result of shape {tuple(shape)} for these inputs, but "
+            f"{self.layouts[slot][1]} when the program was traced: its shape depends on the "
+            "data (as np.unique's or np.flatnonzero's do), and the rest of the program was "
+            "recorded for the traced shape. Call the function without cr.jit, or express the "
+            "selection with np.where(mask, x, 0).")
 
     def replay(self, inputs: Sequence[Any]) -> list[Any]:
         """Run the program through the primitives themselves (``op(*values, **params)``), so

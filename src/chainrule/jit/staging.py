@@ -396,6 +396,7 @@ def _no_derivative(f: Callable) -> Callable:
         return staged if staged is not None else f(*values, **kwargs)
 
     replay.__name__ = getattr(f, "__name__", "constant")
+    replay.staged_function = True  # its result's shape is checked on every call (program.py)
     return replay
 
 

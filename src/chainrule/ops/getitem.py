@@ -22,6 +22,7 @@ import numpy as np
 
 from chainrule.backend import dtype_kind, foreign, namespace
 from chainrule.describe import describe
+from chainrule.jit.errors import JitError
 from chainrule.ops import portable_b
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer
@@ -70,8 +71,13 @@ def normalize_index(index: Any, op: str = "getitem") -> tuple[Any, bool]:
         e = _constant_entry(e, op)
         if isinstance(e, np.ndarray) and e.dtype.kind in "iu" and e.ndim > 0:
             unique = False
-        elif getattr(e, "_jit_value", False) and e.ndim > 0 and dtype_kind(e) in "iu":
-            unique = False  # positions computed inside cr.jit: they may repeat
+        elif getattr(e, "_jit_value", False):  # positions computed inside cr.jit
+            if not hasattr(e.array, "ndim"):
+                raise JitError(f"cr.jit: {op} got an index computed from the inputs that is not "
+                               "an array (np.nonzero's tuple, say): its entries' number depends "
+                               "on the data; select with np.where(mask, x, 0) instead")
+            if e.ndim > 0 and dtype_kind(e) in "iu":
+                unique = False  # they may repeat
         out.append(e)
     return (tuple(out) if type(index) is tuple else out[0]), unique
 
