@@ -28,6 +28,7 @@ from chainrule.backend import device as device_of
 from chainrule.backend import dtype_kind as kind
 from chainrule.backend import foreign, namespace
 from chainrule.backend import library as xp_of
+from chainrule.jit.effects import guard
 from chainrule.ops.conjugate import cj, mH, re
 from chainrule.ops.decompositions import _seen
 from chainrule.ops.matmul import _arr, _mT, matmul
@@ -52,15 +53,18 @@ def _pinv_impl(a, rcond, hermitian):
 
 def _check_truncation(a, rcond, op: str) -> None:
     """Raise where the cutoff discards singular values that are not zero to rounding: the
-    constant-rank formula would then be wrong (the discarded directions still move)."""
+    constant-rank formula would then be wrong (the discarded directions still move). Inside
+    ``cr.jit`` a guard: the program checks on every call."""
     ap = primal(a)
-    if foreign(ap):
-        _check_truncation_xp(ap, rcond, op)
-        return
+    guard(_truncation_xp if foreign(ap) else _truncation, ap, rcond, op=op)
+
+
+def _truncation(ap, rcond, op: str):
+    """``ap`` (plain NumPy matrices) after ``_check_truncation``'s check."""
     ap = np.asarray(ap)
     s = np.linalg.svd(ap, compute_uv=False)
     if s.size == 0:
-        return
+        return ap
     top = np.max(s, axis=-1, keepdims=True)
     cutoff = np.asarray(rcond)[..., None] * top
     rounding = 10 * max(ap.shape[-2:]) * np.finfo(s.dtype).eps * top
@@ -73,14 +77,15 @@ def _check_truncation(a, rcond, op: str) -> None:
             "smaller rcond/rtol (the default keeps every value above rounding) or project "
             "onto the kept singular subspace with svd explicitly."
         )
+    return ap
 
 
-def _check_truncation_xp(ap, rcond, op: str) -> None:
-    """``_check_truncation`` in the namespace of another library's matrices ``ap``."""
+def _truncation_xp(ap, rcond, op: str):
+    """``_truncation`` in the namespace of another library's matrices ``ap``."""
     xp = namespace(ap)
     s = xp.linalg.svdvals(ap)
     if s.size == 0:
-        return
+        return ap
     top = xp.max(s, axis=-1, keepdims=True)
     rounding = 10 * max(ap.shape[-2:]) * xp.finfo(s.dtype).eps * top
     cutoff = (rcond if isinstance(rcond, float) else rcond[..., None]) * top
@@ -91,6 +96,7 @@ def _check_truncation_xp(ap, rcond, op: str) -> None:
             "rcond/rtol (the default keeps every value above rounding) or project onto the "
             "kept singular subspace with svd explicitly."
         )
+    return ap
 
 
 # Complex A: conjugate transposes (^H), and the VJP in the standard gradient (ops/conjugate.py).

@@ -20,13 +20,16 @@ import numpy as np
 from chainrule.backend import any_foreign
 from chainrule.backend import dtype_kind as kind
 from chainrule.backend import library as plain_namespace
+from chainrule.jit.effects import guard
 from chainrule.ops import complex as _complex
 from chainrule.ops import cumulative as _cumulative
 from chainrule.ops import elementwise as _elementwise
 from chainrule.ops import join as _join
 from chainrule.ops import reduce as _reduce
 from chainrule.ops import statistics as _statistics
-from chainrule.ops.portable_a import any_true
+from chainrule.ops.portable_a import any_true, maybe_true
+from chainrule.ops.reduce import _axes
+from chainrule.ops.reduce import _count as _slot_size
 from chainrule.ops.statistics import _sqrt0
 from chainrule.tracer import Tracer, plain_array, primal
 
@@ -36,20 +39,56 @@ __all__ = [
 ]
 
 _NoValue: Any = np._NoValue
+_INTP = np.dtype(np.intp)  # an instance, not the scalar type: a constant cr.jit compares
 
 
-def _replaced(a: Any, value: float) -> tuple[Any, np.ndarray | None]:
-    """``a`` with its NaNs replaced by ``value``, and the NaN mask (None: no NaN)."""
+def _replaced(a: Any, value: float, exact: bool = True) -> tuple[Any, np.ndarray | None]:
+    """``a`` with its NaNs replaced by ``value``, and the NaN mask (None: no NaN). ``exact``:
+    whether the caller's form with a mask gives its bits without NaNs too; then inside
+    ``cr.jit`` (a staged mask) that form runs, else the read refuses. Integers have no NaN."""
     if any_foreign(a):  # another library's array: the mask in its namespace
-        mask = plain_namespace(a).isnan(primal(a))
-        if not any_true(mask):
+        if kind(a) in "iub":
             return a, None
-        return _elementwise.where(mask, value, a), mask
-    a = a if isinstance(a, Tracer) else _join.asarray(a)
-    mask = np.isnan(plain_array(a))
-    if not mask.any():
+        mask = plain_namespace(a).isnan(primal(a))
+    else:
+        a = a if isinstance(a, Tracer) else _join.asarray(a)
+        if kind(a) in "iub":
+            return a, None
+        mask = np.isnan(plain_array(a))
+    if not (maybe_true(mask) if exact else any_true(mask)):
         return a, None
     return _elementwise.where(mask, value, a), mask
+
+
+def _exact_without_nans(a: Any, axis: Any, dtype: Any, out: Any, where: Any,
+                        ddof: Any = 0) -> bool:
+    """Whether ``nanmean``/``nanvar``'s form with a mask (sum, then divide by the counts)
+    gives ``mean``/``var``'s bits where ``a`` has no NaN: float64 or complex128 data (the
+    counts' int64 promote nothing), no ``dtype``/``out``/``where``, and more than ``ddof``
+    entries in every slot (else ``var`` divides by zero where the counts give NaN)."""
+    if dtype is not None or out is not None or where is not _NoValue:
+        return False
+    kept = getattr(a, "dtype", None)  # another library's dtypes are not NumPy's: refuse
+    if not isinstance(kept, np.dtype) or kept not in (np.float64, np.complex128):
+        return False
+    shape = tuple(a.shape)
+    return _slot_size(shape, _axes(axis, len(shape))) > ddof
+
+
+def _warn(flags: Any, message: str, level: int = 3) -> None:
+    """NumPy's ``RuntimeWarning`` where a flag is set; inside ``cr.jit`` (staged flags) a
+    guard, so the program warns on every call whose data sets one, as eagerly."""
+    if getattr(primal(flags), "_jit_value", False):
+        guard(_warned, primal(flags), message=message)
+    elif any_true(flags):
+        warnings.warn(message, RuntimeWarning, stacklevel=level)
+
+
+def _warned(flags: Any, message: str) -> Any:
+    """``flags`` (plain, of any library), after warning where one is set."""
+    if any_true(flags):
+        warnings.warn(message, RuntimeWarning, stacklevel=2)
+    return flags
 
 
 def nansum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: Any = _NoValue,
@@ -122,11 +161,11 @@ def _by_count(total: Any, count: np.ndarray) -> Any:
         empty = count <= 0
         count = xp.astype(xp.where(empty, xp.ones_like(count), count), xp.float64)
         out = total / count
-        if any_true(empty):
+        if maybe_true(empty):  # exact without empty slots: where keeps every entry
             out = _elementwise.where(empty, np.nan, out)
         return out if out.dtype == total.dtype else _elementwise.astype(out, total.dtype)
-    empty = np.asarray(count <= 0)
-    if empty.any():
+    empty = count <= 0
+    if maybe_true(empty):  # exact without empty slots: divides by count, where keeps all
         out = total / np.where(empty, 1, count)
         out = _elementwise.where(empty, np.nan, out)
     else:
@@ -145,15 +184,14 @@ def nanmean(a: Any, axis: Any = None, dtype: Any = None, out: Any = None,
     """
     if not isinstance(a, Tracer) and not any_foreign(a):
         return np.nanmean(a, axis, dtype, out, keepdims, where=where)
-    arr, mask = _replaced(a, 0.0)
+    arr, mask = _replaced(a, 0.0, _exact_without_nans(a, axis, dtype, out, where))
     if mask is None:
         return _reduce.mean(arr, axis, dtype, out, _flag(keepdims), where=where)
     _no_out("nanmean", out)
     keep = _flag(keepdims)
     count = _count(mask, axis, keep, where)
     total = _reduce.sum(arr, axis, dtype, keepdims=keep, where=where)
-    if any_true(count == 0):
-        warnings.warn("Mean of empty slice", RuntimeWarning, stacklevel=2)
+    _warn(count == 0, "Mean of empty slice")
     return _by_count(total, count)
 
 
@@ -164,7 +202,7 @@ def _where(where: Any) -> Any:
 def _count(mask: Any, axis: Any, keepdims: bool, where: Any = _NoValue) -> Any:
     """The number of non-NaN entries (within ``where``) of each slot."""
     if not any_foreign(mask):
-        return np.sum(~mask, axis=axis, dtype=np.intp, keepdims=keepdims, where=_where(where))
+        return np.sum(~mask, axis=axis, dtype=_INTP, keepdims=keepdims, where=_where(where))
     xp = plain_namespace(mask)
     kept = ~mask if where is _NoValue else ~mask & primal(where)
     axis = tuple(axis) if isinstance(axis, list) else axis
@@ -184,11 +222,12 @@ def nanvar(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: A
     if not isinstance(a, Tracer) and not any_foreign(a):
         return np.nanvar(a, axis, dtype, out, ddof, keepdims, where=where, mean=mean,
                          correction=correction)
-    arr, mask = _replaced(a, 0.0)
     if correction is not _NoValue:
         if ddof != 0:
             raise ValueError("ddof and correction can't be provided simultaneously.")
         ddof = correction
+    exact = mean is _NoValue and _exact_without_nans(a, axis, dtype, out, where, ddof)
+    arr, mask = _replaced(a, 0.0, exact)
     if mask is None:
         return _statistics.var(arr, axis, dtype, out, ddof, _flag(keepdims), where=where, mean=mean)
     _no_out("nanvar", out)
@@ -207,9 +246,7 @@ def nanvar(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: A
     if not keep:
         dof = (plain_namespace(dof).reshape(dof, total.shape) if any_foreign(dof)
                else dof.reshape(np.shape(total)))
-    bad = dof <= 0
-    if any_true(bad):
-        warnings.warn("Degrees of freedom <= 0 for slice.", RuntimeWarning, stacklevel=2)
+    _warn(dof <= 0, "Degrees of freedom <= 0 for slice.")
     return _by_count(total, dof)
 
 
@@ -239,8 +276,8 @@ def _extremum(name: str, reduce: Any, fill: float, a: Any, axis: Any, out: Any, 
         empty = plain_namespace(mask).all(mask, axis=axes, keepdims=_flag(keepdims))
     else:
         empty = np.all(mask, axis=axis, keepdims=_flag(keepdims))
-    if initial is _NoValue and any_true(empty):
-        warnings.warn("All-NaN slice encountered", RuntimeWarning, stacklevel=3)
+    if initial is _NoValue and maybe_true(empty):  # exact without all-NaN slots: where
+        _warn(empty, "All-NaN slice encountered", 4)  # keeps every entry of res
         return _elementwise.where(empty, np.nan, res)
     return res
 

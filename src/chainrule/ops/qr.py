@@ -31,6 +31,7 @@ from chainrule.backend import dtype_kind as kind
 from chainrule.backend import foreign, namespace
 from chainrule.backend import library as xp_of
 from chainrule.describe import describe
+from chainrule.jit.effects import guard
 from chainrule.ops.complex import imag
 from chainrule.ops.conjugate import cj, is_complex, mH, re
 from chainrule.ops.decompositions import _inv
@@ -58,19 +59,32 @@ def _strict_lower(x):
 
 
 def _rinv(r, a):
-    k = r.shape[-1]
-    if foreign(r):
-        xp = xp_of(r)
-        diag = xp.abs(xp.linalg.diagonal(primal(r)))
+    """R^-1, after checking R's diagonal (inside ``cr.jit`` a guard: on every call)."""
+    rp = primal(r)
+    if getattr(rp, "_jit_value", False):
+        guard(_independent, rp, a=describe(a))
     else:
-        xp, diag = np, np.abs(np.diagonal(plain_array(r), axis1=-2, axis2=-1))
+        _independent(rp, a)
+    return _inv(r)
+
+
+def _independent(rp, a):
+    """``rp`` (plain R factors of any library), or ``LinAlgError`` where R's diagonal has a
+    zero to rounding (dependent columns); ``a`` is the matrix A or its description."""
+    k = rp.shape[-1]
+    if foreign(rp):
+        xp = namespace(rp)
+        diag = xp.abs(xp.linalg.diagonal(rp))
+    else:
+        xp, diag = np, np.abs(np.diagonal(np.asarray(rp), axis1=-2, axis2=-1))
     if xp.any(diag <= k * xp.finfo(diag.dtype).eps * xp.max(diag, axis=-1, keepdims=True)):
+        of = a if isinstance(a, str) else describe(a)
         raise np.linalg.LinAlgError(
-            f"qr: no derivative for this {describe(a)}: its first {k} columns are linearly "
+            f"qr: no derivative for this {of}: its first {k} columns are linearly "
             f"dependent (R has a zero on its diagonal), so Q is not unique. Differentiate a "
             f"full-rank matrix, or use svd / pinv for rank-deficient ones."
         )
-    return _inv(r)
+    return rp
 
 
 # --- square or tall, thin factors q (M, K), r (K, K) ----------------------------------------
