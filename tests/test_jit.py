@@ -276,3 +276,9 @@ def test_cond_checks_singularity_on_every_call_of_the_program():
     np.testing.assert_array_equal(f(a), cr.grad(lambda m: np.linalg.cond(m))(a))
     with pytest.raises(np.linalg.LinAlgError, match="singular"):
         f(np.array([[1.0, 0.0], [0.0, 0.0]]))  # smallest singular value exactly 0
+
+
+def test_a_numpy_type_as_a_parameter_keys_the_program():
+    f = cr.jit(lambda x: x * np.sum(x > 0, dtype=np.intp))  # np.intp: a type, as a keyword
+    np.testing.assert_array_equal(f(np.array([1.0, -2.0, 3.0])), [2.0, -4.0, 6.0])
+    np.testing.assert_array_equal(f(np.array([1.0, 2.0, 3.0])), [3.0, 6.0, 9.0])
