@@ -58,7 +58,7 @@ def broadcast_array(x: Any, shape: tuple[int, ...]) -> Any:
     """
     if x.__class__ is not np.ndarray and foreign(x):
         return namespace(x).broadcast_to(x, shape)
-    if math.prod(shape) > 1 << 16:
+    if math.prod(shape) > 1 << 16 or getattr(x, "_jit_value", False):  # (staged: recorded)
         return np.broadcast_to(x, shape)
     out = np.empty(shape, dtype=x.dtype if x.__class__ is np.ndarray else np.result_type(x))
     out[...] = x

@@ -33,7 +33,7 @@ from chainrule.ops.define import elementwise
 from chainrule.ops.elementwise_binary import *  # noqa: F403
 from chainrule.ops.elementwise_binary import __all__ as _binary
 from chainrule.ops.elementwise_binary import _no_options, where
-from chainrule.ops.portable_a import numpy_dtype, xp_dtype
+from chainrule.ops.portable_a import maybe_true, numpy_dtype, xp_dtype
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, plain_array, primal
 
@@ -126,11 +126,8 @@ arctanh = elementwise(
 # g conj(z) / |z| and the JVP Re(t conj(z) / |z|); at z = 0 both are taken as 0.
 def _conj_unit(z):
     r = absolute(z)
-    if any_foreign(r):
-        zero = primal(r) == 0
-        return conj(z) / (where(zero, 1.0, r) if bool(namespace(zero).any(zero)) else r)
-    zero = plain_array(r) == 0
-    return conj(z) / (where(zero, 1.0, r) if zero.any() else r)
+    zero = (primal(r) if any_foreign(r) else plain_array(r)) == 0
+    return conj(z) / (where(zero, 1.0, r) if maybe_true(zero) else r)
 
 
 def _real_sign(x):

@@ -31,6 +31,7 @@ import scipy.linalg as sla
 from chainrule.backend import dtype_kind as kind
 from chainrule.backend import foreign
 from chainrule.describe import describe
+from chainrule.jit.staging import stage
 from chainrule.ops.complex import conj as _conj
 from chainrule.ops.decompositions import cholesky
 from chainrule.ops.indexing import take_along_axis
@@ -206,7 +207,25 @@ def _permutation(piv, m: int | None = None) -> np.ndarray:
 
 
 def _pivots(a) -> np.ndarray:
-    return sla.lu_factor(primal(a), check_finite=False)[1]
+    """LAPACK's pivots of ``a``'s LU factorization (a constant); inside ``cr.jit`` an
+    instruction computing them on every call."""
+    p = primal(a)
+    if getattr(p, "_jit_value", False):
+        return stage(_numpy_pivots, (p,), {})
+    return _numpy_pivots(p)
+
+
+def _numpy_pivots(a: np.ndarray) -> np.ndarray:
+    return sla.lu_factor(a, check_finite=False)[1]
+
+
+def _row_order(a, m: int) -> np.ndarray:
+    """perm with P^T A = A[perm] for ``a``'s LU factorization; staged inside ``cr.jit`` (an
+    index the program computes on every call: ``jit/hoisting.py``)."""
+    piv = _pivots(a)
+    if getattr(piv, "_jit_value", False):
+        return stage(_permutation, (piv, m), {})
+    return _permutation(piv, m)
 
 
 def _unit_lower(lu):
@@ -229,7 +248,7 @@ def _lower_solve(lu, m, trans=0):
 def _lu_jvp(t, ans, a):
     m, n = ans.shape
     k = min(m, n)
-    sq, dA = ans[:k, :k], t[_permutation(_pivots(a), m)]
+    sq, dA = ans[:k, :k], t[_row_order(a, m)]
     f = _right_solve_upper(_lower_solve(sq, dA[:k, :k]), sq)  # F = L1^-1 dA1 U1^-1
     d = matmul(_unit_lower(sq), tril(f, -1)) + matmul(triu(f), triu(sq))
     if m > n:
@@ -258,7 +277,7 @@ def _lu_vjp(g, ans, a):
     a_bar = _mT(_solve_triangular(sq, _mT(h), trans=0, lower=False, unit_diagonal=False))
     if m != n:
         a_bar = concatenate([a_bar, extra], axis=0 if m > n else 1)
-    return a_bar[np.argsort(_permutation(_pivots(a), m))]  # A_bar = P A'_bar
+    return a_bar[np.argsort(_row_order(a, m))]  # A_bar = P A'_bar
 
 
 _lu_factor = Primitive("lu_factor", lambda a: sla.lu_factor(a)[0], register=True)
