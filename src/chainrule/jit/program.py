@@ -25,7 +25,8 @@ from chainrule.jit.broadcasts import elide_broadcasts
 from chainrule.jit.errors import JitError
 from chainrule.jit.folding import fold_constants
 from chainrule.jit.reuse import reused_operands
-from chainrule.jit.staging import JitTrace, JitTracer, Staged
+from chainrule.jit.staging import JitTrace, Staged
+from chainrule.jit.tracer import JitTracer
 from chainrule.tracer import Tracer
 
 

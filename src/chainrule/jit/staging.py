@@ -34,6 +34,7 @@ from chainrule.errors import annotated
 from chainrule.jit.errors import JitError, where_read
 from chainrule.jit.hoisting import hoisted
 from chainrule.jit.namespace import staged_namespace
+from chainrule.jit.tracer import JitTracer
 from chainrule.levels import new_level
 from chainrule.primitive import Primitive
 from chainrule.tracer import Tracer, primal
@@ -314,37 +315,6 @@ def _holds_staged(value: Any) -> bool:
 
 def _foreign(a: Any) -> bool:
     return a.__class__ not in PLAIN_TYPES and foreign(a)
-
-
-class JitTracer(Tracer):
-    """A value of a function being compiled: one slot of the program."""
-
-    __slots__ = ("_slot",)
-    _staging = True
-
-    def __float__(self) -> float:
-        return self._value._read("float(x)")
-
-    def __int__(self) -> int:
-        return self._value._read("int(x)")
-
-    def __complex__(self) -> complex:
-        return self._value._read("complex(x)")
-
-    def __index__(self) -> int:
-        return self._value._read("using it as an index")
-
-    def item(self, *args: Any) -> Any:
-        return self._value._read("x.item()")
-
-    def tolist(self) -> Any:
-        return self._value._read("x.tolist()")
-
-    def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
-        return self._value._read("converting it to a NumPy array")
-
-    def _rebind(self, new: JitTracer) -> None:
-        self._value, self._trace, self._slot = new._value, new._trace, new._slot
 
 
 def stage(f: Callable, args: tuple, kwargs: dict, check: bool = False,
