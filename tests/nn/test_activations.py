@@ -127,3 +127,16 @@ def test_nan_propagates_through_relu_and_leaky_relu():
     np.testing.assert_array_equal(nn.relu(x), [np.nan, 0.0, 0.0, 2.0, 0.0, np.inf])
     np.testing.assert_array_equal(nn.leaky_relu(x[:4], 0.1), [np.nan, -0.1, 0.0, 2.0])
     assert cr.elementwise_grad(nn.relu)(x[1:4]).tolist() == [0.0, 0.0, 1.0]
+
+
+def test_relu_is_one_primitive_for_floats_and_keeps_where_for_integers():
+    x = np.array([-1.0, 0.0, 2.0], dtype=np.float32)
+    value, back = cr.vjp(nn.relu, x)
+    assert value.dtype == np.float32 and value.tolist() == [0.0, 0.0, 2.0]
+    # the cotangent times the 0/1 mask: an infinite cotangent at a dead unit gives NaN there,
+    # as in JAX (documented), and passes through a live one
+    with np.errstate(invalid="ignore"):
+        (g,) = back(np.array([np.inf, 1.0, np.inf], dtype=np.float32))
+    assert np.isnan(g[0]) and g[1] == 0.0 and g[2] == np.inf
+    ints = nn.relu(np.array([-2, 0, 3]))
+    assert ints.dtype == np.float64 and ints.tolist() == [0.0, 0.0, 3.0]
