@@ -16,17 +16,19 @@ import functools
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from chainrule import anomaly
 from chainrule.backend import PLAIN_TYPES, foreign, namespace
 from chainrule.jit.errors import JitError
-from chainrule.jit.program import Program
-from chainrule.jit.staging import JitTrace
 from chainrule.tracer import Tracer
 from chainrule.tree import tree_flatten, tree_unflatten, unflattener
+
+if TYPE_CHECKING:
+    from chainrule.jit.program import Program
+    from chainrule.jit.staging import JitTrace
 
 CACHE_SIZE = 32
 
@@ -130,6 +132,8 @@ class Compiled:
         second = self._stage(args, leaves, treedef, positions)
         _same_program(first[0], second[0], self.f)
         trace, outputs, out_def = first
+        from chainrule.jit.program import Program  # (loaded at the first compile: import cost)
+
         entry = (Program(trace, len(positions), outputs, self.donate), out_def, positions)
         self._cache[key] = entry
         if len(self._cache) > self.cache_size:
@@ -155,6 +159,8 @@ class Compiled:
 
     def _stage(self, args: tuple, leaves: list, treedef: Any,
                positions: list[int]) -> tuple[JitTrace, list, Any]:
+        from chainrule.jit.staging import JitTrace  # (loaded at the first compile)
+
         trace = JitTrace()
         staged = list(leaves)
         for i in positions:

@@ -32,8 +32,6 @@ from chainrule.anomaly import user_line
 from chainrule.backend import PLAIN_TYPES, foreign, namespace
 from chainrule.errors import annotated
 from chainrule.jit.errors import JitError, where_read
-from chainrule.jit.hoisting import hoisted
-from chainrule.jit.namespace import staged_namespace
 from chainrule.jit.tracer import JitTracer
 from chainrule.levels import new_level
 from chainrule.primitive import Primitive
@@ -70,6 +68,8 @@ class Staged:
         if (self.array.__class__ is np.ndarray or not _foreign(self.array)
                 or any(isinstance(o, Tracer) for o in others)):
             return self.tracer.__array_namespace__()
+        from chainrule.jit.namespace import staged_namespace  # (other libraries only)
+
         return staged_namespace(namespace(self.array), _record_call)
 
     def __array_namespace__(self, api_version: Any = None) -> Any:
@@ -294,6 +294,8 @@ class JitTrace:
             impl = prim.impl_for([a._value.array if a.__class__ is JitTracer else a
                                   for a in args])
         elif _holds_staged(params):  # positions computed from the inputs: operands
+            from chainrule.jit.hoisting import hoisted  # (loaded when first needed)
+
             return hoisted(self.record, prim, impl, params, list(args))
         return self.record(prim, impl, params, args)
 
