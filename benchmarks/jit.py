@@ -71,12 +71,36 @@ def torch_rows(loss, tensors: list, check) -> list:
     return rows
 
 
+def jax_rows(loss, arrays: list, check) -> list:
+    """A ``jax.jit(jax.value_and_grad(loss))`` row (with respect to every argument), on JAX's
+    CPU arrays in the arrays' dtype, when JAX is installed; checked first, compiled untimed."""
+    jax = optional("jax")
+    if jax is None:
+        return []
+    jax.config.update("jax_enable_x64", True)  # float64 problems stay float64
+    device = [jax.numpy.asarray(a) for a in arrays]
+    compiled = jax.jit(jax.value_and_grad(loss, argnums=tuple(range(len(arrays)))))
+
+    def run():
+        value, grads = compiled(*device)
+        value.block_until_ready()
+        return np.asarray(value), [np.asarray(g) for g in grads]
+
+    check(run())
+    return [("jax.jit (CPU)", run)]
+
+
 def tiny_graph(budget: float) -> bool:
     want = tiny.numpy_value_and_grad(tiny.W0)
     eager = cr.value_and_grad(tiny.loss)
     compiled = cr.jit(eager)
     def check(got):
         assert_close("tiny graph", flat(got), flat(want), rtol=1e-12, atol=1e-14)
+
+    def jax_tiny_loss(w):
+        import jax.numpy as jnp
+
+        return jnp.sum((tiny.C - 1 / (1 + jnp.exp(-(tiny.X @ w)))) ** 2)
 
     def torch_loss(w):
         import torch
@@ -86,7 +110,8 @@ def tiny_graph(budget: float) -> bool:
 
     ratio = compare("seed 004 tiny graph, value and gradient", lambda: tiny.numpy_value_and_grad(
         tiny.W0), lambda: eager(tiny.W0), lambda: compiled(tiny.W0), check, budget,
-        "numpy (hand)", torch_rows=torch_rows(torch_loss, [tiny.W0], check))
+        "numpy (hand)", torch_rows=torch_rows(torch_loss, [tiny.W0], check)
+        + jax_rows(jax_tiny_loss, [tiny.W0], check))
     return verdict("jit_tiny_graph", ratio, 1.5, "cr.jit time / hand NumPy time <= 1.5")
 
 
@@ -124,7 +149,18 @@ def mlp_case(name: str, sizes: list[int], batch: int, dtype, target: float,
         logp = z - torch.log(torch.sum(torch.exp(z), dim=1, keepdim=True))
         return -torch.sum(Yt * logp) / Xt.shape[0]
 
-    rows = torch_rows(torch_loss, [a for wb in params for a in wb], check)
+    def jax_loss(*arrays):
+        import jax.numpy as jnp
+
+        h = X
+        for i in range(0, len(arrays) - 2, 2):
+            h = jnp.maximum(h @ arrays[i] + arrays[i + 1], 0)
+        logits = h @ arrays[-2] + arrays[-1]
+        z = logits - jnp.max(logits, axis=1, keepdims=True)
+        return -jnp.sum(Y * (z - jnp.log(jnp.sum(jnp.exp(z), axis=1, keepdims=True)))) / len(X)
+
+    leaves = [a for wb in params for a in wb]
+    rows = torch_rows(torch_loss, leaves, check) + jax_rows(jax_loss, leaves, check)
     ratio = compare(f"MLP {'-'.join(map(str, sizes))}, batch {batch}, {np.dtype(dtype).name}, "
                     "value and gradient", lambda: mlp.numpy_value_and_grad(params, X, Y),
                     lambda: eager(params, X, Y), lambda: compiled(params, X, Y), check,
