@@ -1,6 +1,9 @@
 """Hyperparameter search (seed 003, section 3.3.1): search spaces with each hyperparameter on its
-own scale, and grid, random and coarse-to-fine search over a validation metric."""
+own scale, grid, random and coarse-to-fine search over a validation metric, a journal that lets an
+interrupted search continue, and the results as CSV, Markdown and the best configuration."""
 
+from chainrule.tune.journal import Journal, JournalError
+from chainrule.tune.results import write_results
 from chainrule.tune.search import Trial, best, coarse_to_fine, evaluate, grid_search, random_search
 from chainrule.tune.space import (
     Choice,
@@ -13,7 +16,7 @@ from chainrule.tune.space import (
 from chainrule.tune.space_file import load_space, space_from_dict
 
 __all__ = [
-    "Choice", "IntUniform", "LogUniform", "SearchSpace", "SearchSpaceError", "Trial", "Uniform",
-    "best", "coarse_to_fine", "evaluate", "grid_search", "load_space", "random_search",
-    "space_from_dict",
+    "Choice", "IntUniform", "Journal", "JournalError", "LogUniform", "SearchSpace",
+    "SearchSpaceError", "Trial", "Uniform", "best", "coarse_to_fine", "evaluate", "grid_search",
+    "load_space", "random_search", "space_from_dict", "write_results",
 ]

@@ -5,7 +5,8 @@ box around the best configurations of the rounds before).
 The objective maps a configuration to a validation metric (never the test set's); ``direction``
 says whether larger (accuracy) or smaller (loss) is better. A trial whose objective raises, or
 returns NaN or an infinity, is recorded as failed with the reason, and the search goes on.
-Trials run one after another here; ``evaluate`` is the one place that runs them.
+Trials run one after another here; ``evaluate`` is the one place that runs them, and with a
+journal (``chainrule.tune.journal``) an interrupted search continues where it stopped.
 """
 
 from __future__ import annotations
@@ -40,24 +41,29 @@ class Trial:
 
 
 def evaluate(objective: Objective, configs: Sequence[Mapping[str, Any]], first: int = 0,
-             in_round: int = 0) -> list[Trial]:
+             in_round: int = 0, journal: Any = None) -> list[Trial]:
     """Run ``objective`` on each configuration, numbering the trials from ``first`` (of the
-    coarse-to-fine round ``in_round``)."""
+    coarse-to-fine round ``in_round``). With a ``journal`` (``chainrule.tune.journal``), a
+    trial it already holds is taken from it, and each new one is recorded as it ends."""
     trials = []
     for k, config in enumerate(configs):
-        config = dict(config)
-        try:
-            value = float(objective(config))
-        except Exception as error:  # noqa: BLE001  (a crashed trial is recorded, not fatal)
-            trials.append(Trial(first + k, config, None, f"{type(error).__name__}: {error}",
-                                in_round))
-            continue
-        if not math.isfinite(value):
-            trials.append(Trial(first + k, config, None, f"non-finite metric ({value})",
-                                in_round))
-        else:
-            trials.append(Trial(first + k, config, value, None, in_round))
+        number = first + k
+        known = None if journal is None else journal.known(number, config)
+        trial = known if known is not None else _run(objective, dict(config), number, in_round)
+        if journal is not None and known is None:
+            journal.record(trial)
+        trials.append(trial)
     return trials
+
+
+def _run(objective: Objective, config: dict[str, Any], number: int, in_round: int) -> Trial:
+    try:
+        value = float(objective(config))
+    except Exception as error:  # noqa: BLE001  (a crashed trial is recorded, not fatal)
+        return Trial(number, config, None, f"{type(error).__name__}: {error}", in_round)
+    if not math.isfinite(value):
+        return Trial(number, config, None, f"non-finite metric ({value})", in_round)
+    return Trial(number, config, value, None, in_round)
 
 
 def best(trials: Sequence[Trial], direction: str = "maximize", count: int = 1) -> list[Trial]:
@@ -68,7 +74,8 @@ def best(trials: Sequence[Trial], direction: str = "maximize", count: int = 1) -
     return sorted(done, key=lambda t: (sign * t.value, t.number))[:count]
 
 
-def grid_search(objective: Objective, space: SearchSpace, points: int = 3) -> list[Trial]:
+def grid_search(objective: Objective, space: SearchSpace, points: int = 3,
+                journal: Any = None) -> list[Trial]:
     """Every combination of ``points`` values per hyperparameter (all options of a choice).
 
     Example:
@@ -78,19 +85,20 @@ def grid_search(objective: Objective, space: SearchSpace, points: int = 3) -> li
         >>> best(trials)[0].config
         {'x': 0.5}
     """
-    return evaluate(objective, space.grid(points))
+    return evaluate(objective, space.grid(points), journal=journal)
 
 
-def random_search(objective: Objective, space: SearchSpace, trials: int,
-                  seed: int = 0) -> list[Trial]:
+def random_search(objective: Objective, space: SearchSpace, trials: int, seed: int = 0,
+                  journal: Any = None) -> list[Trial]:
     """``trials`` configurations drawn independently (the seed fixes them all)."""
     rng = np.random.default_rng(seed)
-    return evaluate(objective, [space.sample(rng) for _ in range(_count(trials))])
+    return evaluate(objective, [space.sample(rng) for _ in range(_count(trials))],
+                    journal=journal)
 
 
 def coarse_to_fine(objective: Objective, space: SearchSpace, trials: int, rounds: int = 3,
                    keep: float = 0.25, fraction: float = 0.3, direction: str = "maximize",
-                   seed: int = 0) -> list[Trial]:
+                   seed: int = 0, journal: Any = None) -> list[Trial]:
     """Random search in ``rounds`` rounds sharing ``trials``; after each round the box shrinks
     around the best ``keep`` share of the completed trials so far, each axis to at least
     ``fraction`` of its extent on its own scale (a log-uniform axis shrinks in decades).
@@ -113,7 +121,7 @@ def coarse_to_fine(objective: Objective, space: SearchSpace, trials: int, rounds
     for r in range(rounds):
         n = trials // rounds + (1 if r < trials % rounds else 0)
         configs = [space.sample(rng) for _ in range(n)]
-        done += evaluate(objective, configs, first=len(done), in_round=r)
+        done += evaluate(objective, configs, first=len(done), in_round=r, journal=journal)
         leaders = best(done, direction, max(1, math.ceil(keep * sum(not t.failed for t in done))))
         if leaders:  # (every trial failed so far: the next round searches the same box)
             space = space.around([t.config for t in leaders], fraction)
