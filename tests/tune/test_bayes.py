@@ -61,3 +61,9 @@ def test_a_restarted_search_reuses_its_journal(tmp_path):
 def test_unknown_samplers_are_named():
     with pytest.raises(ValueError, match="sampler='bayes'; use one of tpe, gp"):
         bayesian_search(accuracy, SPACE, 3, sampler="bayes")
+
+
+def test_without_optuna_the_install_line_is_given(monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "optuna", None)  # as if not installed
+    with pytest.raises(ImportError, match=r"pip install 'chainrule\[tune\]'"):
+        bayesian_search(accuracy, SPACE, 3)
