@@ -84,3 +84,22 @@ def test_results_are_written_as_csv_markdown_and_the_best_configuration(tmp_path
     assert markdown.index("| 1 | 2 | 4 |") < markdown.index("| 2 | 0 | 2 |")
     assert json.load(open(paths[2])) == {"trial": 2, "val_accuracy": 4.0,
                                          "config": {"lr": 0.25, "act": "tanh"}}
+
+
+def test_the_search_figures_are_written(tmp_path):
+    pytest.importorskip("matplotlib", reason="matplotlib (the plots extra) not installed")
+    from chainrule.tune.plots import plot_search
+
+    def flaky(config):
+        if config["act"] == "relu" and config["lr"] > 1e-3:
+            raise RuntimeError("diverged")
+        return metric(config)
+
+    trials = coarse_to_fine(flaky, SPACE, 12, rounds=3, seed=2)
+    assert any(t.failed for t in trials)
+    paths = plot_search(trials, SPACE, tmp_path / "tune", metric="val_accuracy")
+    for path in paths:
+        with open(path, "rb") as f:
+            assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(ValueError, match="no trials"):
+        plot_search([], SPACE, tmp_path)
