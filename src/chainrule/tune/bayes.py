@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chainrule.tune.search import Objective, Trial, _check_direction, _count, evaluate
+from chainrule.tune.search import Objective, Trial, check_direction, evaluate, trial_count
 from chainrule.tune.space import Choice, IntUniform, LogUniform, SearchSpace
 
 SAMPLERS = ("tpe", "gp")
@@ -32,13 +32,13 @@ def bayesian_search(objective: Objective, space: SearchSpace, trials: int,
         >>> abs(best(trials)[0].config["x"] - 1.0) < 0.1  # doctest: +SKIP
         True
     """
-    _check_direction(direction)
+    check_direction(direction)
     optuna = _optuna()
     study = optuna.create_study(direction=direction, sampler=_sampler(optuna, sampler, seed))
     dists = {name: _distribution(optuna, dist) for name, dist in space.items()}
     state = optuna.trial.TrialState
     done: list[Trial] = []
-    for number in range(_count(trials)):
+    for number in range(trial_count(trials)):
         known = None if journal is None else journal.trials.get(number)
         if known is not None:  # finished before an interruption: the study learns it again
             study.add_trial(optuna.trial.create_trial(

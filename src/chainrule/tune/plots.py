@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from chainrule.pictures import new_figure, save_figure
-from chainrule.tune.search import Trial, _check_direction
+from chainrule.tune.search import Trial, check_direction
 from chainrule.tune.space import Choice, LogUniform, SearchSpace
 
 _WHO = "chainrule.tune.plots"
@@ -34,7 +34,7 @@ def plot_search(trials: Sequence[Trial], space: SearchSpace, folder: str | os.Pa
         >>> [os.path.basename(p) for p in paths]
         ['metric_vs_hyperparameters.png', 'best_so_far.png']
     """
-    _check_direction(direction)
+    check_direction(direction)
     if not trials:
         raise ValueError("plot_search: no trials to plot")
     os.makedirs(folder, exist_ok=True)

@@ -68,7 +68,7 @@ def _run(objective: Objective, config: dict[str, Any], number: int, in_round: in
 
 def best(trials: Sequence[Trial], direction: str = "maximize", count: int = 1) -> list[Trial]:
     """The ``count`` best completed trials, best first (ties: the earlier trial first)."""
-    _check_direction(direction)
+    check_direction(direction)
     done = [t for t in trials if not t.failed]
     sign = -1.0 if direction == "maximize" else 1.0
     return sorted(done, key=lambda t: (sign * t.value, t.number))[:count]
@@ -92,7 +92,7 @@ def random_search(objective: Objective, space: SearchSpace, trials: int, seed: i
                   journal: Any = None) -> list[Trial]:
     """``trials`` configurations drawn independently (the seed fixes them all)."""
     rng = np.random.default_rng(seed)
-    return evaluate(objective, [space.sample(rng) for _ in range(_count(trials))],
+    return evaluate(objective, [space.sample(rng) for _ in range(trial_count(trials))],
                     journal=journal)
 
 
@@ -110,11 +110,11 @@ def coarse_to_fine(objective: Objective, space: SearchSpace, trials: int, rounds
         >>> 1e-3 < best(trials)[0].config["lr"] < 1e-1
         True
     """
-    _check_direction(direction)
+    check_direction(direction)
     if not 0 < keep <= 1 or not 0 < fraction <= 1:
         raise ValueError(f"coarse_to_fine: keep and fraction must lie in (0, 1]; got keep={keep}, "
                          f"fraction={fraction}")
-    if not 1 <= rounds <= _count(trials):
+    if not 1 <= rounds <= trial_count(trials):
         raise ValueError(f"coarse_to_fine: rounds must lie in [1, trials={trials}]; got {rounds}")
     rng = np.random.default_rng(seed)
     done: list[Trial] = []
@@ -128,13 +128,15 @@ def coarse_to_fine(objective: Objective, space: SearchSpace, trials: int, rounds
     return done
 
 
-def _count(trials: int) -> int:
+def trial_count(trials: int) -> int:
+    """``trials``, refused unless a positive integer (every strategy's budget)."""
     if not isinstance(trials, int) or trials < 1:
         raise ValueError(f"the number of trials must be a positive integer; got {trials!r}")
     return trials
 
 
-def _check_direction(direction: str) -> None:
+def check_direction(direction: str) -> None:
+    """Refuse a direction other than "maximize" or "minimize", naming both."""
     if direction not in DIRECTIONS:
         raise ValueError(f"direction={direction!r}; use 'maximize' (accuracy) or 'minimize' "
                          "(loss)")
