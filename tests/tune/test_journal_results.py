@@ -80,7 +80,7 @@ def test_results_are_written_as_csv_markdown_and_the_best_configuration(tmp_path
     assert [r["status"] for r in rows] == ["complete", "failed", "complete"]
     assert rows[1]["error"].startswith("TypeError") and rows[2]["val_accuracy"] == "4.0"
     markdown = open(paths[1]).read()
-    assert "2 completed trials, best first (maximize val_accuracy); 1 failed." in markdown
+    assert "2 completed trials, best first (maximize val_accuracy); 0 pruned; 1 failed." in markdown
     assert markdown.index("| 1 | 2 | 4 |") < markdown.index("| 2 | 0 | 2 |")
     assert json.load(open(paths[2])) == {"trial": 2, "val_accuracy": 4.0,
                                          "config": {"lr": 0.25, "act": "tanh"}}

@@ -34,7 +34,7 @@ DEFAULT_DATA = "iris"
 DEFAULTS: dict[str, Any] = {
     "preprocess": "standardize", "val": 0.2, "test": 0.2, "hidden": (16,),
     "activation": "sigmoid", "init": None, "batchnorm": False, "dropout": 0.0,
-    "optimizer": "sgd", "epochs": 500, "batch_size": None, "seed": 0,
+    "optimizer": "sgd", "epochs": 500, "batch_size": None, "seed": 0, "l2": 0.0,
 }
 # the keys of a checkpoint's config that evaluate / predict / --resume need (written by every
 # version of 'chainrule train')
@@ -82,6 +82,7 @@ class RunConfig:
     epochs: int = DEFAULTS["epochs"]
     batch_size: int | None = DEFAULTS["batch_size"]
     seed: int = DEFAULTS["seed"]
+    l2: float = DEFAULTS["l2"]  # (runs written before it: 0)
     name: str = ""
     # regression: the training part's target mean and spread per column; the network learns
     # the standardized targets (None: raw targets, as in runs written before them)
@@ -118,6 +119,8 @@ class RunConfig:
                              "samples; their sum must be below 1")
         if not (isinstance(self.lr, int | float) and math.isfinite(self.lr) and self.lr > 0):
             raise UsageError(f"--lr: expected a finite number > 0, got {self.lr!r}")
+        if not (isinstance(self.l2, int | float) and math.isfinite(self.l2) and self.l2 >= 0):
+            raise UsageError(f"--l2: expected a finite number >= 0, got {self.l2!r}")
         for option, value in (("--epochs", self.epochs), ("--batch-size", self.batch_size),
                               ("inputs", self.inputs), ("outputs", self.outputs),
                               *(("--hidden", h) for h in self.hidden)):
@@ -207,6 +210,8 @@ class RunConfig:
                 del out[key]  # classification: the keys of earlier runs only
             else:
                 out[key] = list(out[key])
+        if not self.l2:
+            del out["l2"]  # without a penalty: the keys of earlier runs only
         return out
 
     @classmethod

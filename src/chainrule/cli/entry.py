@@ -53,6 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from chainrule.cli.check import run_check
 
             return run_check(args)
+        if command == "tune":
+            from chainrule.cli.tune import run_tune
+
+            return run_tune(args)
         if command == "figures":
             from chainrule.cli.figures import run_figures
 

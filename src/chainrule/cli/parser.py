@@ -5,14 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from chainrule.cli.arguments import (
-    Parser,
-    fraction,
-    hidden_sizes,
-    positive_float,
-    positive_int,
-    seed,
-)
+from chainrule.cli.arguments import Parser, positive_int
+from chainrule.cli.training_options import add_training_options
 
 DESCRIPTION_TRAIN = """\
 Train a multilayer perceptron with mini-batch gradient descent; print accuracy and
@@ -49,51 +43,21 @@ EPILOG = """examples:
   chainrule graph "cos(w1*x + w0)" --at w0=0.5,w1=2,x=1.5 -o graph.svg
   chainrule figures -o figures         the seeds' figures and tables, with index.md
   chainrule check mymodel.py:loss --at "w=[0.5,-1]"    gradient-check your function
+  chainrule tune --data digits --space space.toml --trials 40 --strategy bayes --workers 2
 run 'chainrule train --help' for the training options.
 """
 
 
 def _train_parser(sub) -> None:
-    from chainrule.cli.config import OPTIMIZERS
-    from chainrule.cli.data import PREPROCESS
-    from chainrule.train.mlp import ACTIVATIONS, LOSSES
-
     p = sub.add_parser("train", help="train a network and write a run folder",
                        description=DESCRIPTION_TRAIN,
                        epilog=EPILOG_TRAIN, formatter_class=argparse.RawDescriptionHelpFormatter)
-    g = p.add_argument_group("data")
-    g.add_argument("--data", help="iris, digits, spirals, moons, xor, blobs, sine (a "
-                   "regression), FILE.csv with a header row, or FILE.npz with arrays X and y "
-                   "(y may have several columns) (default: iris with petal length and width)")
-    g.add_argument("--target", help="target column of a CSV file: name or index (default: last)")
-    g.add_argument("--features", help="feature columns, names or 0-based indices separated by "
-                   "commas (default: all)")
-    g.add_argument("--preprocess", choices=[*PREPROCESS, "none"],
-                   help="fitted on the training part (default: standardize)")
-    g.add_argument("--val", type=fraction, help="validation fraction (default: 0.2)")
-    g.add_argument("--test", type=fraction, help="test fraction (default: 0.2)")
-    g = p.add_argument_group("network")
-    g.add_argument("--hidden", type=hidden_sizes,
-                   help="hidden layer sizes, e.g. 16,16 (default: 16)")
-    g.add_argument("--activation", choices=sorted(ACTIVATIONS), help="default: sigmoid")
-    g.add_argument("--init", help="weight initializer from chainrule.nn.init, e.g. he_normal, "
-                   "xavier_uniform (default: fan_in_uniform)")
-    g.add_argument("--batchnorm", action="store_true", default=None,
-                   help="batch normalization after each hidden linear layer")
-    g.add_argument("--dropout", type=fraction, help="dropout after each hidden layer")
-    g.add_argument("--loss", choices=LOSSES,
-                   help="default: cross_entropy (classification) or mse (regression)")
-    g = p.add_argument_group("optimization")
-    g.add_argument("--optimizer", choices=list(OPTIMIZERS), help="default: sgd")
-    g.add_argument("--lr", type=positive_float, help="learning rate (default per optimizer: "
-                   + ", ".join(f"{k} {v[1]:g}" for k, v in OPTIMIZERS.items()) + "; for a "
-                   "regression a quarter of that for sgd, momentum and nesterov, whose step "
-                   "grows with the curvature, 4 times larger for mean squared error than for "
-                   "softmax cross-entropy)")
-    g.add_argument("--epochs", type=positive_int, help="default: 500")
-    g.add_argument("--batch-size", type=positive_int,
-                   help="1 = stochastic gradient descent (default: the whole training set)")
-    g.add_argument("--seed", type=seed, help="seeds the split, weights and batches (default 0)")
+    p.add_argument("--config", metavar="FILE", help="take the settings from FILE: the "
+                   "best.json of 'chainrule tune', or a JSON or TOML table of these options "
+                   "(names as below with - written _, e.g. batch_size = 32); options given on "
+                   "the command line override it")
+    add_training_options(p)
+    g = p.add_argument_group("where to train")
     g.add_argument("--no-jit", action="store_true", help="train eagerly instead of compiling "
                    "the step with cr.jit (the same parameters either way)")
     g.add_argument("--device", default="cpu", help="where to train: cpu (NumPy, the default), "
@@ -147,4 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     from chainrule.cli.check import add_parser as add_check_parser
 
     add_check_parser(sub)
+    from chainrule.cli.tune import add_parser as add_tune_parser
+
+    add_tune_parser(sub)
     return parser

@@ -14,6 +14,7 @@ import numpy as np
 
 from chainrule.cli import report
 from chainrule.cli.config import RunConfig, requested_data
+from chainrule.cli.config_file import apply_config
 from chainrule.cli.data import UsageError, load, load_run_data, prepared
 from chainrule.cli.diverged import RunCheckpointer, keep_diverged
 from chainrule.cli.rundir import (
@@ -29,12 +30,17 @@ from chainrule.devices import Device, DeviceError, device
 from chainrule.diagnose import Diagnostics
 from chainrule.train import NonFiniteLossError, ProgressBar, ValidationLossWarning, fit
 from chainrule.train.compiled_step import CompileFallbackWarning
-from chainrule.train.mlp import make_loss, mlp_from_config
+from chainrule.train.mlp import l2_term, make_loss, mlp_from_config
 
 
 def run_train(args: argparse.Namespace) -> int:
     """``chainrule train``: train a new run, or ``--resume`` one; returns the exit status."""
     dev = _device(args.device)  # an unavailable device stops here, before anything else
+    if args.config:
+        if args.resume:
+            raise UsageError("--config and --resume: a resumed run keeps its own settings; "
+                             "give one of them")
+        args = apply_config(args, args.config)
     resume = None
     if args.resume:
         resume, config = load_run(args.resume)
@@ -75,6 +81,7 @@ def run_train(args: argparse.Namespace) -> int:
             history = fit(model, loss, (Xtr, ytr), config.optimizer_transformation(),
                           epochs=config.epochs, batch_size=config.batch_size, validation=val,
                           callbacks=callbacks, seed=config.seed, metrics=config.metrics,
+                          penalty=l2_term(config.l2, len(Xtr)),
                           resume=resume, device=dev, jit=not args.no_jit)
         _note_fallback(caught, args.quiet)
     except NonFiniteLossError as error:

@@ -3,6 +3,7 @@ command line can store them in a checkpoint and rebuild the same network later."
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -95,3 +96,17 @@ def make_loss(name: str, n_classes: int | None) -> Callable[[Any, Any], Any]:
 
     squared_to_one_hot.__name__ = f"{name}_one_hot"
     return squared_to_one_hot
+
+
+def l2_term(l2: float, n: int) -> Callable[[Any], Any] | None:
+    """The ``penalty`` for ``fit`` of an L2 weight penalty ``l2`` over ``n`` training samples:
+    ``l2 / n`` times the sum of the squared weights (biases left out), or None for 0. A
+    ``functools.partial``, so it can be sent to worker processes.
+
+    Example:
+        >>> import numpy as np
+        >>> term = l2_term(0.5, 5)
+        >>> float(term({"w": np.array([1.0, 2.0])})), l2_term(0.0, 5) is None
+        (0.5, True)
+    """
+    return None if l2 == 0 else functools.partial(nn.l2_penalty, lam=l2, n=n)

@@ -4,25 +4,33 @@ each proposal where their ratio is largest) or a Gaussian process (needs PyTorch
 the optional ``tune`` extra (``pip install 'chainrule[tune]'``).
 
 Each hyperparameter keeps its scale: ``log_uniform`` is Optuna's log-scaled float. Failed trials
-are told to the study as failed, so the sampler avoids nothing it has not seen. With a journal,
-a restarted search gives the study its finished trials first and asks only for the rest.
+are told to the study as failed, pruned ones as pruned with their reported values. With a
+journal, a restarted search asks the study again for each recorded trial (the seeded sampler
+proposes it again, checked against the journal) and tells it the recorded result without running
+it, so the study, and every later proposal, are the uninterrupted search's.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from chainrule.tune.search import Objective, Trial, check_direction, evaluate, trial_count
+from chainrule.tune.schedule import run_trials
+from chainrule.tune.search import check_direction, trial_count
 from chainrule.tune.space import Choice, IntUniform, LogUniform, SearchSpace
+from chainrule.tune.trial import Objective, Trial
 
 SAMPLERS = ("tpe", "gp")
 
 
 def bayesian_search(objective: Objective, space: SearchSpace, trials: int,
                     sampler: str = "tpe", direction: str = "maximize", seed: int = 0,
-                    journal: Any = None) -> list[Trial]:
+                    journal: Any = None, executor: Any = None,
+                    pruner: Any = None) -> list[Trial]:
     """``trials`` configurations proposed one at a time by Optuna's ``sampler`` ("tpe" or
-    "gp") from the results so far; the seed fixes the proposals.
+    "gp") from the results so far; the seed fixes the proposals. With several workers a
+    proposal knows the results of the trials before the ones still running
+    (``chainrule.tune.schedule``), and TPE treats the running ones as "constant liars" so the
+    workers do not all try the same region.
 
     Example:
         >>> from chainrule.tune import SearchSpace, Uniform, best
@@ -34,24 +42,27 @@ def bayesian_search(objective: Objective, space: SearchSpace, trials: int,
     """
     check_direction(direction)
     optuna = _optuna()
-    study = optuna.create_study(direction=direction, sampler=_sampler(optuna, sampler, seed))
+    workers = 1 if executor is None else executor.workers
+    study = optuna.create_study(direction=direction,
+                                sampler=_sampler(optuna, sampler, seed, workers > 1))
     dists = {name: _distribution(optuna, dist) for name, dist in space.items()}
-    state = optuna.trial.TrialState
-    done: list[Trial] = []
-    for number in range(trial_count(trials)):
-        known = None if journal is None else journal.trials.get(number)
-        if known is not None:  # finished before an interruption: the study learns it again
-            study.add_trial(optuna.trial.create_trial(
-                params=known.config, distributions=dists, value=known.value,
-                state=state.FAIL if known.failed else state.COMPLETE))
-            done.append(known)
-            continue
-        asked = study.ask(dists)
-        trial = evaluate(objective, [asked.params], first=number, journal=journal)[0]
-        study.tell(asked, None if trial.failed else trial.value,
-                   state=state.FAIL if trial.failed else state.COMPLETE)
-        done.append(trial)
-    return done
+    asked: dict[int, Any] = {}
+
+    def propose(number: int) -> dict[str, Any]:
+        asked[number] = study.ask(dists)
+        return asked[number].params
+
+    def finished(trial: Trial) -> None:  # a resumed search tells its journal's trials again
+        state = optuna.trial.TrialState
+        told = asked.pop(trial.number)
+        for step, value in trial.curve:
+            told.report(value, step)
+        study.tell(told, None if trial.failed or trial.pruned else trial.value,
+                   state=state.FAIL if trial.failed else state.PRUNED if trial.pruned
+                   else state.COMPLETE)
+
+    return run_trials(objective, range(trial_count(trials)), propose, journal=journal,
+                      executor=executor, pruner=pruner, direction=direction, finished=finished)
 
 
 def _optuna() -> Any:
@@ -63,9 +74,9 @@ def _optuna() -> Any:
     return optuna
 
 
-def _sampler(optuna: Any, name: str, seed: int) -> Any:
+def _sampler(optuna: Any, name: str, seed: int, parallel: bool) -> Any:
     if name == "tpe":
-        return optuna.samplers.TPESampler(seed=seed)
+        return optuna.samplers.TPESampler(seed=seed, constant_liar=parallel)
     if name == "gp":
         try:
             import torch  # noqa: F401  (Optuna's Gaussian process runs on PyTorch)

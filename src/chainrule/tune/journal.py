@@ -15,7 +15,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from chainrule.tune.search import Trial
+from chainrule.tune.trial import Trial
 
 
 class JournalError(ValueError):
@@ -28,7 +28,7 @@ class Journal:
     Example:
         >>> import os, tempfile
         >>> from chainrule.tune.journal import Journal
-        >>> from chainrule.tune.search import Trial
+        >>> from chainrule.tune.trial import Trial
         >>> path = os.path.join(tempfile.mkdtemp(), "trials.jsonl")
         >>> Journal(path).record(Trial(0, {"lr": 0.01}, 0.9))
         >>> Journal(path).trials[0].value
@@ -55,7 +55,8 @@ class Journal:
                 raise JournalError(f"{self.path}: line {k + 1} is not a trial record; the "
                                    "journal is damaged (move it away to start afresh)") from None
             trial = Trial(entry["number"], entry["config"], entry["value"], entry["error"],
-                          entry["round"])
+                          entry["round"], entry.get("pruned_at"),
+                          tuple((int(s), float(v)) for s, v in entry.get("curve", ())))
             self.trials[trial.number] = trial
 
     def known(self, number: int, config: Mapping[str, Any]) -> Trial | None:
@@ -75,6 +76,8 @@ class Journal:
         os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
         entry = {"number": trial.number, "round": trial.round, "config": trial.config,
                  "value": trial.value, "error": trial.error}
+        if trial.curve:
+            entry.update(pruned_at=trial.pruned_at, curve=[list(p) for p in trial.curve])
         with open(self.path, "a", encoding="utf-8") as f:
             f.write(json.dumps(entry) + "\n")
             f.flush()

@@ -1,6 +1,7 @@
 """Figures of a search: the metric against each hyperparameter, on that hyperparameter's scale
 (a log axis for a log-uniform one, one column per option for a choice), and the best metric so
-far against the trial number (failed trials and the start of each coarse-to-fine round marked).
+far against the trial number (pruned and failed trials and the start of each coarse-to-fine
+round marked).
 matplotlib is optional (``pip install chainrule[plots]``).
 """
 
@@ -12,8 +13,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from chainrule.pictures import new_figure, save_figure
-from chainrule.tune.search import Trial, check_direction
+from chainrule.tune.search import check_direction
 from chainrule.tune.space import Choice, LogUniform, SearchSpace
+from chainrule.tune.trial import Trial
 
 _WHO = "chainrule.tune.plots"
 
@@ -46,7 +48,7 @@ def plot_search(trials: Sequence[Trial], space: SearchSpace, folder: str | os.Pa
 
 def _by_hyperparameter(trials: Sequence[Trial], space: SearchSpace, path: str,
                        metric: str) -> str:
-    done = [t for t in trials if not t.failed]
+    done = [t for t in trials if t.status == "complete"]
     names = list(space)
     fig = new_figure(4.0 * len(names), 3.4, _WHO)
     axes = fig.subplots(1, len(names), squeeze=False)[0]
@@ -75,15 +77,19 @@ def _best_so_far(trials: Sequence[Trial], path: str, direction: str, metric: str
     running: list[float] = []
     leader = None
     for t in trials:
-        if not t.failed:
+        if t.status == "complete":
             leader = t.value if leader is None else pick(leader, t.value)
         running.append(np.nan if leader is None else leader)
     fig = new_figure(6.0, 3.6, _WHO)
     ax = fig.subplots()
     numbers = [t.number for t in trials]
     ax.step(numbers, running, where="post", label=f"best {metric} so far")
-    ok = [t for t in trials if not t.failed]
+    ok = [t for t in trials if t.status == "complete"]
     ax.scatter([t.number for t in ok], [t.value for t in ok], s=12, alpha=0.5, label="trial")
+    cut = [t for t in trials if t.pruned]
+    if cut:
+        ax.scatter([t.number for t in cut], [t.value for t in cut], s=14, marker="x",
+                   color="gray", label=f"pruned ({len(cut)}): value when stopped")
     failed = [t.number for t in trials if t.failed]
     if failed:
         for n in failed:

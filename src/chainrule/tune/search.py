@@ -5,77 +5,53 @@ box around the best configurations of the rounds before).
 The objective maps a configuration to a validation metric (never the test set's); ``direction``
 says whether larger (accuracy) or smaller (loss) is better. A trial whose objective raises, or
 returns NaN or an infinity, is recorded as failed with the reason, and the search goes on.
-Trials run one after another here; ``evaluate`` is the one place that runs them, and with a
-journal (``chainrule.tune.journal``) an interrupted search continues where it stopped.
+``evaluate`` runs them (``chainrule.tune.schedule``): one after another, or several at a time on
+an executor (``chainrule.tune.executors``: a process pool or Ray), stopping hopeless ones with a
+pruner (``chainrule.tune.pruning``); with a journal (``chainrule.tune.journal``) an interrupted
+search continues where it stopped.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from chainrule.tune.schedule import run_trials
 from chainrule.tune.space import SearchSpace
+from chainrule.tune.trial import Objective, Trial
 
-Objective = Callable[[dict[str, Any]], float]
 DIRECTIONS = ("maximize", "minimize")
 
 
-@dataclass(frozen=True)
-class Trial:
-    """One evaluated configuration: its number (0, 1, ...), the coarse-to-fine round it
-    belongs to (0 otherwise), the metric (None when it failed) and why it failed."""
-
-    number: int
-    config: dict[str, Any]
-    value: float | None
-    error: str | None = None
-    round: int = 0
-
-    @property
-    def failed(self) -> bool:
-        return self.value is None
-
-
 def evaluate(objective: Objective, configs: Sequence[Mapping[str, Any]], first: int = 0,
-             in_round: int = 0, journal: Any = None) -> list[Trial]:
+             in_round: int = 0, journal: Any = None, executor: Any = None, pruner: Any = None,
+             direction: str = "maximize", earlier: Sequence[Trial] = ()) -> list[Trial]:
     """Run ``objective`` on each configuration, numbering the trials from ``first`` (of the
-    coarse-to-fine round ``in_round``). With a ``journal`` (``chainrule.tune.journal``), a
-    trial it already holds is taken from it, and each new one is recorded as it ends."""
-    trials = []
-    for k, config in enumerate(configs):
-        number = first + k
-        known = None if journal is None else journal.known(number, config)
-        trial = known if known is not None else _run(objective, dict(config), number, in_round)
-        if journal is not None and known is None:
-            journal.record(trial)
-        trials.append(trial)
-    return trials
-
-
-def _run(objective: Objective, config: dict[str, Any], number: int, in_round: int) -> Trial:
-    try:
-        value = float(objective(config))
-    except Exception as error:  # noqa: BLE001  (a crashed trial is recorded, not fatal)
-        return Trial(number, config, None, f"{type(error).__name__}: {error}", in_round)
-    if not math.isfinite(value):
-        return Trial(number, config, None, f"non-finite metric ({value})", in_round)
-    return Trial(number, config, value, None, in_round)
+    coarse-to-fine round ``in_round``), ``executor.workers`` at a time (``chainrule.tune.
+    schedule``). With a journal (``chainrule.tune.journal``), a trial it already holds is taken
+    from it, and each new one is recorded as it ends. A ``pruner`` (``chainrule.tune.pruning``)
+    stops hopeless trials; the objective is then called as ``objective(config, report)``."""
+    configs = list(configs)
+    return run_trials(objective, range(first, first + len(configs)),
+                      lambda k: configs[k - first], in_round=in_round, earlier=earlier,
+                      journal=journal, executor=executor, pruner=pruner, direction=direction)
 
 
 def best(trials: Sequence[Trial], direction: str = "maximize", count: int = 1) -> list[Trial]:
-    """The ``count`` best completed trials, best first (ties: the earlier trial first)."""
+    """The ``count`` best completed trials, best first (ties: the earlier trial first); pruned
+    trials, with partial results, are left out."""
     check_direction(direction)
-    done = [t for t in trials if not t.failed]
+    done = [t for t in trials if not t.failed and not t.pruned]
     sign = -1.0 if direction == "maximize" else 1.0
     return sorted(done, key=lambda t: (sign * t.value, t.number))[:count]
 
 
 def grid_search(objective: Objective, space: SearchSpace, points: int = 3,
-                journal: Any = None) -> list[Trial]:
+                journal: Any = None, executor: Any = None, pruner: Any = None,
+                direction: str = "maximize") -> list[Trial]:
     """Every combination of ``points`` values per hyperparameter (all options of a choice).
 
     Example:
@@ -85,20 +61,25 @@ def grid_search(objective: Objective, space: SearchSpace, points: int = 3,
         >>> best(trials)[0].config
         {'x': 0.5}
     """
-    return evaluate(objective, space.grid(points), journal=journal)
+    check_direction(direction)
+    return evaluate(objective, space.grid(points), journal=journal, executor=executor,
+                    pruner=pruner, direction=direction)
 
 
 def random_search(objective: Objective, space: SearchSpace, trials: int, seed: int = 0,
-                  journal: Any = None) -> list[Trial]:
+                  journal: Any = None, executor: Any = None, pruner: Any = None,
+                  direction: str = "maximize") -> list[Trial]:
     """``trials`` configurations drawn independently (the seed fixes them all)."""
+    check_direction(direction)
     rng = np.random.default_rng(seed)
     return evaluate(objective, [space.sample(rng) for _ in range(trial_count(trials))],
-                    journal=journal)
+                    journal=journal, executor=executor, pruner=pruner, direction=direction)
 
 
 def coarse_to_fine(objective: Objective, space: SearchSpace, trials: int, rounds: int = 3,
                    keep: float = 0.25, fraction: float = 0.3, direction: str = "maximize",
-                   seed: int = 0, journal: Any = None) -> list[Trial]:
+                   seed: int = 0, journal: Any = None, executor: Any = None,
+                   pruner: Any = None) -> list[Trial]:
     """Random search in ``rounds`` rounds sharing ``trials``; after each round the box shrinks
     around the best ``keep`` share of the completed trials so far, each axis to at least
     ``fraction`` of its extent on its own scale (a log-uniform axis shrinks in decades).
@@ -121,7 +102,8 @@ def coarse_to_fine(objective: Objective, space: SearchSpace, trials: int, rounds
     for r in range(rounds):
         n = trials // rounds + (1 if r < trials % rounds else 0)
         configs = [space.sample(rng) for _ in range(n)]
-        done += evaluate(objective, configs, first=len(done), in_round=r, journal=journal)
+        done += evaluate(objective, configs, first=len(done), in_round=r, journal=journal,
+                         executor=executor, pruner=pruner, direction=direction, earlier=done)
         leaders = best(done, direction, max(1, math.ceil(keep * sum(not t.failed for t in done))))
         if leaders:  # (every trial failed so far: the next round searches the same box)
             space = space.around([t.config for t in leaders], fraction)
