@@ -25,8 +25,9 @@ from chainrule.tune import (
     IntUniform,
     LogUniform,
     SearchSpace,
-    best,
+    SuccessiveHalvingPruner,
     bayesian_search,
+    best,
     coarse_to_fine,
     make_executor,
     random_search,
@@ -34,8 +35,9 @@ from chainrule.tune import (
 
 SPACE = SearchSpace({"lr": LogUniform(1e-4, 1e-1), "l2": LogUniform(1e-5, 1.0),
                      "hidden": Choice((32, 64, 128, 256)), "batch_size": IntUniform(16, 128)})
+EPOCHS = 10
 OBJECTIVE = TrainObjective({"data": "digits", "activation": "relu", "optimizer": "adam",
-                            "epochs": 10})
+                            "epochs": EPOCHS})
 BUDGETS = (20, 40)
 
 
@@ -48,34 +50,52 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
     options = parser.parse_args()
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)  # one line per study otherwise
     executor = make_executor(options.workers)
     results: dict[str, dict[int, list[float]]] = {}
+    cost: dict[str, list[float]] = {}  # [epochs trained, seconds] of the 40-trial searches
+    halving = SuccessiveHalvingPruner(min_steps=1, reduction=3)  # rungs at epochs 1, 3, 9
+    strategies = {
+        "random": lambda seed, n: random_search(OBJECTIVE, SPACE, n, seed=seed,
+                                                executor=executor),
+        "Bayesian (TPE)": lambda seed, n: bayesian_search(OBJECTIVE, SPACE, n, seed=seed,
+                                                          executor=executor),
+        "coarse-to-fine": lambda seed, n: coarse_to_fine(OBJECTIVE, SPACE, n, seed=seed,
+                                                         executor=executor),
+        "random, halving pruner": lambda seed, n: random_search(
+            OBJECTIVE, SPACE, n, seed=seed, executor=executor, pruner=halving),
+    }
     start = time.perf_counter()
     try:
         for seed in range(options.seeds):
-            found = {
-                "random": random_search(OBJECTIVE, SPACE, max(BUDGETS), seed=seed,
-                                        executor=executor),
-                "Bayesian (TPE)": bayesian_search(OBJECTIVE, SPACE, max(BUDGETS), seed=seed,
-                                                  executor=executor),
-            }
-            for name, trials in found.items():
-                for budget in BUDGETS:
-                    results.setdefault(name, {}).setdefault(budget, []).append(
-                        best_after(trials, budget))
-            for budget in BUDGETS:
-                trials = coarse_to_fine(OBJECTIVE, SPACE, budget, seed=seed, executor=executor)
-                results.setdefault("coarse-to-fine", {}).setdefault(budget, []).append(
-                    best_after(trials, budget))
+            for name, search in strategies.items():
+                # coarse-to-fine sizes its rounds by the budget: one search per budget
+                for budget in BUDGETS if name == "coarse-to-fine" else BUDGETS[-1:]:
+                    began = time.perf_counter()
+                    trials = search(seed, budget)
+                    for b in BUDGETS if budget == BUDGETS[-1] and name != "coarse-to-fine" \
+                            else (budget,):
+                        results.setdefault(name, {}).setdefault(b, []).append(
+                            best_after(trials, b))
+                    if budget == BUDGETS[-1]:
+                        epochs = sum(len(t.curve) or EPOCHS for t in trials)
+                        spent = cost.setdefault(name, [0.0, 0.0])
+                        spent[0] += epochs / options.seeds
+                        spent[1] += (time.perf_counter() - began) / options.seeds
     finally:
         executor.close()
     print(f"best validation accuracy on digits, mean over {options.seeds} search seeds "
           f"(min-max), {options.workers} workers, {time.perf_counter() - start:.0f} s in all")
-    print("| strategy | " + " | ".join(f"after {b} trials" for b in BUDGETS) + " |")
-    print("|---|" + "---|" * len(BUDGETS))
+    print("| strategy | " + " | ".join(f"after {b} trials" for b in BUDGETS) +
+          f" | epochs trained in {BUDGETS[-1]} trials | seconds |")
+    print("|---|" + "---|" * (len(BUDGETS) + 2))
     for name, by_budget in results.items():
-        cells = [f"{np.mean(v):.4f} ({min(v):.4f}-{max(v):.4f})" for v in by_budget.values()]
-        print(f"| {name} | " + " | ".join(cells) + " |")
+        cells = [f"{np.mean(by_budget[b]):.4f} ({min(by_budget[b]):.4f}-"
+                 f"{max(by_budget[b]):.4f})" for b in BUDGETS]
+        print(f"| {name} | " + " | ".join(cells) +
+              f" | {cost[name][0]:.0f} | {cost[name][1]:.1f} |")
 
 
 if __name__ == "__main__":
