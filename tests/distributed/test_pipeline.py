@@ -43,7 +43,7 @@ def _assert_same(result, expected):
     assert type(grads) is type(grads0)
     assert abs(float(loss) - float(loss0)) <= 1e-12 * abs(float(loss0))
     leaves, leaves0 = cr.tree_leaves(grads), cr.tree_leaves(grads0)
-    assert len(leaves) == len(leaves0) == 6
+    assert len(leaves) == len(leaves0) > 0
     for g, g0 in zip(leaves, leaves0, strict=True):
         assert g.shape == g0.shape
         np.testing.assert_allclose(g, g0, rtol=1e-12, atol=1e-14)
@@ -124,6 +124,8 @@ def test_bad_inputs_name_the_problem(pipe, data):
             PipelineModel(_model(), split=split)
     with pytest.raises(TypeError, match="the layers of stage 1 cannot be sent"):
         PipelineModel(nn.Sequential(nn.Linear(3, 3, rng=0), lambda h: 2 * h), split=[1])
+    with pytest.raises(ValueError, match="split point 7 is out of range"):
+        PipelineModel(_model(), split=7)
     with pytest.raises(TypeError, match="layer indices"):
         PipelineModel(_model(), split=[1.5])
     with pytest.raises(ValueError, match="micro_batches must be a positive integer, got 0"):
@@ -194,8 +196,12 @@ def test_close_and_garbage_collection_stop_the_stages(data):
         assert all(p.is_alive() for p in processes)
     assert pipe.closed and not any(p.is_alive() for p in processes)
     pipe.close()  # idempotent
-    pipe = PipelineModel(_small(), split=[1])
+    pipe = PipelineModel(_small(), split=[], micro_batches=3)  # one stage: first and last
     processes = list(pipe._processes)
+    assert len(processes) == 1
+    _assert_same(pipe.value_and_grad(X, y, nn.mean_squared_error),
+                 _one_process(_small(), X, y, nn.mean_squared_error))
+    assert pipe.schedule().tick(0, "B", 2) == 3
     del pipe
     gc.collect()
     assert not any(p.is_alive() for p in processes)

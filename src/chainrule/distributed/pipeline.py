@@ -46,8 +46,8 @@ class PipelineError(RuntimeError):
     """A stage process failed or died during a step; the pipeline is closed."""
 
 
-def _check_split(model: Sequential, split: Iterable[int]) -> list[int]:
-    points = list(split)
+def _check_split(model: Sequential, split: int | Iterable[int]) -> list[int]:
+    points = [split] if isinstance(split, int | np.integer) else list(split)
     n = len(model.layers)
     for k in points:
         if isinstance(k, bool) or not isinstance(k, int | np.integer):
@@ -101,9 +101,9 @@ class PipelineModel:
 
     ``value_and_grad(X, y, loss)`` returns the loss of the whole batch and its gradient shaped
     like the model (as ``cr.value_and_grad`` of the model in one process); ``update(model)``
-    sends new parameters; ``schedule()`` is the last step's ``PipelineSchedule``. ``split=[k]``
-    makes two stages (layers before k, and from k on); ``split=[]`` one. ``timeout`` (seconds,
-    default none) bounds the wait for a step's replies.
+    sends new parameters; ``schedule()`` is the last step's ``PipelineSchedule``.
+    ``split=[k]`` (or ``k``) makes two stages (layers before k, and from k on); ``split=[]``
+    one. ``timeout`` (seconds, default none) bounds the wait for a step's replies.
 
     Example:
         >>> import numpy as np
@@ -128,7 +128,7 @@ class PipelineModel:
         ['layers.0.W', 'layers.0.b', 'layers.2.W', 'layers.2.b']
     """
 
-    def __init__(self, model: Sequential, split: Iterable[int], micro_batches: int = 1, *,
+    def __init__(self, model: Sequential, split: int | Iterable[int], micro_batches: int = 1, *,
                  timeout: float | None = None) -> None:
         if not isinstance(model, Sequential):
             raise TypeError(f"PipelineModel: the model must be an nn.Sequential (its layers are "
