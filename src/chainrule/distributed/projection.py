@@ -110,7 +110,13 @@ class Projection:
                        f"{[r.workers for r in self.rows]}")
 
     def to_markdown(self) -> str:
-        """The rows as a Markdown table, under one line naming the model and its constants."""
+        """The rows as a Markdown table, under one line naming the model and its constants.
+
+        Example:
+            >>> p = project(1e-3, 0.0, 1e-3, 8e6, parameters=1000, batch=64, workers=(1, 4))
+            >>> print(p.to_markdown().splitlines()[-1])
+            | 4 | 16 | 16.000 | 7.500 | 23.500 | 2723.4 | 68.1% |
+        """
         batch = "global batch" if self.scaling == "strong" else "per-worker batch"
         head = (f"Projected synchronous data parallelism ({self.scheme.replace('_', ' ')}, "
                 f"{self.scaling} scaling, {batch} {self.batch}, {self.parameters} parameters; "
