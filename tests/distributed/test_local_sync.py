@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import sys
+
 import numpy as np
 import pytest
 
@@ -114,3 +117,11 @@ def test_refusals(kwargs, error, match):
     with pytest.raises(error, match=match):
         fit(args.pop("model"), args.pop("loss"), (X[:64], y[:64]), args.pop("optimizer"),
             epochs=1, batch_size=32, **args)
+
+
+def test_ray_backend_without_ray_says_how_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray fails as if not installed
+    X, y, _, _ = digits()
+    with pytest.raises(ImportError, match=re.escape("pip install 'chainrule[ray]'")):
+        fit(mlp(), nn.softmax_cross_entropy, (X[:64], y[:64]), optim.adam(1e-3), epochs=1,
+            workers=2, backend="ray")
