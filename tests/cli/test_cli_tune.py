@@ -94,7 +94,7 @@ def test_a_bad_space_exits_2_naming_the_problem(tmp_path, text, message, capsys)
     (["--strategy", "grid", "--trials", "4"], "a grid search runs every combination"),
     (["--metric", "r2"], "use accuracy or loss"),
     (["--val", "0"], "--val 0"),
-    (["--backend", "ray", "--address", "127.0.0.1:1"], "does not answer"),
+    (["--backend", "ray", "--address", "127.0.0.1:1"], "no Ray cluster answers"),
 ])
 def test_bad_search_options_exit_2(tmp_path, space, extra, message, capsys):
     pytest.importorskip("ray", reason="the address check runs when Ray is installed") \

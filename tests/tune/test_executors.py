@@ -8,9 +8,10 @@ import time
 import pytest
 
 from chainrule.cli.tune_objective import TrainObjective
+from chainrule.distributed.ray_session import RayUnavailable, probe
 from chainrule.tune import LogUniform, SearchSpace, random_search
 from chainrule.tune.bayes import bayesian_search
-from chainrule.tune.executors import Inline, LocalPool, RayUnavailable, make_executor, probe
+from chainrule.tune.executors import Inline, LocalPool, make_executor
 from chainrule.tune.pruning import SuccessiveHalvingPruner
 from chainrule.tune.schedule import run_trials
 from tests.tune.objectives import crash_on_big_lr, learning_curve
@@ -82,10 +83,10 @@ def test_the_ray_backend_without_ray_names_the_install_line(monkeypatch):
 
 def test_a_cluster_that_does_not_answer_is_refused_quickly():
     start = time.perf_counter()
-    with pytest.raises(ConnectionError, match="does not answer"):
-        probe("127.0.0.1:1", timeout=5.0)
+    with pytest.raises(ConnectionError, match="tune: no Ray cluster answers"):
+        probe("tune", "127.0.0.1:1", timeout=5.0)
     with pytest.raises(ValueError, match="expected host:port"):
-        probe("nowhere", timeout=5.0)
+        probe("tune", "nowhere", timeout=5.0)
     assert time.perf_counter() - start < 10
 
 

@@ -26,6 +26,8 @@ EPILOG_TRAIN = """examples:
                                        16 sigmoid units, softmax outputs, gradient descent
   chainrule train --data digits --hidden 128 --activation relu --optimizer adam \\
       --lr 0.001 --batch-size 32 --epochs 30
+  chainrule train --data digits --hidden 128 --activation relu --optimizer adam \\
+      --batch-size 256 --workers 2       each batch split between 2 worker processes
   chainrule train --data moons --hidden 16,16 --activation tanh --epochs 300
   chainrule train --data sine          a regression: mean squared error, sgd lr 0.25
   chainrule train --data my.csv --target label --features width,height --quiet
@@ -62,6 +64,15 @@ def _train_parser(sub) -> None:
                    "the step with cr.jit (the same parameters either way)")
     g.add_argument("--device", default="cpu", help="where to train: cpu (NumPy, the default), "
                    "gpu or cuda:N (CuPy; the gpu extra). Checkpoints are host files either way")
+    g = p.add_argument_group("data-parallel training (seed 3.7.2)")
+    g.add_argument("--workers", type=positive_int, default=1, help="split each batch among N "
+                   "workers and average their gradients (default 1: no workers)")
+    g.add_argument("--backend", choices=["local", "ray"], default="local", help="workers as "
+                   "processes of this machine (default) or Ray actors (the ray extra)")
+    g.add_argument("--async", dest="asynchronous", action="store_true", help="asynchronous "
+                   "parameter server: apply each worker's gradient as it arrives")
+    g.add_argument("--address", help="the Ray cluster to use with --backend ray (default: a "
+                   "local Ray with one CPU per worker)")
     g = p.add_argument_group("output")
     g.add_argument("--out", help="folder holding run folders (default: runs)")
     g.add_argument("--name", help="run folder name (default: the date and time); an existing "

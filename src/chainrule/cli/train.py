@@ -28,6 +28,7 @@ from chainrule.cli.rundir import (
 from chainrule.cli.scoring import score
 from chainrule.devices import Device, DeviceError, device
 from chainrule.diagnose import Diagnostics
+from chainrule.distributed.ray_session import import_ray
 from chainrule.train import NonFiniteLossError, ProgressBar, ValidationLossWarning, fit
 from chainrule.train.compiled_step import CompileFallbackWarning
 from chainrule.train.mlp import l2_term, make_loss, mlp_from_config
@@ -36,6 +37,7 @@ from chainrule.train.mlp import l2_term, make_loss, mlp_from_config
 def run_train(args: argparse.Namespace) -> int:
     """``chainrule train``: train a new run, or ``--resume`` one; returns the exit status."""
     dev = _device(args.device)  # an unavailable device stops here, before anything else
+    _check_backend(args)
     if args.config:
         if args.resume:
             raise UsageError("--config and --resume: a resumed run keeps its own settings; "
@@ -82,7 +84,9 @@ def run_train(args: argparse.Namespace) -> int:
                           epochs=config.epochs, batch_size=config.batch_size, validation=val,
                           callbacks=callbacks, seed=config.seed, metrics=config.metrics,
                           penalty=l2_term(config.l2, len(Xtr)),
-                          resume=resume, device=dev, jit=not args.no_jit)
+                          resume=resume, device=dev, jit=not args.no_jit,
+                          workers=args.workers, backend=args.backend,
+                          synchronous=not args.asynchronous, address=args.address)
         _note_fallback(caught, args.quiet)
     except NonFiniteLossError as error:
         if diagnostics is not None:  # the records up to the divergence show how it came
@@ -126,6 +130,18 @@ def _device(name: str) -> Device:
         return device(name)
     except (DeviceError, ValueError) as error:
         raise UsageError(f"--{error}") from None
+
+
+def _check_backend(args: argparse.Namespace) -> None:
+    """A ``UsageError`` (exit status 2) for --backend ray without Ray, or --address without
+    it, before any data is loaded."""
+    if args.backend == "ray":
+        try:
+            import_ray("--backend ray")
+        except ImportError as error:
+            raise UsageError(str(error)) from None
+    elif args.address is not None:
+        raise UsageError("--address names a Ray cluster: use it with --backend ray")
 
 
 def _diagnostics(args, resume, loss, config: RunConfig) -> Diagnostics | None:

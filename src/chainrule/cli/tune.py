@@ -167,7 +167,8 @@ def _folder(args: argparse.Namespace, search: dict) -> str:
 def _search(args: argparse.Namespace, space: Any, objective: TrainObjective, journal: Any,
             direction: str) -> list:
     from chainrule import tune
-    from chainrule.tune.executors import RayUnavailable, make_executor
+    from chainrule.distributed.ray_session import RayUnavailable
+    from chainrule.tune.executors import make_executor
 
     pruner = _pruner(args.prune, objective.settings.get("epochs") or 500)
     if args.strategy == "bayes":

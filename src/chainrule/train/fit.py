@@ -13,7 +13,6 @@ generators the model holds (dropout), so a run is repeatable, and a checkpoint (
 
 from __future__ import annotations
 
-import functools
 import os
 import time
 import warnings
@@ -22,73 +21,28 @@ from typing import Any
 
 import numpy as np
 
-import chainrule as cr
 from chainrule.backend import BackendError, any_foreign
 from chainrule.data import BatchIterator
 from chainrule.data.nonfinite import require_finite
 from chainrule.devices import Device
 from chainrule.devices import device as as_device
 from chainrule.nn import Module
-from chainrule.optim import (
-    GradientTransformation,
-    LookaheadGradient,
-    NonFiniteGradientError,
-    Optimizer,
-    state_to_arrays,
-)
-from chainrule.tracer import primal
+from chainrule.optim import GradientTransformation, Optimizer, state_to_arrays
 from chainrule.train.callbacks import Callback
 from chainrule.train.checkpoint import Checkpoint, Checkpointer, load_checkpoint
-from chainrule.train.compiled_step import (
-    CompiledStep,
-    LossNotFinite,
-    ParametersNotFinite,
-    buffer_slots,
-    update_parameters,
-    whole_step,
-)
+from chainrule.train.compiled_step import CompiledStep
 from chainrule.train.evaluation import as_pair, model_device, predict
 from chainrule.train.history import History
 from chainrule.train.metrics import Metric, get_metric
+from chainrule.train.parallel import parallel_steps
 from chainrule.train.progress import ProgressBar
 from chainrule.train.resume import restore
+from chainrule.train.step import NonFiniteLossError, Steps, stepper
 from chainrule.train.watch import ValidationLossWarning, ValidationWatch
 from chainrule.tree import tree_flatten, tree_leaves, tree_unflatten
 
 Loss = Callable[[Any, Any], Any]
-
-
-class NonFiniteLossError(FloatingPointError):
-    """Training produced a NaN or infinite loss, gradient or parameter; ``epoch`` and ``batch``
-    (both 1-based) say where. The model keeps the parameters from before the failing step and
-    a ``Checkpointer`` file keeps the last good epoch.
-
-    Example:
-        >>> import numpy as np
-        >>> from chainrule import nn, optim
-        >>> from chainrule.train import NonFiniteLossError, fit
-        >>> X, y = np.array([[1e200], [-1e200]]), np.array([[1.0], [0.0]])
-        >>> try:
-        ...     with np.errstate(all="ignore"):
-        ...         fit(nn.Linear(1, 1, rng=0), nn.mean_squared_error, (X, y), optim.sgd(1.0),
-        ...             epochs=5, metrics=())
-        ... except NonFiniteLossError as e:
-        ...     print(e.what, e.epoch, e.batch)
-        loss 1 1
-    """
-
-    def __init__(self, what: str, value: Any, epoch: int, batch: int, batches: int,
-                 checkpoint: str | None) -> None:
-        self.what, self.epoch, self.batch = what, epoch, batch
-        kept = (f" The last good checkpoint is kept in {checkpoint!r}."
-                if checkpoint and os.path.exists(checkpoint) else "")
-        super().__init__(
-            f"fit: the {what} became {value} at epoch {epoch}, batch {batch} of {batches}; "
-            f"training stopped with the parameters from before that step.{kept} Lower the "
-            "learning rate, or clip the gradients (optim.chain(optim.clip_global_norm(1.0), "
-            "...)), or standardize the inputs. To find the operation and the line that "
-            "produced it, train inside `with cr.detect_anomaly():`."
-        )
+__all__ = ["NonFiniteLossError", "Run", "fit"]
 
 
 class Run:
@@ -134,11 +88,6 @@ class Run:
         return state_to_arrays(self.opt_state)
 
 
-def _finite(tree: Any, dev: Device) -> bool:
-    xp = dev.xp  # computed where the arrays are
-    return all(bool(xp.all(xp.isfinite(leaf))) for leaf in tree_leaves(tree))
-
-
 def _finite_pair(data: Any, op: str) -> tuple[np.ndarray, np.ndarray]:
     """``as_pair(data)``, refused when it holds NaN or inf (columns named for a Dataset) or
     when its arrays are another library's (fit keeps the data on the host)."""
@@ -176,7 +125,8 @@ def fit(model: Module, loss: Loss, data: Any, optimizer: GradientTransformation 
         metrics: Sequence[str | Metric] = ("accuracy",),
         penalty: Callable[[Module], Any] | None = None, verbose: bool = False,
         resume: str | os.PathLike | Checkpoint | None = None, device: Any = None,
-        jit: bool = True) -> History:
+        jit: bool = True, workers: int = 1, backend: str = "local", synchronous: bool = True,
+        address: str | None = None) -> History:
     """Train ``model`` on ``data`` = (X, y) for ``epochs`` epochs; returns the ``History``.
 
     ``loss(output, y)`` is a loss of ``chainrule.nn`` (e.g. ``nn.softmax_cross_entropy``) or
@@ -219,6 +169,23 @@ def fit(model: Module, loss: Loss, data: Any, optimizer: GradientTransformation 
     an eager run, faster. A model that cannot be compiled (dropout, batch normalization) trains
     eagerly after one ``CompileFallbackWarning``; ``jit=False`` trains eagerly from the start.
     Steps on another device, and steps under ``cr.detect_anomaly``, run eagerly.
+
+    ``workers=N`` trains data-parallel (``chainrule.train.parallel``, seed 003, section
+    3.7.2) on N worker processes of this machine (``backend="local"``) or N Ray actors
+    (``backend="ray"``, ``address`` of a running cluster, or None for a local Ray started and
+    stopped by fit). Synchronous (the default): every batch is split among the workers and
+    their gradients averaged, the run one process gives, to rounding. ``synchronous=False``:
+    the driver is a parameter server applying each worker's gradient as it arrives, so
+    gradients may be a few updates old (history adds ``staleness_mean`` and
+    ``staleness_max``). A worker that dies is replaced (an event ``"worker_replaced"`` in
+    ``History.events``) and its work redone. Each epoch records ``compute_seconds`` (the
+    workers' gradient time: per step the slowest worker's, summed), ``update_seconds`` (the
+    optimizer's) and ``step_seconds`` (the driver's wall time in the steps): in synchronous
+    runs, communication's share is 1 - (compute + update) / step. The loss must be a mean
+    over the batch's samples (every loss of ``chainrule.nn`` is), the model, loss and penalty
+    picklable for local workers (defined at module level), and the model free of dropout and
+    batch normalization (ValueError naming the layer: copies of their state in several
+    workers would drift apart).
 
     NaN or inf in ``data`` or ``validation`` raises ValueError before training, naming the
     sample and column of the first and the count (bad data is not a learning-rate problem).
@@ -265,20 +232,21 @@ def fit(model: Module, loss: Loss, data: Any, optimizer: GradientTransformation 
         restore(run, resume if isinstance(resume, Checkpoint) else load_checkpoint(resume),
                 model, cbs)
     checkpoint_path = next((c.path for c in cbs if isinstance(c, Checkpointer)), None)
-    step = _stepper(loss, penalty, bool(named), run.treedef, dev,
-                    CompiledStep if jit and dev.is_host else None, model,
-                    run.transformation.lookahead is None)
-
-    for cb in cbs:
-        cb.on_train_begin(run)
-    try:
-        _epochs(run, cbs, step, named, validation, loss, checkpoint_path)
-    except NonFiniteLossError:
-        _finish(model, run, optimizer)
+    steps = Steps(stepper(loss, penalty, bool(named), run.treedef, dev,
+                          CompiledStep if jit and dev.is_host else None, model,
+                          run.transformation.lookahead is None))
+    with parallel_steps(run, loss, penalty, (X, y), dev, bool(named), jit,
+                        _positive_int("workers", workers), backend, synchronous, address) as pool:
         for cb in cbs:
-            if isinstance(cb, ProgressBar):
-                cb.on_train_end(run)  # end the bar's line before the error is shown
-        raise
+            cb.on_train_begin(run)
+        try:
+            _epochs(run, cbs, pool or steps, named, validation, loss, checkpoint_path)
+        except NonFiniteLossError:
+            _finish(model, run, optimizer)
+            for cb in cbs:
+                if isinstance(cb, ProgressBar):
+                    cb.on_train_end(run)  # end the bar's line before the error is shown
+            raise
     run.history.stop_reason = run.stop_reason or "completed"
     for cb in cbs:
         cb.on_train_end(run)
@@ -286,19 +254,17 @@ def fit(model: Module, loss: Loss, data: Any, optimizer: GradientTransformation 
     return run.history
 
 
-def _epochs(run: Run, cbs: list[Callback], step: Callable, named: list[tuple[str, Metric]],
+def _epochs(run: Run, cbs: list[Callback], steps: Steps, named: list[tuple[str, Metric]],
             validation: Any, loss: Loss, checkpoint_path: str | None) -> None:
     """The epochs still to do (all of them, or those after a resumed checkpoint)."""
-    iterator, watch = run.iterator, ValidationWatch(run.history)
+    watch = ValidationWatch(run.history)
     while run.completed_epochs < run.epochs and run.stop_reason is None:
         run.epoch = run.completed_epochs + 1
         for cb in cbs:
             cb.on_epoch_begin(run)
         start, total, count, outputs, targets = time.perf_counter(), 0.0, 0, [], []
-        for batch, (xb, yb) in enumerate(iterator, start=1):
-            where = (run.epoch, batch, run.batches_per_epoch, checkpoint_path)
-            value, out = step(run, xb, yb, where)
-            total, count = total + value * len(xb), count + len(xb)
+        for batch, yb, value, out in steps(run, checkpoint_path):
+            total, count = total + value * len(yb), count + len(yb)
             if named:
                 outputs.append(out)
                 targets.append(yb)
@@ -308,6 +274,7 @@ def _epochs(run: Run, cbs: list[Callback], step: Callable, named: list[tuple[str
         if named:
             out_all, y_all = np.concatenate(outputs), np.concatenate(targets)
             record.update({name: float(fn(out_all, y_all)) for name, fn in named})
+        record.update(steps.measures)
         if validation is not None:
             out = predict(run.model, validation[0])
             record["val_loss"] = float(loss(out, validation[1]))
@@ -327,66 +294,3 @@ def _finish(model: Module, run: Run, optimizer: Any) -> None:
     model.eval()
     if isinstance(optimizer, Optimizer):
         optimizer.state = run.opt_state
-
-
-def _stepper(loss: Loss, penalty: Callable[[Module], Any] | None, want_output: bool,
-             treedef: Any, dev: Device, compiled: type[CompiledStep] | None, model: Module,
-             plain_gradients: bool):
-    """One training step: loss and gradient at the (lookahead) point, update, checks. The
-    gradient is taken with respect to the list of parameter arrays (rebuilt into the model
-    inside), which is cheaper to handle than the module tree itself."""
-
-    def objective(params: list, xb: np.ndarray, yb: np.ndarray) -> tuple[Any, Any]:
-        m = tree_unflatten(treedef, params)
-        out = m(xb)
-        value = loss(out, yb)
-        if penalty is not None:
-            value = value + penalty(m)
-        return value, out
-
-    value_and_grad = cr.value_and_grad(objective, has_aux=True)
-    # one program for the whole step (a lookahead method's gradient carries its point: eager)
-    slots = buffer_slots(model)
-    whole = (compiled(functools.partial(whole_step, value_and_grad, slots), model, True,
-                      static_argnums=(0,)) if compiled is not None and plain_gradients else None)
-
-    def step(run: Run, xb: np.ndarray, yb: np.ndarray, where: tuple) -> tuple[float, Any]:
-        tx, params = run.transformation, run.params
-        if not dev.is_host:  # the batch's one copy to the device
-            xb, yb = dev.put(xb), dev.put(yb)
-        if whole is not None:
-            try:
-                value, out, new, state, buffers = whole(
-                    tx, params, run.opt_state, [where[name] for where, name in slots], xb, yb)
-            except LossNotFinite as bad:
-                _diverged(run, "loss", bad.value, where)
-            except NonFiniteGradientError:
-                _diverged(run, "gradient", "non-finite (NaN or infinite)", where)
-            except ParametersNotFinite:
-                _diverged(run, "parameters", "non-finite (NaN or infinite)", where)
-            for (where, name), buffer in zip(slots, buffers, strict=True):
-                where[name] = buffer
-            value = float(value)
-        else:
-            point = params if tx.lookahead is None else tx.lookahead(params, run.opt_state)
-            (value, out), grads = value_and_grad(point, xb, yb)
-            if tx.lookahead is not None:  # the lookahead methods check where grads were taken
-                grads = LookaheadGradient(point, grads)
-            value = float(value)
-            if not np.isfinite(value):
-                _diverged(run, "loss", value, where)
-            try:
-                new, state = update_parameters(tx, grads, run.opt_state, params)
-            except NonFiniteGradientError:
-                _diverged(run, "gradient", "non-finite (NaN or infinite)", where)
-            if not _finite(new, dev):
-                _diverged(run, "parameters", "non-finite (NaN or infinite)", where)
-        run.params, run.opt_state = new, state
-        return value, dev.get(primal(out)) if want_output else None
-
-    return step
-
-
-def _diverged(run: Run, what: str, value: Any, where: tuple) -> None:
-    epoch, batch, batches, checkpoint = where
-    raise NonFiniteLossError(what, value, epoch, batch, batches, checkpoint)

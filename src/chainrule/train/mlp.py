@@ -87,15 +87,19 @@ def make_loss(name: str, n_classes: int | None) -> Callable[[Any, Any], Any]:
                              "target")
         return nn.softmax_cross_entropy if name == "cross_entropy" else nn.multiclass_hinge
     base = nn.mean_squared_error if name == "mse" else nn.squared_error
-    if n_classes is None:
-        return base
-    eye = np.eye(n_classes)
+    return base if n_classes is None else OneHotSquared(base, n_classes)
 
-    def squared_to_one_hot(output: Any, y: Any) -> Any:
-        return base(output, eye[np.asarray(y)])
 
-    squared_to_one_hot.__name__ = f"{name}_one_hot"
-    return squared_to_one_hot
+class OneHotSquared:
+    """A squared loss of the outputs against one-hot rows of class labels; a class (not a
+    closure) so that data-parallel workers can be sent it."""
+
+    def __init__(self, base: Callable[[Any, Any], Any], n_classes: int) -> None:
+        self.base, self.eye = base, np.eye(n_classes)
+        self.__name__ = f"{base.__name__}_one_hot"
+
+    def __call__(self, output: Any, y: Any) -> Any:
+        return self.base(output, self.eye[np.asarray(y)])
 
 
 def l2_term(l2: float, n: int) -> Callable[[Any], Any] | None:

@@ -11,19 +11,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import socket
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from typing import Any
 
+from chainrule.distributed.ray_session import ONE_THREAD, connect
+
 BACKENDS = ("local", "ray")
-RAY_INSTALL = "pip install 'chainrule[ray]' (or pip install ray)"
-ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-                                     "MKL_NUM_THREADS")}
-
-
-class RayUnavailable(ImportError):
-    """``backend="ray"`` without Ray installed; the message has the install line."""
 
 
 class Inline:
@@ -71,21 +65,14 @@ class LocalPool:
 
 
 class RayPool:
-    """Ray tasks of one CPU each, at most ``workers`` at a time (the scheduler's window).
-    ``address=None`` starts a local Ray with ``workers`` CPUs and stops it in ``close``; an
-    address joins that cluster (checked to answer within ``timeout`` seconds first)."""
+    """Ray tasks of one CPU each, at most ``workers`` at a time (the scheduler's window), on
+    a local Ray started and stopped here or on the cluster at ``address``
+    (``chainrule.distributed.ray_session``)."""
 
     def __init__(self, workers: int, address: str | None = None, timeout: float = 10.0) -> None:
-        ray = ray_module()
-        self.workers, self._ray = workers, ray
-        self._started = not ray.is_initialized()
-        if self._started:
-            if address is not None:
-                probe(address, timeout)
-            options = dict(num_cpus=workers) if address is None else dict(address=address)
-            ray.init(include_dashboard=False, log_to_driver=False, logging_level="WARNING",
-                     runtime_env={"env_vars": ONE_THREAD}, **options)
-        self._task = ray.remote(num_cpus=1)(_call)
+        self.workers = workers
+        self._ray, self._started = connect("tune", workers, address, timeout)
+        self._task = self._ray.remote(num_cpus=1)(_call)
 
     def submit(self, fn: Callable, *args: Any) -> Any:
         return self._task.remote(fn, *args)
@@ -100,33 +87,6 @@ class RayPool:
 
 def _call(fn: Callable, *args: Any) -> Any:
     return fn(*args)
-
-
-def ray_module() -> Any:
-    """The ``ray`` module, or ``RayUnavailable`` with the install line."""
-    try:
-        import ray
-    except ImportError:
-        raise RayUnavailable(f"the ray backend needs Ray: {RAY_INSTALL}") from None
-    return ray
-
-
-def probe(address: str, timeout: float) -> None:
-    """Refuse a Ray ``address`` (``host:port`` or ``ray://host:port``) that does not accept a
-    connection within ``timeout`` seconds, instead of waiting on Ray's own retries. ``auto``
-    (the cluster this machine belongs to) is left to Ray."""
-    if address == "auto":
-        return
-    host, _, port = address.removeprefix("ray://").rpartition(":")
-    if not host or not port.isdigit():
-        raise ValueError(f"--address {address!r}: expected host:port (the head node's GCS, "
-                         "e.g. 10.0.0.5:6379), ray://host:port, or auto")
-    try:
-        socket.create_connection((host, int(port)), timeout=timeout).close()
-    except OSError as error:
-        raise ConnectionError(f"the Ray cluster at {address!r} does not answer ({error}); "
-                              "start it with 'ray start --head' on that machine, or leave out "
-                              "--address to run a local Ray") from None
 
 
 def make_executor(workers: int = 1, backend: str = "local", address: str | None = None,
