@@ -26,13 +26,16 @@ def import_ray(op: str) -> Any:
 
     Example:
         >>> import sys
-        >>> saved, sys.modules["ray"] = sys.modules.get("ray"), None
+        >>> saved = sys.modules.pop("ray", None)
+        >>> sys.modules["ray"] = None  # as if Ray were not installed
         >>> try:
         ...     import_ray("fit")
         ... except RayUnavailable as error:
-        ...     print(str(error)[:56])
+        ...     print(str(error)[:52])
         fit: backend='ray' needs Ray, which is not installed
-        >>> sys.modules["ray"] = saved
+        >>> del sys.modules["ray"]
+        >>> if saved is not None:
+        ...     sys.modules["ray"] = saved
     """
     try:
         import ray
@@ -73,10 +76,10 @@ def connect(op: str, workers: int, address: str | None, timeout: float = 10.0) -
     workers run NumPy with one BLAS thread; ``started`` says whether this call started it (and
     so must shut it down)."""
     ray = import_ray(op)
-    if ray.is_initialized():
-        return ray, False
     if address is not None:
         probe(op, address, timeout)
+    if ray.is_initialized():
+        return ray, False
     options = dict(num_cpus=workers) if address is None else dict(address=address)
     ray.init(include_dashboard=False, log_to_driver=False, logging_level="WARNING",
              runtime_env={"env_vars": ONE_THREAD}, **options)
