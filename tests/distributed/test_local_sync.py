@@ -125,3 +125,19 @@ def test_ray_backend_without_ray_says_how_to_install(monkeypatch):
     with pytest.raises(ImportError, match=re.escape("pip install 'chainrule[ray]'")):
         fit(mlp(), nn.softmax_cross_entropy, (X[:64], y[:64]), optim.adam(1e-3), epochs=1,
             workers=2, backend="ray")
+
+
+def test_a_script_without_a_main_guard_is_told_why_its_workers_died(tmp_path):
+    import subprocess
+
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import numpy as np\nfrom chainrule import nn, optim\nfrom chainrule.train import fit\n"
+        "X = np.ones((8, 2)); y = np.zeros(8, dtype=int)\n"
+        "fit(nn.Linear(2, 2, rng=0), nn.softmax_cross_entropy, (X, y), optim.sgd(0.1), "
+        "epochs=1, workers=2)\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 1
+    assert "exited while starting" in done.stderr
+    assert 'if __name__ == "__main__":' in done.stderr.splitlines()[-1]

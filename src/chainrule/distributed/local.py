@@ -109,6 +109,14 @@ class LocalPool:
             self.close()
             raise
 
+    def _exited_while_starting(self, k: int) -> None:
+        process = self._processes[k]
+        process.join(timeout=5)
+        raise WorkerError(
+            f"data-parallel worker {k} exited while starting (exit code {process.exitcode}). "
+            "Workers are spawned: each imports the main script again, so a script that trains "
+            "with workers must run its top level under `if __name__ == \"__main__\":`") from None
+
     def _block(self, specs: list) -> SharedArrays:
         self._blocks.append(SharedArrays(specs))
         return self._blocks[-1]
@@ -121,15 +129,17 @@ class LocalPool:
             process.start()
         theirs.close()
         self._processes[k], self._conns[k] = process, mine
-        mine.send(("setup", self._setup, self._params.block.name, self._params.block.specs,
-                   self._own[k].name, self._own_specs))
+        try:
+            mine.send(("setup", self._setup, self._params.block.name,
+                       self._params.block.specs, self._own[k].name, self._own_specs))
+        except (BrokenPipeError, ConnectionResetError):
+            self._exited_while_starting(k)
 
     def _ready(self, k: int) -> None:
         try:
             answer = self._conns[k].recv()
-        except EOFError:
-            raise WorkerError(f"data-parallel worker {k} exited while starting (exit code "
-                              f"{self._processes[k].exitcode})") from None
+        except (EOFError, ConnectionResetError):
+            self._exited_while_starting(k)
         if answer[0] == "error":
             raise answer[1]
 
