@@ -83,6 +83,8 @@ class RunConfig:
     batch_size: int | None = DEFAULTS["batch_size"]
     seed: int = DEFAULTS["seed"]
     l2: float = DEFAULTS["l2"]  # (runs written before it: 0)
+    # the specs of the layers 'chainrule compress' replaced (chainrule.nn.specs), in model
+    compressed: tuple[dict[str, Any], ...] = ()
     name: str = ""
     # regression: the training part's target mean and spread per column; the network learns
     # the standardized targets (None: raw targets, as in runs written before them)
@@ -146,9 +148,12 @@ class RunConfig:
     @property
     def model(self) -> dict[str, Any]:
         """The network's description for ``chainrule.train.mlp.mlp_from_config``."""
-        return {"inputs": self.inputs, "hidden": list(self.hidden), "outputs": self.outputs,
-                "activation": self.activation, "init": self.init,
-                "batchnorm": self.batchnorm, "dropout": self.dropout, "seed": self.seed}
+        model = {"inputs": self.inputs, "hidden": list(self.hidden), "outputs": self.outputs,
+                 "activation": self.activation, "init": self.init,
+                 "batchnorm": self.batchnorm, "dropout": self.dropout, "seed": self.seed}
+        if self.compressed:
+            model["compressed"] = [dict(spec) for spec in self.compressed]
+        return model
 
     @property
     def n_classes(self) -> int | None:
@@ -202,7 +207,7 @@ class RunConfig:
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict a checkpoint stores (the keys of every earlier version)."""
         out = asdict(self)
-        del out["inputs"], out["outputs"]
+        del out["inputs"], out["outputs"], out["compressed"]  # (compressed: in model)
         out.update(model=self.model, features=list(self.features), hidden=list(self.hidden),
                    class_names=None if self.class_names is None else list(self.class_names))
         for key in ("target_mean", "target_std"):
@@ -233,6 +238,7 @@ class RunConfig:
                 if config.get(key) is not None:
                     values[key] = tuple(config[key])
             values.update(inputs=model["inputs"], outputs=model["outputs"],
+                          compressed=tuple(model.get("compressed", ())),
                           features=tuple(config["features"]), hidden=tuple(config["hidden"]),
                           class_names=None if config["class_names"] is None
                           else tuple(config["class_names"]))

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from chainrule import nn
+from chainrule.nn.specs import with_layers
 
 ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
     "sigmoid": nn.Sigmoid, "logistic": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU,
@@ -55,7 +56,9 @@ def build_mlp(inputs: int, hidden: Sequence[int], outputs: int, activation: str 
 
 
 def mlp_from_config(config: dict[str, Any]) -> nn.Sequential:
-    """``build_mlp`` from a dict with the keys of its arguments (as stored in a checkpoint).
+    """``build_mlp`` from a dict with the keys of its arguments (as stored in a checkpoint),
+    with the compressed layers its ``compressed`` specs name in place of their ``Linear``
+    layers (``chainrule.nn.specs``; a checkpoint written by ``chainrule compress``).
 
     Example:
         >>> from chainrule.train.mlp import mlp_from_config
@@ -63,7 +66,8 @@ def mlp_from_config(config: dict[str, Any]) -> nn.Sequential:
         5
     """
     keys = ("inputs", "hidden", "outputs", "activation", "init", "batchnorm", "dropout", "seed")
-    return build_mlp(**{k: config[k] for k in keys if k in config})
+    return with_layers(build_mlp(**{k: config[k] for k in keys if k in config}),
+                       config.get("compressed", ()))
 
 
 def make_loss(name: str, n_classes: int | None) -> Callable[[Any, Any], Any]:
