@@ -53,6 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from chainrule.cli.check import run_check
 
             return run_check(args)
+        if command == "compress":
+            from chainrule.cli.compress import run_compress
+
+            return run_compress(args)
         if command == "tune":
             from chainrule.cli.tune import run_tune
 

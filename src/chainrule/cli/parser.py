@@ -46,6 +46,7 @@ EPILOG = """examples:
   chainrule figures -o figures         the seeds' figures and tables, with index.md
   chainrule check mymodel.py:loss --at "w=[0.5,-1]"    gradient-check your function
   chainrule tune --data digits --space space.toml --trials 40 --strategy bayes --workers 2
+  chainrule compress runs/NAME/checkpoint.npz --method prune --sparsity 0.9 --iterative 3
 run 'chainrule train --help' for the training options.
 """
 
@@ -125,4 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     from chainrule.cli.tune import add_parser as add_tune_parser
 
     add_tune_parser(sub)
+    from chainrule.cli.compress import add_parser as add_compress_parser
+
+    add_compress_parser(sub)
     return parser
