@@ -10,8 +10,8 @@ import chainrule as cr
 from chainrule import nn, optim
 from chainrule.compress.quantize import convert, fake_quantize, prepare_qat, quantize
 from chainrule.data import Standardizer, load_digits, stratified_split
-from chainrule.nn.fakequant import affine_params
-from chainrule.nn.quantized import QATLinear, QuantizedLinear, exact_int_matmul
+from chainrule.nn.fakequant import affine_params, quantize_affine
+from chainrule.nn.quantized import QATLinear, QuantizedLinear
 from chainrule.nn.specs import layer_specs
 from chainrule.train import fit, load_checkpoint, save_checkpoint
 from chainrule.train.compiled_step import CompileFallbackWarning
@@ -76,15 +76,18 @@ def test_per_channel_beats_per_tensor_on_unequal_columns():
 
 
 # --- the integer product ------------------------------------------------------------------
-def test_exact_int_matmul_equals_integer_matmul():
-    rng = np.random.default_rng(1)
-    a = rng.integers(-255, 256, (33, 3000)).astype(np.int16)
-    b = rng.integers(-255, 256, (3000, 9)).astype(np.int16)
-    a[0], b[:, 0] = 255, -255                                 # the extreme sum, -3000 * 255**2
-    exact = a.astype(np.int64) @ b.astype(np.int64)
-    assert exact[0, 0] == -195_075_000                       # beyond float32's integers
-    np.testing.assert_array_equal(exact_int_matmul(a, b), exact)
-    np.testing.assert_array_equal(a.astype(np.int32) @ b.astype(np.int32), exact)
+def test_accumulator_equals_the_integer_matmul():
+    W, X = weights((3000, 9)), weights((33, 3000), 1)
+    X[0] = 10.0                            # saturates: x_q - x_zero = 255 - 128 on the row
+    W[:, 0] = -1.0                         # range [-1, 0]: W_q - w_zero = -128 - 127
+    layer = QuantizedLinear.from_weights(W, np.zeros(9), x_range=(-2.0, 2.0))
+    x_q = quantize_affine(X, layer.x_scale, layer.x_zero, 0, 255, np.uint8)
+    exact = ((x_q.astype(np.int64) - layer.x_zero)
+             @ (layer.W_q.astype(np.int64) - layer.w_zero))
+    assert exact[0, 0] == 3000 * 127 * -255        # beyond float32's integers (2**24)
+    np.testing.assert_array_equal(layer.accumulate(X), exact)
+    assert np.array_equal(exact.astype(np.int32), exact)   # an int32 accumulator holds it
+    np.testing.assert_array_equal(layer(X), exact * (layer.x_scale * layer.w_scale))
 
 
 @pytest.mark.parametrize("per_channel", [True, False])

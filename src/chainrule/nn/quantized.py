@@ -14,10 +14,10 @@ Choices (``chainrule.nn.fakequant`` has the arithmetic):
   ``(x_q - x_zero) @ (W_q - w_zero)`` exactly, and rescales the accumulator by
   ``x_scale * w_scale``. The accumulator holds integers of at most in * 255 * 255 (an int32
   up to 33 025 inputs); NumPy's integer matmul has no BLAS (measured 4x slower than float64 at
-  1797 x 64 x 128, 400x at 256 x 1024 x 1024), so the product is computed in float64, where
-  every partial sum is an integer below 2**53 and hence exact: the same numbers as an int32 or
-  int64 matmul, at BLAS speed. Without calibration (weight-only) the layer multiplies by the
-  weights dequantized on the fly.
+  1797 x 64 x 128, 400x at 256 x 1024 x 1024), so the centered integers are held in float64
+  and multiplied by BLAS, where every partial sum is an integer below 2**53 and hence exact:
+  the same numbers as an int32 or int64 matmul, at BLAS speed. Without calibration
+  (weight-only) the layer multiplies by the weights dequantized on the fly.
 
 Every array of a ``QuantizedLinear`` is a buffer (the bias too): the layer has no trainable
 parameters. Fine-tune with ``QATLinear`` (float W and b, trained through fake-quantized
@@ -38,19 +38,6 @@ from chainrule.nn.shapes import check_features
 from chainrule.nn.specs import register_layer
 from chainrule.tracer import Tracer
 from chainrule.transforms import stop_gradient
-
-
-def exact_int_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``a @ b`` of integer-valued arrays, exactly, by float64 BLAS (exact while every sum of
-    products stays below 2**53 in magnitude: always for 8-bit operands and fewer than 10**11
-    inputs); returns float64 holding the integers.
-
-    Example:
-        >>> a = np.array([[255, -3]], np.int16); b = np.array([[255], [7]], np.int16)
-        >>> exact_int_matmul(a, b).tolist(), (a.astype(np.int64) @ b).tolist()
-        ([[65004.0]], [[65004]])
-    """
-    return np.matmul(a.astype(np.float64), b.astype(np.float64))
 
 
 def _weight_params(W: np.ndarray, per_channel: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -120,22 +107,29 @@ class QuantizedLinear(Module):
 
     def dequantized_weight(self) -> np.ndarray:
         """The float64 weights the int8 ones stand for, ``(W_q - w_zero) * w_scale``."""
-        return (self.W_q.astype(np.float64) - self.w_zero) * self.w_scale
+        w = np.subtract(self.W_q, self.w_zero, dtype=np.float64)
+        w *= self.w_scale
+        return w
 
     def forward(self, x: Any) -> Any:
         check_features(self, x, self.in_features)
         if not self.activations:
             return cnp.matmul(x, self.dequantized_weight()) + self.b
+        return self.accumulate(x) * (self.x_scale * self.w_scale) + self.b
+
+    def accumulate(self, x: np.ndarray) -> np.ndarray:
+        """The integer accumulator ``(x_q - x_zero) @ (W_q - w_zero)`` of input ``x``
+        quantized to uint8, exactly, as float64 (so BLAS runs it: every partial sum is an
+        integer of magnitude at most in * 255**2, far below 2**53)."""
         if isinstance(x, Tracer) or getattr(x, "_jit_value", False) or foreign(x):
             raise TypeError(f"{self!r} quantizes its input, so it runs on NumPy arrays only "
                             "and has no derivative; fine-tune before converting "
                             "(chainrule.compress.quantize.prepare_qat), or quantize without a "
                             "calibration set for a weight-only layer")
-        x_q = quantize_affine(np.asarray(x, dtype=np.float64), self.x_scale, self.x_zero,
-                              *UINT8, np.uint8)
-        acc = exact_int_matmul(x_q.astype(np.int16) - self.x_zero,
-                               self.W_q.astype(np.int16) - self.w_zero)
-        return acc * (self.x_scale * self.w_scale) + self.b
+        x_c = np.divide(x, self.x_scale, dtype=np.float64)  # x_q - x_zero, as the integers
+        np.round(x_c, out=x_c)
+        np.clip(x_c, -float(self.x_zero), UINT8[1] - float(self.x_zero), out=x_c)
+        return np.matmul(x_c, np.subtract(self.W_q, self.w_zero, dtype=np.float64))
 
     def num_stored(self) -> int:
         """How many numbers the layer stores (int8 weights, scales, zero points, bias)."""
@@ -149,6 +143,12 @@ class QuantizedLinear(Module):
         mode = "per channel" if self.per_channel else "per tensor"
         acts = ", uint8 inputs" if self.activations else ""
         return f"QuantizedLinear({self.in_features} -> {self.out_features}, int8 {mode}{acts})"
+
+
+def _float_copy(a: Any) -> np.ndarray:
+    """A copy of ``a`` keeping a float dtype (float64 for other numbers)."""
+    a = np.array(a)
+    return a if a.dtype.kind == "f" else a.astype(np.float64)
 
 
 @register_layer("int8_qat")
@@ -168,8 +168,7 @@ class QATLinear(Module):
     """
 
     def __init__(self, W: np.ndarray, b: np.ndarray, per_channel: bool = True) -> None:
-        self.W = np.array(W, dtype=np.float64)
-        self.b = np.array(b, dtype=np.float64)
+        self.W, self.b = _float_copy(W), _float_copy(b)
         self.in_features, self.out_features = self.W.shape
         self.per_channel = bool(per_channel)
 
