@@ -110,14 +110,30 @@ def test_inputs_beyond_the_calibration_range_saturate():
     np.testing.assert_array_equal(layer(x), layer(np.clip(x, -1.0, 1.0)))
 
 
-def test_weight_only_layer_is_differentiable_in_its_input_the_integer_one_refuses():
+def test_weight_only_layer_is_differentiable_in_its_input_the_integer_one_is_not():
     W, X = weights((4, 3)), weights((2, 4), 1)
     plain = QuantizedLinear.from_weights(W, np.ones(3))
     cr.check_grad(lambda x: plain(x), X)
     assert QuantizedLinear.from_weights(W, None).num_parameters() == 0
     integer = QuantizedLinear.from_weights(W, None, x_range=(-3.0, 3.0))
-    with pytest.raises(TypeError, match="quantizes its input.*prepare_qat"):
-        cr.grad(lambda x: np.sum(integer(x)))(X)
+    for derivative in (cr.grad(lambda x: np.sum(integer(x))),
+                       lambda x: cr.jvp(integer, (x,), (x,))):
+        with pytest.raises(cr.NoDerivativeError, match="rounds its input.*prepare_qat"):
+            derivative(X)
+
+
+def test_fit_trains_the_float_layers_after_an_integer_one():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 4))
+    y = (X[:, 0] > 0).astype(int)
+    net = nn.Sequential(nn.Linear(4, 8, rng=0), nn.ReLU(), nn.Linear(8, 2, rng=1))
+    q = quantize(net, X, layers=[0])
+    before = q.layers[2].W.copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CompileFallbackWarning)   # the integer product compiles
+        fit(q, nn.softmax_cross_entropy, (X, y), optim.adam(1e-2), epochs=2, batch_size=20)
+    assert not np.array_equal(q.layers[2].W, before)
+    np.testing.assert_array_equal(q.layers[0].W_q, quantize(net, X, layers=[0]).layers[0].W_q)
 
 
 # --- the straight-through estimator -------------------------------------------------------

@@ -20,8 +20,11 @@ Choices (``chainrule.nn.fakequant`` has the arithmetic):
   (weight-only) the layer multiplies by the weights dequantized on the fly.
 
 Every array of a ``QuantizedLinear`` is a buffer (the bias too): the layer has no trainable
-parameters. Fine-tune with ``QATLinear`` (float W and b, trained through fake-quantized
-weights) and convert afterwards (``chainrule.compress.quantize``).
+parameters. A weight-only layer is differentiable in its input (float layers before it can
+still be trained); the integer product is a primitive without a derivative (it compiles in
+``cr.jit``, so ``fit`` still trains float layers after it). Fine-tune with ``QATLinear``
+(float W and b, trained through fake-quantized weights) and convert afterwards
+(``chainrule.compress.quantize``).
 """
 
 from __future__ import annotations
@@ -31,13 +34,36 @@ from typing import Any
 import numpy as np
 
 from chainrule import numpy as cnp
-from chainrule.backend import foreign
 from chainrule.nn.fakequant import INT8, UINT8, affine_params, fake_quantize, quantize_affine
 from chainrule.nn.module import Module
 from chainrule.nn.shapes import check_features
 from chainrule.nn.specs import register_layer
-from chainrule.tracer import Tracer
+from chainrule.primitive import NoDerivativeError, primitive
 from chainrule.transforms import stop_gradient
+
+
+@primitive
+def uint8_accumulate(x: np.ndarray, W_q: np.ndarray, w_zero: np.ndarray, x_scale: Any,
+                     x_zero: Any) -> np.ndarray:
+    """``(x_q - x_zero) @ (W_q - w_zero)`` with ``x_q`` the uint8 quantization of ``x``,
+    exactly, as float64 integers (BLAS runs it: every partial sum is an integer of magnitude
+    at most in * 255**2, far below 2**53)."""
+    x_c = np.divide(x, x_scale, dtype=np.float64)  # x_q - x_zero, the integers themselves
+    np.round(x_c, out=x_c)
+    np.clip(x_c, -float(x_zero), UINT8[1] - float(x_zero), out=x_c)
+    return np.matmul(x_c, np.subtract(W_q, w_zero, dtype=np.float64))
+
+
+def _no_derivative(*args: Any, **params: Any) -> None:
+    raise NoDerivativeError(
+        "uint8_accumulate: a QuantizedLinear with uint8 inputs rounds its input, so it has no "
+        "derivative; fine-tune before converting (chainrule.compress.quantize.prepare_qat), "
+        "quantize without a calibration set (weight-only layers are differentiable in their "
+        "input), or wrap the input in cr.stop_gradient")
+
+
+uint8_accumulate.defvjp(_no_derivative, None, None, None, None)
+uint8_accumulate.defjvp(_no_derivative, None, None, None, None)
 
 
 def _weight_params(W: np.ndarray, per_channel: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -117,19 +143,11 @@ class QuantizedLinear(Module):
             return cnp.matmul(x, self.dequantized_weight()) + self.b
         return self.accumulate(x) * (self.x_scale * self.w_scale) + self.b
 
-    def accumulate(self, x: np.ndarray) -> np.ndarray:
+    def accumulate(self, x: Any) -> Any:
         """The integer accumulator ``(x_q - x_zero) @ (W_q - w_zero)`` of input ``x``
-        quantized to uint8, exactly, as float64 (so BLAS runs it: every partial sum is an
-        integer of magnitude at most in * 255**2, far below 2**53)."""
-        if isinstance(x, Tracer) or getattr(x, "_jit_value", False) or foreign(x):
-            raise TypeError(f"{self!r} quantizes its input, so it runs on NumPy arrays only "
-                            "and has no derivative; fine-tune before converting "
-                            "(chainrule.compress.quantize.prepare_qat), or quantize without a "
-                            "calibration set for a weight-only layer")
-        x_c = np.divide(x, self.x_scale, dtype=np.float64)  # x_q - x_zero, as the integers
-        np.round(x_c, out=x_c)
-        np.clip(x_c, -float(self.x_zero), UINT8[1] - float(self.x_zero), out=x_c)
-        return np.matmul(x_c, np.subtract(self.W_q, self.w_zero, dtype=np.float64))
+        quantized to uint8 (the primitive ``uint8_accumulate``: compiles in ``cr.jit``, has
+        no derivative)."""
+        return uint8_accumulate(x, self.W_q, self.w_zero, self.x_scale, self.x_zero)
 
     def num_stored(self) -> int:
         """How many numbers the layer stores (int8 weights, scales, zero points, bias)."""
