@@ -50,6 +50,7 @@ from chainrule.nn.losses import (
 from chainrule.nn.module import Buffers, Module, is_parameter
 from chainrule.nn.norm import BatchNorm, LayerNorm
 from chainrule.nn.penalties import l1_penalty, l2_penalty, penalized
+from chainrule.nn.quantized import QATLinear, QuantizedLinear  # noqa: F401 (merge: __all__)
 from chainrule.nn.shapes import ShapeError
 from chainrule.nn.state import load_state, read_state
 
