@@ -9,6 +9,7 @@ import numpy as np
 
 from chainrule import nn
 from chainrule.data import Standardizer, load_digits
+from chainrule.distributed.shared import BLOCK_PREFIX
 
 
 def digits() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -31,5 +32,9 @@ def workers_alive() -> list[multiprocessing.Process]:
 
 
 def shared_blocks() -> set[str]:
-    """The shared-memory blocks this system holds (POSIX: files under /dev/shm)."""
-    return set(os.listdir("/dev/shm")) if os.path.isdir("/dev/shm") else set()
+    """The shared-memory blocks this process created and still holds (POSIX: files under
+    /dev/shm named after the creating process; other test runs on the machine are not
+    counted)."""
+    mine = f"{BLOCK_PREFIX}{os.getpid()}_"
+    names = os.listdir("/dev/shm") if os.path.isdir("/dev/shm") else []
+    return {name for name in names if name.startswith(mine)}

@@ -13,6 +13,8 @@ order) guarantees.
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Sequence
 from multiprocessing import shared_memory
 
@@ -20,6 +22,7 @@ import numpy as np
 
 Spec = tuple[tuple[int, ...], str]  # (shape, dtype name) of one array
 ALIGN = 64
+BLOCK_PREFIX = "chainrule_"
 
 
 def spec_of(arrays: Sequence[np.ndarray]) -> list[Spec]:
@@ -38,8 +41,9 @@ def _offsets(specs: Sequence[Spec]) -> tuple[list[int], int]:
 
 class SharedArrays:
     """Arrays of the shapes and dtypes ``specs`` in one shared-memory block: ``arrays`` are the
-    views. ``name=None`` creates the block (the creator must ``unlink`` it at the end); a
-    name attaches to a block another process created. ``close`` drops this process's mapping.
+    views. ``name=None`` creates the block, named ``chainrule_<pid>_<random>`` (the creator
+    must ``unlink`` it at the end); a name attaches to a block another process created.
+    ``close`` drops this process's mapping.
 
     Example:
         >>> import numpy as np
@@ -55,7 +59,10 @@ class SharedArrays:
     def __init__(self, specs: Sequence[Spec], name: str | None = None) -> None:
         self.specs = [(tuple(shape), str(dtype)) for shape, dtype in specs]
         offsets, size = _offsets(self.specs)
-        self._memory = shared_memory.SharedMemory(name=name, create=name is None, size=size)
+        create = name is None
+        if create:  # named after the creating process, so its leaks can be told apart
+            name = f"{BLOCK_PREFIX}{os.getpid()}_{secrets.token_hex(6)}"
+        self._memory = shared_memory.SharedMemory(name=name, create=create, size=size)
         self.name = self._memory.name
         self.arrays = [np.ndarray(shape, dtype, buffer=self._memory.buf, offset=offset)
                        for (shape, dtype), offset in zip(self.specs, offsets, strict=True)]
