@@ -47,6 +47,7 @@ from chainrule.nn.losses import (
     softmax_cross_entropy,
     squared_error,
 )
+from chainrule.nn.lowrank import LowRankLinear as LowRankLinear
 from chainrule.nn.module import Buffers, Module, is_parameter
 from chainrule.nn.norm import BatchNorm, LayerNorm
 from chainrule.nn.penalties import l1_penalty, l2_penalty, penalized
