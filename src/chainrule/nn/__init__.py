@@ -36,6 +36,7 @@ from chainrule.nn.activations import (
     tanh,
 )
 from chainrule.nn.autoencoder import TiedAutoencoder
+from chainrule.nn.hashed import HashedLinear as HashedLinear
 from chainrule.nn.init import SymmetryWarning
 from chainrule.nn.layers import Dropout, Linear, Maxout, Residual, Sequential
 from chainrule.nn.losses import (
