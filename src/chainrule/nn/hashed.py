@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from chainrule import numpy as cnp
-from chainrule.backend import foreign, to_library
+from chainrule.devices import device_of
 from chainrule.nn.init import as_rng
 from chainrule.nn.module import Module
 from chainrule.nn.shapes import check_features
@@ -118,11 +118,10 @@ class HashedLinear(Module):
 
     def weight(self) -> Any:
         """The virtual matrix V (in, out): ``w`` gathered by the index, times the signs."""
-        w = self.w
-        index, sign = self.index, self.sign
-        if foreign(w):
-            index = to_library(index, w)
-            sign = None if sign is None else to_library(sign, w)
+        w, index, sign = self.w, self.index, self.sign
+        where = device_of(w)
+        if not where.is_host:  # the host's index, copied to w's device (dtype kept)
+            index, sign = where.put(index), None if sign is None else where.put(sign)
         V = w[index]
         return V if sign is None else V * sign
 
