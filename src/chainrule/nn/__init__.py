@@ -36,6 +36,7 @@ from chainrule.nn.activations import (
     tanh,
 )
 from chainrule.nn.autoencoder import TiedAutoencoder
+from chainrule.nn.hashed import HashedLinear
 from chainrule.nn.init import SymmetryWarning
 from chainrule.nn.layers import Dropout, Linear, Maxout, Residual, Sequential
 from chainrule.nn.losses import (
@@ -47,16 +48,18 @@ from chainrule.nn.losses import (
     softmax_cross_entropy,
     squared_error,
 )
+from chainrule.nn.lowrank import LowRankLinear
 from chainrule.nn.module import Buffers, Module, is_parameter
 from chainrule.nn.norm import BatchNorm, LayerNorm
 from chainrule.nn.penalties import l1_penalty, l2_penalty, penalized
-from chainrule.nn.quantized import QATLinear, QuantizedLinear  # noqa: F401 (merge: __all__)
+from chainrule.nn.quantized import QATLinear, QuantizedLinear
 from chainrule.nn.shapes import ShapeError
 from chainrule.nn.state import load_state, read_state
 
 __all__ = [
-    "BatchNorm", "Buffers", "Dropout", "HardTanh", "Identity", "Lambda", "LayerNorm",
-    "LeakyReLU", "Linear", "LogSoftmax", "Maxout", "Module", "ReLU", "Residual", "Sequential",
+    "BatchNorm", "Buffers", "Dropout", "HardTanh", "HashedLinear", "Identity", "Lambda",
+    "LayerNorm", "LeakyReLU", "Linear", "LogSoftmax", "LowRankLinear", "Maxout", "Module",
+    "QATLinear", "QuantizedLinear", "ReLU", "Residual", "Sequential",
     "ShapeError", "Sigmoid", "Softmax", "Softplus", "SymmetryWarning", "Tanh", "TiedAutoencoder",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "hard_tanh", "hinge",
     "identity", "init", "is_parameter", "l1_penalty", "l2_penalty", "leaky_relu",
