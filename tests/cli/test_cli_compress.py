@@ -34,9 +34,9 @@ def compress(run, name, *options):
 @pytest.mark.parametrize("name, options, kind", [
     ("pruned", ["--method", "prune", "--sparsity", "0.8", "--epochs", "2"], "sparse"),
     ("int8", ["--method", "quantize", "--calibration", "128"], "int8"),
-    ("lowrank", ["--method", "lowrank", "--rank", "8", "--epochs", "1"], "lowrank"),
-    ("hashed", ["--method", "hash", "--compression", "0.25", "--epochs", "1"], "hashed"),
-    ("student", ["--method", "mimic", "--hidden", "8", "--epochs", "3"], None),
+    ("lowrank", ["--method", "lowrank", "--rank", "6", "--epochs", "2"], "lowrank"),
+    ("hashed", ["--method", "hash", "--compression", "0.25", "--epochs", "4"], "hashed"),
+    ("student", ["--method", "mimic", "--hidden", "8", "--epochs", "10", "--lr", "0.01"], None),
 ])
 def test_each_method_writes_a_run_that_evaluate_reads(run, name, options, kind, capsys):
     folder, source = run
@@ -93,7 +93,7 @@ def test_weights_of_another_architecture_and_non_finite_weights_are_refused(run,
 
     _, source = run
     ckpt = load_checkpoint(source)
-    other = dict(ckpt.config, model=dict(ckpt.config["model"], hidden=[16]))
+    other = dict(ckpt.config, hidden=[16], model=dict(ckpt.config["model"], hidden=[16]))
     path = str(tmp_path / "other.npz")
     save_checkpoint(path, mlp_from_config(ckpt.config["model"]), config=other)
     assert main(["compress", path, "--method", "quantize", "--out", str(tmp_path)]) == 2
