@@ -51,6 +51,7 @@ from chainrule.nn.module import Buffers, Module, is_parameter
 from chainrule.nn.norm import BatchNorm, LayerNorm
 from chainrule.nn.penalties import l1_penalty, l2_penalty, penalized
 from chainrule.nn.shapes import ShapeError
+from chainrule.nn.sparse import SparseLinear as SparseLinear
 from chainrule.nn.state import load_state, read_state
 
 __all__ = [
