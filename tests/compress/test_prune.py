@@ -7,6 +7,7 @@ import pytest
 
 import chainrule as cr
 from chainrule import nn, optim
+from chainrule.backend import BackendError
 from chainrule.compress.prune import (
     cubic_schedule,
     l1_sparsify,
@@ -238,3 +239,12 @@ def test_bad_models_and_weights(trained, digits):
                           steps=0, epochs_per_step=1)
     with pytest.raises(ValueError, match="SparseLinear: index must be ascending"):
         nn.SparseLinear(2, 2, np.ones(2), np.array([3, 1]))
+
+
+def test_another_librarys_arrays_are_refused_by_name():
+    pytest.importorskip("array_api_strict", reason="array-api-strict (dev extra) not installed")
+    from tests.strict_device import on_device
+
+    layer = nn.SparseLinear(2, 2, np.ones(2), np.array([0, 3]))
+    with pytest.raises(BackendError, match=r"SparseLinear .*to_linear\(\).* NumPy arrays only"):
+        layer(on_device(np.ones((1, 2))))

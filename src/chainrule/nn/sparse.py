@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from chainrule import numpy as cnp
+from chainrule.backend import any_foreign, refuse_foreign
 from chainrule.nn.layers import Linear
 from chainrule.nn.module import Module
 from chainrule.nn.shapes import check_features
@@ -118,6 +119,9 @@ class SparseLinear(Module):
 
     def forward(self, x: Any) -> Any:
         check_features(self, x, self.in_features)
+        if any_foreign(x, self.values):
+            raise refuse_foreign("SparseLinear (a device's layer can be its dense to_linear())",
+                                 (x, self.values))
         size, kept = self.in_features * self.out_features, self.values.shape[0]
         # positions are read from the buffer with NumPy's operations, so that inside cr.jit
         # (fit's compiled step takes the buffers as inputs) they stay part of the program
