@@ -123,16 +123,11 @@ class SparseLinear(Module):
             raise refuse_foreign("SparseLinear (a device's layer can be its dense to_linear())",
                                  (x, self.values))
         size, kept = self.in_features * self.out_features, self.values.shape[0]
-        # positions are read from the buffer with NumPy's operations, so that inside cr.jit
-        # (fit's compiled step takes the buffers as inputs) they stay part of the program
-        positions = np.arange(size)
-        if kept:
-            index = primal(self.index)
-            rank = cnp.searchsorted(index, positions)
-            found = index[np.minimum(rank, kept - 1)] == positions
-            gather = np.where(found, rank + 1, 0)
-        else:
-            gather = np.zeros(size, dtype=np.intp)
+        # every dense position's 1 + rank among the kept positions, or 0: computed from the
+        # buffer by NumPy operations, so that inside cr.jit (fit's compiled step takes the
+        # buffers as inputs) they are part of the program (exact: integers as float64)
+        gather = np.bincount(primal(self.index), np.arange(1.0, kept + 1.0),
+                             minlength=size).astype(np.intp)
         padded = cnp.concatenate([np.zeros(1, dtype=self.values.dtype), self.values])
         w = cnp.reshape(padded[gather], (self.in_features, self.out_features))
         y = cnp.matmul(x, w)
