@@ -207,8 +207,10 @@ def prune_iteratively(model: nn.Sequential, loss: Callable[[Any, Any], Any], dat
     ``sparsity``) with ``magnitude_prune(scope=, layers=)``, then fine-tuning it with
     ``fit`` for ``epochs_per_step`` epochs (``batch_size``, batch order seeded by ``seed`` and
     the round). ``optimizer`` is a ``GradientTransformation`` (its state restarts each round,
-    as the parameters change) or a function making one. Pruned weights stay zero through the
-    updates (``nn.SparseLinear``). ``model`` is unchanged.
+    as the parameters change) or a function making one (e.g. ``lambda: optim.adam(
+    optim.cosine_decay(1e-2, steps_per_round))``: a schedule that restarts each round).
+    Pruned weights stay zero through the updates (``nn.SparseLinear``). ``model`` is
+    unchanged.
 
     Returns the pruned, fine-tuned network and one record per round: ``step``, ``target``,
     ``sparsity`` (measured), and the last epoch's ``loss``, metrics and, with ``validation``,
