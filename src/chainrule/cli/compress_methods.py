@@ -72,12 +72,14 @@ def compress_model(args: argparse.Namespace, model: Module, loss: Any, parts: tu
     if args.method == "prune":
         if args.l1 is not None:
             small, zeroed = compress.l1_sparsify(model, loss, (X, y), tx, args.l1,
-                                                 threshold=args.threshold or 1e-3, **train)
+                                                 threshold=args.threshold or 1e-3,
+                                                 layers=layers, **train)
             details["zeroed_by_l1"] = zeroed
         elif args.iterative is not None:
             small, _ = compress.prune_iteratively(
-                model, loss, (X, y), tx, _required(args, "sparsity"), args.iterative,
-                epochs_per_step=args.epochs, batch_size=config.batch_size, seed=config.seed)
+                model, loss, (X, y), tx, _required(args, "sparsity"), steps=args.iterative,
+                epochs_per_step=args.epochs, batch_size=config.batch_size, seed=config.seed,
+                validation=val, scope=args.scope, layers=layers)
         else:
             small = tune(compress.magnitude_prune(model, sparsity=args.sparsity,
                                                   threshold=args.threshold, scope=args.scope,

@@ -8,10 +8,18 @@ can name; fine-tuning is ``chainrule.train.fit``."""
 from chainrule.compress.hashing import hash_layers
 from chainrule.compress.lowrank import low_rank, parameter_counts, svd_factors
 from chainrule.compress.mimic import DistillationLoss, StudentSizeWarning, distill, soft_targets
+from chainrule.compress.prune import (
+    cubic_schedule,
+    l1_sparsify,
+    magnitude_prune,
+    prune_iteratively,
+    sparsity,
+)
 from chainrule.compress.quantize import convert, fake_quantize, prepare_qat, quantize
 
 __all__ = [
-    "DistillationLoss", "StudentSizeWarning", "convert", "distill", "fake_quantize",
-    "hash_layers", "low_rank", "parameter_counts", "prepare_qat", "quantize", "soft_targets",
-    "svd_factors",
+    "DistillationLoss", "StudentSizeWarning", "convert", "cubic_schedule", "distill",
+    "fake_quantize", "hash_layers", "l1_sparsify", "low_rank", "magnitude_prune",
+    "parameter_counts", "prepare_qat", "prune_iteratively", "quantize", "soft_targets",
+    "sparsity", "svd_factors",
 ]

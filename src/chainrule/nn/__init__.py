@@ -54,12 +54,13 @@ from chainrule.nn.norm import BatchNorm, LayerNorm
 from chainrule.nn.penalties import l1_penalty, l2_penalty, penalized
 from chainrule.nn.quantized import QATLinear, QuantizedLinear
 from chainrule.nn.shapes import ShapeError
+from chainrule.nn.sparse import SparseLinear
 from chainrule.nn.state import load_state, read_state
 
 __all__ = [
     "BatchNorm", "Buffers", "Dropout", "HardTanh", "HashedLinear", "Identity", "Lambda",
     "LayerNorm", "LeakyReLU", "Linear", "LogSoftmax", "LowRankLinear", "Maxout", "Module",
-    "QATLinear", "QuantizedLinear", "ReLU", "Residual", "Sequential",
+    "QATLinear", "QuantizedLinear", "ReLU", "Residual", "Sequential", "SparseLinear",
     "ShapeError", "Sigmoid", "Softmax", "Softplus", "SymmetryWarning", "Tanh", "TiedAutoencoder",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "hard_tanh", "hinge",
     "identity", "init", "is_parameter", "l1_penalty", "l2_penalty", "leaky_relu",
