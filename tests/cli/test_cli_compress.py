@@ -104,3 +104,19 @@ def test_weights_of_another_architecture_and_non_finite_weights_are_refused(run,
     save_checkpoint(path, model, config=ckpt.config)
     assert main(["compress", path, "--method", "quantize", "--out", str(tmp_path)]) == 2
     assert "finite" in capsys.readouterr().err
+
+
+def test_predict_reads_a_quantized_run_and_lowrank_reports_the_seed_count(run, capsys,
+                                                                         tmp_path):
+    folder, _ = run
+    assert compress(run, "q8", "--method", "quantize") == 0
+    ckpt = load_checkpoint(str(folder / "q8" / "checkpoint.npz"))
+    data = tmp_path / "rows.csv"
+    data.write_text(",".join(ckpt.config["features"]) + "\n" + ",".join(["8"] * 64) + "\n")
+    capsys.readouterr()
+    assert main(["predict", str(folder / "q8" / "checkpoint.npz"), str(data)]) == 0
+    assert capsys.readouterr().out.startswith("row,predicted,p_")
+    assert main(["compress", run[1], "--method", "lowrank", "--rank", "4", "--epochs", "0",
+                 "--out", str(folder), "--name", "r4"]) == 0
+    out = capsys.readouterr().out
+    assert "2,048 -> 384" in out  # layer 0, 64 x 32: in * out -> 4 * (64 + 32)

@@ -101,6 +101,9 @@ def compress_model(args: argparse.Namespace, model: Module, loss: Any, parts: tu
         small = tune(compress.low_rank(model, rank=args.rank, energy=args.energy,
                                        size=args.size, layers=layers))
         details["ranks"] = [s["rank"] for s in layer_specs(small)]
+        details["parameter_counts"] = [{k: int(v) if hasattr(v, "dtype") else v
+                                        for k, v in row.items()}
+                                       for row in compress.parameter_counts(model, small)]
     elif args.method == "hash":
         small = tune(compress.hash_layers(model, buckets=args.buckets,
                                           compression=args.compression, layers=layers,

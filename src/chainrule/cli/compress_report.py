@@ -81,7 +81,16 @@ def print_report(report: dict[str, Any], run_dir: str) -> None:
     if before["inference_ms_per_1000"] is not None:
         print(f"{'ms per 1,000 samples':<26}{before['inference_ms_per_1000']:>14.3f}"
               f"{after['inference_ms_per_1000']:>14.3f}")
+    counts = report["details"].get("parameter_counts")
+    if counts:  # low rank: seed 003's count r (in + out) beside what each layer stores
+        print("layer  in x out   rank   seed: in*out -> r(in+out)   stored (with biases)")
+        for c in counts:
+            rank = "kept" if c["rank"] is None else c["rank"]
+            print(f"{c['layer']:>5}  {c['in']:>3} x {c['out']:<4} {rank:>5}   "
+                  f"{c['seed_before']:>12,} -> {c['seed_after']:<9,}   "
+                  f"{c['stored_before']:,} -> {c['stored_after']:,}")
     shown = ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}"
                       for k, v in report["details"].items() if not isinstance(v, list | dict))
-    print(f"{report['method']}: {shown}; {report['smaller_on_disk']:.2f}x smaller on disk")
+    shown = f"{shown}; " if shown else ""
+    print(f"{report['method']}: {shown}{report['smaller_on_disk']:.2f}x smaller on disk")
     print(f"wrote {run_dir}/: checkpoint.npz, compression.json")
