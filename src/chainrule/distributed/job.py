@@ -23,8 +23,9 @@ import numpy as np
 import chainrule as cr
 from chainrule.jit import JitError, jit
 from chainrule.nn import Module
+from chainrule.nn.objective import parameter_objective
 from chainrule.tracer import primal
-from chainrule.tree import tree_flatten, tree_unflatten
+from chainrule.tree import tree_flatten
 
 
 def check_model(model: Module, op: str) -> None:
@@ -70,13 +71,7 @@ class GradientJob:
         _, treedef = tree_flatten(model)
         self.X, self.y, self.want_output = X, y, want_output
 
-        def objective(params: list, xb: np.ndarray, yb: np.ndarray) -> tuple[Any, Any]:
-            m = tree_unflatten(treedef, params)
-            out = m(xb)
-            value = loss(out, yb)
-            if penalty is not None:
-                value = value + penalty(m)
-            return value, out
+        objective = parameter_objective(treedef, loss, penalty)
 
         self.eager = cr.value_and_grad(objective, has_aux=True)
         self.program = jit(self.eager) if compile else None

@@ -14,6 +14,7 @@ import numpy as np
 import chainrule as cr
 from chainrule.devices import Device
 from chainrule.nn import Module
+from chainrule.nn.objective import parameter_objective
 from chainrule.optim import LookaheadGradient, NonFiniteGradientError
 from chainrule.tracer import primal
 from chainrule.train.compiled_step import (
@@ -24,7 +25,7 @@ from chainrule.train.compiled_step import (
     update_parameters,
     whole_step,
 )
-from chainrule.tree import tree_leaves, tree_unflatten
+from chainrule.tree import tree_leaves
 
 if TYPE_CHECKING:
     from chainrule.train.fit import Run
@@ -131,13 +132,7 @@ def stepper(loss: Loss, penalty: Callable[[Module], Any] | None, want_output: bo
         True
     """
 
-    def objective(params: list, xb: np.ndarray, yb: np.ndarray) -> tuple[Any, Any]:
-        m = tree_unflatten(treedef, params)
-        out = m(xb)
-        value = loss(out, yb)
-        if penalty is not None:
-            value = value + penalty(m)
-        return value, out
+    objective = parameter_objective(treedef, loss, penalty)
 
     value_and_grad = cr.value_and_grad(objective, has_aux=True)
     # one program for the whole step (a lookahead method's gradient carries its point: eager)
