@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import signal
+
 import numpy as np
 import pytest
 
 from chainrule import nn, optim
-from chainrule.train import fit
+from chainrule.train import Callback, fit
 from chainrule.tree import tree_leaves
 from tests.distributed.helpers import digits, mlp
 
@@ -47,3 +50,44 @@ def test_an_address_that_does_not_answer_fails_fast():
     with pytest.raises(ConnectionError, match="no Ray cluster answers at '127.0.0.1:1'"):
         fit(mlp(), nn.softmax_cross_entropy, digits()[:2], optim.adam(1e-3), epochs=1,
             workers=2, backend="ray", address="127.0.0.1:1")
+
+
+def _actor_processes() -> list[int]:
+    """The pids of this machine's GradientJob actor processes (their title names the class)."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    if b"GradientJob" in f.read():
+                        pids.append(int(entry))
+            except OSError:
+                continue
+    return pids
+
+
+class KillAnActor(Callback):
+    """SIGKILLs one Ray actor process at the end of epoch 1."""
+
+    def __init__(self):
+        self.killed = None
+
+    def on_epoch_end(self, run, logs):
+        if run.epoch == 1:
+            pids = _actor_processes()
+            self.killed = pids[0] if pids else None
+            if self.killed is not None:
+                os.kill(self.killed, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="finds actor processes through /proc")
+@pytest.mark.parametrize("synchronous", [True, False])
+def test_a_killed_ray_actor_is_replaced_and_training_completes(synchronous):
+    X, y, Xv, yv = digits()
+    killer = KillAnActor()
+    h = fit(mlp(), nn.softmax_cross_entropy, (X[:600], y[:600]), optim.adam(1e-2), epochs=3,
+            batch_size=32, validation=(Xv, yv), workers=2, backend="ray",
+            synchronous=synchronous, callbacks=[killer])
+    assert killer.killed is not None and len(h) == 3
+    assert [e["kind"] for e in h.events] == ["worker_replaced"] and h.events[0]["epoch"] == 2
+    assert h.last["val_accuracy"] > 0.85
