@@ -8,24 +8,17 @@ import pytest
 import chainrule as cr
 from chainrule import nn, optim
 from chainrule.compress.hashing import hash_layers
-from chainrule.data import Standardizer, load_digits
 from chainrule.nn.hashed import hashed_index, position_hash
 from chainrule.nn.specs import layer_specs
 from chainrule.train import fit, load_checkpoint, predict, save_checkpoint
 from chainrule.train.metrics import accuracy
-from chainrule.train.mlp import build_mlp, mlp_from_config
+from chainrule.train.mlp import mlp_from_config
+from tests.compress.helpers import trained_on_digits
 
 
 @pytest.fixture(scope="module")
 def digits():
-    X, y = load_digits()
-    order = np.random.default_rng(0).permutation(len(y))
-    train, test = order[:1300], order[1300:]
-    scale = Standardizer().fit(X[train])
-    model = build_mlp(64, [64], 10, seed=0)
-    fit(model, nn.softmax_cross_entropy, (scale.transform(X[train]), y[train]),
-        optim.adam(1e-2), epochs=10, batch_size=64, seed=0)
-    return model, (scale.transform(X[train]), y[train]), (scale.transform(X[test]), y[test])
+    return trained_on_digits(64, 10)
 
 
 def _dense(layer):

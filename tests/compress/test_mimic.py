@@ -6,10 +6,10 @@ import pytest
 import chainrule as cr
 from chainrule import nn, optim
 from chainrule.compress.mimic import DistillationLoss, StudentSizeWarning, distill, soft_targets
-from chainrule.data import Standardizer, load_digits
-from chainrule.train import fit, predict
+from chainrule.train import predict
 from chainrule.train.metrics import accuracy
 from chainrule.train.mlp import build_mlp
+from tests.compress.helpers import trained_on_digits
 
 
 def _softmax(u):
@@ -19,14 +19,7 @@ def _softmax(u):
 
 @pytest.fixture(scope="module")
 def digits():
-    X, y = load_digits()
-    order = np.random.default_rng(0).permutation(len(y))
-    train, test = order[:1300], order[1300:]
-    scale = Standardizer().fit(X[train])
-    teacher = build_mlp(64, [128], 10, seed=0)
-    fit(teacher, nn.softmax_cross_entropy, (scale.transform(X[train]), y[train]),
-        optim.adam(1e-2), epochs=15, batch_size=64, seed=0)
-    return teacher, (scale.transform(X[train]), y[train]), (scale.transform(X[test]), y[test])
+    return trained_on_digits(128, 15)
 
 
 @pytest.mark.parametrize("T", [1.0, 4.0])
